@@ -1,0 +1,79 @@
+"""Fetch a topic's older papers month by month, saving after each month so an interrupted backfill resumes."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+import fetch
+import store as st
+from config import Config
+from models import TopicRun
+
+log = logging.getLogger("daily_papers.backfill")
+STATE = Path("data") / "backfill.json"
+
+
+def months(since: date, until: date) -> list[tuple[date, date]]:
+    """Calendar months from until back to since, newest first, clipped to both ends."""
+    out = []
+    end = until
+    while end >= since:
+        first = end.replace(day=1)
+        out.append((max(first, since), end))
+        end = first - timedelta(days=1)
+    return out
+
+
+def month_query(query: str, start: date, end: date) -> str:
+    """The topic's query limited to papers submitted within [start, end]."""
+    return f"({query}) AND submittedDate:[{start:%Y%m%d}0000 TO {end:%Y%m%d}2359]"
+
+
+def load_state(root: Path) -> dict[str, list[str]]:
+    """Months already backfilled per topic ('2025-03'), so a rerun skips them."""
+    path = root / STATE
+    if not path.exists():
+        return {}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        raise st.StoreError(f"{STATE}: invalid JSON; delete it to backfill every month again") from None
+    return state if isinstance(state, dict) else {}
+
+
+def run(config: Config, store: st.Store, names: list[str], fetcher: fetch.Fetcher, since: date,
+        root: Path, today: date | None = None) -> list[TopicRun]:
+    """Backfill each named topic back to `since`; stops a topic at its first failure (resume later)."""
+    state = load_state(root)
+    runs = []
+    cap = int(config.settings["max_results_per_topic"])
+    for topic in config.topics:
+        if topic.name not in names:
+            continue
+        topic_run = TopicRun(topic.name)
+        done = set(state.get(topic.name, []))
+        todo = [m for m in months(since, today or date.today()) if f"{m[1]:%Y-%m}" not in done]
+        before = fetcher.requests
+        for index, (start, end) in enumerate(todo, 1):
+            label = f"{end:%Y-%m}"
+            try:
+                records, _ = fetcher.fetch(month_query(topic.arxiv_query(), start, end), None, cap, cap)
+            except fetch.TopicFailed as exc:
+                topic_run.error = f"backfill stopped at {label}: {exc}; run it again to resume"
+                break
+            counts = st.merge(store, topic.name, records)
+            topic_run.new += counts.new
+            topic_run.updated += counts.updated
+            store.save()
+            if len(records) >= cap:
+                log.warning("%s %s: %d papers, the cap; raise max_results_per_topic to get all", topic.name, label, cap)
+            done.add(label)
+            state[topic.name] = sorted(done)
+            st.atomic_write(root / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode())
+            print(f"backfill {topic.name} [{index}/{len(todo)}] {label}: {len(records)} papers, "
+                  f"{len(counts.new)} new", flush=True)
+        topic_run.requests = fetcher.requests - before
+        runs.append(topic_run)
+    return runs

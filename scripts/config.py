@@ -1,0 +1,287 @@
+"""Load and validate keywords.yaml: every mistake becomes one line naming file, line and fix."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import query as q
+import taxonomy
+
+
+class ConfigError(Exception):
+    """A problem in keywords.yaml; str() is the one line shown to the user."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One README section: what to ask arXiv and what to keep from its answer."""
+
+    name: str
+    query: str
+    tree: q.Node
+    categories: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def expanded_categories(self) -> tuple[str, ...]:
+        """Category patterns with `cs.*` wildcards spelled out, sorted and unique."""
+        return tuple(sorted({c for pattern in self.categories for c in taxonomy.expand(pattern)}))
+
+    def arxiv_query(self) -> str:
+        """The search_query sent to arXiv: the user's query, limited to the categories."""
+        text = q.to_arxiv(self.tree)
+        cats = self.expanded_categories
+        if not cats:
+            return text
+        cat_part = " OR ".join(f"cat:{c}" for c in cats)
+        return f"({text}) AND ({cat_part})"
+
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "title": "Daily Papers",
+    "initial_results": 100,
+    "overlap_days": 3,
+    "max_results_per_topic": 1000,
+    "page_size": 200,
+    "request_timeout": 30,
+    "max_tries": 4,
+    "time_budget": 900,
+    "readme_papers_per_topic": "auto",
+    "readme_max_bytes": 500_000,
+    "feed_papers": 50,
+    "notify": "none",
+}
+
+_SETTING_HELP: dict[str, str] = {
+    "title": "a short text",
+    "initial_results": "a whole number from 1 to 2000",
+    "overlap_days": "a whole number of days from 0 to 60",
+    "max_results_per_topic": "a whole number from 1 to 10000",
+    "page_size": "a whole number from 10 to 2000",
+    "request_timeout": "a number of seconds from 1 to 300",
+    "max_tries": "a whole number from 1 to 10",
+    "time_budget": "a number of seconds from 10 to 3600",
+    "readme_papers_per_topic": "auto, or a whole number from 1 to 2000",
+    "readme_max_bytes": "a whole number from 50000 to 511000",
+    "feed_papers": "a whole number from 1 to 500",
+    "notify": "none or issue",
+}
+
+_RANGES: dict[str, tuple[float, float]] = {
+    "initial_results": (1, 2000),
+    "overlap_days": (0, 60),
+    "max_results_per_topic": (1, 10000),
+    "page_size": (10, 2000),
+    "request_timeout": (1, 300),
+    "max_tries": (1, 10),
+    "time_budget": (10, 3600),
+    "readme_max_bytes": (50_000, 511_000),
+    "feed_papers": (1, 500),
+}
+
+TOPIC_KEYS = ("name", "query", "categories", "exclude")
+TOP_KEYS = ("topics", "settings")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated keywords.yaml."""
+
+    path: Path
+    topics: tuple[Topic, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def topic(self, name: str) -> Topic:
+        """Find a topic by name, case-insensitively, or raise ConfigError naming the choices."""
+        for topic in self.topics:
+            if topic.name.lower() == name.lower():
+                return topic
+        names = ", ".join(t.name for t in self.topics)
+        raise ConfigError(f"{self.path.name}: no topic named {name!r}; topics are: {names}")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that remembers the line of every mapping and key, for error messages."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> "_Lines":
+    mapping = _Lines()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+class _Lines(dict):
+    """A dict that knows the line it and each of its keys came from."""
+
+    line: int = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_lines: dict[Any, int] = {}
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(mapping: Any, key: str | None = None) -> int:
+    """The line of a key in a mapping, or of the mapping itself, or 1."""
+    if isinstance(mapping, _Lines):
+        if key is not None and key in mapping.key_lines:
+            return mapping.key_lines[key]
+        return mapping.line or 1
+    return 1
+
+
+def _unknown_key(where: str, key: Any, known: tuple[str, ...]) -> str:
+    """Explain an unknown key, suggesting the nearest known one for typos."""
+    near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    fix = f"did you mean '{near[0]}'?" if near else f"known keys are: {', '.join(known)}"
+    return f"{where}unknown key '{key}'; {fix}"
+
+
+def load(path: Path) -> Config:
+    """Read and validate keywords.yaml, raising ConfigError with a one-line message."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{name}: file not found; create it (see README, 'keywords.yaml')") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{name}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{name}:{line}: not valid YAML ({problem}); check indentation and quoting") from None
+    return validate(data, path)
+
+
+def validate(data: Any, path: Path) -> Config:
+    """Turn parsed YAML into a Config, or raise ConfigError at the first problem."""
+    name = path.name
+    if data is None:
+        raise ConfigError(f"{name}:1: the file is empty; add a 'topics:' list (see README)")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{name}:1: expected a mapping with 'topics:' at the top, got {_kind(data)}")
+    for key in data:
+        if key not in TOP_KEYS:
+            raise ConfigError(f"{name}:{_line_of(data, key)}: " + _unknown_key("", key, TOP_KEYS))
+    if "topics" not in data:
+        raise ConfigError(f"{name}:1: 'topics:' is missing; add a list of topics with name and query")
+    raw_topics = data["topics"]
+    if not isinstance(raw_topics, list) or not raw_topics:
+        line = _line_of(data, "topics")
+        raise ConfigError(f"{name}:{line}: 'topics' must be a non-empty list of '- name: … query: …' items")
+    topics: list[Topic] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_topics, 1):
+        topic = _topic(raw, index, data, name)
+        line = _line_of(raw, "name")
+        if topic.name.lower() in seen:
+            raise ConfigError(
+                f"{name}:{line}: topic name '{topic.name}' is used twice (first on line "
+                f"{seen[topic.name.lower()]}); give each topic its own name"
+            )
+        seen[topic.name.lower()] = line
+        topics.append(topic)
+    settings = _settings(data.get("settings"), data, name)
+    return Config(path=path, topics=tuple(topics), settings=settings)
+
+
+def _kind(value: Any) -> str:
+    """A word for a YAML value's type, for error messages."""
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
+    """Validate one topic entry."""
+    if not isinstance(raw, dict):
+        line = _line_of(data, "topics")
+        raise ConfigError(f"{name}:{line}: topic #{index} must be a mapping with 'name:' and 'query:', got {_kind(raw)}")
+    where = f"topic #{index}"
+    if isinstance(raw.get("name"), str) and raw["name"].strip():
+        where = f"topic '{raw['name'].strip()}'"
+    for key in raw:
+        if key not in TOPIC_KEYS:
+            raise ConfigError(f"{name}:{_line_of(raw, key)}: " + _unknown_key(f"{where}: ", key, TOPIC_KEYS))
+    for key in ("name", "query"):
+        if key not in raw:
+            raise ConfigError(f"{name}:{_line_of(raw)}: {where} has no '{key}:'; add one")
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise ConfigError(
+                f"{name}:{_line_of(raw, key)}: {where}: '{key}' must be non-empty text, got {_kind(raw[key])}; "
+                "quote it if it starts with a special character"
+            )
+    topic_name = " ".join(raw["name"].split())
+    try:
+        tree = q.parse(raw["query"])
+    except q.QueryError as exc:
+        raise ConfigError(f"{name}:{_line_of(raw, 'query')}: {where}: query: {exc}") from None
+    categories = _string_list(raw, "categories", where, name)
+    for pattern in categories:
+        if not taxonomy.expand(pattern):
+            near = taxonomy.close_matches(pattern)
+            hint = f"did you mean {', '.join(near)}?" if near else "see https://arxiv.org/category_taxonomy"
+            raise ConfigError(f"{name}:{_line_of(raw, 'categories')}: {where}: unknown arXiv category '{pattern}'; {hint}")
+    exclude = _string_list(raw, "exclude", where, name)
+    return Topic(name=topic_name, query=raw["query"].strip(), tree=tree,
+                 categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude))
+
+
+def _string_list(raw: dict, key: str, where: str, name: str) -> list[str]:
+    """An optional list of non-empty strings; a single string is accepted as a list of one."""
+    value = raw.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(
+            f"{name}:{_line_of(raw, key)}: {where}: '{key}' must be a list of text, like {key}: [\"a\", \"b\"]"
+        )
+    return [v.strip() for v in value]
+
+
+def _settings(raw: Any, data: Any, name: str) -> dict[str, Any]:
+    """Validate settings and fill in defaults."""
+    settings = dict(DEFAULT_SETTINGS)
+    if raw is None:
+        return settings
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{name}:{_line_of(data, 'settings')}: 'settings' must be a mapping, like settings: {{}}")
+    known = tuple(DEFAULT_SETTINGS)
+    for key, value in raw.items():
+        line = _line_of(raw, key)
+        if key not in DEFAULT_SETTINGS:
+            raise ConfigError(f"{name}:{line}: settings: " + _unknown_key("", key, known))
+        if not _setting_ok(key, value):
+            raise ConfigError(f"{name}:{line}: settings: '{key}' must be {_SETTING_HELP[key]}, got {value!r}")
+        settings[key] = value
+    return settings
+
+
+def _setting_ok(key: str, value: Any) -> bool:
+    """Whether a setting's value has the right type and range."""
+    if key == "title":
+        return isinstance(value, str) and bool(value.strip()) and "\n" not in value
+    if key == "notify":
+        return value in ("none", "issue")
+    if key == "readme_papers_per_topic" and value == "auto":
+        return True
+    if key == "readme_papers_per_topic":
+        return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2000
+    low, high = _RANGES[key]
+    numeric = (int, float) if key in ("request_timeout", "time_budget") else (int,)
+    return isinstance(value, numeric) and not isinstance(value, bool) and low <= value <= high

@@ -1,0 +1,256 @@
+"""Render README.md, per-topic pages and Atom feeds from the store with Jinja2 templates.
+
+Rendering is a pure function of the store and keywords.yaml: the same input gives the same
+bytes, so a run with nothing new changes nothing. README.md stays under GitHub's 512,000-byte
+rendering limit by construction: it shows the latest papers per topic within a byte budget,
+and every paper is on its topic's full page (split by year, then month, when one page is too big).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+import links
+from config import Config, Topic
+from relevance import listed
+
+GITHUB_LIMIT = 512_000
+PAGE_LIMIT = 500_000
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+_INVISIBLE = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<|$~&:])")
+_WWW_DOT = re.compile(r"(?i)(?<=www)\.")
+_EMAIL_AT = re.compile(r"@(?=\w)")
+_ANCHOR_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+
+
+def plain(text: str | None) -> str:
+    """Visible text: control and bidi characters dropped, whitespace collapsed to single spaces."""
+    return " ".join(_INVISIBLE.sub(" ", text or "").split())
+
+
+def md(text: str | None) -> str:
+    """Escape arXiv text for a GFM table cell: no `|` breaks, no live HTML or links, no math, no markup."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", plain(text))
+    return _EMAIL_AT.sub("@<!-- -->", _WWW_DOT.sub(r"\\.", escaped))
+
+
+def slug(name: str) -> str:
+    """A stable, file-safe slug for any topic name; non-Latin names get a short hash."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
+    if base and ascii_name.strip() == name.strip():
+        return base
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return f"{base}-{digest}" if base else f"topic-{digest}"
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return _ANCHOR_DROP.sub("", heading.strip().lower()).replace(" ", "-")
+
+
+def day(stamp: str | None) -> str:
+    """The date part of a stored timestamp."""
+    return (stamp or "")[:10]
+
+
+def atom_time(stamp: str | None) -> str:
+    """An RFC 3339 time for Atom, from a stored date or timestamp."""
+    stamp = stamp or "1970-01-01"
+    return stamp if "T" in stamp else f"{stamp}T00:00:00Z"
+
+
+def short(text: str, width: int = 40) -> str:
+    """The start of a long text, cut at a word, for a collapsed summary."""
+    text = plain(text)
+    if len(text) <= width:
+        return text
+    cut = text[:width].rsplit(" ", 1)[0] or text[:width]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment with the filters the templates use."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("xml", "xml.j2"), default_for_string=False),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(md=md, plain=plain, day=day, atom_time=atom_time, short=short, anchor=github_anchor)
+    env.globals.update(abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.code_links)
+    return env
+
+
+@dataclass
+class TopicView:
+    """What the templates need to know about one topic."""
+
+    topic: Topic
+    slug: str
+    papers: list[dict[str, Any]]
+    shown: int = 0
+    hidden: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.topic.name
+
+    @property
+    def page(self) -> str:
+        return f"papers/{self.slug}.md"
+
+    @property
+    def feed(self) -> str:
+        return f"feeds/{self.slug}.xml"
+
+    @property
+    def anchor(self) -> str:
+        return github_anchor(self.topic.name)
+
+
+class Renderer:
+    """Renders every output file for a config and a store's papers."""
+
+    def __init__(self, config: Config, papers: list[dict[str, Any]]):
+        self.config = config
+        self.env = environment()
+        self.row_macro = self.env.get_template("_row.md.j2").module.row  # type: ignore[attr-defined]
+        self._rows: dict[str, str] = {}
+        self.views = self._views(papers)
+        found = [p for p in papers if set(p["topics"]) & {t.name for t in config.topics}]
+        self.last_update = max((day(p["updated"]) for p in found), default="never")
+
+    def _views(self, papers: list[dict[str, Any]]) -> list[TopicView]:
+        """Each topic's listed papers, newest first, with a unique slug."""
+        views, used = [], set()
+        for topic in self.config.topics:
+            topic_slug = slug(topic.name)
+            if topic_slug in used:
+                topic_slug = f"{topic_slug}-{hashlib.sha1(topic.name.encode()).hexdigest()[:6]}"
+            used.add(topic_slug)
+            found = [p for p in papers if topic.name in p["topics"]]
+            shown = listed(topic, found)
+            views.append(TopicView(topic, topic_slug, shown, hidden=len(found) - len(shown)))
+        return views
+
+    def row(self, paper: dict[str, Any]) -> str:
+        """One table row, rendered once per paper and reused by README and topic pages."""
+        key = paper["id"]
+        if key not in self._rows:
+            self._rows[key] = str(self.row_macro(paper))
+        return self._rows[key]
+
+    def render_all(self) -> dict[str, bytes]:
+        """Every output: README.md, papers/*.md, feeds/*.xml, as path -> bytes."""
+        files: dict[str, bytes] = {}
+        for view in self.views:
+            files.update(self.topic_pages(view))
+            files[view.feed] = self.feed(view)
+        files["README.md"] = self.readme()
+        return files
+
+    def readme(self) -> bytes:
+        """README.md within the byte budget, topics given rows fairly in turn."""
+        setting = self.config.settings["readme_papers_per_topic"]
+        cap = None if setting == "auto" else int(setting)
+        budget = int(self.config.settings["readme_max_bytes"])
+        for view in self.views:
+            view.shown = 0
+        overhead = len(self._render_readme())
+        sizes = [[len(self.row(p).encode()) + 1 for p in v.papers[:cap]] for v in self.views]
+        remaining = budget - overhead
+        progress = True
+        while progress:
+            progress = False
+            for view, row_sizes in zip(self.views, sizes):
+                if view.shown < len(row_sizes) and row_sizes[view.shown] <= remaining:
+                    remaining -= row_sizes[view.shown]
+                    view.shown += 1
+                    progress = True
+        text = self._render_readme()
+        while len(text) > budget and any(v.shown for v in self.views):
+            max(self.views, key=lambda v: v.shown).shown -= 1
+            text = self._render_readme()
+        return text
+
+    def _render_readme(self) -> bytes:
+        template = self.env.get_template("README.md.j2")
+        text = template.render(config=self.config, settings=self.config.settings, views=self.views,
+                               last_update=self.last_update, row=self.row,
+                               total=len({p["id"] for v in self.views for p in v.papers}))
+        return text.encode("utf-8")
+
+    def topic_pages(self, view: TopicView) -> dict[str, bytes]:
+        """The topic's full page; split by year, then month, when it would pass the page limit."""
+        whole = self._page(view, view.papers, parts=[], part_label=None)
+        if len(whole) <= PAGE_LIMIT:
+            return {view.page: whole}
+        groups = self._split(view.papers)
+        parts = [(label, f"{view.slug}/{label}.md") for label in groups]
+        files = {view.page: self._index(view, [(label, path, len(groups[label])) for label, path in parts])}
+        for label, path in parts:
+            files[f"papers/{path}"] = self._page(view, groups[label], parts=parts, part_label=label)
+        return files
+
+    def _split(self, papers: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """Group papers by year, and a year by month where a year alone is too big."""
+        years: dict[str, list[dict[str, Any]]] = {}
+        for paper in papers:
+            years.setdefault(day(paper["updated"])[:4] or "undated", []).append(paper)
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for year, items in years.items():
+            size = sum(len(self.row(p).encode()) + 1 for p in items)
+            if size <= PAGE_LIMIT - 20_000:
+                groups[year] = items
+                continue
+            for paper in items:
+                groups.setdefault(day(paper["updated"])[:7] or year, []).append(paper)
+        return groups
+
+    def _page(self, view: TopicView, papers: list[dict[str, Any]], parts: list[tuple[str, str]],
+              part_label: str | None) -> bytes:
+        template = self.env.get_template("topic.md.j2")
+        up = "../" * (1 + bool(part_label))
+        return template.render(view=view, papers=papers, parts=parts, part_label=part_label, row=self.row,
+                               up=up, settings=self.config.settings).encode("utf-8")
+
+    def _index(self, view: TopicView, parts: list[tuple[str, str, int]]) -> bytes:
+        template = self.env.get_template("topic_index.md.j2")
+        return template.render(view=view, parts=parts, settings=self.config.settings).encode("utf-8")
+
+    def feed(self, view: TopicView) -> bytes:
+        """An Atom 1.0 feed of the topic's latest papers."""
+        template = self.env.get_template("feed.xml.j2")
+        papers = view.papers[: int(self.config.settings["feed_papers"])]
+        updated = atom_time(papers[0]["updated"]) if papers else "1970-01-01T00:00:00Z"
+        return template.render(view=view, papers=papers, updated=updated,
+                               settings=self.config.settings).encode("utf-8")
+
+
+def write_outputs(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Write rendered files atomically, remove stale generated pages; returns changed paths."""
+    from store import atomic_write
+
+    changed = [path for path, data in sorted(files.items()) if atomic_write(root / path, data)]
+    for folder, pattern in (("papers", "**/*.md"), ("feeds", "*.xml")):
+        for old in sorted((root / folder).glob(pattern)):
+            rel = old.relative_to(root).as_posix()
+            if rel not in files:
+                old.unlink()
+                changed.append(rel)
+        for directory in sorted((root / folder).glob("*/"), reverse=True):
+            if directory.is_dir() and not any(directory.iterdir()):
+                directory.rmdir()
+    return changed
