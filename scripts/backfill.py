@@ -65,6 +65,7 @@ def run(config: Config, store: st.Store, names: list[str], fetcher: fetch.Fetche
                 break
             counts = st.merge(store, topic.name, records)
             topic_run.new += counts.new
+            topic_run.created += counts.created
             topic_run.updated += counts.updated
             store.save()
             if len(records) >= cap:

@@ -16,7 +16,8 @@ class TopicRun:
     requests: int = 0
     capped: bool = False
     since: str | None = None
-    new: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)  # listed in this topic for the first time
+    created: list[str] = field(default_factory=list)  # new to the store
     updated: list[str] = field(default_factory=list)
     listed: int = 0
     hidden: int = 0

@@ -51,8 +51,8 @@ def topic_line(run: "TopicRun") -> str:
 
 
 def totals(runs: list["TopicRun"]) -> tuple[int, int]:
-    """Distinct new and updated papers across topics."""
-    new = {i for r in runs for i in r.new}
+    """Papers new to the store, and papers replaced by a newer version, across topics."""
+    new = {i for r in runs for i in r.created}
     updated = {i for r in runs for i in r.updated} - new
     return len(new), len(updated)
 

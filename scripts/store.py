@@ -172,8 +172,9 @@ def new_record(**values: Any) -> dict[str, Any]:
 class MergeCounts:
     """What a merge changed for one topic."""
 
-    new: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)  # newly in this topic
+    created: list[str] = field(default_factory=list)  # newly in the store
+    updated: list[str] = field(default_factory=list)  # a newer version replaced the stored one
     refreshed: list[str] = field(default_factory=list)
 
 
@@ -185,6 +186,7 @@ def merge(store: Store, topic: str, incoming: Iterable[dict[str, Any]]) -> Merge
         if old is None:
             store.put(new_record(**{**record, "topics": [topic]}))
             counts.new.append(record["id"])
+            counts.created.append(record["id"])
             continue
         merged = dict(old)
         if topic not in old["topics"]:
@@ -192,8 +194,7 @@ def merge(store: Store, topic: str, incoming: Iterable[dict[str, Any]]) -> Merge
             counts.new.append(record["id"])
         if record["version"] > old["version"]:
             merged.update({k: v for k, v in record.items() if k not in ("topics", "id")})
-            if record["id"] not in counts.new:
-                counts.updated.append(record["id"])
+            counts.updated.append(record["id"])
         elif record["version"] == old["version"]:
             filled = {k: v for k, v in record.items()
                       if k not in ("topics", "id", "version", "updated") and v and not old.get(k)}

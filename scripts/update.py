@@ -156,13 +156,16 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
             continue
         counts = st.merge(store, run.name, run.records)
         run.new += counts.new
+        run.created += counts.created
         run.updated += counts.updated
         outcome.refreshed += len(counts.refreshed)
     renderer = render.Renderer(config, list(store.papers.values()))
     for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
         run.listed, run.hidden = len(view.papers), view.hidden
         listed_ids = {p["id"] for p in view.papers}
-        outcome.new_papers[run.name] = [store.papers[i] for i in run.new if i in listed_ids]
+        run.new = [i for i in run.new if i in listed_ids]  # a hidden paper is not news
+        run.updated = [i for i in run.updated if i in listed_ids]
+        outcome.new_papers[run.name] = [store.papers[i] for i in run.new]
     outcome.files = renderer.render_all()
     if write:
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]

@@ -1,0 +1,56 @@
+"""Shared fixtures: a temporary copy of the repository and the fake arXiv server wired to it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from fake_arxiv import FakeArxiv
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "reference" / "daily-papers-readme.md"
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeArxiv]:
+    """A fake arXiv on 127.0.0.1; the real client reaches it through ARXIV_API_URL, without waiting."""
+    with FakeArxiv() as server:
+        monkeypatch.setenv("ARXIV_API_URL", server.url)
+        monkeypatch.setenv("ARXIV_REQUEST_DELAY", "0")
+        monkeypatch.setenv("ARXIV_BACKOFF_SECONDS", "0.01")
+        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+        yield server
+
+
+def write_keywords(root: Path, topics: list[dict[str, Any]], settings: dict[str, Any] | None = None) -> None:
+    """A keywords.yaml (JSON is YAML) for a test repository."""
+    (root / "keywords.yaml").write_text(json.dumps({"topics": topics, "settings": settings or {}}, indent=2))
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Path:
+    """A repository folder that starts from the seed DailyArXiv README and the shipped keywords.yaml."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(SEED, root / "README.md")
+    shutil.copy(REPO / "keywords.yaml", root / "keywords.yaml")
+    return root
+
+
+def load_store(root: Path) -> dict[str, dict[str, Any]]:
+    """Every stored record, read straight from the JSON files."""
+    papers: dict[str, dict[str, Any]] = {}
+    for path in sorted((root / "data" / "papers").glob("*.json")):
+        papers.update(json.loads(path.read_text(encoding="utf-8")))
+    return papers
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root, for 'nothing changed' assertions."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".git" not in p.parts}

@@ -1,0 +1,160 @@
+"""End to end: seed README -> fake arXiv -> store -> README, through the real entry point."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import config as cfg
+import relevance
+import seed_import
+import update
+from conftest import REPO, SEED, load_store, snapshot, write_keywords
+from fake_arxiv import FakeArxiv, paper
+
+
+def seed_as_server_papers() -> list[dict]:
+    """The seed's papers, as the fake arXiv would serve them (speech categories)."""
+    sections = seed_import.parse_readme(SEED.read_text(encoding="utf-8"))
+    out = {}
+    for records in sections.values():
+        for r in records:
+            out[r["id"]] = paper(r["id"], r["title"], r["abstract"], version=r["version"],
+                                 updated=r["updated"] + "T10:00:00Z", comment=r["comment"])
+    return list(out.values())
+
+
+def readme_ids(text: str, section: str) -> list[str]:
+    """Paper ids of a README section's table, top to bottom."""
+    part = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| \*\*\[.*?\]\(https://arxiv\.org/abs/([^)]+)\)\*\*", part, re.MULTILINE)
+
+
+def test_seed_import_new_papers_and_revision_end_to_end(seeded: Path, fake: FakeArxiv) -> None:
+    seed = seed_as_server_papers()
+    revised = next(p for p in seed if p["id"] == "2601.20481")
+    fake.papers = [p for p in seed if p is not revised]
+    fake.papers.append({**revised, "version": 2, "title": "Erasing Your Voice, Revised",
+                        "updated": "2026-02-05T09:00:00Z"})
+    fake.papers.append(paper("2602.01234", "Zero-shot text-to-speech with flow matching",
+                             "We present a text-to-speech model.", updated="2026-02-06T08:00:00Z"))
+    fake.papers.append(paper("2602.05678", "Audio captioning with retrieval",
+                             "An audio captioning system.", updated="2026-02-06T09:00:00Z"))
+
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "update.py"), "--root", str(seeded)],
+                            capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+    stored = load_store(seeded)
+    seed_ids = {p["id"] for p in seed}
+    assert seed_ids <= set(stored), "a seed paper was lost"
+    assert len(stored) == len(seed_ids) + 2
+    assert stored["2601.20481"]["version"] == 2
+    assert stored["2601.20481"]["title"] == "Erasing Your Voice, Revised"
+
+    readme = (seeded / "README.md").read_text(encoding="utf-8")
+    assert readme_ids(readme, "TTS")[0] == "2602.01234"
+    assert readme_ids(readme, "Audio Caption")[0] == "2602.05678"
+    assert readme.count("https://arxiv.org/abs/2601.20481)") == len(stored["2601.20481"]["topics"])
+    assert "Erasing Your Voice, Revised" in readme and "Erasing Your Voice Before" not in readme
+    pages = "".join(p.read_text(encoding="utf-8") for p in (seeded / "papers").glob("*.md"))
+    config = cfg.load(seeded / "keywords.yaml")
+    hidden = set()
+    for paper_id in seed_ids:
+        record = stored[paper_id]
+        if any(relevance.decide(config.topic(t), record).listed for t in record["topics"]):
+            assert f"https://arxiv.org/abs/{paper_id})" in pages, f"{paper_id} not rendered"
+        else:
+            hidden.add(paper_id)
+    assert "2509.05007" in hidden  # Sticker-TTS: "Test-Time Scaling", not speech
+    assert len(hidden) < 25
+    assert re.search(r"^Speech Synthesis: 0 new, 1 updated, \d+ listed", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^Summary: \d+ new, 1 updated", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_second_run_with_nothing_new_changes_no_file(seeded: Path, fake: FakeArxiv) -> None:
+    fake.papers = seed_as_server_papers()
+    assert update.main(["--root", str(seeded)]) == 0
+    before = snapshot(seeded)
+    assert update.main(["--root", str(seeded)]) == 0
+    assert snapshot(seeded) == before
+
+
+def test_one_request_per_topic_on_a_normal_day(seeded: Path, fake: FakeArxiv) -> None:
+    fake.papers = seed_as_server_papers()
+    assert update.main(["--root", str(seeded)]) == 0
+    fake.requests.clear()
+    fake.papers += [paper(f"2602.{i:05d}", f"Text-to-speech paper {i}", updated=f"2026-02-07T{i % 24:02d}:00:00Z")
+                    for i in range(40)]
+    assert update.main(["--root", str(seeded)]) == 0
+    assert len(fake.requests) == 4, fake.requests
+    assert sum(1 for p in load_store(seeded).values() if p["id"].startswith("2602.")) == 40
+
+
+def test_incremental_window_starts_from_stored_papers_minus_overlap(tmp_path: Path, fake: FakeArxiv) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"overlap_days": 2})
+    fake.papers = [paper(f"2601.{i:05d}", f"Neural codec {i}", updated=f"2026-01-{i + 1:02d}T12:00:00Z")
+                   for i in range(20)]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert len(load_store(tmp_path)) == 20
+    fake.requests.clear()
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert fake.requests[0]["sortBy"] == "lastUpdatedDate"
+    assert len(fake.requests) == 1
+
+
+def test_new_topic_fetches_its_latest_initial_results(tmp_path: Path, fake: FakeArxiv) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"initial_results": 7})
+    fake.papers = [paper(f"2601.{i:05d}", f"Neural codec {i}", updated=f"2026-01-{i + 1:02d}T12:00:00Z")
+                   for i in range(20)]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    stored = load_store(tmp_path)
+    assert sorted(stored) == [f"2601.{i:05d}" for i in range(13, 20)]
+    assert fake.requests[0]["max_results"] == "7"
+
+
+def test_paper_in_two_topics_is_stored_once_and_listed_in_both(tmp_path: Path, fake: FakeArxiv) -> None:
+    write_keywords(tmp_path, [{"name": "TTS", "query": "TTS"}, {"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "A TTS codec", "A codec for TTS.")]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    stored = load_store(tmp_path)
+    assert list(stored) == ["2601.00001"] and stored["2601.00001"]["topics"] == ["Codec", "TTS"]
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert readme_ids(readme, "TTS") == ["2601.00001"] and readme_ids(readme, "Codec") == ["2601.00001"]
+
+
+def test_render_is_deterministic_and_last_update_is_newest_change(tmp_path: Path, fake: FakeArxiv) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "Neural codec", updated="2026-01-05T12:00:00Z")]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    first = (tmp_path / "README.md").read_bytes()
+    assert b"Last update: 2026-01-05" in first
+    (tmp_path / "README.md").unlink()
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0
+    assert (tmp_path / "README.md").read_bytes() == first
+
+
+def test_shipped_repository_holds_the_imported_seed() -> None:
+    stored = load_store(REPO)
+    sections = seed_import.parse_readme(SEED.read_text(encoding="utf-8"))
+    rows = [(topic, r["id"]) for topic, records in sections.items() for r in records]
+    assert len(rows) == 353 and len({i for _, i in rows}) == 337
+    for topic, paper_id in rows:
+        assert topic in stored[paper_id]["topics"]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith(update.GENERATED_MARK)
+    assert len(readme.encode()) < 512_000
+
+
+def test_shipped_readme_is_what_the_store_renders(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    shutil.copy(REPO / "keywords.yaml", tmp_path / "keywords.yaml")
+    assert update.main(["--root", str(tmp_path), "--no-fetch", "-q"]) == 0
+    assert (tmp_path / "README.md").read_bytes() == (REPO / "README.md").read_bytes()
+    for page in (REPO / "papers").rglob("*.md"):
+        assert (tmp_path / page.relative_to(REPO)).read_bytes() == page.read_bytes()
