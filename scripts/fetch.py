@@ -71,8 +71,8 @@ def _error_feed_message(content: bytes) -> str | None:
     return None
 
 
-def check_response(response: requests.Response) -> None:
-    """Raise a Fault for anything but a well-formed Atom feed with a result count."""
+def check_response(response: requests.Response) -> int:
+    """Raise a Fault for anything but a well-formed Atom feed; return its totalResults."""
     status = response.status_code
     if status == 429:
         raise Fault("arXiv rate-limited us (HTTP 429)", True, retry_after_seconds(response.headers.get("Retry-After")))
@@ -86,11 +86,13 @@ def check_response(response: requests.Response) -> None:
         root = etree.fromstring(response.content)
     except etree.XMLSyntaxError:
         raise Fault("malformed response (not well-formed XML)") from None
-    if root.tag != f"{ATOM}feed" or root.find(f"{OPENSEARCH}totalResults") is None:
+    total = root.findtext(f"{OPENSEARCH}totalResults")
+    if root.tag != f"{ATOM}feed" or total is None or not total.strip().isdigit():
         raise Fault("malformed response (not an arXiv Atom feed)")
     message = _error_feed_message(response.content)
     if message:
         raise Fault(f"arXiv answered with an error: {message}", retryable=False)
+    return int(total)
 
 
 class _PoliteAdapter(requests.adapters.HTTPAdapter):
@@ -104,7 +106,7 @@ class _PoliteAdapter(requests.adapters.HTTPAdapter):
         self.fetcher.requests += 1
         kwargs["timeout"] = self.fetcher.request_timeout()
         response = super().send(request, **kwargs)
-        check_response(response)
+        self.fetcher.last_total = check_response(response)
         return response
 
 
@@ -147,6 +149,7 @@ class Fetcher:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     requests: int = 0
+    last_total: int = 0
     started: float = field(default=0.0)
 
     def __post_init__(self) -> None:
@@ -177,7 +180,10 @@ class Fetcher:
             if self.time_left() <= 0:
                 raise TopicFailed("the run's time budget for arXiv ran out")
             try:
-                return list(self.client.results(search, offset=offset))
+                page = list(self.client.results(search, offset=offset))
+                if len(page) < size and offset + len(page) < self.last_total:
+                    raise Fault(f"arXiv sent an empty page in the middle of the results (start={offset + len(page)})")
+                return page
             except Exception as exc:  # noqa: BLE001 - every failure is classified below
                 fault = classify(exc)
             tries = f"{attempt} {'try' if attempt == 1 else 'tries'}"

@@ -38,6 +38,7 @@ class Fault:
     match: str = ""
     times: int = 1
     seconds: float = 5.0
+    start: int | None = None  # only for requests of this page offset
 
 
 def paper(paper_id: str, title: str, abstract: str = "", *, version: int = 1, updated: str = "2026-02-10T12:00:00Z",
@@ -179,6 +180,7 @@ class FakeArxiv:
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
+        self.server.handle_error = lambda request, address: None  # clients that time out hang up on us
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/query"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -194,10 +196,10 @@ class FakeArxiv:
         """How many requests asked a query containing text."""
         return sum(text in r.get("search_query", "") for r in self.requests)
 
-    def _take_fault(self, query: str) -> Fault | None:
+    def _take_fault(self, query: str, start: int) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.times > 0 and fault.match in query:
+                if fault.times > 0 and fault.match in query and fault.start in (None, start):
                     fault.times -= 1
                     return fault
         return None
@@ -205,11 +207,11 @@ class FakeArxiv:
     def respond(self, params: dict[str, str]) -> tuple[int, dict[str, str], bytes, float]:
         """Status, headers, body and a delay for one request."""
         query = params.get("search_query", "")
-        fault = self._take_fault(query)
+        start = int(params.get("start", 0))
+        fault = self._take_fault(query, start)
         for key, body in self.fixtures.items():
             if key in query:
                 return 200, {}, body, 0.0
-        start = int(params.get("start", 0))
         size = int(params.get("max_results", 10))
         found = [p for p in self.papers if _Query(query).match(p)]
         key = "published" if params.get("sortBy") == "submittedDate" else "updated"
