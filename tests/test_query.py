@@ -1,0 +1,30 @@
+"""The arXiv query parser: what it accepts, how it serialises, what it rejects."""
+
+from __future__ import annotations
+
+import pytest
+
+import query as q
+
+
+def test_operators_precedence_and_adjacency() -> None:
+    tree = q.parse('a OR b AND c ANDNOT "d e"')
+    assert tree == q.Op("OR", q.Term("a"), q.Op("ANDNOT", q.Op("AND", q.Term("b"), q.Term("c")), q.Term("d e", phrase=True)))
+    assert q.parse("speech codec") == q.Op("AND", q.Term("speech"), q.Term("codec"))
+
+
+def test_fields_and_parentheses() -> None:
+    tree = q.parse('(ti:codec OR abs:"neural codec") AND cat:cs.SD')
+    assert [t.field for t in q.terms(tree)] == ["ti", "abs", "cat"]
+    assert q.to_arxiv(tree) == '(ti:codec OR abs:"neural codec") AND cat:cs.SD'
+
+
+def test_unprefixed_terms_search_title_and_abstract() -> None:
+    assert q.to_arxiv(q.parse('TTS OR "text-to-speech"')) == \
+        '(ti:TTS OR abs:TTS) OR (ti:"text-to-speech" OR abs:"text-to-speech")'
+
+
+@pytest.mark.parametrize("text", ['"a', "(a", "a)", "a AND", "AND a", "", "  ", "x:y", "ti:", 'ti:""', "é"])
+def test_rejects_what_arxiv_would(text: str) -> None:
+    with pytest.raises(q.QueryError):
+        q.parse(text)

@@ -1,0 +1,132 @@
+"""The local relevance check: whole words, acronyms, phrases, plurals, exclusions, categories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import config as cfg
+import relevance
+import update
+from conftest import load_store, write_keywords
+from fake_arxiv import FakeArxiv, paper
+
+
+def topic(query: str, categories: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> cfg.Topic:
+    import query as q
+
+    return cfg.Topic(name="T", query=query, tree=q.parse(query), categories=categories, exclude=exclude)
+
+
+def record(title: str, abstract: str = "", categories: list[str] | None = None) -> dict:
+    return {"id": "2601.00001", "title": title, "abstract": abstract, "categories": categories or [],
+            "topics": ["T"], "updated": "2026-01-01"}
+
+
+@pytest.mark.parametrize("text,listed", [
+    ("A new TTS model", True),
+    ("dMLLM-TTS: self-verified", True),
+    ("TTS-based data augmentation", True),
+    ("Multi-speaker TTSs", True),
+    ("(TTS) systems", True),
+    ("TT-FSI: Tensor-Train interactions", False),
+    ("TT-rank decomposition", False),
+    ("tts in lower case", False),
+    ("Tts in title case", False),
+    ("attsomething inside a word", False),
+    ("code at https://github.com/x/TTS and www.TTS.org", False),
+    ("TTS2 is a different token", False),
+])
+def test_acronyms_match_only_the_whole_upper_case_token(text: str, listed: bool) -> None:
+    assert relevance.decide(topic("TTS"), record(text)).listed is listed
+
+
+@pytest.mark.parametrize("text,listed", [
+    ("Zero-shot text-to-speech", True),
+    ("Text to speech for Nepali", True),
+    ("TEXT-TO-SPEECH at scale", True),
+    ("text-to-speeches", True),
+    ("context-to-speech conversion", False),
+    ("text-to-speechify", False),
+])
+def test_phrases_ignore_case_and_treat_hyphens_as_spaces(text: str, listed: bool) -> None:
+    assert relevance.decide(topic('"text-to-speech"'), record(text)).listed is listed
+
+
+def test_plural_of_the_last_word_matches() -> None:
+    t = topic('"speech language model"')
+    assert relevance.decide(t, record("Speech language models are few-shot learners")).listed
+    assert not relevance.decide(t, record("Speech language modelling")).listed
+
+
+def test_abstract_counts_and_reason_names_the_term() -> None:
+    decision = relevance.decide(topic('"speech synthesis"'), record("A codec", "Used for speech synthesis."))
+    assert decision.listed and decision.reason == 'listed: "speech synthesis" in abstract'
+
+
+def test_exclusions_hide_and_say_which_phrase() -> None:
+    t = topic("TTS", exclude=("test-time scaling",))
+    decision = relevance.decide(t, record("FR-TTS: Test-Time Scaling for image generation"))
+    assert not decision.listed and decision.reason == 'hidden: excluded by "test-time scaling" in title'
+    assert relevance.decide(t, record("Fast TTS")).listed
+
+
+def test_categories_with_wildcards_and_unknown_categories_pass() -> None:
+    t = topic("TTS", categories=("cs.SD", "eess.*"))
+    assert relevance.decide(t, record("TTS", categories=["eess.AS"])).listed
+    assert relevance.decide(t, record("TTS", categories=["cs.CL", "cs.SD"])).listed
+    hidden = relevance.decide(t, record("TTS", categories=["cs.CV"]))
+    assert not hidden.listed and "cs.CV" in hidden.reason
+    assert relevance.decide(t, record("TTS", categories=[])).listed  # imported: unknown
+
+
+def test_boolean_query_is_evaluated_locally() -> None:
+    t = topic('"voice conversion" ANDNOT singing')
+    assert relevance.decide(t, record("Voice conversion for all")).listed
+    assert not relevance.decide(t, record("Voice conversion for singing")).listed
+    t = topic("(codec OR tokenizer) AND speech")
+    assert relevance.decide(t, record("A speech codec")).listed
+    assert not relevance.decide(t, record("An image codec")).listed
+
+
+def test_over_matching_search_is_filtered_and_membership_follows_keywords(tmp_path: Path, fake: FakeArxiv) -> None:
+    # The fake server stems like arXiv: its search for TTS also returns the TT-… papers.
+    fake.papers = [
+        paper("2601.00001", "Fast TTS for Nepali", categories=("cs.SD",)),
+        paper("2601.00002", "TT-Edge: Tensor-Train decomposition on the edge", categories=("cs.LG",)),
+        paper("2601.00003", "FR-TTS: Test-Time Scaling for image generation", categories=("cs.CV",)),
+        paper("2601.00004", "Sticker-TTS: test-time scaling with stickers", categories=("cs.CL",)),
+    ]
+    write_keywords(tmp_path, [{"name": "TTS", "query": "TTS"}])
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert set(load_store(tmp_path)) == {"2601.00001", "2601.00002", "2601.00003", "2601.00004"}
+    readme = (tmp_path / "README.md").read_text()
+    assert "2601.00002" not in readme and {"2601.00001", "2601.00003", "2601.00004"} <= _ids(readme)
+
+    write_keywords(tmp_path, [{"name": "TTS", "query": "TTS", "exclude": ["test-time scaling"]}])
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0
+    assert _ids((tmp_path / "README.md").read_text()) == {"2601.00001"}
+    assert len(load_store(tmp_path)) == 4, "an exclusion must never delete from the store"
+
+    write_keywords(tmp_path, [{"name": "TTS", "query": "TTS"}])
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0
+    assert _ids((tmp_path / "README.md").read_text()) == {"2601.00001", "2601.00003", "2601.00004"}
+
+
+def test_explain_says_why(tmp_path: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
+    fake.papers = [paper("2601.00001", "Fast TTS"), paper("2601.00002", "TT-Edge: Tensor-Train")]
+    write_keywords(tmp_path, [{"name": "TTS", "query": "TTS"}])
+    assert update.main(["--root", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path), "--explain", "tts"]) == 0
+    out = capsys.readouterr().out
+    assert "LISTED  2601.00001" in out and 'listed: "TTS" in title' in out
+    assert "HIDDEN  2601.00002" in out and "no query term occurs" in out
+    assert "1 listed, 1 hidden of 2 stored" in out
+
+
+def _ids(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"\(https://arxiv\.org/abs/(\d{4}\.\d{5})\)", text))
