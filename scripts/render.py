@@ -8,6 +8,7 @@ and every paper is on its topic's full page (split by year, then month, when one
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -78,8 +79,9 @@ def short(text: str, width: int = 40) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
+@functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The Jinja2 environment with the filters the templates use."""
+    """The Jinja2 environment with the filters the templates use (built once: templates are compiled once)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(enabled_extensions=("xml", "xml.j2"), default_for_string=False),

@@ -1,0 +1,188 @@
+"""Rendering: hostile text through the real templates, parsed by GitHub's GFM parser; sizes; feeds; slugs."""
+
+from __future__ import annotations
+
+import random
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import cmarkgfm
+import pytest
+from cmarkgfm.cmark import Options
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+
+import config as cfg
+import query as q
+import render
+
+
+def make_config(names: list[str], **settings_: object) -> cfg.Config:
+    topics = tuple(cfg.Topic(name=n, query="cat:cs.SD", tree=q.parse("cat:cs.SD")) for n in names)
+    return cfg.Config(path=Path("keywords.yaml"), topics=topics, settings={**cfg.DEFAULT_SETTINGS, **settings_})
+
+
+def record(i: int, title: str = "x paper", abstract: str = "x", comment: str = "", topic: str = "A",
+           day: str = "2026-01-01") -> dict:
+    return {"id": f"2601.{i:05d}", "version": 1, "title": title, "abstract": abstract, "comment": comment,
+            "authors": ["A. Author"], "categories": ["cs.SD"], "primary_category": "cs.SD", "published": None,
+            "updated": day, "topics": [topic]}
+
+
+class Table(HTMLParser):
+    """Rows of the first table: each cell's visible text and whether it holds foreign tags/links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.links: list[str] = []
+        self.tags: set[str] = set()
+        self._cell: list[str] | None = None
+        self._summary = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "table" or self.rows:
+            self.tags.add(tag)
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "summary":
+            self._summary = True
+        elif tag == "a" and self.rows:
+            self.links.append(dict(attrs)["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "summary":
+            self._summary = False
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and not self._summary:
+            self._cell.append(data)
+
+
+def gfm(markdown: str) -> Table:
+    html = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    table = Table()
+    table.feed(html)
+    return table
+
+
+def render_one(paper: dict) -> Table:
+    renderer = render.Renderer(make_config(["A"]), [paper])
+    page = renderer.topic_pages(renderer.views[0])["papers/a.md"].decode()
+    return gfm(page)
+
+
+def check_row(paper: dict) -> None:
+    table = render_one(paper)
+    assert len(table.rows) == 2, table.rows
+    header, row = table.rows
+    assert len(row) == len(header) == 5
+    assert row[0] == render.plain(paper["title"])
+    assert row[2] == render.plain(paper["abstract"])
+    assert row[3] == render.plain(paper["comment"])
+    assert table.tags <= {"table", "thead", "tbody", "tr", "th", "td", "strong", "a", "details", "summary"}
+    assert all(link.startswith(("https://arxiv.org/abs/2601.", "https://arxiv.org/pdf/2601.", "https://github.com/",
+                                "https://gitlab.com/", "https://huggingface.co/")) for link in table.links)
+
+
+text = hs.text(hs.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80).filter(lambda s: render.plain(s))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=text, abstract=text, comment=hs.one_of(hs.just(""), text))
+def test_any_text_keeps_the_row_intact_and_readable(title: str, abstract: str, comment: str) -> None:
+    check_row(record(1, title, abstract, comment))
+
+
+HOSTILE = [
+    "p < 10^{-15}, Cohen's d = 2.18", r"\textbf{ES4R} and \textbf{U}ltra", r"$O(d^\ell \cdot 2^d)$ time",
+    r"($97\,\mathrm{ms}$) latency", "a | b || c", "</details></td></tr><script>alert(1)</script>",
+    "[click]() and [x](javascript:alert(1)) and ![img](http://evil/x.png)", "javascript:alert(1)",
+    "line one\nline two\r\n\tline three", "*bold* _it_ ~~strike~~ `code` <b>b</b> &amp; &lt; &#124;",
+    "https://github.com/espnet/espnet and www.example.com and mail@example.com",
+    "Arabic \u0627\u0644\u0643\u0644\u0627\u0645 with \u202etxt.exe\u202c bidi and \u4e2d\u6587 \u200b zero width",
+    "trailing backslash \\", "# not a heading", "- not a list", "1. not a list", "> not a quote", "@octocat #123",
+    "<!-- comment --> and <details>", ":smile: ::: a:b", "~~~ code fence ~~~", "```fence```",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_real_arxiv_oddities_render_as_text(hostile: str) -> None:
+    check_row(record(1, hostile, hostile, hostile))
+
+
+def test_code_links_come_from_text_and_only_recognised_hosts() -> None:
+    table = render_one(record(1, abstract="Code: https://github.com/espnet/espnet/tree/speechlm. Demo http://x.y/z",
+                              comment="Weights at https://huggingface.co/org/model and https://evil.com/a/b"))
+    assert "https://github.com/espnet/espnet" in table.links and "https://huggingface.co/org/model" in table.links
+    assert not any("evil" in link or "x.y" in link for link in table.links)
+
+
+def test_readme_stays_under_the_limit_with_a_huge_store() -> None:
+    rng = random.Random(7)
+    names = [f"Topic {i}" for i in range(20)]
+    words = "speech synthesis model neural codec with the of and audio language large zero-shot".split()
+    papers = []
+    for i in range(40_000):
+        abstract = " ".join(rng.choice(words) for _ in range(rng.randint(120, 260)))
+        papers.append(record(i, f"Paper {i} " + " ".join(rng.choice(words) for _ in range(12)), abstract,
+                             "12 pages, 5 figures" if i % 3 else "", names[i % 20],
+                             f"20{18 + i % 8}-{1 + i % 12:02d}-{1 + i % 28:02d}"))
+    config = make_config(names)
+    files = render.Renderer(config, papers).render_all()
+    readme = files["README.md"]
+    assert 450_000 < len(readme) <= config.settings["readme_max_bytes"] < render.GITHUB_LIMIT
+    assert all(len(data) < render.GITHUB_LIMIT for data in files.values())
+    counts = [int(m) for m in re.findall(rb"Showing the latest (\d+) of", readme)]
+    assert len(counts) == 20 and max(counts) - min(counts) <= 1, counts  # fair share
+    listed = {p["id"] for p in papers}
+    on_pages = set()
+    for path, data in files.items():
+        if path.startswith("papers/"):
+            on_pages |= set(re.findall(r"arxiv\.org/abs/(\d{4}\.\d{5})\)", data.decode()))
+    assert on_pages == listed, "every paper must be on its topic's pages"
+    assert any(path.count("/") == 2 for path in files), "big topics must split into parts"
+
+
+def test_fixed_cap_per_topic() -> None:
+    papers = [record(i, topic="A", day=f"2026-01-{1 + i % 28:02d}") for i in range(30)]
+    readme = render.Renderer(make_config(["A"], readme_papers_per_topic=5), papers).readme().decode()
+    assert readme.count("| **[") == 5 and "Showing the latest 5 of 30 papers" in readme
+
+
+def test_feed_is_valid_atom() -> None:
+    papers = [record(i, f"Title <{i}> & co", f"abstract \x0b{i}") for i in range(60)]
+    feed = render.Renderer(make_config(["A"]), papers).render_all()["feeds/a.xml"]
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.fromstring(feed)
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    for name in ("id", "title", "updated", "author"):
+        assert root.find(f"a:{name}", ns) is not None
+    entries = root.findall("a:entry", ns)
+    assert len(entries) == 50
+    for entry in entries:
+        for name in ("id", "title", "updated", "summary", "link"):
+            assert entry.find(f"a:{name}", ns) is not None
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.findtext("a:updated", namespaces=ns))
+    assert entries[0].findtext("a:title", namespaces=ns).startswith("Title <")
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Speech Synthesis", "speech-synthesis"), ("TTS", "tts"), ("Audio/Video: LLMs", "audio-video-llms"),
+])
+def test_slugs_are_readable_for_latin_names(name: str, expected: str) -> None:
+    assert render.slug(name) == expected
+
+
+def test_slugs_are_stable_and_safe_for_any_name() -> None:
+    for name in ["语音合成", "Синтез речи", "Café ünïcode", "../../etc", "a" * 300, "  "]:
+        s = render.slug(name)
+        assert s == render.slug(name) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", s) and len(s) <= 80
+    assert render.slug("语音合成") != render.slug("语音识别")
