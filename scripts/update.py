@@ -155,9 +155,9 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
         if run.error:
             continue
         counts = st.merge(store, run.name, run.records)
-        run.new += counts.new
-        run.created += counts.created
-        run.updated += counts.updated
+        run.new = _union(run.new, counts.new)  # union: apply runs again after a push race
+        run.created = _union(run.created, counts.created)
+        run.updated = _union(run.updated, counts.updated)
         outcome.refreshed += len(counts.refreshed)
     renderer = render.Renderer(config, list(store.papers.values()))
     for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
@@ -175,6 +175,11 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
                                  if not (root / path).exists() or (root / path).read_bytes() != data]
         outcome.changed_files += sorted(st.shard_name(i) for i in store.dirty)
     return outcome
+
+
+def _union(first: list[str], second: list[str]) -> list[str]:
+    """Ids in either list, once each, in order."""
+    return list(dict.fromkeys(first + second))
 
 
 def explain(config: cfg.Config, root: Path, name: str) -> int:

@@ -1,0 +1,90 @@
+"""The GitHub workflows: linted by zizmor and the workflow schema, and checked for what matters."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def load(name: str) -> dict:
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (pip install -r requirements-dev.txt)")
+    return path
+
+
+def test_zizmor_pedantic_finds_nothing() -> None:
+    result = subprocess.run([tool("zizmor"), "--offline", "--persona=pedantic", str(WORKFLOWS)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "No findings" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_workflow_schema_accepts_both_files() -> None:
+    result = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                             str(WORKFLOWS / "update.yml"), str(WORKFLOWS / "ci.yml")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_update_runs_daily_off_the_hour_and_by_hand() -> None:
+    on = load("update.yml")["on"]
+    cron = on["schedule"][0]["cron"]
+    minute, hour = cron.split()[:2]
+    assert minute != "0" and 0 <= int(hour) <= 2 and cron.split()[2:] == ["*", "*", "*"]
+    assert "workflow_dispatch" in on
+
+
+def test_permissions_are_minimal() -> None:
+    update = load("update.yml")
+    assert update["permissions"] == {}
+    (job,) = update["jobs"].values()
+    assert set(job["permissions"]) <= {"contents", "issues"} and job["permissions"]["contents"] == "write"
+    assert update["concurrency"]["cancel-in-progress"] is False and job["timeout-minutes"] <= 60
+    assert load("ci.yml")["permissions"] == {"contents": "read"}
+    text = (WORKFLOWS / "update.yml").read_text()
+    for grant in job["permissions"]:
+        assert re.search(rf"^\s+{grant}: write\s+# \S", text, re.MULTILINE), f"{grant} grant is not commented"
+
+
+@pytest.mark.parametrize("name", ["update.yml", "ci.yml"])
+def test_actions_are_pinned_to_full_shas_and_runs_have_no_expressions(name: str) -> None:
+    workflow = load(name)
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            assert "${{" not in step.get("run", ""), f"expression inside run: {step['run']}"
+    text = (WORKFLOWS / name).read_text()
+    assert all(re.search(r"@[0-9a-f]{40} # v\d", line) for line in text.splitlines() if "uses:" in line)
+
+
+def test_workflows_run_the_documented_commands() -> None:
+    readme = (REPO / "README.md").read_text()
+    (job,) = load("update.yml")["jobs"].values()
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "python scripts/update.py --commit --push" in runs
+    assert "pip install -r requirements.txt" in runs and "pip install -r requirements.txt" in readme
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is True
+    env = next(s for s in job["steps"] if "update.py" in s.get("run", ""))["env"]
+    assert env["GIT_AUTHOR_EMAIL"] == "41898282+github-actions[bot]@users.noreply.github.com"
+    (ci_job,) = load("ci.yml")["jobs"].values()
+    assert any(step.get("run", "").strip() == "pytest" for step in ci_job["steps"])
+    assert "\npytest\n" in readme
+    ci_run = (REPO / ".ci" / "run").read_text()
+    assert "\npytest\n" in ci_run and "requirements" in ci_run
