@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ class Topic:
     @property
     def expanded_categories(self) -> tuple[str, ...]:
         """Category patterns with `cs.*` wildcards spelled out, sorted and unique."""
-        return tuple(sorted({c for pattern in self.categories for c in taxonomy.expand(pattern)}))
+        return _expand_all(self.categories)
 
     def arxiv_query(self) -> str:
         """The search_query sent to arXiv: the user's query, limited to the categories."""
@@ -40,6 +41,12 @@ class Topic:
             return text
         cat_part = " OR ".join(f"cat:{c}" for c in cats)
         return f"({text}) AND ({cat_part})"
+
+
+@functools.lru_cache(maxsize=256)
+def _expand_all(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Expand category patterns once per distinct list (checked for every paper of a topic)."""
+    return tuple(sorted({c for pattern in patterns for c in taxonomy.expand(pattern)}))
 
 
 DEFAULT_SETTINGS: dict[str, Any] = {

@@ -32,7 +32,9 @@ def code_links(*texts: str | None) -> list[str]:
     """Repository URLs named in an abstract or comment, normalised and de-duplicated, at most 2."""
     found: dict[str, None] = {}
     for text in texts:
-        for m in _CODE.finditer(text or ""):
+        if not text or "://" not in text:
+            continue
+        for m in _CODE.finditer(text):
             host = m.group("host").lower()
             path = m.group("path").rstrip(".")
             if path.endswith(".git"):

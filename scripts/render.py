@@ -26,8 +26,10 @@ GITHUB_LIMIT = 512_000
 PAGE_LIMIT = 500_000
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-_INVISIBLE = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<|$~&:])")
+_INVISIBLE = {c: " " for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
+                              *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF]}
+_ODD = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<|$~&:"})
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")
 _EMAIL_AT = re.compile(r"@(?=\w)")
 _ANCHOR_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
@@ -35,13 +37,21 @@ _ANCHOR_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 
 def plain(text: str | None) -> str:
     """Visible text: control and bidi characters dropped, whitespace collapsed to single spaces."""
-    return " ".join(_INVISIBLE.sub(" ", text or "").split())
+    if not text:
+        return ""
+    if _ODD.search(text):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def md(text: str | None) -> str:
     """Escape arXiv text for a GFM table cell: no `|` breaks, no live HTML or links, no math, no markup."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", plain(text))
-    return _EMAIL_AT.sub("@<!-- -->", _WWW_DOT.sub(r"\\.", escaped))
+    escaped = plain(text).translate(_MD_ESCAPES)
+    if "@" in escaped:  # break e-mail autolinks and @mentions
+        escaped = _EMAIL_AT.sub("@<!-- -->", escaped)
+    if "ww" in escaped.lower():  # break www. autolinks
+        escaped = _WWW_DOT.sub(r"\\.", escaped)
+    return escaped
 
 
 def slug(name: str) -> str:
@@ -128,9 +138,9 @@ class Renderer:
     def __init__(self, config: Config, papers: list[dict[str, Any]]):
         self.config = config
         self.env = environment()
-        self.row_macro = self.env.get_template("_row.md.j2").module.row  # type: ignore[attr-defined]
-        self._rows: dict[str, str] = {}
+        self._sizes: dict[str, int] = {}
         self.views = self._views(papers)
+        self._rows = self.render_rows({p["id"]: p for v in self.views for p in v.papers})
         found = [p for p in papers if set(p["topics"]) & {t.name for t in config.topics}]
         self.last_update = max((day(p["updated"]) for p in found), default="never")
 
@@ -147,12 +157,23 @@ class Renderer:
             views.append(TopicView(topic, topic_slug, shown, hidden=len(found) - len(shown)))
         return views
 
+    def render_rows(self, papers: dict[str, dict[str, Any]]) -> dict[str, str]:
+        """Every listed paper's table row, in one template pass, by id (reused by README and pages)."""
+        text = self.env.get_template("_row.md.j2").render(papers=list(papers.values()))
+        lines = text.split("\n")[: len(papers)]
+        assert len(lines) == len(papers), "a row must be exactly one line"
+        return dict(zip(papers, lines))
+
     def row(self, paper: dict[str, Any]) -> str:
-        """One table row, rendered once per paper and reused by README and topic pages."""
+        """One paper's table row."""
+        return self._rows[paper["id"]]
+
+    def row_size(self, paper: dict[str, Any]) -> int:
+        """Bytes the paper's row takes in a table, newline included."""
         key = paper["id"]
-        if key not in self._rows:
-            self._rows[key] = str(self.row_macro(paper))
-        return self._rows[key]
+        if key not in self._sizes:
+            self._sizes[key] = len(self.row(paper).encode("utf-8")) + 1
+        return self._sizes[key]
 
     def render_all(self) -> dict[str, bytes]:
         """Every output: README.md, papers/*.md, feeds/*.xml, as path -> bytes."""
@@ -171,7 +192,7 @@ class Renderer:
         for view in self.views:
             view.shown = 0
         overhead = len(self._render_readme())
-        sizes = [[len(self.row(p).encode()) + 1 for p in v.papers[:cap]] for v in self.views]
+        sizes = [[self.row_size(p) for p in v.papers[:cap]] for v in self.views]
         remaining = budget - overhead
         progress = True
         while progress:
@@ -196,9 +217,10 @@ class Renderer:
 
     def topic_pages(self, view: TopicView) -> dict[str, bytes]:
         """The topic's full page; split by year, then month, when it would pass the page limit."""
-        whole = self._page(view, view.papers, parts=[], part_label=None)
-        if len(whole) <= PAGE_LIMIT:
-            return {view.page: whole}
+        if sum(self.row_size(p) for p in view.papers) < PAGE_LIMIT - 20_000:
+            whole = self._page(view, view.papers, parts=[], part_label=None)
+            if len(whole) <= PAGE_LIMIT:
+                return {view.page: whole}
         groups = self._split(view.papers)
         parts = [(label, f"{view.slug}/{label}.md") for label in groups]
         files = {view.page: self._index(view, [(label, path, len(groups[label])) for label, path in parts])}
@@ -213,7 +235,7 @@ class Renderer:
             years.setdefault(day(paper["updated"])[:4] or "undated", []).append(paper)
         groups: dict[str, list[dict[str, Any]]] = {}
         for year, items in years.items():
-            size = sum(len(self.row(p).encode()) + 1 for p in items)
+            size = sum(self.row_size(p) for p in items)
             if size <= PAGE_LIMIT - 20_000:
                 groups[year] = items
                 continue

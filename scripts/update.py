@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             runs = backfill.run(config, store, names, fetcher, args.backfill, root)
         else:
             runs = fetch_topics(config, store, names, fetcher)
-        if runs and all(r.error for r in runs):
+        if runs and all(r.error for r in runs) and not args.backfill:  # backfill saves each month it got
             report.print_summary(runs, None, quiet=args.quiet)
             report.write_job_summary(runs, None, config)
             print("error: every topic failed; nothing was written", file=sys.stderr)

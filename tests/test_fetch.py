@@ -118,7 +118,7 @@ def test_a_topic_that_keeps_failing_keeps_its_papers_and_others_update(
     capsys.readouterr()
     assert update.main(["--root", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert f"Codec: FAILED: " in out and WHY[name] in out.split("Codec: FAILED: ")[1].splitlines()[0]
+    assert "Codec: FAILED: " in out and WHY[name] in out.split("Codec: FAILED: ")[1].splitlines()[0]
     stored = load_store(tmp_path)
     assert "2601.00004" in stored, "the healthy topic was not updated"
     assert "2601.00003" not in stored

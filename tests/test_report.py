@@ -1,0 +1,57 @@
+"""What users see: job summary, log groups, notification issue, docs completeness."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import config as cfg
+import report
+import update
+from conftest import REPO, write_keywords
+from fake_arxiv import Fault, FakeArxiv, paper
+
+
+def test_job_summary_and_log_groups_in_actions(tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    root = tmp_path / "repo"
+    root.mkdir()
+    write_keywords(root, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
+                   {"max_tries": 2})
+    fake.papers = [paper("2601.00001", "A codec | with pipes")]
+    fake.faults.append(Fault("status", 429, b"Rate exceeded.", match="vocoder", times=9))
+    assert update.main(["--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("::group::") == 2 and out.count("::endgroup::") == 2
+    text = summary.read_text()
+    assert "| Codec | 1 | 0 | 1 | 1 | ✅ ok |" in text
+    assert "arXiv rate-limited us (HTTP 429) after 2 tries" in text and "the next run catches up" in text
+    assert "[A codec \\| with pipes](https://arxiv.org/abs/2601.00001)" in text
+
+
+def test_notification_issue_lists_new_papers_and_stays_under_the_limit(tmp_path: Path, fake: FakeArxiv) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"notify": "issue", "initial_results": 2000,
+                                                                     "page_size": 2000})
+    fake.papers = [paper(f"2601.{i:05d}", f"A codec number {i} " + "long title " * 20) for i in range(1500)]
+    issue = tmp_path / "issue.md"
+    assert update.main(["--root", str(tmp_path), "--issue-file", str(issue)]) == 0
+    body = issue.read_text()
+    assert len(body) <= report.ISSUE_LIMIT and "## Codec (1500 new)" in body and "more in the README" in body
+    assert update.main(["--root", str(tmp_path), "--issue-file", str(issue)]) == 0
+    assert not issue.exists(), "no news, no issue"
+
+
+def test_every_cli_option_and_keywords_key_is_documented() -> None:
+    readme = (REPO / "README.md").read_text()
+    parser_help = update.parse_args.__code__.co_consts
+    options = set(re.findall(r"--[a-z][a-z-]+", " ".join(c for c in parser_help if isinstance(c, str))))
+    assert {"--dry-run", "--topic", "--explain", "--backfill", "--commit", "--push"} <= options
+    for option in options:
+        assert f"`{option}" in readme, f"{option} is not documented in README"
+    for key in (*cfg.TOPIC_KEYS, *cfg.TOP_KEYS, *cfg.DEFAULT_SETTINGS):
+        assert f"`{key}`" in readme, f"keywords.yaml key {key} is not documented in README"
