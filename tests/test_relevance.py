@@ -130,3 +130,19 @@ def _ids(text: str) -> set[str]:
     import re
 
     return set(re.findall(r"\(https://arxiv\.org/abs/(\d{4}\.\d{5})\)", text))
+
+
+def test_default_keywords_clean_the_seed_tts_section() -> None:
+    from conftest import REPO
+
+    config = cfg.load(REPO / "keywords.yaml")
+    papers = list(load_store(REPO).values())
+    tts = config.topic("TTS")
+    found = [p for p in papers if "TTS" in p["topics"]]
+    hidden = {p["id"] for p in found if not relevance.decide(tts, p).listed}
+    assert hidden == {"2505.20323", "2601.01903", "2512.19433", "2512.00438", "2511.13738", "2511.04653",
+                      "2507.18537", "2505.08437", "2509.05007", "2508.14313", "2508.08273", "2302.01584"}
+    assert len(found) - len(hidden) == 67
+    for name, most_hidden in (("Speech Synthesis", 2), ("Audio Caption", 2), ("Speech language model", 0)):
+        topic_ = config.topic(name)
+        assert sum(not relevance.decide(topic_, p).listed for p in papers if name in p["topics"]) == most_hidden
