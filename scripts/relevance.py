@@ -90,7 +90,9 @@ def _term_true(term: q.Term, paper: dict[str, Any], texts: dict[str, str], hits:
         return not authors or any(term.text.lower().strip('"') in a.lower() for a in authors)
     if term.field == "cat":
         cats = paper.get("categories") or []
-        return not cats or term.text in cats or any(c.startswith(term.text.rstrip("*")) for c in cats)
+        if term.text.endswith(".*"):
+            return not cats or any(c.startswith(term.text[:-1]) for c in cats)
+        return not cats or term.text in cats
     if term.field == "co":
         return bool(term_pattern(term.text).search(paper.get("comment") or ""))
     return True

@@ -101,13 +101,9 @@ def print_dry_run(outcome: "Outcome") -> None:
             print(f"  + {topic}: {paper['id']} {render.plain(paper['title'])[:80]}")
 
 
-def _environment():  # noqa: ANN202 - a jinja2 Environment
-    return render.environment()
-
-
 def summary_markdown(runs: list["TopicRun"], outcome: "Outcome | None", config: "Config") -> str:
     """The job summary: a table of topics and the new papers, linked."""
-    template = _environment().get_template("summary.md.j2")
+    template = render.environment().get_template("summary.md.j2")
     new, updated = totals(runs)
     return template.render(runs=runs, outcome=outcome, config=config, new=new, updated=updated,
                            advice=advice)
@@ -140,7 +136,7 @@ def issue_markdown(outcome: "Outcome", config: "Config") -> str | None:
     papers = {topic: items for topic, items in outcome.new_papers.items() if items}
     if not papers:
         return None
-    template = _environment().get_template("issue.md.j2")
+    template = render.environment().get_template("issue.md.j2")
     limit = max(len(items) for items in papers.values())
     while True:
         body = template.render(papers=papers, limit=limit, config=config, last_update=_newest(papers))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from store import new_record, split_id
@@ -61,9 +60,3 @@ def parse_readme(text: str, source: str = "README.md") -> dict[str, list[dict[st
             topics=[topic],
         ))
     return sections
-
-
-def import_readme(path: Path) -> dict[str, list[dict[str, Any]]]:
-    """Read a README file and return its sections' records (empty if it is not DailyArXiv's)."""
-    text = path.read_text(encoding="utf-8")
-    return parse_readme(text, path.name) if looks_like_dailyarxiv(text) else {}
