@@ -32,57 +32,109 @@ def is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A term ready to match: its whole-word regex, and substrings every match contains (a cheap pre-check)."""
+
+    pattern: re.Pattern[str]
+    exact_case: bool
+    needles: tuple[str, ...]
+
+
 @lru_cache(maxsize=4096)
-def term_pattern(text: str) -> re.Pattern[str]:
-    """Whole-word pattern for a term: acronyms exact-case, words any case, plurals allowed."""
-    words = [w for w in re.split(r"[\s\-\u2010\u2011\u2012\u2013]+", text) if w]
+def phrase(text: str) -> Phrase:
+    """Compile a term once: acronyms exact-case, words any case, separators flexible, plurals allowed."""
+    words = tuple(w for w in re.split(r"[\s\-\u2010\u2011\u2012\u2013]+", text) if w)
+    exact = len(words) == 1 and is_acronym(words[0])
     body = _SEPARATOR.join(re.escape(w) for w in words) if words else re.escape(text)
     plural = "(?:s|es)?" if words and words[-1][-1:].isalpha() else ""
-    flags = 0 if len(words) == 1 and is_acronym(words[0]) else re.IGNORECASE
-    return re.compile(rf"(?<!\w){body}{plural}(?!\w)", flags)
+    pattern = re.compile(rf"(?<!\w){body}{plural}(?!\w)", 0 if exact else re.IGNORECASE)
+    # lower() is exact only for ASCII, so only ASCII words pre-check case-insensitive matches
+    needles = words if exact else tuple(w.lower() for w in words if w.isascii())
+    return Phrase(pattern, exact, needles)
+
+
+def term_pattern(text: str) -> re.Pattern[str]:
+    """Whole-word pattern for a term (see phrase())."""
+    return phrase(text).pattern
+
+
+@dataclass(frozen=True)
+class Text:
+    """A field's searchable text, and its lower-cased form when that is exact (ASCII text)."""
+
+    raw: str
+    lower: str | None
+
+    @classmethod
+    def of(cls, text: str | None, keep_urls: bool = False) -> Text:
+        """Text with URLs removed (so `github.com/x/tts` is no mention), lower-cased once for pre-checks."""
+        raw = text or ""
+        lower = raw.lower()
+        if not keep_urls and ("://" in raw or "www" in lower):
+            raw = _URL.sub(" ", raw)
+            lower = raw.lower()
+        return cls(raw, lower if raw.isascii() else None)
+
+
+class Texts:
+    """A paper's title and abstract as Text, each prepared only when a term first looks at it."""
+
+    def __init__(self, paper: dict[str, Any]):
+        self.paper = paper
+        self.prepared: dict[str, Text] = {}
+
+    def __getitem__(self, place: str) -> Text:
+        if place not in self.prepared:
+            self.prepared[place] = Text.of(self.paper.get(place))
+        return self.prepared[place]
+
+
+def occurs(term: str, text: Text) -> bool:
+    """Whether the term occurs as a whole word; a missing substring answers no without the slow regex."""
+    compiled = phrase(term)
+    if compiled.exact_case:
+        if any(w not in text.raw for w in compiled.needles):
+            return False
+    elif text.lower is not None and any(w not in text.lower for w in compiled.needles):
+        return False
+    return compiled.pattern.search(text.raw) is not None
 
 
 def searchable(text: str | None) -> str:
     """Text with URLs removed, so `github.com/x/tts` never counts as a mention."""
-    text = text or ""
-    if "://" not in text and "www" not in text.lower():  # most abstracts: skip the slow regex
-        return text
-    return _URL.sub(" ", text)
+    return Text.of(text).raw
 
 
-def find_term(term: q.Term, texts: dict[str, str]) -> str | None:
+def find_term(term: q.Term, texts: Texts) -> str | None:
     """Where a text term occurs ('title' or 'abstract'), or None."""
-    pattern = term_pattern(term.text)
     places = {"ti": ("title",), "abs": ("abstract",)}.get(term.field or "", ("title", "abstract"))
     for place in places:
-        if pattern.search(texts[place]):
+        if occurs(term.text, texts[place]):
             return place
     return None
 
 
-def texts_of(paper: dict[str, Any]) -> dict[str, str]:
-    """Title and abstract without URLs, computed once per paper and decision."""
-    return {"title": searchable(paper.get("title")), "abstract": searchable(paper.get("abstract"))}
-
-
-def _eval(node: q.Node, paper: dict[str, Any], texts: dict[str, str], hits: list[str]) -> bool:
-    """Evaluate the query tree on a paper, collecting the terms that matched."""
+def _eval(node: q.Node, paper: dict[str, Any], texts: Texts, hits: list[str] | None) -> bool:
+    """Evaluate the query tree on a paper; with a hits list, every OR branch runs to collect matched terms."""
     if isinstance(node, q.Op):
         left = _eval(node.left, paper, texts, hits)
         if node.op == "AND":
             return left and _eval(node.right, paper, texts, hits)
         if node.op == "OR":
+            if left and hits is None:
+                return True
             right = _eval(node.right, paper, texts, hits)
             return left or right
-        return left and not _eval(node.right, paper, texts, [])
+        return left and not _eval(node.right, paper, texts, None)
     return _term_true(node, paper, texts, hits)
 
 
-def _term_true(term: q.Term, paper: dict[str, Any], texts: dict[str, str], hits: list[str]) -> bool:
+def _term_true(term: q.Term, paper: dict[str, Any], texts: Texts, hits: list[str] | None) -> bool:
     """One term: text fields are checked; fields we cannot see locally count as true."""
     if term.field in q.TEXT_FIELDS:
         place = find_term(term, texts)
-        if place:
+        if place and hits is not None:
             hits.append(f'"{term.text}" in {place}')
         return place is not None
     if term.field == "au":
@@ -94,31 +146,36 @@ def _term_true(term: q.Term, paper: dict[str, Any], texts: dict[str, str], hits:
             return not cats or any(c.startswith(term.text[:-1]) for c in cats)
         return not cats or term.text in cats
     if term.field == "co":
-        return bool(term_pattern(term.text).search(paper.get("comment") or ""))
+        return occurs(term.text, Text.of(paper.get("comment"), keep_urls=True))
     return True
 
 
-def exclusion_hit(topic: Topic, texts: dict[str, str]) -> str | None:
+def exclusion_hit(topic: Topic, texts: Texts) -> str | None:
     """The first exclusion phrase found in the title or abstract, with where, or None."""
     for phrase in topic.exclude:
-        pattern = term_pattern(phrase)
         for place in ("title", "abstract"):
-            if pattern.search(texts[place]):
+            if occurs(phrase, texts[place]):
                 return f'"{phrase}" in {place}'
     return None
 
 
 def category_ok(topic: Topic, paper: dict[str, Any]) -> bool:
     """Papers in any of the topic's categories pass; papers with unknown categories pass too."""
-    wanted = topic.expanded_categories
+    wanted = category_set(topic.expanded_categories)
     cats = paper.get("categories") or []
-    return not wanted or not cats or any(c in wanted for c in cats)
+    return not wanted or not cats or not wanted.isdisjoint(cats)
+
+
+@lru_cache(maxsize=256)
+def category_set(categories: tuple[str, ...]) -> frozenset[str]:
+    """The expanded categories as a set, built once per topic (checked for every paper)."""
+    return frozenset(categories)
 
 
 def decide(topic: Topic, paper: dict[str, Any]) -> Decision:
     """List a paper only if the query really matches, its category fits, and nothing excludes it."""
     hits: list[str] = []
-    texts = texts_of(paper)
+    texts = Texts(paper)
     if not _eval(topic.tree, paper, texts, hits):
         return Decision(False, "hidden: no query term occurs as a whole word in the title or abstract")
     if not category_ok(topic, paper):
@@ -130,10 +187,16 @@ def decide(topic: Topic, paper: dict[str, Any]) -> Decision:
     return Decision(True, "listed: " + ("; ".join(dict.fromkeys(hits)) or "matched by a non-text field"))
 
 
+def is_listed(topic: Topic, paper: dict[str, Any]) -> bool:
+    """decide(...).listed without the reasons: stops at the first matching term (used for every paper)."""
+    texts = Texts(paper)
+    return (_eval(topic.tree, paper, texts, None) and category_ok(topic, paper)
+            and exclusion_hit(topic, texts) is None)
+
+
 def listed(topic: Topic, papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The papers found for a topic that pass the local check, newest first."""
-    found = [p for p in papers if topic.name in p.get("topics", ())]
-    return newest_first([p for p in found if decide(topic, p).listed])
+    return newest_first([p for p in papers if topic.name in p.get("topics", ()) and is_listed(topic, p)])
 
 
 def newest_first(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -146,3 +146,38 @@ def test_default_keywords_clean_the_seed_tts_section() -> None:
     for name, most_hidden in (("Speech Synthesis", 2), ("Audio Caption", 2), ("Speech language model", 0)):
         topic_ = config.topic(name)
         assert sum(not relevance.decide(topic_, p).listed for p in papers if name in p["topics"]) == most_hidden
+
+
+
+def _hypothesis_texts():
+    from hypothesis import strategies as hs
+
+    vocab = ["TTS", "tts", "Tts", "speech", "Speech", "SPEECH", "synthesis", "text", "to", "test-time", "scaling",
+             "\u212aelvin", "\u017fpeech", "spe\u0435ch", "https://github.com/x/TTS", "www.tts.org", "-", " ", "/",
+             "(", ")", "es", "s", "\u2013", "codec", "Codecs", "\u00e9"]
+    return hs.lists(hs.sampled_from(vocab), max_size=12).map(lambda parts: "".join(
+        p if i % 2 else p + " " for i, p in enumerate(parts)))
+
+
+def test_the_fast_check_agrees_with_the_explained_decision() -> None:
+    """is_listed skips regexes with a substring pre-check and stops at the first hit; it must equal decide()."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as hs
+
+    queries = ['TTS OR "text-to-speech"', '"speech synthesis" AND NOT codec', "ti:speech OR abs:kelvin",
+               '(TTS OR speech) AND (codec OR "test time scaling")', "co:TTS OR ti:synthesis"]
+    exclusions = ((), ("test-time scaling",), ("speech", "TT-rank"), ("kelvin",), ("\u017fpeech",))
+
+    @settings(max_examples=400, deadline=None)
+    @given(title=_hypothesis_texts(), abstract=_hypothesis_texts(), comment=_hypothesis_texts(),
+           query=hs.sampled_from(queries), exclude=hs.sampled_from(exclusions))
+    def check(title: str, abstract: str, comment: str, query: str, exclude: tuple[str, ...]) -> None:
+        t = topic(query, exclude=exclude)
+        paper = {**record(title, abstract), "comment": comment}
+        assert relevance.is_listed(t, paper) is relevance.decide(t, paper).listed
+        for phrase in (*exclude, "TTS", "speech", "kelvin", "test time scaling"):
+            for text in (title, abstract):
+                expected = relevance.term_pattern(phrase).search(relevance.searchable(text)) is not None
+                assert relevance.occurs(phrase, relevance.Text.of(text)) is expected
+
+    check()
