@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 REQUIRED = ("id", "version", "title", "abstract", "updated", "topics")
+_REQUIRED = frozenset(REQUIRED)
 FIELDS = ("id", "version", "title", "authors", "abstract", "comment", "categories",
           "primary_category", "published", "updated", "topics")
 _NEW_ID = re.compile(r"^\d{4}\.\d{4,5}$")
@@ -130,13 +131,14 @@ def load(root: Path) -> Store:
             ) from None
         if not isinstance(records, dict):
             raise StoreError(f"{rel}:1: expected an object of papers by id; restore it with 'git checkout -- {rel}'")
+        shard = path.name
         for key, record in records.items():
             problem = record_problem(key, record)
             if problem:
                 raise StoreError(f"{rel}: paper '{key}': {problem}; fix it or restore it with 'git checkout -- {rel}'")
-            if shard_name(key) != path.name:
+            if shard_name(key) != shard:
                 raise StoreError(f"{rel}: paper '{key}' belongs in {shard_name(key)}; move it there")
-            store.papers[key] = record
+        store.papers.update(records)
     return store
 
 
@@ -144,9 +146,8 @@ def record_problem(key: str, record: Any) -> str | None:
     """What is wrong with a stored record, or None."""
     if not isinstance(record, dict):
         return "not an object"
-    missing = [f for f in REQUIRED if f not in record]
-    if missing:
-        return f"missing {', '.join(missing)}"
+    if not _REQUIRED.issubset(record):
+        return f"missing {', '.join(f for f in REQUIRED if f not in record)}"
     if record["id"] != key or not valid_id(key):
         return f"id {record['id']!r} does not match its key or is not an arXiv id"
     if not isinstance(record["version"], int) or record["version"] < 1:
