@@ -31,7 +31,6 @@ class Outcome:
     imported: int = 0
     refreshed: int = 0
     changed_files: list[str] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
     new_papers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property

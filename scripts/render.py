@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import jinja2
 
@@ -24,29 +24,42 @@ from relevance import listed
 
 GITHUB_LIMIT = 512_000
 PAGE_LIMIT = 500_000
+ROW_CHUNK = 2_000  # rows per template pass: fast like one pass, without one huge string in memory
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 _INVISIBLE = {c: " " for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
                               *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF]}
-_ODD = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<|$~&:"})
+_ASCII_CONTROLS = bytes([*range(0x20), 0x7F])
+_MD_SPECIALS = "\\`*_[]<|$~&:"  # backslash first, so the escapes added later are not escaped again
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")
 _EMAIL_AT = re.compile(r"@(?=\w)")
 _ANCHOR_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+
+
+def is_plain(text: str) -> bool:
+    """Whether text is already plain: printable ASCII, single spaces, no edge spaces (most stored text)."""
+    return (text.isascii() and text[0] != " " and text[-1] != " " and "  " not in text
+            and len(text.encode("ascii").translate(None, _ASCII_CONTROLS)) == len(text))
 
 
 def plain(text: str | None) -> str:
     """Visible text: control and bidi characters dropped, whitespace collapsed to single spaces."""
     if not text:
         return ""
-    if _ODD.search(text):
-        text = text.translate(_INVISIBLE)
-    return " ".join(text.split())
+    if is_plain(text):  # the fast path: fetch already collapsed whitespace
+        return text
+    text = " ".join(text.split())
+    if not text.isprintable():  # every character _INVISIBLE blanks is unprintable
+        text = " ".join(text.translate(_INVISIBLE).split())
+    return text
 
 
 def md(text: str | None) -> str:
     """Escape arXiv text for a GFM table cell: no `|` breaks, no live HTML or links, no math, no markup."""
-    escaped = plain(text).translate(_MD_ESCAPES)
+    escaped = plain(text)
+    for char in _MD_SPECIALS:
+        if char in escaped:
+            escaped = escaped.replace(char, "\\" + char)
     if "@" in escaped:  # break e-mail autolinks and @mentions
         escaped = _EMAIL_AT.sub("@<!-- -->", escaped)
     if "ww" in escaped.lower():  # break www. autolinks
@@ -100,8 +113,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(md=md, plain=plain, day=day, atom_time=atom_time, short=short, anchor=github_anchor)
-    env.globals.update(abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.code_links)
+    env.filters.update(md=md, plain=plain, day=day, atom_time=atom_time, short=short, anchor=github_anchor,
+                       abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.code_links)
     return env
 
 
@@ -141,28 +154,39 @@ class Renderer:
         self._sizes: dict[str, int] = {}
         self.views = self._views(papers)
         self._rows = self.render_rows({p["id"]: p for v in self.views for p in v.papers})
-        found = [p for p in papers if set(p["topics"]) & {t.name for t in config.topics}]
-        self.last_update = max((day(p["updated"]) for p in found), default="never")
+        names = {t.name for t in config.topics}
+        self.last_update = max((day(p["updated"]) for p in papers if not names.isdisjoint(p["topics"])),
+                               default="never")
 
     def _views(self, papers: list[dict[str, Any]]) -> list[TopicView]:
         """Each topic's listed papers, newest first, with a unique slug."""
+        by_topic: dict[str, list[dict[str, Any]]] = {}
+        for paper in papers:
+            for name in paper["topics"]:
+                by_topic.setdefault(name, []).append(paper)
         views, used = [], set()
         for topic in self.config.topics:
             topic_slug = slug(topic.name)
             if topic_slug in used:
                 topic_slug = f"{topic_slug}-{hashlib.sha1(topic.name.encode()).hexdigest()[:6]}"
             used.add(topic_slug)
-            found = [p for p in papers if topic.name in p["topics"]]
+            found = by_topic.get(topic.name, [])
             shown = listed(topic, found)
             views.append(TopicView(topic, topic_slug, shown, hidden=len(found) - len(shown)))
         return views
 
     def render_rows(self, papers: dict[str, dict[str, Any]]) -> dict[str, str]:
-        """Every listed paper's table row, in one template pass, by id (reused by README and pages)."""
-        text = self.env.get_template("_row.md.j2").render(papers=list(papers.values()))
-        lines = text.split("\n")[: len(papers)]
-        assert len(lines) == len(papers), "a row must be exactly one line"
-        return dict(zip(papers, lines))
+        """Every listed paper's table row by id (reused by README and pages), a chunk per template pass."""
+        template = self.env.get_template("_row.md.j2")
+        records, rows = list(papers.values()), {}
+        for start in range(0, len(records), ROW_CHUNK):
+            chunk = records[start:start + ROW_CHUNK]
+            lines = template.render(papers=chunk).split("\n")[: len(chunk)]
+            assert len(lines) == len(chunk), "a row must be exactly one line"
+            for paper, line in zip(chunk, lines):
+                rows[paper["id"]] = line
+                self._sizes[paper["id"]] = (len(line) if line.isascii() else len(line.encode("utf-8"))) + 1
+        return rows
 
     def row(self, paper: dict[str, Any]) -> str:
         """One paper's table row."""
@@ -170,19 +194,18 @@ class Renderer:
 
     def row_size(self, paper: dict[str, Any]) -> int:
         """Bytes the paper's row takes in a table, newline included."""
-        key = paper["id"]
-        if key not in self._sizes:
-            self._sizes[key] = len(self.row(paper).encode("utf-8")) + 1
-        return self._sizes[key]
+        return self._sizes[paper["id"]]
+
+    def outputs(self) -> Iterator[tuple[str, bytes]]:
+        """Every output file as (path, bytes), one topic at a time, so a big store is never all in memory."""
+        for view in self.views:
+            yield from self.topic_pages(view).items()
+            yield view.feed, self.feed(view)
+        yield "README.md", self.readme()
 
     def render_all(self) -> dict[str, bytes]:
         """Every output: README.md, papers/*.md, feeds/*.xml, as path -> bytes."""
-        files: dict[str, bytes] = {}
-        for view in self.views:
-            files.update(self.topic_pages(view))
-            files[view.feed] = self.feed(view)
-        files["README.md"] = self.readme()
-        return files
+        return dict(self.outputs())
 
     def readme(self) -> bytes:
         """README.md within the byte budget, topics given rows fairly in turn."""
@@ -212,7 +235,7 @@ class Renderer:
         template = self.env.get_template("README.md.j2")
         text = template.render(config=self.config, settings=self.config.settings, views=self.views,
                                last_update=self.last_update, row=self.row,
-                               total=len({p["id"] for v in self.views for p in v.papers}))
+                               total=len(self._rows))
         return text.encode("utf-8")
 
     def topic_pages(self, view: TopicView) -> dict[str, bytes]:
@@ -247,8 +270,8 @@ class Renderer:
               part_label: str | None) -> bytes:
         template = self.env.get_template("topic.md.j2")
         up = "../" * (1 + bool(part_label))
-        return template.render(view=view, papers=papers, parts=parts, part_label=part_label, row=self.row,
-                               up=up, settings=self.config.settings).encode("utf-8")
+        return template.render(view=view, papers=papers, rows=[self._rows[p["id"]] for p in papers], parts=parts,
+                               part_label=part_label, up=up, settings=self.config.settings).encode("utf-8")
 
     def _index(self, view: TopicView, parts: list[tuple[str, str, int]]) -> bytes:
         template = self.env.get_template("topic_index.md.j2")
@@ -263,18 +286,36 @@ class Renderer:
                                settings=self.config.settings).encode("utf-8")
 
 
-def write_outputs(root: Path, files: dict[str, bytes]) -> list[str]:
-    """Write rendered files atomically, remove stale generated pages; returns changed paths."""
+def write_outputs(root: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
+    """Write rendered files atomically as they come, then remove stale generated pages; returns changed paths."""
     from store import atomic_write
 
-    changed = [path for path, data in sorted(files.items()) if atomic_write(root / path, data)]
+    written, changed = set(), []
+    for path, data in files:
+        written.add(path)
+        if atomic_write(root / path, data):
+            changed.append(path)
     for folder, pattern in (("papers", "**/*.md"), ("feeds", "*.xml")):
         for old in sorted((root / folder).glob(pattern)):
             rel = old.relative_to(root).as_posix()
-            if rel not in files:
+            if rel not in written:
                 old.unlink()
                 changed.append(rel)
         for directory in sorted((root / folder).glob("*/"), reverse=True):
             if directory.is_dir() and not any(directory.iterdir()):
                 directory.rmdir()
-    return changed
+    return sorted(changed)
+
+
+def changed_outputs(root: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
+    """The paths write_outputs would change, writing nothing (for --dry-run)."""
+    written, changed = set(), []
+    for path, data in files:
+        written.add(path)
+        target = root / path
+        if not target.is_file() or target.read_bytes() != data:
+            changed.append(path)
+    for folder, pattern in (("papers", "**/*.md"), ("feeds", "*.xml")):
+        changed += [old.relative_to(root).as_posix() for old in sorted((root / folder).glob(pattern))
+                    if old.relative_to(root).as_posix() not in written]
+    return sorted(changed)

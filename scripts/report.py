@@ -84,7 +84,8 @@ def print_summary(runs: list["TopicRun"], outcome: "Outcome | None", quiet: bool
             print(topic_line(run))
     new, updated = totals(runs)
     failed = [r for r in runs if r.error]
-    status = f"{len(failed)} of {len(runs)} topics failed" if failed else "all topics fetched"
+    status = (f"{len(failed)} of {len(runs)} topics failed" if failed
+              else "all topics fetched" if runs else "nothing fetched (re-rendered from the store)")
     if outcome is None:
         print(f"Summary: {status}; nothing written")
         return

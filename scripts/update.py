@@ -166,14 +166,12 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
         run.new = [i for i in run.new if i in listed_ids]  # a hidden paper is not news
         run.updated = [i for i in run.updated if i in listed_ids]
         outcome.new_papers[run.name] = [store.papers[i] for i in run.new]
-    outcome.files = renderer.render_all()
     if write:
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
-        outcome.changed_files += render.write_outputs(root, outcome.files)
+        outcome.changed_files += render.write_outputs(root, renderer.outputs())
     else:
-        outcome.changed_files = [path for path, data in outcome.files.items()
-                                 if not (root / path).exists() or (root / path).read_bytes() != data]
-        outcome.changed_files += sorted(st.shard_name(i) for i in store.dirty)
+        outcome.changed_files = render.changed_outputs(root, renderer.outputs())
+        outcome.changed_files += sorted(f"data/papers/{name}" for name in store.dirty)
     return outcome
 
 

@@ -83,6 +83,10 @@ def test_commit_without_push_and_dry_run_writes_nothing(remote: tuple[git.Repo, 
     out = capsys.readouterr().out
     assert "Dry run: nothing was written" in out and "README.md" in out and "+ Codec: 2601.00001" in out
     assert not (work / "README.md").exists() and not (work / "data").exists()
+    listing = out.split("would change:\n")[1].splitlines()
+    would_change = {line.strip() for line in listing if line.startswith("  ") and not line.startswith("  +")}
     assert update.main(["--root", str(work), "--commit"]) == 0
     repo = git.Repo(work)
     assert repo.head.commit.message.startswith("1 new") and bare.commit("main") != repo.head.commit
+    committed = set(repo.head.commit.stats.files) - set(repo.head.commit.parents[0].stats.files)
+    assert would_change == committed and "data/papers/2601.json" in committed

@@ -101,6 +101,23 @@ def test_any_text_keeps_the_row_intact_and_readable(title: str, abstract: str, c
     check_row(record(1, title, abstract, comment))
 
 
+clean_ascii = hs.text(hs.sampled_from([*"aW .", *"|\\$@w:_"]), max_size=30)
+odd_ascii = hs.text(hs.sampled_from([*"a .|@w", *"\t\n\r\x00\x1f\x7f\x85\xa0\u200b\u202e\ufeff\u2028\u2065"]), max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=hs.one_of(clean_ascii, odd_ascii, hs.text()))
+def test_fast_paths_give_what_the_plain_definitions_give(value: str) -> None:
+    """plain() and md() skip work on already-clean text; they must still equal the simple definitions."""
+    invisible = {c: " " for c in [*range(0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
+                                  *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF]}
+    expected = " ".join(value.translate(invisible).split())
+    assert render.plain(value) == expected
+    escaped = expected.translate(str.maketrans({c: "\\" + c for c in "\\`*_[]<|$~&:"}))
+    escaped = re.sub(r"@(?=\w)", "@<!-- -->", escaped)
+    assert render.md(value) == re.sub(r"(?i)(?<=www)\.", r"\\.", escaped)
+
+
 HOSTILE = [
     "p < 10^{-15}, Cohen's d = 2.18", r"\textbf{ES4R} and \textbf{U}ltra", r"$O(d^\ell \cdot 2^d)$ time",
     r"($97\,\mathrm{ms}$) latency", "a | b || c", "</details></td></tr><script>alert(1)</script>",

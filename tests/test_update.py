@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import config as cfg
 import relevance
 import seed_import
@@ -126,15 +128,18 @@ def test_paper_in_two_topics_is_stored_once_and_listed_in_both(tmp_path: Path, f
     assert readme_ids(readme, "TTS") == ["2601.00001"] and readme_ids(readme, "Codec") == ["2601.00001"]
 
 
-def test_render_is_deterministic_and_last_update_is_newest_change(tmp_path: Path, fake: FakeArxiv) -> None:
+def test_render_is_deterministic_and_last_update_is_newest_change(tmp_path: Path, fake: FakeArxiv,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
     fake.papers = [paper("2601.00001", "Neural codec", updated="2026-01-05T12:00:00Z")]
     assert update.main(["--root", str(tmp_path)]) == 0
     first = (tmp_path / "README.md").read_bytes()
     assert b"Last update: 2026-01-05" in first
     (tmp_path / "README.md").unlink()
+    capsys.readouterr()
     assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0
     assert (tmp_path / "README.md").read_bytes() == first
+    assert "Summary: 0 new, 0 updated, 1 files changed; nothing fetched" in capsys.readouterr().out
 
 
 def test_shipped_repository_holds_the_imported_seed() -> None:
