@@ -5,7 +5,8 @@ The repository is in the state a daily run finds it: the store, and the outputs 
     python scripts/benchmark.py                 # 10,000 / 20,000 / 40,000 papers over 20 topics
     python scripts/benchmark.py --sizes 5000
 
-Each size runs in a fresh process so its peak memory (max RSS) is its own.
+Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
+fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import datetime
 import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -63,42 +64,35 @@ def build(root: Path, size: int) -> list[dict]:
 
 
 def measure(root: Path, size: int) -> dict:
-    """Time one run on the store built in root (in this process, so max RSS is the run's own)."""
+    """Time one daily run (update.apply, as the workflow runs it) on the store built in root."""
     import config as cfg
-    import render
     import store as st
+    import update
+    from models import TopicRun
 
     new = json.loads((root / "new.json").read_text())
-    started = time.perf_counter()
-    config = cfg.load(root / "keywords.yaml")
-    s = st.load(root)
-    loaded = time.perf_counter()
-    by_topic: dict[str, list[dict]] = {}
+    runs: dict[str, TopicRun] = {}
     for paper in new:
-        by_topic.setdefault(paper["topics"][0], []).append({k: v for k, v in paper.items() if k != "topics"})
-    for topic, records in by_topic.items():
-        st.merge(s, topic, records)
-    merged = time.perf_counter()
-    renderer = render.Renderer(config, list(s.papers.values()))
-    decided = time.perf_counter()
-    sizes: dict[str, int] = {}
-
-    def counted(outputs: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
-        for path, data in outputs:
-            sizes[path] = len(data)
-            yield path, data
-
-    changed = [str(path) for path in s.save()] + render.write_outputs(root, counted(renderer.outputs()))
-    written = time.perf_counter()
-    return {"papers": size, "seconds": round(written - started, 2), "load": round(loaded - started, 2),
-            "merge": round(merged - loaded, 2), "rows": round(decided - merged, 2),
-            "write": round(written - decided, 2), "readme_bytes": sizes["README.md"], "files": len(sizes),
-            "changed": len(changed), "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+        runs.setdefault(paper["topics"][0], TopicRun(paper["topics"][0])).records.append(
+            {k: v for k, v in paper.items() if k != "topics"})
+    started, cpu_started = time.perf_counter(), time.process_time()
+    config = cfg.load(root / "keywords.yaml")
+    store = st.load(root)
+    loaded = time.perf_counter()
+    outcome = update.apply(root, config, list(runs.values()), write=True, store=store)
+    done, cpu_done = time.perf_counter(), time.process_time()
+    pages = list(root.glob("papers/**/*.md"))
+    return {"papers": size, "seconds": round(done - started, 2), "load": round(loaded - started, 2),
+            "apply": round(done - loaded, 2), "cpu": round(cpu_done - cpu_started, 2), "new": sum(len(r.new) for r in outcome.runs),
+            "readme_bytes": (root / "README.md").stat().st_size, "files": len(pages) + len(runs) + 1,
+            "changed": len(outcome.changed_files),
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 40_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
     parser.add_argument("--build", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -109,17 +103,27 @@ def main() -> int:
     if args.measure:
         print(json.dumps(measure(Path(args.measure[0]), int(args.measure[1]))))
         return 0
-    print(f"{'papers':>8} {'seconds':>8} {'load':>6} {'merge':>6} {'rows':>6} {'pages':>6} {'peak MB':>8} {'README bytes':>13} {'files changed':>14}")
+    print(f"{'papers':>8} {'seconds':>8} {'CPU s':>6} {'load':>6} {'merge+render+write':>19} {'new':>4} "
+          f"{'peak MB':>8} {'README bytes':>13} {'files changed':>14}")
     for size in args.sizes:
+        runs = []
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run([sys.executable, __file__, "--build", tmp, str(size)], check=True)
-            out = subprocess.run([sys.executable, __file__, "--measure", tmp, str(size)],
-                                 capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout)
-        print(f"{r['papers']:>8} {r['seconds']:>8} {r['load']:>6} {r['merge']:>6} {r['rows']:>6} {r['write']:>6} "
-              f"{r['peak_mb']:>8} {r['readme_bytes']:>13} {r['changed']:>6} of {r['files']:<6}")
+            built = Path(tmp) / "built"
+            built.mkdir()
+            subprocess.run([sys.executable, __file__, "--build", str(built), str(size)], check=True)
+            for attempt in range(args.repeat):
+                root = Path(tmp) / f"run{attempt}"
+                shutil.copytree(built, root)
+                out = subprocess.run([sys.executable, __file__, "--measure", str(root), str(size)],
+                                     capture_output=True, text=True, check=True)
+                runs.append(json.loads(out.stdout))
+                shutil.rmtree(root)
+        r = sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]  # the median run
+        peak = max(run["peak_mb"] for run in runs)
+        print(f"{r['papers']:>8} {r['seconds']:>8} {r['cpu']:>6} {r['load']:>6} {r['apply']:>19} {r['new']:>4} "
+              f"{peak:>8} {r['readme_bytes']:>13} {r['changed']:>6} of {r['files']:<6}")
+    print(f"median of {args.repeat} runs per size, each in a fresh process on a fresh copy; peak MB is the highest max RSS")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,13 +6,15 @@ never changes, so a day's diff touches one or two small files and a write rewrit
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 REQUIRED = ("id", "version", "title", "abstract", "updated", "topics")
 _REQUIRED = frozenset(REQUIRED)
@@ -113,8 +115,25 @@ class Store:
         return [p for p in self.papers.values() if topic in p["topics"]]
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause cycle collection during bulk work: it would rescan tens of thousands of records many times."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load(root: Path) -> Store:
     """Read every shard, refusing (never guessing) on any corrupt or hand-broken file."""
+    with gc_paused():
+        return _load(root)
+
+
+def _load(root: Path) -> Store:
     store = Store(root)
     if not store.directory.is_dir():
         return store

@@ -147,6 +147,12 @@ def import_seed(root: Path, store: st.Store) -> int:
 def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
           store: st.Store | None = None, imported: int = 0) -> Outcome:
     """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to."""
+    with st.gc_paused():
+        return _apply(root, config, runs, write, store, imported)
+
+
+def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, store: st.Store | None,
+           imported: int) -> Outcome:
     if store is None:
         store = st.load(root)
         imported = import_seed(root, store)
