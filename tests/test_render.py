@@ -168,6 +168,19 @@ def test_readme_stays_under_the_limit_with_a_huge_store() -> None:
     assert any(path.count("/") == 2 for path in files), "big topics must split into parts"
 
 
+def test_a_new_paper_leaves_older_parts_byte_identical() -> None:
+    """Daily diffs stay small: only the newest part, the index, the feed and README change."""
+    abstract = " ".join(["speech synthesis with a neural codec"] * 25)
+    papers = [record(i, f"Paper {i}", abstract, topic="A", day=f"{2023 + i % 3}-{1 + i % 12:02d}-10")
+              for i in range(900)]
+    before = render.Renderer(make_config(["A"]), papers).render_all()
+    assert {"papers/a/2023.md", "papers/a/2024.md", "papers/a/2025.md"} <= set(before)
+    after = render.Renderer(make_config(["A"]), [*papers, record(5000, "New", abstract, topic="A",
+                                                                  day="2025-12-30")]).render_all()
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    assert changed == {"papers/a/2025.md", "papers/a.md", "feeds/a.xml", "README.md"}
+
+
 def test_fixed_cap_per_topic() -> None:
     papers = [record(i, topic="A", day=f"2026-01-{1 + i % 28:02d}") for i in range(30)]
     readme = render.Renderer(make_config(["A"], readme_papers_per_topic=5), papers).readme().decode()
