@@ -89,6 +89,15 @@ def measure(root: Path, size: int) -> dict:
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
+def calibration() -> float:
+    """Seconds a fixed pure-Python loop takes now: shared machines vary by a third run to run, so say how fast this one was."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return round(time.perf_counter() - started, 2)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 40_000])
@@ -123,6 +132,7 @@ def main() -> int:
         print(f"{r['papers']:>8} {r['seconds']:>8} {r['cpu']:>6} {r['load']:>6} {r['apply']:>19} {r['new']:>4} "
               f"{peak:>8} {r['readme_bytes']:>13} {r['changed']:>6} of {r['files']:<6}")
     print(f"median of {args.repeat} runs per size, each in a fresh process on a fresh copy; peak MB is the highest max RSS")
+    print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s (compare figures taken at similar speeds)")
     return 0
 
 if __name__ == "__main__":
