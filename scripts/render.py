@@ -239,8 +239,8 @@ class Renderer:
         return text.encode("utf-8")
 
     def topic_pages(self, view: TopicView) -> dict[str, bytes]:
-        """The topic's full page; split by year, then month, when it would pass the page limit."""
-        if sum(self.row_size(p) for p in view.papers) < PAGE_LIMIT - 20_000:
+        """The topic's full page; split by year, then month, then into numbered parts, when it would pass the limit."""
+        if self._fits(view.papers):
             whole = self._page(view, view.papers, parts=[], part_label=None)
             if len(whole) <= PAGE_LIMIT:
                 return {view.page: whole}
@@ -252,19 +252,35 @@ class Renderer:
         return files
 
     def _split(self, papers: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-        """Group papers by year, and a year by month where a year alone is too big."""
-        years: dict[str, list[dict[str, Any]]] = {}
-        for paper in papers:
-            years.setdefault(day(paper["updated"])[:4] or "undated", []).append(paper)
+        """Group papers by year; a year too big for a page by month; a month too big into numbered parts."""
         groups: dict[str, list[dict[str, Any]]] = {}
-        for year, items in years.items():
-            size = sum(self.row_size(p) for p in items)
-            if size <= PAGE_LIMIT - 20_000:
+        for year, items in group_by_date(papers, 4, "undated").items():
+            if self._fits(items):
                 groups[year] = items
                 continue
-            for paper in items:
-                groups.setdefault(day(paper["updated"])[:7] or year, []).append(paper)
+            for month, month_items in group_by_date(items, 7, year).items():
+                if self._fits(month_items):
+                    groups[month] = month_items
+                    continue
+                for number, chunk in enumerate(self._chunks(month_items), 1):
+                    groups[f"{month}-part{number}"] = chunk
         return groups
+
+    def _fits(self, papers: list[dict[str, Any]]) -> bool:
+        """Whether these rows fit one page, with room for its header and navigation."""
+        return sum(self.row_size(p) for p in papers) <= PAGE_LIMIT - 20_000
+
+    def _chunks(self, papers: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        """Consecutive runs of papers that each fit one page (for a month too big for one)."""
+        chunks: list[list[dict[str, Any]]] = [[]]
+        size = 0
+        for paper in papers:
+            if chunks[-1] and size + self.row_size(paper) > PAGE_LIMIT - 20_000:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(paper)
+            size += self.row_size(paper)
+        return chunks
 
     def _page(self, view: TopicView, papers: list[dict[str, Any]], parts: list[tuple[str, str]],
               part_label: str | None) -> bytes:
@@ -284,6 +300,14 @@ class Renderer:
         updated = atom_time(papers[0]["updated"]) if papers else "1970-01-01T00:00:00Z"
         return template.render(view=view, papers=papers, updated=updated,
                                settings=self.config.settings).encode("utf-8")
+
+
+def group_by_date(papers: list[dict[str, Any]], width: int, fallback: str) -> dict[str, list[dict[str, Any]]]:
+    """Papers (newest first) grouped by the first `width` characters of their date: 4 for years, 7 for months."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for paper in papers:
+        groups.setdefault(day(paper["updated"])[:width] or fallback, []).append(paper)
+    return groups
 
 
 def write_outputs(root: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:

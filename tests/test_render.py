@@ -16,6 +16,7 @@ from hypothesis import strategies as hs
 
 import config as cfg
 import query as q
+import relevance
 import render
 
 
@@ -216,3 +217,16 @@ def test_slugs_are_stable_and_safe_for_any_name() -> None:
         s = render.slug(name)
         assert s == render.slug(name) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", s) and len(s) <= 80
     assert render.slug("语音合成") != render.slug("语音识别")
+
+
+def test_a_month_too_big_for_one_page_splits_into_numbered_parts() -> None:
+    abstract = " ".join(["large language models for speech"] * 30)
+    papers = [record(i, f"Paper {i}", abstract, topic="A", day=f"2026-03-{1 + i % 28:02d}") for i in range(1200)]
+    files = render.Renderer(make_config(["A"]), papers).render_all()
+    parts = sorted(path for path in files if path.startswith("papers/a/"))
+    assert parts == [f"papers/a/2026-03-part{n}.md" for n in range(1, len(parts) + 1)] and len(parts) >= 3
+    assert all(len(data) <= render.PAGE_LIMIT for data in files.values())
+    found = [i for path in parts for i in re.findall(r"arxiv\.org/abs/(\d{4}\.\d{5})\)", files[path].decode())]
+    assert found == [p["id"] for p in relevance.newest_first(papers)], "each paper once, newest first, across parts"
+    index = files["papers/a.md"].decode()
+    assert "[2026-03-part1](a/2026-03-part1.md) — " in index
