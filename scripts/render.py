@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import traceback
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +152,8 @@ class Renderer:
     def __init__(self, config: Config, papers: list[dict[str, Any]]):
         self.config = config
         self.env = environment()
+        for name in self.env.list_templates(extensions=["j2"]):  # a broken template fails before anything is written
+            self.env.get_template(name)
         self._sizes: dict[str, int] = {}
         self.views = self._views(papers)
         self._rows = self.render_rows({p["id"]: p for v in self.views for p in v.papers})
@@ -300,6 +303,18 @@ class Renderer:
         updated = atom_time(papers[0]["updated"]) if papers else "1970-01-01T00:00:00Z"
         return template.render(view=view, papers=papers, updated=updated,
                                settings=self.config.settings).encode("utf-8")
+
+
+def template_problem(exc: jinja2.TemplateError) -> str:
+    """A one-line 'templates/x.j2:LINE: what; fix' for a template error (the line from Jinja's rewritten traceback)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    for frame, frame_line in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename.endswith(".j2"):
+            filename, line = frame.f_code.co_filename, frame_line
+    name = Path(filename).name if filename else "a template"
+    where = f"templates/{name}:{line}" if line else f"templates/{name}"
+    return (f"{where}: {exc.message or type(exc).__name__}; fix the template or restore it with "
+            f"'git checkout -- templates/{name}'")
 
 
 def group_by_date(papers: list[dict[str, Any]], width: int, fallback: str) -> dict[str, list[dict[str, Any]]]:

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 import config as cfg
 import fetch
 import publish
@@ -260,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
             report.write_issue(args.issue_file, outcome, config)
     except (st.StoreError, publish.PublishError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except jinja2.TemplateError as exc:
+        print(f"error: {render.template_problem(exc)}", file=sys.stderr)
         return 2
     report.print_summary(runs, outcome, quiet=args.quiet)
     report.write_job_summary(runs, outcome, config)

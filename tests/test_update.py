@@ -163,3 +163,34 @@ def test_shipped_readme_is_what_the_store_renders(tmp_path: Path) -> None:
     assert (tmp_path / "README.md").read_bytes() == (REPO / "README.md").read_bytes()
     for page in (REPO / "papers").rglob("*.md"):
         assert (tmp_path / page.relative_to(REPO)).read_bytes() == page.read_bytes()
+
+
+@pytest.mark.parametrize("template,broken,where", [
+    ("topic.md.j2", "{% for p in papers %}\nno endfor\n", "templates/topic.md.j2:"),
+    ("_row.md.j2", "{% for p in papers %}\n{{ p['no_such_field'] }}\n{% endfor %}\n", "templates/_row.md.j2:2:"),
+])
+def test_a_broken_template_is_one_clear_line_and_writes_nothing(
+        tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        template: str, broken: str, where: str) -> None:
+    import shutil
+
+    import render
+
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    (templates / template).write_text(broken, encoding="utf-8")
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    render.environment.cache_clear()
+    root = tmp_path / "repo"
+    root.mkdir()
+    write_keywords(root, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "Neural codec")]
+    before = snapshot(root)
+    try:
+        assert update.main(["--root", str(root)]) == 2
+    finally:
+        render.environment.cache_clear()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {where}"), err
+    assert f"git checkout -- templates/{template}" in err[0]
+    assert snapshot(root) == before
