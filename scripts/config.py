@@ -93,6 +93,7 @@ _RANGES: dict[str, tuple[float, float]] = {
 
 TOPIC_KEYS = ("name", "query", "categories", "exclude")
 TOP_KEYS = ("topics", "settings")
+MAX_TOPICS = 100
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,11 @@ def validate(data: Any, path: Path) -> Config:
     if not isinstance(raw_topics, list) or not raw_topics:
         line = _line_of(data, "topics")
         raise ConfigError(f"{name}:{line}: 'topics' must be a non-empty list of '- name: … query: …' items")
+    if len(raw_topics) > MAX_TOPICS:
+        raise ConfigError(
+            f"{name}:{_line_of(data, 'topics')}: {len(raw_topics)} topics are more than {MAX_TOPICS} (one arXiv "
+            f"request every 3 s each, and README must fit GitHub's limit); join related topics with OR"
+        )
     topics: list[Topic] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_topics, 1):

@@ -17,6 +17,8 @@ CASES = [
     ("empty", "", 1, "the file is empty"),
     ("topics missing", "settings: {}\n", 1, "'topics:' is missing"),
     ("topics not a list", "topics: TTS\n", 1, "'topics' must be a non-empty list"),
+    ("too many topics", "topics:\n" + "".join(f"  - name: T{i}\n    query: x\n" for i in range(101)), 1,
+     "101 topics are more than 100"),
     ("topic not a mapping", "topics:\n  - TTS\n", 1, "topic #1 must be a mapping"),
     ("no name", "topics:\n  - query: 'TTS'\n", 2, "has no 'name:'"),
     ("no query", "topics:\n  - name: TTS\n", 2, "has no 'query:'"),

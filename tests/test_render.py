@@ -182,6 +182,14 @@ def test_a_new_paper_leaves_older_parts_byte_identical() -> None:
     assert changed == {"papers/a/2025.md", "papers/a.md", "feeds/a.xml", "README.md"}
 
 
+def test_readme_fits_with_the_most_topics_allowed() -> None:
+    names = [f"A rather long topic name about speech and audio number {i:03d}" for i in range(cfg.MAX_TOPICS)]
+    papers = [record(i, f"Paper {i}", "speech " * 200, topic=names[i % len(names)]) for i in range(2000)]
+    readme = render.Renderer(make_config(names), papers).readme()
+    assert len(readme) <= cfg.DEFAULT_SETTINGS["readme_max_bytes"]
+    assert readme.count(b"Showing the latest ") == len(names) and b"Showing the latest 0 of" not in readme
+
+
 def test_fixed_cap_per_topic() -> None:
     papers = [record(i, topic="A", day=f"2026-01-{1 + i % 28:02d}") for i in range(30)]
     readme = render.Renderer(make_config(["A"], readme_papers_per_topic=5), papers).readme().decode()
