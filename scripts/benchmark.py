@@ -1,6 +1,8 @@
 """Benchmark one daily run on synthetic stores: load, merge 200 new papers, render everything, write.
 
 The repository is in the state a daily run finds it: the store, and the outputs the last run wrote.
+Two figures per size: the daily run as the workflow runs it (topic parts whose inputs did not change
+are kept, see render.MANIFEST), and a full re-render of every page (as after a template change).
 
     python scripts/benchmark.py                 # 10,000 / 20,000 / 40,000 papers over 20 topics
     python scripts/benchmark.py --sizes 5000
@@ -63,13 +65,19 @@ def build(root: Path, size: int) -> list[dict]:
     return new
 
 
-def measure(root: Path, size: int) -> dict:
-    """Time one daily run (update.apply, as the workflow runs it) on the store built in root."""
+def measure(root: Path, size: int, mode: str) -> dict:
+    """Time one daily run (update.apply, as the workflow runs it) on the store built in root.
+
+    mode "daily": as in the workflow, with the last run's manifest; "full": without it, every page rendered.
+    """
     import config as cfg
+    import render
     import store as st
     import update
     from models import TopicRun
 
+    if mode == "full":
+        (root / render.MANIFEST).unlink()
     new = json.loads((root / "new.json").read_text())
     runs: dict[str, TopicRun] = {}
     for paper in new:
@@ -81,16 +89,17 @@ def measure(root: Path, size: int) -> dict:
     loaded = time.perf_counter()
     outcome = update.apply(root, config, list(runs.values()), write=True, store=store)
     done, cpu_done = time.perf_counter(), time.process_time()
-    pages = list(root.glob("papers/**/*.md"))
+    outputs = [p for p in root.rglob("*") if p.is_file() and p.name not in ("new.json", "keywords.yaml")]
     return {"papers": size, "seconds": round(done - started, 2), "load": round(loaded - started, 2),
-            "apply": round(done - loaded, 2), "cpu": round(cpu_done - cpu_started, 2), "new": sum(len(r.new) for r in outcome.runs),
-            "readme_bytes": (root / "README.md").stat().st_size, "files": len(pages) + len(runs) + 1,
+            "apply": round(done - loaded, 2), "cpu": round(cpu_done - cpu_started, 2),
+            "new": sum(len(r.new) for r in outcome.runs),
+            "readme_bytes": (root / "README.md").stat().st_size, "files": len(outputs),
             "changed": len(outcome.changed_files),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def calibration() -> float:
-    """Seconds a fixed pure-Python loop takes now: shared machines vary by a third run to run, so say how fast this one was."""
+    """Seconds a fixed pure-Python loop takes now: shared machines vary run to run, so say how fast this one was."""
     started = time.perf_counter()
     total = 0
     for i in range(5_000_000):
@@ -103,37 +112,49 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 40_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
     parser.add_argument("--build", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
         root = Path(args.build[0])
         (root / "new.json").write_text(json.dumps(build(root, int(args.build[1]))))
         return 0
     if args.measure:
-        print(json.dumps(measure(Path(args.measure[0]), int(args.measure[1]))))
+        print(json.dumps(measure(Path(args.measure[0]), int(args.measure[1]), args.measure[2])))
         return 0
-    print(f"{'papers':>8} {'seconds':>8} {'CPU s':>6} {'load':>6} {'merge+render+write':>19} {'new':>4} "
-          f"{'peak MB':>8} {'README bytes':>13} {'files changed':>14}")
+    header = (f"{'papers':>8} {'seconds':>8} {'CPU s':>6} {'load':>6} {'merge+render+write':>19} {'new':>4} "
+              f"{'peak MB':>8} {'README bytes':>13} {'files changed (store too)':>26}")
+    results: dict[str, list[str]] = {"daily": [], "full": []}
     for size in args.sizes:
-        runs = []
         with tempfile.TemporaryDirectory() as tmp:
             built = Path(tmp) / "built"
             built.mkdir()
             subprocess.run([sys.executable, __file__, "--build", str(built), str(size)], check=True)
-            for attempt in range(args.repeat):
-                root = Path(tmp) / f"run{attempt}"
-                shutil.copytree(built, root)
-                out = subprocess.run([sys.executable, __file__, "--measure", str(root), str(size)],
-                                     capture_output=True, text=True, check=True)
-                runs.append(json.loads(out.stdout))
-                shutil.rmtree(root)
-        r = sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]  # the median run
-        peak = max(run["peak_mb"] for run in runs)
-        print(f"{r['papers']:>8} {r['seconds']:>8} {r['cpu']:>6} {r['load']:>6} {r['apply']:>19} {r['new']:>4} "
-              f"{peak:>8} {r['readme_bytes']:>13} {r['changed']:>6} of {r['files']:<6}")
-    print(f"median of {args.repeat} runs per size, each in a fresh process on a fresh copy; peak MB is the highest max RSS")
+            for mode, lines in results.items():
+                lines.append(median_line(built, size, mode, args.repeat))
+    print("Daily run (as the workflow runs it: parts whose papers did not change are kept):")
+    print(header, *results["daily"], sep="\n")
+    print("\nFull re-render (no manifest: every page rendered from the store):")
+    print(header, *results["full"], sep="\n")
+    print(f"\nmedian of {args.repeat} runs, each in a fresh process on a fresh copy; peak MB is the highest max RSS")
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s (compare figures taken at similar speeds)")
     return 0
+
+
+def median_line(built: Path, size: int, mode: str, repeat: int) -> str:
+    """Run one size `repeat` times on fresh copies of the built repository; format the median run."""
+    runs = []
+    for attempt in range(repeat):
+        root = built.parent / f"{mode}{attempt}"
+        shutil.copytree(built, root)
+        out = subprocess.run([sys.executable, __file__, "--measure", str(root), str(size), mode],
+                             capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout))
+        shutil.rmtree(root)
+    r = sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]
+    peak = max(run["peak_mb"] for run in runs)
+    return (f"{r['papers']:>8} {r['seconds']:>8} {r['cpu']:>6} {r['load']:>6} {r['apply']:>19} {r['new']:>4} "
+            f"{peak:>8} {r['readme_bytes']:>13} {r['changed']:>18} of {r['files']:<6}")
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
+import sys
 import traceback
 import unicodedata
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from relevance import listed
 
 GITHUB_LIMIT = 512_000
 PAGE_LIMIT = 500_000
+PAGE_ROWS_LIMIT = PAGE_LIMIT - 20_000  # the rows of one page, leaving room for its header and navigation
+MANIFEST = "papers/manifest.json"  # what each topic's pages were rendered from, so unchanged parts are kept
 ROW_CHUNK = 2_000  # rows per template pass: fast like one pass, without one huge string in memory
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -149,14 +153,21 @@ class TopicView:
 class Renderer:
     """Renders every output file for a config and a store's papers."""
 
-    def __init__(self, config: Config, papers: list[dict[str, Any]]):
+    def __init__(self, config: Config, papers: list[dict[str, Any]], previous: dict[str, Any] | None = None,
+                 root: Path | None = None):
+        """previous: the last run's manifest, and root: where its files are; with both, unchanged parts are kept."""
         self.config = config
         self.env = environment()
         for name in self.env.list_templates(extensions=["j2"]):  # a broken template fails before anything is written
             self.env.get_template(name)
+        self.code = code_stamp(config.settings)
+        self.previous = previous if previous and previous.get("code") == self.code and root else {}
+        self.root = root
+        self.manifest: dict[str, Any] = {"code": self.code, "files": {}, "topics": {}}
+        self._rows: dict[str, str] = {}
         self._sizes: dict[str, int] = {}
         self.views = self._views(papers)
-        self._rows = self.render_rows({p["id"]: p for v in self.views for p in v.papers})
+        self.render_rows([v.papers[0] for v in self.views if v.papers])  # a broken row template fails here, too
         names = {t.name for t in config.topics}
         self.last_update = max((day(p["updated"]) for p in papers if not names.isdisjoint(p["topics"])),
                                default="never")
@@ -178,36 +189,43 @@ class Renderer:
             views.append(TopicView(topic, topic_slug, shown, hidden=len(found) - len(shown)))
         return views
 
-    def render_rows(self, papers: dict[str, dict[str, Any]]) -> dict[str, str]:
-        """Every listed paper's table row by id (reused by README and pages), a chunk per template pass."""
+    def render_rows(self, papers: list[dict[str, Any]]) -> None:
+        """Render the table rows not rendered yet (reused by README and pages), a chunk per template pass."""
         template = self.env.get_template("_row.md.j2")
-        records, rows = list(papers.values()), {}
-        for start in range(0, len(records), ROW_CHUNK):
-            chunk = records[start:start + ROW_CHUNK]
-            lines = template.render(papers=chunk).split("\n")[: len(chunk)]
-            assert len(lines) == len(chunk), "a row must be exactly one line"
-            for paper, line in zip(chunk, lines):
-                rows[paper["id"]] = line
+        missing = [p for p in papers if p["id"] not in self._rows]
+        for start in range(0, len(missing), ROW_CHUNK):
+            chunk = missing[start:start + ROW_CHUNK]
+            text = template.render(papers=chunk)
+            if text.count("\n") != len(chunk) or not text.endswith("\n"):
+                raise jinja2.TemplateAssertionError("each paper's row must be exactly one line, ending in a newline",
+                                                    1, "_row.md.j2", template.filename)
+            lines = text[:-1].split("\n")
+            for paper, line in zip(chunk, lines, strict=True):
+                self._rows[paper["id"]] = line
                 self._sizes[paper["id"]] = (len(line) if line.isascii() else len(line.encode("utf-8"))) + 1
-        return rows
 
     def row(self, paper: dict[str, Any]) -> str:
         """One paper's table row."""
+        if paper["id"] not in self._rows:
+            self.render_rows([paper])
         return self._rows[paper["id"]]
 
     def row_size(self, paper: dict[str, Any]) -> int:
         """Bytes the paper's row takes in a table, newline included."""
+        if paper["id"] not in self._sizes:
+            self.render_rows([paper])
         return self._sizes[paper["id"]]
 
-    def outputs(self) -> Iterator[tuple[str, bytes]]:
-        """Every output file as (path, bytes), one topic at a time, so a big store is never all in memory."""
+    def outputs(self) -> Iterator[tuple[str, bytes | None]]:
+        """Every output file as (path, bytes), or (path, None) for a file kept as it is; one topic at a time."""
         for view in self.views:
             yield from self.topic_pages(view).items()
             yield view.feed, self.feed(view)
         yield "README.md", self.readme()
+        yield MANIFEST, (json.dumps(self.manifest, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
-    def render_all(self) -> dict[str, bytes]:
-        """Every output: README.md, papers/*.md, feeds/*.xml, as path -> bytes."""
+    def render_all(self) -> dict[str, bytes | None]:
+        """Every output: README.md, papers/*.md, feeds/*.xml, the manifest, as path -> bytes (None: kept)."""
         return dict(self.outputs())
 
     def readme(self) -> bytes:
@@ -218,14 +236,19 @@ class Renderer:
         for view in self.views:
             view.shown = 0
         overhead = len(self._render_readme())
-        sizes = [[self.row_size(p) for p in v.papers[:cap]] for v in self.views]
         remaining = budget - overhead
         progress = True
         while progress:
             progress = False
-            for view, row_sizes in zip(self.views, sizes):
-                if view.shown < len(row_sizes) and row_sizes[view.shown] <= remaining:
-                    remaining -= row_sizes[view.shown]
+            for view in self.views:
+                limit = len(view.papers) if cap is None else min(cap, len(view.papers))
+                if view.shown >= limit:
+                    continue
+                if view.papers[view.shown]["id"] not in self._sizes:  # the next rows of this topic, in one pass
+                    self.render_rows(view.papers[view.shown:view.shown + 100])
+                size = self.row_size(view.papers[view.shown])
+                if size <= remaining:
+                    remaining -= size
                     view.shown += 1
                     progress = True
         text = self._render_readme()
@@ -241,44 +264,97 @@ class Renderer:
                                total=len(self._rows))
         return text.encode("utf-8")
 
-    def topic_pages(self, view: TopicView) -> dict[str, bytes]:
-        """The topic's full page; split by year, then month, then into numbered parts, when it would pass the limit."""
-        if self._fits(view.papers):
+    def topic_pages(self, view: TopicView) -> dict[str, bytes | None]:
+        """The topic's full page; split by year, then month, then into numbered parts, when it would pass the limit.
+
+        A year whose papers, code and parts list are as in the last run's manifest keeps its files (value None).
+        """
+        before = self.previous.get("topics", {}).get(view.slug, {})
+        years: dict[str, dict[str, Any]] = {}
+        for year, items in group_by_date(view.papers, 4, "undated").items():
+            digest = self._digest(view, year, items)
+            old = before.get("years", {}).get(year)
+            if old and old["digest"] == digest:
+                years[year] = {**old, "papers": items, "kept": True}
+            else:
+                self.render_rows(items)
+                years[year] = {"digest": digest, "rows": sum(self.row_size(p) for p in items), "papers": items,
+                               "kept": False}
+        if sum(y["rows"] for y in years.values()) <= PAGE_ROWS_LIMIT:
             whole = self._page(view, view.papers, parts=[], part_label=None)
             if len(whole) <= PAGE_LIMIT:
+                self._remember(view, years, parts=[])
                 return {view.page: whole}
-        groups = self._split(view.papers)
-        parts = [(label, f"{view.slug}/{label}.md") for label in groups]
-        files = {view.page: self._index(view, [(label, path, len(groups[label])) for label, path in parts])}
-        for label, path in parts:
-            files[f"papers/{path}"] = self._page(view, groups[label], parts=parts, part_label=label)
+        for year, entry in years.items():
+            if not (entry["kept"] and entry.get("parts")):
+                entry["groups"] = self._split_year(year, entry["papers"], entry["rows"])
+                entry["parts"] = [[label, len(items)] for label, items in entry["groups"].items()]
+        parts = [[label, f"{view.slug}/{label}.md"] for y in years.values() for label, _ in y["parts"]]
+        files: dict[str, bytes | None] = {
+            view.page: self._index(view, [(label, f"{view.slug}/{label}.md", count)
+                                          for y in years.values() for label, count in y["parts"]])}
+        same_parts = parts == before.get("parts")
+        for year, entry in years.items():
+            paths = [f"papers/{view.slug}/{label}.md" for label, _ in entry["parts"]]
+            if entry["kept"] and same_parts and all(self._unchanged(path) for path in paths):
+                files.update(dict.fromkeys(paths))
+                self.manifest["files"].update({path: self.previous["files"][path] for path in paths})
+                continue
+            groups = entry.get("groups") or self._split_year(year, entry["papers"], entry["rows"])
+            for label, items in groups.items():
+                self.render_rows(items)
+                data = self._page(view, items, parts=[tuple(p) for p in parts], part_label=label)
+                files[f"papers/{view.slug}/{label}.md"] = data
+                self.manifest["files"][f"papers/{view.slug}/{label}.md"] = len(data)
+        self._remember(view, years, parts=parts)
         return files
 
-    def _split(self, papers: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-        """Group papers by year; a year too big for a page by month; a month too big into numbered parts."""
+    def _digest(self, view: TopicView, label: str, papers: list[dict[str, Any]]) -> str:
+        """A fingerprint of everything a part's rows and header are rendered from (the code is in the manifest)."""
+        digest = hashlib.sha1(f"{view.slug}\0{view.name}\0{label}".encode(), usedforsecurity=False)
+        for p in papers:
+            digest.update(f"\0{p['id']}\0{p['updated']}\0{p['title']}\0{p.get('comment')}\0{p['abstract']}"
+                          .encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _unchanged(self, path: str) -> bool:
+        """Whether a file the last run wrote is still there as it was (same size)."""
+        size = self.previous.get("files", {}).get(path)
+        target = self.root / path if self.root else None
+        return size is not None and target is not None and target.is_file() and target.stat().st_size == size
+
+    def _remember(self, view: TopicView, years: dict[str, dict[str, Any]], parts: list[list[str]]) -> None:
+        """Record what this topic's pages were rendered from, for the next run."""
+        self.manifest["topics"][view.slug] = {
+            "parts": parts,
+            "years": {year: {"digest": y["digest"], "rows": y["rows"], "parts": y.get("parts") if parts else []}
+                      for year, y in years.items()},
+        }
+
+    def _split_year(self, year: str, papers: list[dict[str, Any]], rows: int) -> dict[str, list[dict[str, Any]]]:
+        """A year's parts: the year; or its months; or a month's numbered parts when a month is too big."""
+        if rows <= PAGE_ROWS_LIMIT:
+            return {year: papers}
+        self.render_rows(papers)
         groups: dict[str, list[dict[str, Any]]] = {}
-        for year, items in group_by_date(papers, 4, "undated").items():
-            if self._fits(items):
-                groups[year] = items
+        for month, month_items in group_by_date(papers, 7, year).items():
+            if self._fits(month_items):
+                groups[month] = month_items
                 continue
-            for month, month_items in group_by_date(items, 7, year).items():
-                if self._fits(month_items):
-                    groups[month] = month_items
-                    continue
-                for number, chunk in enumerate(self._chunks(month_items), 1):
-                    groups[f"{month}-part{number}"] = chunk
+            for number, chunk in enumerate(self._chunks(month_items), 1):
+                groups[f"{month}-part{number}"] = chunk
         return groups
 
     def _fits(self, papers: list[dict[str, Any]]) -> bool:
         """Whether these rows fit one page, with room for its header and navigation."""
-        return sum(self.row_size(p) for p in papers) <= PAGE_LIMIT - 20_000
+        return sum(self.row_size(p) for p in papers) <= PAGE_ROWS_LIMIT
 
     def _chunks(self, papers: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         """Consecutive runs of papers that each fit one page (for a month too big for one)."""
         chunks: list[list[dict[str, Any]]] = [[]]
         size = 0
         for paper in papers:
-            if chunks[-1] and size + self.row_size(paper) > PAGE_LIMIT - 20_000:
+            if chunks[-1] and size + self.row_size(paper) > PAGE_ROWS_LIMIT:
                 chunks.append([])
                 size = 0
             chunks[-1].append(paper)
@@ -288,6 +364,7 @@ class Renderer:
     def _page(self, view: TopicView, papers: list[dict[str, Any]], parts: list[tuple[str, str]],
               part_label: str | None) -> bytes:
         template = self.env.get_template("topic.md.j2")
+        self.render_rows(papers)
         up = "../" * (1 + bool(part_label))
         return template.render(view=view, papers=papers, rows=[self._rows[p["id"]] for p in papers], parts=parts,
                                part_label=part_label, up=up, settings=self.config.settings).encode("utf-8")
@@ -303,6 +380,25 @@ class Renderer:
         updated = atom_time(papers[0]["updated"]) if papers else "1970-01-01T00:00:00Z"
         return template.render(view=view, papers=papers, updated=updated,
                                settings=self.config.settings).encode("utf-8")
+
+
+def code_stamp(settings: dict[str, Any]) -> str:
+    """A fingerprint of everything besides the papers that pages depend on: templates, this code, settings."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(TEMPLATES.glob("*.j2")) + [Path(__file__), Path(links.__file__)]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(json.dumps([settings, jinja2.__version__, sys.version_info[:2], unicodedata.unidata_version],
+                             sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def load_manifest(root: Path) -> dict[str, Any] | None:
+    """The last run's manifest, or None when it is missing or unreadable (then every page is rendered)."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def template_problem(exc: jinja2.TemplateError) -> str:
@@ -325,36 +421,41 @@ def group_by_date(papers: list[dict[str, Any]], width: int, fallback: str) -> di
     return groups
 
 
-def write_outputs(root: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
-    """Write rendered files atomically as they come, then remove stale generated pages; returns changed paths."""
+def write_outputs(root: Path, files: Iterable[tuple[str, bytes | None]]) -> list[str]:
+    """Write rendered files atomically as they come (None: keep the file), remove stale pages; returns changes."""
     from store import atomic_write
 
     written, changed = set(), []
     for path, data in files:
         written.add(path)
-        if atomic_write(root / path, data):
+        if data is not None and atomic_write(root / path, data):
             changed.append(path)
-    for folder, pattern in (("papers", "**/*.md"), ("feeds", "*.xml")):
-        for old in sorted((root / folder).glob(pattern)):
-            rel = old.relative_to(root).as_posix()
-            if rel not in written:
-                old.unlink()
-                changed.append(rel)
-        for directory in sorted((root / folder).glob("*/"), reverse=True):
-            if directory.is_dir() and not any(directory.iterdir()):
-                directory.rmdir()
+    changed += remove_stale(root, written, dry_run=False)
     return sorted(changed)
 
 
-def changed_outputs(root: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
+def changed_outputs(root: Path, files: Iterable[tuple[str, bytes | None]]) -> list[str]:
     """The paths write_outputs would change, writing nothing (for --dry-run)."""
     written, changed = set(), []
     for path, data in files:
         written.add(path)
         target = root / path
-        if not target.is_file() or target.read_bytes() != data:
+        if data is not None and (not target.is_file() or target.read_bytes() != data):
             changed.append(path)
-    for folder, pattern in (("papers", "**/*.md"), ("feeds", "*.xml")):
-        changed += [old.relative_to(root).as_posix() for old in sorted((root / folder).glob(pattern))
-                    if old.relative_to(root).as_posix() not in written]
-    return sorted(changed)
+    return sorted(changed + remove_stale(root, written, dry_run=True))
+
+
+def remove_stale(root: Path, written: set[str], dry_run: bool) -> list[str]:
+    """Generated pages and feeds this run did not produce (a renamed topic, a merged part): removed."""
+    stale = [old.relative_to(root).as_posix()
+             for folder, pattern in (("papers", "**/*.md"), ("feeds", "*.xml"))
+             for old in sorted((root / folder).glob(pattern))
+             if old.relative_to(root).as_posix() not in written]
+    if not dry_run:
+        for rel in stale:
+            (root / rel).unlink()
+        for folder in ("papers", "feeds"):
+            for directory in sorted((root / folder).glob("*/"), reverse=True):
+                if directory.is_dir() and not any(directory.iterdir()):
+                    directory.rmdir()
+    return stale

@@ -167,7 +167,7 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         run.created = _union(run.created, counts.created)
         run.updated = _union(run.updated, counts.updated)
         outcome.refreshed += len(counts.refreshed)
-    renderer = render.Renderer(config, list(store.papers.values()))
+    renderer = render.Renderer(config, list(store.papers.values()), render.load_manifest(root), root)
     for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
         run.listed, run.hidden = len(view.papers), view.hidden
         listed_ids = {p["id"] for p in view.papers}

@@ -179,7 +179,7 @@ def test_a_new_paper_leaves_older_parts_byte_identical() -> None:
     after = render.Renderer(make_config(["A"]), [*papers, record(5000, "New", abstract, topic="A",
                                                                   day="2025-12-30")]).render_all()
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    assert changed == {"papers/a/2025.md", "papers/a.md", "feeds/a.xml", "README.md"}
+    assert changed == {"papers/a/2025.md", "papers/a.md", "feeds/a.xml", "README.md", render.MANIFEST}
 
 
 def test_readme_fits_with_the_most_topics_allowed() -> None:
@@ -238,3 +238,103 @@ def test_a_month_too_big_for_one_page_splits_into_numbered_parts() -> None:
     assert found == [p["id"] for p in relevance.newest_first(papers)], "each paper once, newest first, across parts"
     index = files["papers/a.md"].decode()
     assert "[2026-03-part1](a/2026-03-part1.md) — " in index
+
+
+def _write(root: Path, config: cfg.Config, papers: list[dict], incremental: bool) -> render.Renderer:
+    previous = render.load_manifest(root) if incremental else None
+    renderer = render.Renderer(config, papers, previous, root)
+    render.write_outputs(root, renderer.outputs())
+    return renderer
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_keeping_unchanged_parts_gives_exactly_what_a_full_render_gives(seed: int, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Differential test: random edits, each followed by an incremental and a from-scratch render, compared."""
+    monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
+    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 32_000)
+    rng = random.Random(seed)
+    config = make_config(["A", "B"])
+    words = "speech codec model | $x$ www.a.org @me *b* neural audio".split()
+
+    def new_paper(i: int, year: int) -> dict:
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(20, 160)))
+        return record(i, f"Paper {i} {rng.choice(words)}", text, rng.choice(["", "5 pages", "x " * 40]),
+                      rng.choice(["A", "B"]), f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+
+    papers = [new_paper(i, rng.choice([2023, 2024, 2025, 2026])) for i in range(120)]
+    live = tmp_path / "live"
+    _write(live, config, papers, incremental=True)
+    for step in range(8):
+        action = rng.choice(["add", "version", "refresh", "untopic", "delete", "edit", "burst", "nothing"])
+        pages = sorted(p for p in live.glob("papers/*/*.md"))
+        if action == "add":
+            papers += [new_paper(1000 + step * 10 + k, 2026) for k in range(rng.randint(1, 5))]
+        elif action == "version":
+            paper = rng.choice(papers)
+            paper.update(version=paper["version"] + 1, updated=f"{rng.choice([2024, 2026])}-06-0{step + 1}",
+                         title=paper["title"] + " v2")
+        elif action == "refresh":
+            rng.choice(papers)["comment"] = f"accepted at venue {step}"
+        elif action == "untopic":
+            rng.choice(papers)["topics"] = ["C"]
+        elif action == "delete" and pages:
+            rng.choice(pages).unlink()
+        elif action == "edit" and pages:
+            with rng.choice(pages).open("a", encoding="utf-8") as handle:
+                handle.write("hand edit\n")
+        elif action == "burst":
+            papers += [new_paper(2000 + step * 100 + k, 2025) for k in range(60)]
+            for paper in papers[-60:]:
+                paper["updated"] = "2025-03-15"
+        _write(live, config, papers, incremental=True)
+        fresh = tmp_path / f"fresh{step}"
+        _write(fresh, config, papers, incremental=False)
+        assert _tree(live) == _tree(fresh), f"seed {seed}, step {step}: {action}"
+    assert any("/" in path.removeprefix("papers/") for path in _tree(live)), "the store must split into parts"
+
+
+def test_a_daily_run_renders_only_the_changed_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
+    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 32_000)
+    config = make_config(["A"], readme_papers_per_topic=10)
+    papers = [record(i, f"Paper {i}", "speech " * 100, topic="A", day=f"{2020 + i % 6}-05-0{1 + i % 9}")
+              for i in range(150)]  # each year fits one page, the topic does not
+    _write(tmp_path, config, papers, incremental=True)
+    papers.append(record(9999, "New", "speech " * 100, topic="A", day="2025-12-30"))
+    renderer = render.Renderer(config, papers, render.load_manifest(tmp_path), tmp_path)
+    outputs = dict(renderer.outputs())
+    rendered = {path for path, data in outputs.items() if data is not None and path.startswith("papers/a/")}
+    kept = {path for path, data in outputs.items() if data is None}
+    assert rendered == {"papers/a/2025.md"}, rendered
+    assert kept == {f"papers/a/{year}.md" for year in range(2020, 2025)}
+    assert len(renderer._rows) <= 27, "rows of kept parts are not rendered"
+
+
+def test_templates_code_or_settings_changed_renders_every_part_again(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
+    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 32_000)
+    config = make_config(["A"])
+    papers = [record(i, f"Paper {i}", "speech " * 100, topic="A", day=f"{2020 + i % 6}-05-01") for i in range(150)]
+    _write(tmp_path / "repo", config, papers, incremental=True)
+    base = render.code_stamp(config.settings)
+    assert render.code_stamp({**config.settings, "title": "Other"}) != base
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    (templates / "topic.md.j2").write_text((templates / "topic.md.j2").read_text() + "\n", encoding="utf-8")
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    render.environment.cache_clear()
+    try:
+        assert render.code_stamp(config.settings) != base
+        outputs = dict(render.Renderer(config, papers, render.load_manifest(tmp_path / "repo"),
+                                       tmp_path / "repo").outputs())
+    finally:
+        render.environment.cache_clear()
+    assert None not in outputs.values(), "a changed template must render every part again"

@@ -168,6 +168,8 @@ def test_shipped_readme_is_what_the_store_renders(tmp_path: Path) -> None:
 @pytest.mark.parametrize("template,broken,where", [
     ("topic.md.j2", "{% for p in papers %}\nno endfor\n", "templates/topic.md.j2:"),
     ("_row.md.j2", "{% for p in papers %}\n{{ p['no_such_field'] }}\n{% endfor %}\n", "templates/_row.md.j2:2:"),
+    ("_row.md.j2", "{% for p in papers %}\n| {{ p.title }} |\n| second line |\n{% endfor %}\n",
+     "templates/_row.md.j2:1: each paper's row must be exactly one line"),
 ])
 def test_a_broken_template_is_one_clear_line_and_writes_nothing(
         tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
