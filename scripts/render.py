@@ -261,7 +261,7 @@ class Renderer:
         template = self.env.get_template("README.md.j2")
         text = template.render(config=self.config, settings=self.config.settings, views=self.views,
                                last_update=self.last_update, row=self.row,
-                               total=len(self._rows))
+                               total=len({p["id"] for v in self.views for p in v.papers}))
         return text.encode("utf-8")
 
     def topic_pages(self, view: TopicView) -> dict[str, bytes | None]:

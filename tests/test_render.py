@@ -258,7 +258,7 @@ def test_keeping_unchanged_parts_gives_exactly_what_a_full_render_gives(seed: in
     monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
     monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 32_000)
     rng = random.Random(seed)
-    config = make_config(["A", "B"])
+    config = make_config(["A", "B"], readme_papers_per_topic=5 if seed % 2 else "auto")
     words = "speech codec model | $x$ www.a.org @me *b* neural audio".split()
 
     def new_paper(i: int, year: int) -> dict:
@@ -313,6 +313,8 @@ def test_a_daily_run_renders_only_the_changed_parts(tmp_path: Path, monkeypatch:
     assert rendered == {"papers/a/2025.md"}, rendered
     assert kept == {f"papers/a/{year}.md" for year in range(2020, 2025)}
     assert len(renderer._rows) <= 27, "rows of kept parts are not rendered"
+    full = render.Renderer(config, papers).render_all()
+    assert {path: data if data is not None else (tmp_path / path).read_bytes() for path, data in outputs.items()} == full
 
 
 def test_templates_code_or_settings_changed_renders_every_part_again(tmp_path: Path,
