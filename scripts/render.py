@@ -398,7 +398,22 @@ def load_manifest(root: Path) -> dict[str, Any] | None:
         manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return manifest if isinstance(manifest, dict) else None
+    return manifest if manifest_is_sound(manifest) else None
+
+
+def manifest_is_sound(manifest: Any) -> bool:
+    """Whether a manifest has the shape this code writes (a hand-edited or conflicted one is ignored)."""
+    def is_parts(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 for p in value)
+
+    try:
+        return (isinstance(manifest["code"], str)
+                and all(isinstance(k, str) and isinstance(v, int) for k, v in manifest["files"].items())
+                and all(is_parts(t["parts"]) and all(isinstance(y["digest"], str) and isinstance(y["rows"], int)
+                                                     and is_parts(y["parts"]) for y in t["years"].values())
+                        for t in manifest["topics"].values()))
+    except (TypeError, KeyError, AttributeError):
+        return False
 
 
 def template_problem(exc: jinja2.TemplateError) -> str:

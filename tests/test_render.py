@@ -340,3 +340,23 @@ def test_templates_code_or_settings_changed_renders_every_part_again(tmp_path: P
     finally:
         render.environment.cache_clear()
     assert None not in outputs.values(), "a changed template must render every part again"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda m: "<<<<<<< HEAD\n" + m, lambda m: m.replace('"rows"', '"rowz"'), lambda m: m.replace('"parts": [', '"parts": 7, "x": ['),
+    lambda m: "[]", lambda m: m.replace('"files": {', '"files": {"papers/a/x.md": "big", '),
+])
+def test_a_damaged_manifest_means_a_full_render(damage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
+    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 32_000)
+    config = make_config(["A"])
+    papers = [record(i, f"Paper {i}", "speech " * 100, topic="A", day=f"{2020 + i % 6}-05-01") for i in range(150)]
+    live, full = tmp_path / "live", tmp_path / "full"
+    _write(live, config, papers, incremental=True)
+    assert render.manifest_is_sound(render.load_manifest(live))
+    manifest = live / render.MANIFEST
+    manifest.write_text(damage(manifest.read_text(encoding="utf-8")), encoding="utf-8")
+    assert render.load_manifest(live) is None
+    _write(live, config, papers, incremental=True)
+    _write(full, config, papers, incremental=False)
+    assert _tree(live) == _tree(full)
