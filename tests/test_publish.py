@@ -90,3 +90,26 @@ def test_commit_without_push_and_dry_run_writes_nothing(remote: tuple[git.Repo, 
     assert repo.head.commit.message.startswith("1 new") and bare.commit("main") != repo.head.commit
     committed = set(repo.head.commit.stats.files) - set(repo.head.commit.parents[0].stats.files)
     assert would_change == committed and "data/papers/2601.json" in committed
+
+
+def test_next_day_commit_touches_only_the_newest_part(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the manifest committed, a day's commit rewrites the newest part only; older parts are kept."""
+    import render
+
+    monkeypatch.setattr(render, "PAGE_LIMIT", 12_000)
+    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 9_000)
+    bare, work = remote
+    fake.papers = [paper(f"2{y % 100:02d}1.000{i:02d}", f"A codec {y} {i}", "A speech codec. " * 20,
+                         updated=f"20{y % 100:02d}-01-{i + 1:02d}T12:00:00Z") for y in (2024, 2025) for i in range(12)]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    assert {"papers/codec/2024.md", "papers/codec/2025.md", render.MANIFEST} <= {
+        item.path for item in bare.commit("main").tree.traverse()}
+    fake.papers.append(paper("2502.00001", "A new codec", "A speech codec. " * 20, updated="2025-02-01T12:00:00Z"))
+    assert update.main(["--root", str(work), "--push"]) == 0
+    head = bare.commit("main")
+    assert head.message.startswith("1 new")
+    changed = set(head.stats.files)
+    assert "papers/codec/2025.md" in changed and "papers/codec/2024.md" not in changed
+    assert changed <= {"README.md", "data/papers/2502.json", "papers/codec.md", "papers/codec/2025.md",
+                       "feeds/codec.xml", render.MANIFEST}
