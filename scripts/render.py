@@ -3,7 +3,9 @@
 Rendering is a pure function of the store and keywords.yaml: the same input gives the same
 bytes, so a run with nothing new changes nothing. README.md stays under GitHub's 512,000-byte
 rendering limit by construction: it shows the latest papers per topic within a byte budget,
-and every paper is on its topic's full page (split by year, then month, when one page is too big).
+and every paper is on its topic's full page (split by year, then month, then numbered parts,
+when one page is too big). papers/manifest.json remembers what each part was rendered from, so
+a daily run keeps the parts whose inputs did not change and gives the bytes a full render gives.
 """
 
 from __future__ import annotations
