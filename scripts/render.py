@@ -143,6 +143,10 @@ class TopicView:
     def page(self) -> str:
         return f"papers/{self.slug}.md"
 
+    def part(self, label: str) -> str:
+        """A part page's path under papers/, e.g. 'tts/2025.md'."""
+        return f"{self.slug}/{label}.md"
+
     @property
     def feed(self) -> str:
         return f"feeds/{self.slug}.xml"
@@ -291,23 +295,22 @@ class Renderer:
             if not (entry["kept"] and entry.get("parts")):
                 entry["groups"] = self._split_year(year, entry["papers"], entry["rows"])
                 entry["parts"] = [[label, len(items)] for label, items in entry["groups"].items()]
-        parts = [[label, f"{view.slug}/{label}.md"] for y in years.values() for label, _ in y["parts"]]
+        parts = [[label, view.part(label)] for y in years.values() for label, _ in y["parts"]]
         files: dict[str, bytes | None] = {
-            view.page: self._index(view, [(label, f"{view.slug}/{label}.md", count)
+            view.page: self._index(view, [(label, view.part(label), count)
                                           for y in years.values() for label, count in y["parts"]])}
         same_parts = parts == before.get("parts")
         for year, entry in years.items():
-            paths = [f"papers/{view.slug}/{label}.md" for label, _ in entry["parts"]]
+            paths = [f"papers/{view.part(label)}" for label, _ in entry["parts"]]
             if entry["kept"] and same_parts and all(self._unchanged(path) for path in paths):
                 files.update(dict.fromkeys(paths))
                 self.manifest["files"].update({path: self.previous["files"][path] for path in paths})
                 continue
             groups = entry.get("groups") or self._split_year(year, entry["papers"], entry["rows"])
             for label, items in groups.items():
-                self.render_rows(items)
-                data = self._page(view, items, parts=[tuple(p) for p in parts], part_label=label)
-                files[f"papers/{view.slug}/{label}.md"] = data
-                self.manifest["files"][f"papers/{view.slug}/{label}.md"] = len(data)
+                path = f"papers/{view.part(label)}"
+                files[path] = self._page(view, items, parts=[tuple(p) for p in parts], part_label=label)
+                self.manifest["files"][path] = len(files[path])
         self._remember(view, years, parts=parts)
         return files
 
