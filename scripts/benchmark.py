@@ -60,8 +60,8 @@ def build(root: Path, size: int) -> list[dict]:
     (root / "keywords.yaml").write_text(json.dumps({"topics": topics}))
     render.write_outputs(root, render.Renderer(cfg.load(root / "keywords.yaml"), list(s.papers.values())).outputs())
     new = [synthetic(size + i, rng, "2026-11-20") for i in range(200)]
-    for paper in new:
-        paper["id"] = f"2611.{90000 + new.index(paper):05d}"
+    for number, paper in enumerate(new):
+        paper["id"] = f"2611.{90000 + number:05d}"
     return new
 
 
