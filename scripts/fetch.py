@@ -1,23 +1,28 @@
-"""Fetch new papers per topic with the `arxiv` package, politely and within a time budget.
+"""Ask arXiv for papers with the `arxiv` package, politely and within a time budget.
 
-The package (4.x) has no request timeout, retries without backoff and reads a malformed page
-as "no results". We keep its Client for URLs, paging and parsing, and put a requests adapter
-under it that adds a timeout, counts requests and turns bad answers into exceptions we retry
-with exponential backoff and jitter, honouring Retry-After.
+The package (4.x) has no request timeout, retries without backoff, paces only after a success
+and reads a malformed page as "no results". We keep its Client for URLs, paging and parsing,
+and put a requests adapter under it that paces every request (3 s between starts, failures
+included), names us (User-Agent, Accept), bounds each whole answer in time and size, drops
+entries whose dates cannot be read, and turns bad answers into exceptions we retry with
+exponential backoff and jitter, honouring Retry-After. HTTP 429 and 406 are throttling.
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
+import os
 import random
+import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 import arxiv
 import requests
+import urllib3
 from lxml import etree
 
 from store import split_id
@@ -27,20 +32,39 @@ log = logging.getLogger("daily_papers.fetch")
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+ACCEPT = "application/atom+xml"
+PROJECT = "daily-papers/2"
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a page of 2,000 entries is about 6 MB; anything near this is broken
+THROTTLE_CODES = (429, 406)  # arXiv's edge sheds load with 406 as often as 429 (since 2026-09)
+_REPOSITORY = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+$")
 
 
 class Fault(Exception):
     """A failed request: why (in words), whether a retry may help, and how long arXiv asked us to wait."""
 
-    def __init__(self, why: str, retryable: bool = True, retry_after: float | None = None):
+    def __init__(self, why: str, retryable: bool = True, retry_after: float | None = None,
+                 throttled: int | None = None):
         super().__init__(why)
         self.why = why
         self.retryable = retryable
         self.retry_after = retry_after
+        self.throttled = throttled  # the HTTP status when arXiv shed load (429, 406)
 
 
 class TopicFailed(Exception):
-    """A topic could not be fetched after all tries; str() says why, for the summary."""
+    """A request could not be answered after all tries; str() says why, for the summary."""
+
+    def __init__(self, why: str, throttled: int | None = None, tries: int = 0):
+        super().__init__(why)
+        self.throttled = throttled  # the last throttling status, when throttling is why it failed
+        self.tries = tries
+
+
+def user_agent() -> str:
+    """Who is asking: this project and the repository (GITHUB_REPOSITORY in Actions), as arXiv asks clients to say."""
+    repository = os.environ.get("GITHUB_REPOSITORY", "")
+    where = f"https://github.com/{repository}" if _REPOSITORY.match(repository) else "a local clone"
+    return f"{PROJECT} (+{where}; daily arXiv digest, one request every 3 s)"
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -71,11 +95,17 @@ def _error_feed_message(content: bytes) -> str | None:
     return None
 
 
-def check_response(response: requests.Response) -> int:
-    """Raise a Fault for anything but a well-formed Atom feed; return its totalResults."""
+def check_response(response: requests.Response) -> tuple[int, set[str]]:
+    """Raise a Fault for anything but a well-formed Atom feed; return its totalResults and the entries to skip.
+
+    An entry whose dates cannot be read gets a placeholder date in the body, and its id is returned
+    (with a warning naming it), so one bad entry costs that entry, not the page: the arxiv package
+    would fail on the whole page, and removing the entry would shift its paging.
+    """
     status = response.status_code
-    if status == 429:
-        raise Fault("arXiv rate-limited us (HTTP 429)", True, retry_after_seconds(response.headers.get("Retry-After")))
+    if status in THROTTLE_CODES:
+        raise Fault(f"arXiv throttled us (HTTP {status})", True, retry_after_seconds(response.headers.get("Retry-After")),
+                    throttled=status)
     if status >= 500:
         raise Fault(f"arXiv had a server error (HTTP {status})", True, retry_after_seconds(response.headers.get("Retry-After")))
     if status != 200:
@@ -92,30 +122,117 @@ def check_response(response: requests.Response) -> int:
     message = _error_feed_message(response.content)
     if message:
         raise Fault(f"arXiv answered with an error: {message}", retryable=False)
-    return int(total)
+    undated = mark_undated_entries(root)
+    if undated:
+        response._content = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return int(total), undated
+
+
+def mark_undated_entries(root: etree._Element) -> set[str]:
+    """Ids of entries whose updated or published stamp is not a date, given a placeholder so the page parses."""
+    undated = set()
+    for entry in root.iter(f"{ATOM}entry"):
+        entry_id = (entry.findtext(f"{ATOM}id") or "").strip()
+        for tag in ("updated", "published"):
+            element = entry.find(f"{ATOM}{tag}")
+            if element is None or parse_stamp(element.text) is None:
+                log.warning("skipped %s: its <%s> %r is not a date", entry_id or "an entry", tag,
+                            None if element is None else element.text)
+                undated.add(entry_id)
+                for name in ("updated", "published"):
+                    stamp = entry.find(f"{ATOM}{name}")
+                    if stamp is None:
+                        stamp = etree.SubElement(entry, f"{ATOM}{name}")
+                    stamp.text = "1970-01-01T00:00:00Z"
+                break
+    return undated
+
+
+def parse_stamp(text: str | None) -> datetime | None:
+    """An Atom timestamp as aware UTC, or None when it is missing or malformed."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def read_body(response: requests.Response, deadline: float, max_bytes: int, clock: Callable[[], float]) -> bytes:
+    """The whole (decompressed) body, failing past the deadline or the size cap; never more than the cap in memory."""
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise Fault(f"arXiv's answer is {int(length):,} bytes, over the {max_bytes:,}-byte cap", retryable=False)
+    chunks, size = [], 0
+    while True:
+        left = deadline - clock()
+        if left <= 0:
+            raise Fault("arXiv's answer was still arriving when its time ran out (a slow or stalled connection)")
+        _socket_timeout(response, left)
+        try:
+            chunk = response.raw.read1(256 * 1024, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError:
+            raise Fault("arXiv's answer was still arriving when its time ran out (a slow or stalled connection)") from None
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise Fault(f"arXiv's answer broke off ({type(exc).__name__})") from None
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise Fault(f"arXiv's answer passed the {max_bytes:,}-byte cap (after decompression)", retryable=False)
+        chunks.append(chunk)
+
+
+def _socket_timeout(response: requests.Response, seconds: float) -> None:
+    """Shrink the socket's read timeout to the time left, so one slow read cannot outlast the deadline."""
+    sock = getattr(getattr(response.raw, "_connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(max(0.05, seconds))
 
 
 class _PoliteAdapter(requests.adapters.HTTPAdapter):
-    """Adds a timeout to every request (the arxiv package sets none) and counts requests."""
+    """Paces, names and bounds every request the arxiv package makes, and checks every answer."""
 
     def __init__(self, fetcher: "Fetcher"):
         super().__init__(max_retries=0)
         self.fetcher = fetcher
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        self.fetcher.requests += 1
-        kwargs["timeout"] = self.fetcher.request_timeout()
+        fetcher = self.fetcher
+        fetcher.pace()
+        request.headers["User-Agent"] = fetcher.agent
+        request.headers["Accept"] = ACCEPT
+        limit = fetcher.request_timeout()
+        deadline = fetcher.clock() + limit
+        kwargs.update(timeout=limit, stream=True)
         response = super().send(request, **kwargs)
-        self.fetcher.last_total = check_response(response)
+        try:
+            response._content = read_body(response, deadline, fetcher.max_bytes, fetcher.clock)
+        except BaseException:
+            response.close()  # a half-read answer: drop the connection rather than reuse it
+            raise
+        fetcher.last_total, undated = check_response(response)
+        fetcher.undated |= undated
         return response
 
 
-def to_record(result: arxiv.Result) -> dict[str, Any] | None:
-    """An arxiv.Result as a store record (without topics); None if its id is not an arXiv id."""
+def to_record(result: arxiv.Result, now: datetime | None = None) -> dict[str, Any] | None:
+    """An arxiv.Result as a store record (without topics); None if its id is not an arXiv id.
+
+    A stamp later than now (a mirror's clock, a bad answer) is clamped to now with a warning, so it can
+    neither sort above every real paper for ever nor claim a date that has not happened.
+    """
     parsed = split_id(result.get_short_id())
     if parsed is None:
         return None
     paper_id, version = parsed
+    now = now or datetime.now(timezone.utc)
+    for name in ("updated", "published"):
+        stamp = getattr(result, name)
+        if stamp > now + timedelta(hours=1):
+            log.warning("%s: its %s date %s is in the future; stored as %s", paper_id, name, _iso(stamp), _iso(now))
+            setattr(result, name, now)
     return {
         "id": paper_id,
         "version": version,
@@ -137,24 +254,30 @@ def _iso(moment: datetime) -> str:
 
 @dataclass
 class Fetcher:
-    """One polite arXiv client for a whole run: one connection, paced, bounded in time."""
+    """One polite arXiv client for a whole run: one connection, paced, bounded in time and size."""
 
     url: str = DEFAULT_URL
     delay: float = 3.0
-    timeout: float = 30.0
+    timeout: float = 60.0
     max_tries: int = 4
     budget: float = 900.0
     backoff_base: float = 5.0
-    page_size: int = 200
+    page_size: int = 2000
+    max_bytes: int = MAX_RESPONSE_BYTES
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    now: datetime | None = None  # the run's moment, for clamping future stamps (tests and simulations set it)
     requests: int = 0
     last_total: int = 0
+    undated: set[str] = field(default_factory=set)  # entry ids whose dates could not be read: skipped
+    throttles: list[int] = field(default_factory=list)  # the status of every throttled answer, in order
     started: float = field(default=0.0)
+    last_start: float | None = None
 
     def __post_init__(self) -> None:
         self.started = self.clock()
-        self.client = arxiv.Client(page_size=self.page_size, delay_seconds=self.delay, num_retries=0)
+        self.agent = user_agent()
+        self.client = arxiv.Client(page_size=self.page_size, delay_seconds=0, num_retries=0)  # we pace and retry
         self.client.query_url_format = self.url + "?{}"
         session = requests.Session()
         adapter = _PoliteAdapter(self)
@@ -162,12 +285,21 @@ class Fetcher:
         session.mount("https://", adapter)
         self.client._session = session  # the package keeps its session here; no public hook exists
 
+    def pace(self) -> None:
+        """Wait until `delay` seconds have passed since the last request started (failed or not), then count this one."""
+        if self.last_start is not None:
+            wait = self.last_start + self.delay - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+        self.last_start = self.clock()
+        self.requests += 1
+
     def time_left(self) -> float:
         """Seconds left of the run's fetch budget."""
         return self.budget - (self.clock() - self.started)
 
     def request_timeout(self) -> float:
-        """Per-request timeout, never past the end of the budget."""
+        """Time for one whole answer, never past the end of the budget."""
         return max(0.5, min(self.timeout, self.time_left()))
 
     def _page(self, query: str, offset: int, size: int) -> list[arxiv.Result]:
@@ -178,7 +310,7 @@ class Fetcher:
         self.client.page_size = size
         for attempt in range(1, self.max_tries + 1):
             if self.time_left() <= 0:
-                raise TopicFailed("the run's time budget for arXiv ran out")
+                raise TopicFailed("the run's time budget for arXiv ran out", tries=attempt - 1)
             try:
                 page = list(self.client.results(search, offset=offset))
                 if len(page) < size and offset + len(page) < self.last_total:
@@ -186,12 +318,15 @@ class Fetcher:
                 return page
             except Exception as exc:  # noqa: BLE001 - every failure is classified below
                 fault = classify(exc)
+            if fault.throttled:
+                self.throttles.append(fault.throttled)
             tries = f"{attempt} {'try' if attempt == 1 else 'tries'}"
             if not fault.retryable or attempt == self.max_tries:
-                raise TopicFailed(f"{fault.why} after {tries}")
+                raise TopicFailed(f"{fault.why} after {tries}", fault.throttled, attempt)
             wait = self.backoff(attempt, fault.retry_after)
             if wait > self.time_left():
-                raise TopicFailed(f"{fault.why} after {tries}; no time left in the run's budget to wait {wait:.0f} s")
+                raise TopicFailed(f"{fault.why} after {tries}; no time left in the run's budget to wait {wait:.0f} s",
+                                  fault.throttled, attempt)
             log.warning("%s; retrying in %.1f s", fault.why, wait)
             self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -201,26 +336,30 @@ class Fetcher:
         wait = self.backoff_base * (2 ** (attempt - 1)) * (0.5 + random.random() / 2)
         return max(wait, self.delay, retry_after or 0.0)
 
-    def fetch(self, query: str, since: str | None, initial: int, cap: int) -> tuple[list[dict[str, Any]], bool]:
-        """Newest-first records until one is older than `since` (or `initial` for a new topic).
+    def fetch(self, query: str, since: str | None, limit: int, page_size: int | None = None
+              ) -> tuple[list[dict[str, Any]], bool]:
+        """Newest-first records back to `since` (all of them if None), at most `limit`; and whether the limit cut it.
 
-        Returns the records and whether the cap cut the window short. Raises TopicFailed, and
-        then nothing of the topic is kept: a partial window would leave a gap the next run skips.
+        An entry older than `since` is skipped, not the end: one out-of-order entry must not drop the rest of
+        its page. A page ends the window when its last two entries are both older. Raises TopicFailed, and then
+        nothing is kept: a partial window would leave a gap the next run skips.
         """
-        limit = initial if since is None else cap
+        page_size = min(page_size or self.page_size, self.page_size)
+        now = self.now or datetime.now(timezone.utc)
         records: list[dict[str, Any]] = []
         offset = 0
         while offset < limit:
-            size = min(self.page_size, limit - offset)
+            size = min(page_size, limit - offset)
             page = self._page(query, offset, size)
+            stamps = []
             for result in page:
-                record = to_record(result)
+                record = None if result.entry_id in self.undated else to_record(result, now)
                 if record is None:
                     continue
-                if since is not None and record["updated"] < since:
-                    return records, False
-                records.append(record)
-            if len(page) < size:
+                stamps.append(record["updated"])
+                if since is None or record["updated"] >= since:
+                    records.append(record)
+            if len(page) < size or (since is not None and len(stamps) >= 2 and max(stamps[-2:]) < since):
                 return records, False
             offset += len(page)
         return records, since is not None
@@ -237,7 +376,8 @@ def classify(exc: Exception) -> Fault:
     if isinstance(exc, arxiv.UnexpectedEmptyPageError):
         return Fault("arXiv sent an empty page in the middle of the results")
     if isinstance(exc, arxiv.HTTPError):
-        return Fault(f"arXiv answered HTTP {exc.status}", exc.status == 429 or exc.status >= 500)
+        throttled = exc.status if exc.status in THROTTLE_CODES else None
+        return Fault(f"arXiv answered HTTP {exc.status}", throttled is not None or exc.status >= 500, throttled=throttled)
     if isinstance(exc, requests.exceptions.RequestException):
         return Fault(f"request failed ({type(exc).__name__})")
     return Fault(f"unexpected error ({type(exc).__name__}: {exc})", retryable=False)

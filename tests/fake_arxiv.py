@@ -8,6 +8,7 @@ finds `TT-rank`, which is what the local relevance check must undo.
 
 from __future__ import annotations
 
+import gzip
 import re
 import threading
 import time
@@ -31,7 +32,7 @@ def fixture(name: str) -> bytes:
 class Fault:
     """One injected failure: used for requests whose query contains `match`, `times` times."""
 
-    kind: str  # status | malformed | empty | hang
+    kind: str  # status | malformed | empty | hang | drip (the body a few bytes at a time) | huge (a gzip bomb)
     status: int = 503
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
@@ -177,6 +178,8 @@ class FakeArxiv:
         self.fixtures: dict[str, bytes] = {}  # query substring -> recorded body
         self.faults: list[Fault] = []
         self.requests: list[dict[str, str]] = []
+        self.arrivals: list[tuple[float, dict[str, str]]] = []  # (time.monotonic() on arrival, request headers)
+        self.reorder: Any = None  # a function of the sorted results, to serve them out of order
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -216,6 +219,8 @@ class FakeArxiv:
         found = [p for p in self.papers if _Query(query).match(p)]
         key = "published" if params.get("sortBy") == "submittedDate" else "updated"
         found.sort(key=lambda p: (p[key], p["id"]), reverse=params.get("sortOrder", "descending") == "descending")
+        if self.reorder is not None:
+            found = self.reorder(found)
         page = found[start:start + size]
         body = feed_xml(page, len(found), start, query)
         if fault is None:
@@ -228,6 +233,10 @@ class FakeArxiv:
             return 200, {}, feed_xml([], len(found), start, query), 0.0
         if fault.kind == "hang":
             return 200, {}, body, fault.seconds
+        if fault.kind == "drip":
+            return 200, {"X-Drip": str(fault.seconds)}, body, 0.0
+        if fault.kind == "huge":
+            return 200, {"Content-Encoding": "gzip"}, gzip.compress(body + b" " * (fault.status * 1024 * 1024)), 0.0
         raise ValueError(fault.kind)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -240,9 +249,11 @@ class FakeArxiv:
                 params = {k: v[0] for k, v in parse_qs(urlparse(self.path).query, keep_blank_values=True).items()}
                 with fake.lock:
                     fake.requests.append(params)
+                    fake.arrivals.append((time.monotonic(), dict(self.headers.items())))
                 status, headers, body, delay = fake.respond(params)
                 if delay:
                     time.sleep(delay)
+                drip = float(headers.pop("X-Drip", 0))
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/atom+xml; charset=utf-8")
@@ -250,9 +261,22 @@ class FakeArxiv:
                     for name, value in headers.items():
                         self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
+                    if drip:
+                        self._drip(body, drip)
+                    else:
+                        self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError, OSError):
                     pass
+
+            def _drip(self, body: bytes, seconds: float) -> None:
+                """Send a few bytes every 0.1 s for at most `seconds` (a bounded loop), then hang up."""
+                ends = time.monotonic() + seconds
+                for offset in range(0, len(body), 16):
+                    if time.monotonic() > ends:
+                        return
+                    self.wfile.write(body[offset:offset + 16])
+                    self.wfile.flush()
+                    time.sleep(0.1)
 
             def log_message(self, *args: object) -> None:
                 pass
