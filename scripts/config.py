@@ -27,6 +27,12 @@ class Topic:
     tree: q.Node
     categories: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    def claims(self, stored_name: str) -> bool:
+        """Whether papers stored under this name are this topic's: its name or an alias, ignoring case and spacing."""
+        key = name_key(stored_name)
+        return key == name_key(self.name) or any(key == name_key(a) for a in self.aliases)
 
     @property
     def expanded_categories(self) -> tuple[str, ...]:
@@ -43,6 +49,11 @@ class Topic:
         return f"({text}) AND ({cat_part})"
 
 
+def name_key(name: str) -> str:
+    """A topic name as compared for renames: case and runs of spaces do not matter."""
+    return " ".join(name.split()).casefold()
+
+
 @functools.lru_cache(maxsize=256)
 def _expand_all(patterns: tuple[str, ...]) -> tuple[str, ...]:
     """Expand category patterns once per distinct list (checked for every paper of a topic)."""
@@ -52,10 +63,10 @@ def _expand_all(patterns: tuple[str, ...]) -> tuple[str, ...]:
 DEFAULT_SETTINGS: dict[str, Any] = {
     "title": "Daily Papers",
     "initial_results": 100,
-    "overlap_days": 3,
+    "overlap_days": 14,
     "max_results_per_topic": 1000,
-    "page_size": 200,
-    "request_timeout": 30,
+    "page_size": 2000,
+    "request_timeout": 60,
     "max_tries": 4,
     "time_budget": 900,
     "readme_papers_per_topic": "auto",
@@ -72,7 +83,7 @@ _SETTING_HELP: dict[str, str] = {
     "page_size": "a whole number from 10 to 2000",
     "request_timeout": "a number of seconds from 1 to 300",
     "max_tries": "a whole number from 1 to 10",
-    "time_budget": "a number of seconds from 10 to 3600",
+    "time_budget": "a number of seconds from 10 to 1200 (the daily workflow stops the job at 30 minutes)",
     "readme_papers_per_topic": "auto, or a whole number from 1 to 2000",
     "readme_max_bytes": "a whole number from 50000 to 511000",
     "feed_papers": "a whole number from 1 to 500",
@@ -86,12 +97,13 @@ _RANGES: dict[str, tuple[float, float]] = {
     "page_size": (10, 2000),
     "request_timeout": (1, 300),
     "max_tries": (1, 10),
-    "time_budget": (10, 3600),
+    "time_budget": (10, 1200),
     "readme_max_bytes": (50_000, 511_000),
     "feed_papers": (1, 500),
 }
 
-TOPIC_KEYS = ("name", "query", "categories", "exclude")
+TOPIC_KEYS = ("name", "query", "categories", "exclude", "aliases")
+MAX_TIME_BUDGET = 1200  # the daily workflow's timeout-minutes is 30: the script, not GitHub, must decide when to stop
 TOP_KEYS = ("topics", "settings")
 MAX_TOPICS = 100
 
@@ -105,12 +117,16 @@ class Config:
     settings: dict[str, Any] = field(default_factory=dict)
 
     def topic(self, name: str) -> Topic:
-        """Find a topic by name, case-insensitively, or raise ConfigError naming the choices."""
-        for topic in self.topics:
-            if topic.name.lower() == name.lower():
-                return topic
+        """Find a topic by name or alias, ignoring case and spacing, or raise ConfigError naming the choices."""
+        found = self.claimant(name)
+        if found is not None:
+            return found
         names = ", ".join(t.name for t in self.topics)
         raise ConfigError(f"{self.path.name}: no topic named {name!r}; topics are: {names}")
+
+    def claimant(self, stored_name: str) -> Topic | None:
+        """The topic whose name or alias is stored_name (ignoring case and spacing), if any."""
+        return next((t for t in self.topics if t.claims(stored_name)), None)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -200,13 +216,14 @@ def validate(data: Any, path: Path) -> Config:
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_topics, 1):
         topic = _topic(raw, index, data, name)
-        line = _line_of(raw, "name")
-        if topic.name.lower() in seen:
-            raise ConfigError(
-                f"{name}:{line}: topic name '{topic.name}' is used twice (first on line "
-                f"{seen[topic.name.lower()]}); give each topic its own name"
-            )
-        seen[topic.name.lower()] = line
+        for label, text, line in [("topic name", topic.name, _line_of(raw, "name"))] + [
+                ("alias", alias, _line_of(raw, "aliases")) for alias in topic.aliases]:
+            if name_key(text) in seen:
+                raise ConfigError(
+                    f"{name}:{line}: {label} '{text}' is used twice (first on line {seen[name_key(text)]}); "
+                    "each name and alias may belong to one topic only"
+                )
+            seen[name_key(text)] = line
         topics.append(topic)
     settings = _settings(data.get("settings"), data, name)
     return Config(path=path, topics=tuple(topics), settings=settings)
@@ -249,8 +266,10 @@ def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
             hint = f"did you mean {', '.join(near)}?" if near else "see https://arxiv.org/category_taxonomy"
             raise ConfigError(f"{name}:{_line_of(raw, 'categories')}: {where}: unknown arXiv category '{pattern}'; {hint}")
     exclude = _string_list(raw, "exclude", where, name)
+    aliases = [" ".join(a.split()) for a in _string_list(raw, "aliases", where, name)]
     return Topic(name=topic_name, query=raw["query"].strip(), tree=tree,
-                 categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude))
+                 categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude),
+                 aliases=tuple(a for a in aliases if name_key(a) != name_key(topic_name)))
 
 
 def _string_list(raw: dict, key: str, where: str, name: str) -> list[str]:

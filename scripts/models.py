@@ -13,14 +13,30 @@ class TopicRun:
     name: str
     records: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    throttled: int | None = None  # the HTTP status arXiv shed load with, when that is why the topic failed
     requests: int = 0
     capped: bool = False
     since: str | None = None
-    new: list[str] = field(default_factory=list)  # listed in this topic for the first time
+    new_topic: bool = False  # fetched as new (first run, or its query changed): only its latest papers
+    fetched: str | None = None  # when the successful fetch started; becomes state.json's window start
+    query: str = ""
+    new: list[str] = field(default_factory=list)  # listed in this topic for the first time (new or joined)
     created: list[str] = field(default_factory=list)  # new to the store
     updated: list[str] = field(default_factory=list)
     listed: int = 0
     hidden: int = 0
+
+    @property
+    def joined(self) -> list[str]:
+        """Papers already stored that joined this topic (counted apart from new ones)."""
+        created = set(self.created)
+        return [i for i in self.new if i not in created]
+
+    @property
+    def fresh(self) -> list[str]:
+        """Papers new to the store that this topic lists."""
+        created = set(self.created)
+        return [i for i in self.new if i in created]
 
 
 @dataclass
@@ -31,8 +47,20 @@ class Outcome:
     imported: int = 0
     refreshed: int = 0
     changed_files: list[str] = field(default_factory=list)
-    new_papers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    new_papers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # new to the store, per topic
+    renamed: dict[str, str] = field(default_factory=dict)  # stored topic name -> the topic that claimed it
+    orphans: dict[str, int] = field(default_factory=dict)  # stored topic names no topic claims -> papers
 
     @property
     def failed(self) -> list[TopicRun]:
         return [r for r in self.runs if r.error]
+
+
+@dataclass
+class FetchReport:
+    """How the run went with arXiv as a whole, for the status line."""
+
+    requests: int = 0
+    seconds: float = 0.0
+    throttles: list[int] = field(default_factory=list)  # every throttled answer's status, in order
+    skipped: list[str] = field(default_factory=list)  # topics not asked because arXiv kept throttling

@@ -194,6 +194,23 @@ def is_listed(topic: Topic, paper: dict[str, Any]) -> bool:
             and exclusion_hit(topic, texts) is None)
 
 
+def answers(topic: Topic, paper: dict[str, Any]) -> bool:
+    """Whether a paper answers the topic's own arXiv query (terms as whole words, categories), exclusions aside.
+
+    Used to share out the answer of one query made for several topics; a paper no topic's terms
+    really name (arXiv's loose stemming: `TT-rank` for `TTS`) is then nobody's.
+    """
+    return _eval(topic.tree, paper, Texts(paper), None) and category_ok(topic, paper)
+
+
+LOCAL_FIELDS = frozenset({None, "ti", "abs", "all", "au", "cat", "co"})
+
+
+def checkable(topic: Topic) -> bool:
+    """Whether every term of the topic's query can be checked on a stored record (jr:, rn:, id: cannot)."""
+    return all(term.field in LOCAL_FIELDS for term in q.terms(topic.tree))
+
+
 def listed(topic: Topic, papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The papers found for a topic that pass the local check, newest first."""
     return newest_first([p for p in papers if topic.name in p.get("topics", ()) and is_listed(topic, p)])

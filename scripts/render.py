@@ -152,6 +152,12 @@ class TopicView:
         return f"feeds/{self.slug}.xml"
 
     @property
+    def alias_feeds(self) -> dict[str, str]:
+        """Feeds under the topic's earlier names (path -> earlier slug), so a rename cuts no subscriber off."""
+        slugs = {slug(alias) for alias in self.topic.aliases} - {self.slug}
+        return {f"feeds/{s}.xml": s for s in sorted(slugs)}
+
+    @property
     def anchor(self) -> str:
         return github_anchor(self.topic.name)
 
@@ -224,9 +230,14 @@ class Renderer:
 
     def outputs(self) -> Iterator[tuple[str, bytes | None]]:
         """Every output file as (path, bytes), or (path, None) for a file kept as it is; one topic at a time."""
+        taken = {view.feed for view in self.views}
         for view in self.views:
             yield from self.topic_pages(view).items()
             yield view.feed, self.feed(view)
+            for path, old_slug in view.alias_feeds.items():
+                if path not in taken:
+                    taken.add(path)
+                    yield path, self.feed(view, old_slug)
         yield "README.md", self.readme()
         yield MANIFEST, (json.dumps(self.manifest, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
@@ -378,12 +389,12 @@ class Renderer:
         template = self.env.get_template("topic_index.md.j2")
         return template.render(view=view, parts=parts, settings=self.config.settings).encode("utf-8")
 
-    def feed(self, view: TopicView) -> bytes:
-        """An Atom 1.0 feed of the topic's latest papers."""
+    def feed(self, view: TopicView, feed_slug: str | None = None) -> bytes:
+        """An Atom 1.0 feed of the topic's latest papers; under an earlier name's slug (and id) for its subscribers."""
         template = self.env.get_template("feed.xml.j2")
         papers = view.papers[: int(self.config.settings["feed_papers"])]
         updated = atom_time(papers[0]["updated"]) if papers else "1970-01-01T00:00:00Z"
-        return template.render(view=view, papers=papers, updated=updated,
+        return template.render(view=view, papers=papers, updated=updated, feed_slug=feed_slug or view.slug,
                                settings=self.config.settings).encode("utf-8")
 
 

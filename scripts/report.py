@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,9 +13,10 @@ from store import atomic_write
 
 if TYPE_CHECKING:
     from config import Config
-    from models import Outcome, TopicRun
+    from models import FetchReport, Outcome, TopicRun
 
 ISSUE_LIMIT = 60_000  # GitHub refuses issue bodies over 65,536 characters
+EXIT_FAILED, EXIT_THROTTLED = 1, 3
 
 
 def in_actions() -> bool:
@@ -42,11 +44,17 @@ def plural(count: int, word: str) -> str:
 def topic_line(run: "TopicRun") -> str:
     """One line per topic for the console and the log."""
     if run.error:
-        return f"{run.name}: FAILED: {run.error}; its stored papers are kept and the next run catches up"
-    line = (f"{run.name}: {len(run.new)} new, {len(run.updated)} updated, {run.listed} listed"
-            f" ({run.hidden} hidden), {plural(run.requests, 'request')}")
+        what = "THROTTLED" if run.throttled else "FAILED"
+        return f"{run.name}: {what}: {run.error}; its stored papers are kept and the next run catches up"
+    line = f"{run.name}: {len(run.fresh)} new, {len(run.updated)} updated"
+    if run.joined:
+        line += f", {len(run.joined)} already stored joined it"
+    line += f", {run.listed} listed ({run.hidden} hidden)"
     if run.capped:
         line += "; more papers than max_results_per_topic since the last run: use --backfill to fill the gap"
+    if run.new_topic:
+        line += (f"; new topic (or changed query): fetched its latest papers; for older ones run "
+                 f"python scripts/update.py --backfill YYYY-MM-DD --topic \"{run.name}\"")
     return line
 
 
@@ -57,14 +65,66 @@ def totals(runs: list["TopicRun"]) -> tuple[int, int]:
     return len(new), len(updated)
 
 
+def status(runs: list["TopicRun"], fetch_report: "FetchReport | None", now: datetime | None = None) -> str:
+    """What this run amounted to, in one line: new papers, nothing new (and why that is normal), throttled, or failed."""
+    failed = [r for r in runs if r.error and not r.throttled]
+    throttled = [r for r in runs if r.error and r.throttled]
+    if fetch_report is None or not runs:
+        return "nothing fetched (re-rendered from the store)"
+    if failed:
+        return (f"failed: {', '.join(r.name for r in failed)} could not be fetched ({failed[0].error}); "
+                "the next run catches up from the last successful fetch")
+    if throttled:
+        codes = fetch_report.throttles or [throttled[0].throttled]
+        shown = ", ".join(f"HTTP {c} ×{codes.count(c)}" for c in sorted(set(codes)))
+        return (f"throttled: arXiv shed our requests ({shown}, {plural(len(codes), 'throttled answer')}"
+                f" in {plural(fetch_report.requests, 'request')}); not fetched: {', '.join(r.name for r in throttled)};"
+                " nothing is lost, the next run catches up from the last successful fetch")
+    new, updated = totals(runs)
+    asked = f"{plural(fetch_report.requests, 'request')} in {fetch_report.seconds:.1f} s"
+    if new or updated:
+        return f"new papers: {new} new, {updated} updated ({asked})"
+    return f"nothing new: arXiv answered ({asked}) but announced nothing new since the last run; {announcement_note(now)}"
+
+
+def announcement_note(now: datetime | None = None) -> str:
+    """Why an empty day can be normal: arXiv announces Sunday to Thursday evenings, US Eastern, not on holidays."""
+    now = now or datetime.now(timezone.utc)
+    try:
+        from zoneinfo import ZoneInfo
+
+        eastern = now.astimezone(ZoneInfo("America/New_York"))
+    except Exception:  # noqa: BLE001 - no time zone database: say it without the day
+        return "arXiv announces new papers Sunday to Thursday at 20:00 US Eastern, not on holidays"
+    last_evening = eastern if eastern.hour >= 20 else eastern - timedelta(days=1)
+    day = last_evening.strftime("%A")
+    usual = day not in ("Friday", "Saturday")
+    return (f"arXiv announces Sunday to Thursday at 20:00 US Eastern, not on holidays; the last evening was "
+            f"{day}, {'normally an announcement (a holiday?)' if usual else 'no announcement day'}")
+
+
+def exit_status(runs: list["TopicRun"]) -> int:
+    """0 fetched (new or not), 1 a topic failed, 3 arXiv throttled us: the workflow shows which."""
+    if any(r.error and not r.throttled for r in runs):
+        return EXIT_FAILED
+    if any(r.error for r in runs):
+        return EXIT_THROTTLED
+    return 0
+
+
 def commit_message(outcome: "Outcome") -> str:
-    """'12 new, 1 updated: TTS +3, Speech Synthesis +9', or what else changed."""
+    """'12 new, 1 updated: TTS +3, Speech Synthesis +9', or what else changed; papers joining a topic apart."""
     new, updated = totals(outcome.runs)
-    parts = [f"{r.name} +{len(r.new)}" for r in outcome.runs if r.new]
+    parts = [f"{r.name} +{len(r.fresh)}" for r in outcome.runs if r.fresh]
     head = f"{new} new, {updated} updated"
     if parts:
         head += ": " + ", ".join(parts)
     extra = []
+    joined = [f"{r.name} +{len(r.joined)}" for r in outcome.runs if r.joined]
+    if joined:
+        extra.append("joined from the store: " + ", ".join(joined))
+    if outcome.renamed:
+        extra.append("renamed topics: " + ", ".join(f"{old} -> {new}" for old, new in sorted(outcome.renamed.items())))
     if outcome.imported:
         extra.append(f"import {plural(outcome.imported, 'paper')} from the DailyArXiv README")
     if outcome.refreshed:
@@ -73,23 +133,37 @@ def commit_message(outcome: "Outcome") -> str:
     if failed:
         extra.append(f"not fetched: {', '.join(failed)}")
     if not new and not updated and extra:
-        return "; ".join(extra).capitalize()
+        text = "; ".join(extra)
+        return text[:1].upper() + text[1:]
     return "; ".join([head, *extra]) if extra else head
 
 
-def print_summary(runs: list["TopicRun"], outcome: "Outcome | None", quiet: bool = False) -> None:
-    """One line per topic, then the totals."""
+def print_summary(runs: list["TopicRun"], outcome: "Outcome | None", fetch_report: "FetchReport | None" = None,
+                  quiet: bool = False) -> None:
+    """One line per topic, stored names no topic claims, the totals, then the run's status."""
     for run in runs:
         if not quiet or run.error:
             print(topic_line(run))
+    for line in orphan_lines(outcome):
+        print(line)
     new, updated = totals(runs)
     failed = [r for r in runs if r.error]
-    status = (f"{len(failed)} of {len(runs)} topics failed" if failed
+    counts = (f"{len(failed)} of {len(runs)} topics not fetched" if failed
               else "all topics fetched" if runs else "nothing fetched (re-rendered from the store)")
     if outcome is None:
-        print(f"Summary: {status}; nothing written")
-        return
-    print(f"Summary: {new} new, {updated} updated, {len(outcome.changed_files)} files changed; {status}")
+        print(f"Summary: {counts}; nothing written")
+    else:
+        print(f"Summary: {new} new, {updated} updated, {len(outcome.changed_files)} files changed; {counts}")
+    print(f"Status: {status(runs, fetch_report)}")
+
+
+def orphan_lines(outcome: "Outcome | None") -> list[str]:
+    """A warning per stored topic name no topic claims, with the exact fix."""
+    if outcome is None:
+        return []
+    return [f"warning: {plural(count, 'stored paper')} under topic \"{name}\" belong to no topic in keywords.yaml "
+            f"(kept in data/, shown nowhere); if a topic was renamed, add aliases: [\"{name}\"] to it"
+            for name, count in sorted(outcome.orphans.items())]
 
 
 def print_dry_run(outcome: "Outcome") -> None:
@@ -102,18 +176,19 @@ def print_dry_run(outcome: "Outcome") -> None:
             print(f"  + {topic}: {paper['id']} {render.plain(paper['title'])[:80]}")
 
 
-def summary_markdown(runs: list["TopicRun"], outcome: "Outcome | None", config: "Config") -> str:
-    """The job summary: a table of topics and the new papers, linked."""
+def summary_markdown(runs: list["TopicRun"], outcome: "Outcome | None", config: "Config",
+                     fetch_report: "FetchReport | None" = None) -> str:
+    """The job summary: the run's status, a table of topics, and the new papers, linked."""
     template = render.environment().get_template("summary.md.j2")
     new, updated = totals(runs)
     return template.render(runs=runs, outcome=outcome, config=config, new=new, updated=updated,
-                           advice=advice)
+                           advice=advice, status=status(runs, fetch_report), orphans=orphan_lines(outcome))
 
 
 def advice(error: str) -> str:
     """Words a user can act on for a failure."""
-    if "429" in error:
-        return "arXiv rate-limited the shared GitHub runner; nothing to do, the next run catches up."
+    if "throttled" in error:
+        return "arXiv shed load from the shared GitHub runner (HTTP 429 or 406); nothing to do, the next run catches up."
     if "rejected the request" in error or "error:" in error:
         return "arXiv refused the query; check this topic's query in keywords.yaml (try it on arxiv.org/search)."
     if "timed out" in error or "connect" in error or "server error" in error or "malformed" in error:
@@ -123,13 +198,14 @@ def advice(error: str) -> str:
     return "see the log of this step for details."
 
 
-def write_job_summary(runs: list["TopicRun"], outcome: "Outcome | None", config: "Config") -> None:
+def write_job_summary(runs: list["TopicRun"], outcome: "Outcome | None", config: "Config",
+                      fetch_report: "FetchReport | None" = None) -> None:
     """Append the summary to $GITHUB_STEP_SUMMARY when it is set."""
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write(summary_markdown(runs, outcome, config))
+        handle.write(summary_markdown(runs, outcome, config, fetch_report))
 
 
 def issue_markdown(outcome: "Outcome", config: "Config") -> str | None:

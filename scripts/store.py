@@ -188,6 +188,26 @@ def new_record(**values: Any) -> dict[str, Any]:
     return {k: record[k] for k in FIELDS}
 
 
+def adopt_topics(store: Store, renames: dict[str, str]) -> int:
+    """Move papers stored under old topic names to the names that claim them now; returns papers moved."""
+    moved = 0
+    for record in list(store.papers.values()):
+        topics = sorted({renames.get(t, t) for t in record["topics"]})
+        if topics != record["topics"]:
+            store.put({**record, "topics": topics})
+            moved += 1
+    return moved
+
+
+def topic_names(store: Store) -> dict[str, int]:
+    """Every topic name in the store, with how many papers carry it."""
+    counts: dict[str, int] = {}
+    for record in store.papers.values():
+        for name in record["topics"]:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
 @dataclass
 class MergeCounts:
     """What a merge changed for one topic."""

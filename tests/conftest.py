@@ -12,6 +12,7 @@ import pytest
 from fake_arxiv import FakeArxiv
 
 REPO = Path(__file__).resolve().parent.parent
+NOW = "2026-02-13T00:00:00Z"
 SEED = REPO.parent / "shared" / "reference" / "daily-papers-readme.md"
 
 
@@ -22,6 +23,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeArxiv]:
         monkeypatch.setenv("ARXIV_API_URL", server.url)
         monkeypatch.setenv("ARXIV_REQUEST_DELAY", "0")
         monkeypatch.setenv("ARXIV_BACKOFF_SECONDS", "0.01")
+        monkeypatch.setenv("DAILY_PAPERS_NOW", NOW)  # the fake's papers are from early 2026: runs happen then too
         monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
         monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
         yield server

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import time
 from pathlib import Path
@@ -67,7 +69,7 @@ def test_paging_stops_at_the_window(fake: FakeArxiv) -> None:
 
 def test_cap_is_reported(fake: FakeArxiv) -> None:
     fake.papers = [paper(f"2601.{i:05d}", f"codec {i}", updated=f"2026-01-{i + 1:02d}T00:00:00Z") for i in range(30)]
-    records, capped = fetcher(fake.url, page_size=10).fetch("codec", "2025-01-01", 100, 15)
+    records, capped = fetcher(fake.url, page_size=10).fetch("codec", "2025-01-01", 15, 10)
     assert len(records) == 15 and capped
 
 
@@ -81,8 +83,8 @@ FAULTS = {
 }
 WHY = {
     "503": "server error (HTTP 503)",
-    "429": "rate-limited us (HTTP 429)",
-    "429 with Retry-After": "rate-limited us (HTTP 429)",
+    "429": "throttled us (HTTP 429)",
+    "429 with Retry-After": "throttled us (HTTP 429)",
     "malformed page": "malformed response",
     "empty later page": "empty page",
     "hang": "timed out",
@@ -102,28 +104,46 @@ def test_one_fault_is_retried_and_the_run_succeeds(name: str, tmp_path: Path, fa
         assert time.monotonic() - started >= 1.0, "Retry-After was not honoured"
 
 
+def codec_section(root: Path) -> str:
+    """The table of README's Codec section."""
+    return (root / "README.md").read_text().split("## Codec")[1].split("\n## ")[0].split("\n---")[0]
+
+
 @pytest.mark.parametrize("name", list(FAULTS))
-def test_a_topic_that_keeps_failing_keeps_its_papers_and_others_update(
+def test_a_request_that_keeps_failing_keeps_its_topics_and_others_update(
         name: str, tmp_path: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
-    write_keywords(tmp_path, TOPICS, {"request_timeout": 1, "max_tries": 2, "page_size": 10})
+    write_keywords(tmp_path, TOPICS[:1], {"request_timeout": 1, "max_tries": 2, "page_size": 10})
     fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
     assert update.main(["--root", str(tmp_path)]) == 0
     codec_page = (tmp_path / "papers" / "codec.md").read_bytes()
-    readme_codec = (tmp_path / "README.md").read_text().split("## Codec")[1].split("## Vocoder")[0]
+    readme_codec = codec_section(tmp_path)
+    state = (tmp_path / "data" / "state.json").read_bytes()
+    write_keywords(tmp_path, TOPICS, {"request_timeout": 1, "max_tries": 2, "page_size": 10})  # Vocoder: new, asks alone
     fake.papers += [paper("2601.00003", "Another codec", updated="2026-02-11T00:00:00Z"),
                     paper("2601.00004", "Another vocoder", updated="2026-02-11T00:00:00Z")]
     if name == "empty later page":  # an empty page only means trouble after a full first page
         fake.papers += [paper(f"2601.{i:05d}", f"codec {i}", updated="2026-02-12T00:00:00Z") for i in range(10, 25)]
     fake.faults.append(Fault(**{**FAULTS[name].__dict__, "match": "codec", "times": 99}))
+    fake.requests.clear()
     capsys.readouterr()
-    assert update.main(["--root", str(tmp_path)]) == 1
+    throttled = name.startswith("429")
+    assert update.main(["--root", str(tmp_path)]) == (3 if throttled else 1)
     out = capsys.readouterr().out
-    assert "Codec: FAILED: " in out and WHY[name] in out.split("Codec: FAILED: ")[1].splitlines()[0]
+    word = "THROTTLED" if throttled else "FAILED"
+    assert f"Codec: {word}: " in out and WHY[name] in out.split(f"Codec: {word}: ")[1].splitlines()[0]
     stored = load_store(tmp_path)
-    assert "2601.00004" in stored, "the healthy topic was not updated"
     assert "2601.00003" not in stored
     assert (tmp_path / "papers" / "codec.md").read_bytes() == codec_page
-    assert (tmp_path / "README.md").read_text().split("## Codec")[1].split("## Vocoder")[0] == readme_codec
+    assert codec_section(tmp_path) == readme_codec
+    assert json.loads((tmp_path / "data" / "state.json").read_bytes())["topics"]["Codec"] == \
+        json.loads(state)["topics"]["Codec"], "a failed request moved the window"
+    if throttled:  # arXiv keeps throttling: the rest is not asked, and the status says so
+        assert fake.requests_for("vocoder") == 0 and "2601.00004" not in stored
+        assert "Vocoder: THROTTLED: not asked" in out
+        assert re.search(r"^Status: throttled: arXiv shed our requests \(HTTP 429 ×2", out, re.MULTILINE), out
+    else:
+        assert "2601.00004" in stored, "the healthy request was not made"
+        assert re.search(r"^Status: failed: Codec could not be fetched", out, re.MULTILINE), out
 
 
 def test_every_topic_failing_writes_nothing(tmp_path: Path, fake: FakeArxiv) -> None:
@@ -167,7 +187,7 @@ def test_time_budget_bounds_the_run(tmp_path: Path, fake: FakeArxiv, capsys: pyt
     write_keywords(tmp_path, TOPICS, {"request_timeout": 1, "time_budget": 10, "max_tries": 10})
     fake.faults.append(Fault("status", 429, b"Rate exceeded.", {"Retry-After": "30"}, times=99))
     started = time.monotonic()
-    assert update.main(["--root", str(tmp_path)]) == 1
+    assert update.main(["--root", str(tmp_path)]) == 3
     assert time.monotonic() - started < 10
     assert "no time left" in capsys.readouterr().out
 
@@ -183,3 +203,93 @@ def test_backoff_grows_and_honours_retry_after() -> None:
     assert 2.5 <= f.backoff(1, None) <= 5.0 and 10.0 <= f.backoff(3, None) <= 20.0
     assert f.backoff(1, 60.0) == 60.0
     assert fetch.Fetcher(url="http://127.0.0.1:9/", delay=3.0, backoff_base=0.01).backoff(1, None) == 3.0
+
+
+def test_406_is_throttling_retried_like_429(fake: FakeArxiv) -> None:
+    fake.papers = [paper("2601.00001", "A codec")]
+    fake.faults.append(Fault("status", 406, b"Not Acceptable", times=1))
+    f = fetcher(fake.url, max_tries=2)
+    records, _ = f.fetch("codec", None, 10, 10)
+    assert [r["id"] for r in records] == ["2601.00001"] and f.requests == 2 and f.throttles == [406]
+
+
+def test_every_request_names_the_project_and_the_repository(fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_REPOSITORY", "ada/speech-papers")
+    fake.papers = [paper("2601.00001", "A codec")]
+    fetcher(fake.url).fetch("codec", None, 10, 10)
+    monkeypatch.setenv("GITHUB_REPOSITORY", "bad value; with spaces")
+    fetcher(fake.url).fetch("codec", None, 10, 10)
+    (_, first), (_, second) = fake.arrivals
+    assert first["User-Agent"].startswith("daily-papers/") and "https://github.com/ada/speech-papers" in first["User-Agent"]
+    assert "python-requests" not in first["User-Agent"] and "arxiv.py" not in first["User-Agent"]
+    assert first["Accept"] == "application/atom+xml"
+    assert "a local clone" in second["User-Agent"] and "spaces" not in second["User-Agent"]
+
+
+def test_requests_start_at_least_the_delay_apart_after_failures_too(fake: FakeArxiv) -> None:
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
+    fake.faults.append(Fault("status", 503, match="codec", times=1))
+    f = fetch.Fetcher(url=fake.url, delay=0.6, backoff_base=0.01, max_tries=1)
+    with pytest.raises(fetch.TopicFailed):
+        f.fetch("codec", None, 10, 10)  # fails on its only try: no backoff sleep follows
+    f.fetch("vocoder", None, 10, 10)
+    f.fetch("codec", None, 10, 10)
+    times = [at for at, _ in fake.arrivals]
+    assert len(times) == 3 and min(b - a for a, b in zip(times, times[1:])) >= 0.55, times
+
+
+def test_a_slow_drip_answer_ends_within_the_time_budget(fake: FakeArxiv) -> None:
+    fake.papers = [paper(f"2601.{i:05d}", f"A codec {i}", "words " * 200) for i in range(20)]
+    fake.faults.append(Fault("drip", seconds=20, times=9))
+    f = fetch.Fetcher(url=fake.url, delay=0, backoff_base=0.01, timeout=1.5, budget=3, max_tries=5)
+    started = time.monotonic()
+    with pytest.raises(fetch.TopicFailed, match="still arriving"):
+        f.fetch("codec", None, 20, 20)
+    assert time.monotonic() - started < 4.5
+
+
+def test_an_answer_over_the_size_cap_fails_without_being_held(fake: FakeArxiv) -> None:
+    fake.papers = [paper("2601.00001", "A codec")]
+    fake.faults.append(Fault("huge", status=40, times=1))  # 40 MB of spaces, gzip-compressed to ~40 KB
+    f = fetch.Fetcher(url=fake.url, delay=0, backoff_base=0.01, max_bytes=2 * 1024 * 1024)
+    with pytest.raises(fetch.TopicFailed, match="cap .after decompression. after 1 try"):
+        f.fetch("codec", None, 10, 10)
+    small = fetch.Fetcher(url=fake.url, delay=0, backoff_base=0.01, max_bytes=500)  # Content-Length says too big
+    with pytest.raises(fetch.TopicFailed, match="over the 500-byte cap after 1 try"):
+        small.fetch("codec", None, 10, 10)
+
+
+def test_an_out_of_order_entry_keeps_the_rest_of_its_page(fake: FakeArxiv) -> None:
+    fake.papers = [paper(f"2601.{i:05d}", f"codec {i}", updated=f"2026-01-{i + 1:02d}T00:00:00Z") for i in range(20)]
+    old = paper("2512.00001", "An old codec", updated="2025-12-01T00:00:00Z")
+    fake.papers.append(old)
+    fake.reorder = lambda found: [p for p in found if p is not old][:5] + [old] + [p for p in found if p is not old][5:]
+    records, _ = fetcher(fake.url).fetch("codec", "2026-01-10T00:00:00Z", 100, 100)
+    assert [r["id"] for r in records] == [f"2601.{i:05d}" for i in range(19, 8, -1)]
+
+
+def test_an_entry_whose_date_cannot_be_read_is_skipped_not_its_page(
+        fake: FakeArxiv, caplog: pytest.LogCaptureFixture) -> None:
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A broken codec", updated="yesterday"),
+                   paper("2601.00003", "Another codec", updated="2026-02-09T00:00:00Z")]
+    f = fetcher(fake.url, max_tries=1)
+    records, _ = f.fetch("codec", None, 10, 10)
+    assert sorted(r["id"] for r in records) == ["2601.00001", "2601.00003"] and f.requests == 1
+    assert "2601.00002v1" in caplog.text and "not a date" in caplog.text
+
+
+def test_a_future_stamp_is_clamped_and_the_next_day_is_still_fetched(
+        tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    write_keywords(tmp_path, TOPICS[:1])
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A codec from the future",
+                                                         updated="2099-12-31T00:00:00Z")]
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-12T01:00:00Z")
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert "2601.00002: its updated date 2099-12-31T00:00:00Z is in the future" in caplog.text
+    assert load_store(tmp_path)["2601.00002"]["updated"] == "2026-02-12T01:00:00Z"
+    assert "2099" not in (tmp_path / "README.md").read_text()
+    fake.papers.append(paper("2602.00003", "Next day's codec", updated="2026-02-12T20:00:00Z"))
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T01:00:00Z")
+    assert update.main(["--root", str(tmp_path)]) == 0
+    stored = load_store(tmp_path)
+    assert "2602.00003" in stored and stored["2601.00002"]["updated"] == "2026-02-12T01:00:00Z"

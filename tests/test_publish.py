@@ -56,15 +56,15 @@ def test_second_run_with_nothing_new_makes_no_commit(remote: tuple[git.Repo, Pat
 
 def test_push_race_lands_both_changes(remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path) -> None:
     bare, work = remote
-    fake.papers = [paper("2601.00001", "A codec", updated="2026-01-01T00:00:00Z")]
+    fake.papers = [paper("2601.00001", "A codec", updated="2026-02-11T00:00:00Z")]
     assert update.main(["--root", str(work), "--push"]) == 0
     other = tmp_path / "other"
     shutil.copytree(work, other)
     # Another clone runs later in the day, sees a new vocoder paper and pushes first.
-    fake.papers.append(paper("2601.00002", "A vocoder", updated="2026-01-02T00:00:00Z"))
+    fake.papers.append(paper("2601.00002", "A vocoder", updated="2026-02-12T00:00:00Z"))
     assert update.main(["--root", str(other), "--push", "--topic", "Vocoder"]) == 0
     # Our run fetched only the codec topic, which has news too; its push is rejected, then retried.
-    fake.papers.append(paper("2601.00003", "Another codec", updated="2026-01-02T00:00:00Z"))
+    fake.papers.append(paper("2601.00003", "Another codec", updated="2026-02-12T00:00:00Z"))
     assert update.main(["--root", str(work), "--push", "--topic", "Codec"]) == 0
     head = bare.commit("main")
     assert head.message.strip() == "1 new, 0 updated: Codec +1"
@@ -100,16 +100,18 @@ def test_next_day_commit_touches_only_the_newest_part(remote: tuple[git.Repo, Pa
     monkeypatch.setattr(render, "PAGE_LIMIT", 12_000)
     monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 9_000)
     bare, work = remote
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2025-01-20T00:00:00Z")
     fake.papers = [paper(f"2{y % 100:02d}1.000{i:02d}", f"A codec {y} {i}", "A speech codec. " * 20,
                          updated=f"20{y % 100:02d}-01-{i + 1:02d}T12:00:00Z") for y in (2024, 2025) for i in range(12)]
     assert update.main(["--root", str(work), "--push"]) == 0
     assert {"papers/codec/2024.md", "papers/codec/2025.md", render.MANIFEST} <= {
         item.path for item in bare.commit("main").tree.traverse()}
     fake.papers.append(paper("2502.00001", "A new codec", "A speech codec. " * 20, updated="2025-02-01T12:00:00Z"))
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2025-02-02T00:00:00Z")
     assert update.main(["--root", str(work), "--push"]) == 0
     head = bare.commit("main")
     assert head.message.startswith("1 new")
     changed = set(head.stats.files)
     assert "papers/codec/2025.md" in changed and "papers/codec/2024.md" not in changed
     assert changed <= {"README.md", "data/papers/2502.json", "papers/codec.md", "papers/codec/2025.md",
-                       "feeds/codec.xml", render.MANIFEST}
+                       "feeds/codec.xml", render.MANIFEST, "data/state.json"}

@@ -24,13 +24,14 @@ def test_job_summary_and_log_groups_in_actions(tmp_path: Path, fake: FakeArxiv, 
     write_keywords(root, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
                    {"max_tries": 2})
     fake.papers = [paper("2601.00001", "A codec | with pipes")]
-    fake.faults.append(Fault("status", 429, b"Rate exceeded.", match="vocoder", times=9))
-    assert update.main(["--root", str(root)]) == 1
+    fake.faults.append(Fault("status", 503, b"Unavailable", match="vocoder", times=9))
+    assert update.main(["--root", str(root)]) == 1  # two new topics: a request each; Vocoder's fails
     out = capsys.readouterr().out
     assert out.count("::group::") == 2 and out.count("::endgroup::") == 2
     text = summary.read_text()
-    assert "| Codec | 1 | 0 | 1 | 1 | ✅ ok |" in text
-    assert "arXiv rate-limited us (HTTP 429) after 2 tries" in text and "the next run catches up" in text
+    assert "| Codec | 1 | 0 | 0 | 1 | 🆕 new topic" in text
+    assert "arXiv had a server error (HTTP 503) after 2 tries" in text and "the next run catches up" in text
+    assert "**Status:** failed\\: Vocoder could not be fetched" in text
     assert "[A codec \\| with pipes](https://arxiv.org/abs/2601.00001)" in text
 
 

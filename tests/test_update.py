@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -85,15 +86,120 @@ def test_second_run_with_nothing_new_changes_no_file(seeded: Path, fake: FakeArx
     assert snapshot(seeded) == before
 
 
-def test_one_request_per_topic_on_a_normal_day(seeded: Path, fake: FakeArxiv) -> None:
+def test_one_request_for_all_topics_on_a_normal_day(seeded: Path, fake: FakeArxiv,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     fake.papers = seed_as_server_papers()
     assert update.main(["--root", str(seeded)]) == 0
     fake.requests.clear()
     fake.papers += [paper(f"2602.{i:05d}", f"Text-to-speech paper {i}", updated=f"2026-02-07T{i % 24:02d}:00:00Z")
                     for i in range(40)]
+    capsys.readouterr()
     assert update.main(["--root", str(seeded)]) == 0
-    assert len(fake.requests) == 4, fake.requests
+    assert len(fake.requests) == 1, fake.requests
+    query = fake.requests[0]["search_query"]
+    assert all(f"{phrase}" in query for phrase in ('"speech synthesis"', "TTS", '"audio caption"', "SpeechLM"))
     assert sum(1 for p in load_store(seeded).values() if p["id"].startswith("2602.")) == 40
+    assert readme_ids((seeded / "README.md").read_text(encoding="utf-8"), "TTS")[0].startswith("2602.")
+    assert "Status: new papers: 40 new, 0 updated (1 request in " in capsys.readouterr().out
+
+
+def test_a_paper_announced_ten_days_after_its_date_is_listed(tmp_path: Path, fake: FakeArxiv,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}])
+    fake.papers = [paper("2602.00001", "A codec", updated="2026-02-19T18:00:00Z"),
+                   paper("2602.00002", "A vocoder", updated="2026-02-19T18:00:00Z")]
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-20T01:17:00Z")
+    assert update.main(["--root", str(tmp_path)]) == 0
+    for day in range(21, 26):  # five quiet days, then a paper held in moderation since the 15th appears
+        monkeypatch.setenv("DAILY_PAPERS_NOW", f"2026-02-{day}T01:17:00Z")
+        assert update.main(["--root", str(tmp_path)]) == 0
+    fake.papers.append(paper("2602.00003", "A late codec", updated="2026-02-15T09:00:00Z"))
+    fake.requests.clear()
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-26T01:17:00Z")
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert len(fake.requests) == 1
+    assert "2602.00003" in readme_ids((tmp_path / "README.md").read_text(encoding="utf-8"), "Codec")
+    state = json.loads((tmp_path / "data" / "state.json").read_text())
+    assert state["topics"]["Codec"]["fetched"] == "2026-02-26T01:17:00Z"
+
+
+def test_a_hundred_topics_cost_a_handful_of_requests(tmp_path: Path, fake: FakeArxiv,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import plan
+
+    topics = [{"name": f"Topic {i}", "query": f'"speech topic {i}" OR (ti:codec{i} AND abs:"neural vocoder {i}")',
+               "categories": ["cs.SD", "eess.AS"]} for i in range(100)]
+    write_keywords(tmp_path, topics, {"initial_results": 5})
+    fake.papers = [paper(f"2602.{i:05d}", f"Speech topic {i} study", updated="2026-02-10T00:00:00Z") for i in range(100)]
+    assert update.main(["--root", str(tmp_path)]) == 0  # day one: each new topic asks alone
+    assert len(fake.requests) == 100
+    fake.requests.clear()
+    fake.papers += [paper(f"2602.{100 + i:05d}", f"Speech topic {i} again", updated="2026-02-12T00:00:00Z")
+                    for i in range(100)]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert 1 < len(fake.requests) <= 10, len(fake.requests)
+    assert all(len(r["search_query"]) <= plan.MAX_QUERY_CHARS for r in fake.requests)
+    stored = load_store(tmp_path)
+    assert all(stored[f"2602.{100 + i:05d}"]["topics"] == [f"Topic {i}"] for i in range(100)), "shared out wrongly"
+
+
+def test_a_topic_whose_query_changed_is_fetched_like_a_new_one(tmp_path: Path, fake: FakeArxiv,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"initial_results": 5})
+    fake.papers = [paper(f"2601.{i:05d}", f"Neural codec and tokenizer {i}", updated=f"2026-01-{i + 1:02d}T12:00:00Z")
+                   for i in range(20)]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec OR tokenizer"}], {"initial_results": 8})
+    fake.requests.clear()
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert fake.requests[0]["max_results"] == "8"
+    out = capsys.readouterr().out
+    assert 'new topic (or changed query)' in out and '--backfill YYYY-MM-DD --topic "Codec"' in out
+
+
+@pytest.mark.parametrize("new_name,aliases", [("codec", None), ("Neural  Codec", ["Codec"])])
+def test_a_renamed_topic_keeps_every_paper_and_its_feed(tmp_path: Path, fake: FakeArxiv, new_name: str,
+                                                        aliases: list[str] | None,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"initial_results": 30})
+    fake.papers = [paper(f"2601.{i:05d}", f"Neural codec {i}", updated=f"2026-01-{i + 1:02d}T12:00:00Z")
+                   for i in range(30)]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    old_feed = (tmp_path / "feeds" / "codec.xml").read_text()
+    topic: dict = {"name": new_name, "query": "codec"}
+    if aliases:
+        topic["aliases"] = aliases
+    write_keywords(tmp_path, [topic], {"initial_results": 5})
+    fake.papers.append(paper("2602.00001", "A new codec", updated="2026-02-12T12:00:00Z"))
+    fake.requests.clear()
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert len(fake.requests) == 1 and "since" not in fake.requests[0].get("max_results", "")
+    shown = " ".join(new_name.split())
+    assert f"{shown}: 1 new, 0 updated, 31 listed" in out, out
+    assert "Summary: 1 new, 0 updated" in out
+    assert all(p["topics"] == [shown] for p in load_store(tmp_path).values())
+    assert len(readme_ids((tmp_path / "README.md").read_text(encoding="utf-8"), shown)) == 31
+    feed = (tmp_path / "feeds" / "codec.xml").read_text()  # the old address still gets papers
+    assert "2602.00001" in feed and feed.count("<entry>") == 31 and "urn:daily-papers:topic:codec<" in feed
+    assert old_feed.split("<entry>")[1] in feed
+
+
+def test_a_stored_topic_no_topic_claims_is_reported_with_the_fix_and_kept(tmp_path: Path, fake: FakeArxiv,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "Neural codec")]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    write_keywords(tmp_path, [{"name": "Speech tokenizers", "query": "codec"}])
+    for _ in range(2):  # reported on every run, never deleted
+        capsys.readouterr()
+        assert update.main(["--root", str(tmp_path)]) == 0
+        out = capsys.readouterr().out
+        assert ('warning: 1 stored paper under topic "Codec" belong to no topic in keywords.yaml (kept in data/, '
+                'shown nowhere); if a topic was renamed, add aliases: ["Codec"] to it') in out
+    assert "Codec" in load_store(tmp_path)["2601.00001"]["topics"]
 
 
 def test_incremental_window_starts_from_stored_papers_minus_overlap(tmp_path: Path, fake: FakeArxiv) -> None:

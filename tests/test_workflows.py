@@ -87,3 +87,11 @@ def test_workflows_run_the_documented_commands() -> None:
     assert "\npytest\n" in readme
     ci_run = (REPO / ".ci" / "run").read_text()
     assert "\npytest\n" in ci_run and "requirements" in ci_run
+
+
+def test_the_script_stops_fetching_well_before_the_workflow_kills_the_job() -> None:
+    import config as cfg
+
+    minutes = load("update.yml")["jobs"]["update"]["timeout-minutes"]
+    assert cfg.MAX_TIME_BUDGET + 10 * 60 <= minutes * 60, "time_budget's maximum leaves no time to render and commit"
+    assert f"{minutes} minutes" in cfg._SETTING_HELP["time_budget"]

@@ -1,0 +1,146 @@
+"""Plan a day's arXiv requests: the topics that fetched before share one query, new ones ask alone.
+
+Each request is one more chance to be throttled, so a normal day sends one query that ORs every
+topic's query (with its categories) and shares the answer out with the local check. A query is
+split only when it would pass MAX_QUERY_CHARS. The window of each topic reaches back
+`overlap_days` before its last successful fetch, so a paper announced days after its stamp
+(held in moderation, or late) is still inside it on the day it first appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import query as q
+import relevance
+from config import Config, Topic, name_key
+
+MAX_QUERY_CHARS = 2500  # arXiv rejects very long queries (HTTP 414 or 400); ~3.5 KB URL-encoded stays far below 8 KB
+MIN_PAGE = 100  # the smallest page a combined query asks for
+
+
+@dataclass
+class Request:
+    """One arXiv query and the topics whose papers it brings."""
+
+    topics: list[Topic]
+    query: str
+    since: str | None  # ISO time the window reaches back to; None for a new topic's latest `limit` papers
+    limit: int
+    page_size: int
+
+    @property
+    def shared(self) -> bool:
+        """Whether the answer is shared out by the local check (several topics, or one checked like them)."""
+        return self.since is not None and all(relevance.checkable(t) for t in self.topics)
+
+    def describe(self) -> str:
+        """One line for the log: which topics, back to when."""
+        names = ", ".join(t.name for t in self.topics)
+        window = f"since {self.since}" if self.since else f"latest {self.limit} (new topic or changed query)"
+        return f"{names}: {window}"
+
+
+def iso(moment: datetime) -> str:
+    """A UTC time in the store's format."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(stamp: str) -> datetime:
+    """A stored time ('2026-01-28T10:00:00Z', or a bare date from the seed import) as aware UTC."""
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00") if "T" in stamp else f"{stamp}T00:00:00+00:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def window_start(topic: Topic, state: dict[str, dict[str, str]], papers: list[dict[str, Any]],
+                 overlap_days: int, now: datetime) -> str | None:
+    """Where a topic's window starts: its last successful fetch minus the overlap; None if it must start anew.
+
+    A topic fetched under another query starts anew. A store from before state.json existed windows from
+    its newest stored paper (never later than now), once.
+    """
+    entry = state.get(topic.name) or next((v for k, v in sorted(state.items()) if topic.claims(k)), None)
+    overlap = timedelta(days=overlap_days)
+    if entry is not None:
+        if entry["query"] != topic.arxiv_query():
+            return None
+        fetched = min(parse_time(entry["fetched"]), now)
+        return iso(fetched - overlap)
+    stamps = [p["updated"] for p in papers if p.get("updated")]
+    if not stamps:
+        return None
+    newest = min(parse_time(max(stamps)), now)
+    return iso(newest - overlap)
+
+
+def combined_query(topics: list[Topic]) -> str:
+    """Every topic's query, with its categories, joined by OR; topics with the same categories share one cat: clause."""
+    if len(topics) == 1:
+        return topics[0].arxiv_query()
+    by_categories: dict[tuple[str, ...], list[str]] = {}
+    for topic in topics:
+        by_categories.setdefault(topic.expanded_categories, []).append(f"({q.to_arxiv(topic.tree)})")
+    parts = []
+    for categories, queries in by_categories.items():
+        either = " OR ".join(queries)
+        parts.append(f"({either}) AND ({' OR '.join(f'cat:{c}' for c in categories)})" if categories else either)
+    return parts[0] if len(parts) == 1 else " OR ".join(f"({part})" for part in parts)
+
+
+def expected_results(topics: list[Topic], papers: list[dict[str, Any]], since: str) -> int:
+    """Stored papers of these topics inside the window: about what the answer holds, bar the new ones."""
+    keys = {name_key(n) for t in topics for n in (t.name, *t.aliases)}
+    return sum(1 for p in papers if p["updated"] >= since and any(name_key(n) in keys for n in p["topics"]))
+
+
+def plan(config: Config, names: list[str], papers: list[dict[str, Any]], state: dict[str, dict[str, str]],
+         now: datetime) -> list[Request]:
+    """The requests for the named topics: shared queries first (packed under MAX_QUERY_CHARS), then new topics."""
+    settings = config.settings
+    page_size, cap = int(settings["page_size"]), int(settings["max_results_per_topic"])
+    by_topic: dict[str, list[dict[str, Any]]] = {}
+    for paper in papers:
+        for name in paper["topics"]:
+            owner = config.claimant(name)  # papers under an earlier name (a rename) count for the topic
+            by_topic.setdefault(owner.name if owner else name, []).append(paper)
+    shared: list[tuple[Topic, str]] = []
+    alone: list[Request] = []
+    for topic in (t for t in config.topics if t.name in names):
+        since = window_start(topic, state, by_topic.get(topic.name, []), int(settings["overlap_days"]), now)
+        if since is None:
+            limit = int(settings["initial_results"])
+            alone.append(Request([topic], topic.arxiv_query(), None, limit, min(limit, page_size)))
+        elif relevance.checkable(topic):
+            shared.append((topic, since))
+        else:
+            alone.append(Request([topic], topic.arxiv_query(), since, cap, page_size))
+    return [_shared_request(group, papers, page_size, cap) for group in pack(shared)] + alone
+
+
+def pack(topics: list[tuple[Topic, str]]) -> list[list[tuple[Topic, str]]]:
+    """Consecutive groups of topics whose joined query stays under MAX_QUERY_CHARS (a longer topic goes alone)."""
+    groups: list[list[tuple[Topic, str]]] = []
+    for item in topics:
+        if groups and len(combined_query([t for t, _ in groups[-1]] + [item[0]])) <= MAX_QUERY_CHARS:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def _shared_request(group: list[tuple[Topic, str]], papers: list[dict[str, Any]], page_size: int,
+                    cap: int) -> Request:
+    """One query for a group: the earliest window of its topics, a page sized to about twice what it held last time."""
+    topics = [t for t, _ in group]
+    since = min(s for _, s in group)
+    page = min(page_size, max(MIN_PAGE, 2 * expected_results(topics, papers, since) + MIN_PAGE))
+    return Request(topics, combined_query(topics), since, min(10_000, cap * len(topics)), page)
+
+
+def share_out(request: Request, records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The records of each topic of a request: by the local check when shared, else all of them (arXiv's word)."""
+    if not request.shared:
+        return {t.name: list(records) for t in request.topics}
+    return {t.name: [r for r in records if relevance.answers(t, r)] for t in request.topics}

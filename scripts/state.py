@@ -1,0 +1,49 @@
+"""When each topic last fetched successfully (data/state.json), so a window starts from a real fetch.
+
+A window that starts at the newest stored paper misses papers arXiv announces late (their stamp
+is the submission time) and can be pushed past today by one bad stamp. The moment of the last
+successful fetch is our own clock, moved only by a success, so a failed run leaves the window where
+it was. The query is kept too: a topic whose query changed is fetched like a new one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from store import StoreError, atomic_write
+
+PATH = Path("data") / "state.json"
+_FIX = f"fix it or delete {PATH}: the next run then windows from the stored papers"
+
+
+def load(root: Path) -> dict[str, dict[str, str]]:
+    """Topic name -> {"fetched": ISO time of the last successful fetch, "query": the query sent}."""
+    path = root / PATH
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{PATH}: not valid JSON ({exc}); {_FIX}") from None
+    topics = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(topics, dict) or not all(_entry_ok(v) for v in topics.values()):
+        raise StoreError(f"{PATH}: expected {{\"topics\": {{name: {{\"fetched\": …, \"query\": …}}}}}}; {_FIX}")
+    return topics
+
+
+def _entry_ok(entry: Any) -> bool:
+    """Whether one topic's entry has the shape this code writes."""
+    return (isinstance(entry, dict) and isinstance(entry.get("fetched"), str) and len(entry["fetched"]) == 20
+            and isinstance(entry.get("query"), str))
+
+
+def dumps(topics: dict[str, dict[str, str]]) -> bytes:
+    """Stable JSON, like the store's."""
+    return (json.dumps({"topics": topics}, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def save(root: Path, topics: dict[str, dict[str, str]]) -> bool:
+    """Write the state atomically; True when it changed."""
+    return atomic_write(root / PATH, dumps(topics))
