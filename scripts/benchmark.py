@@ -6,6 +6,7 @@ are kept, see render.MANIFEST), and a full re-render of every page (as after a t
 
     python scripts/benchmark.py                 # 10,000 / 20,000 / 40,000 papers over 20 topics
     python scripts/benchmark.py --sizes 5000
+    python scripts/benchmark.py --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
 
 Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
 fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
@@ -113,7 +114,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
     parser.add_argument("--build", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--fetch", action="store_true",
+                        help="instead: a normal day and a day with one HTTP 406 on the shipped keywords.yaml and store")
     args = parser.parse_args()
+    if args.fetch:
+        return fetch_days()
     if args.build:
         root = Path(args.build[0])
         (root / "new.json").write_text(json.dumps(build(root, int(args.build[1]))))
@@ -154,6 +159,46 @@ def median_line(built: Path, size: int, mode: str, repeat: int) -> str:
     peak = max(run["peak_mb"] for run in runs)
     return (f"{r['papers']:>8} {r['seconds']:>8} {r['cpu']:>6} {r['load']:>6} {r['apply']:>19} {r['new']:>4} "
             f"{peak:>8} {r['readme_bytes']:>13} {r['changed']:>18} of {r['files']:<6}")
+
+
+def fetch_days() -> int:
+    """The shipped keywords.yaml and store against the fake arXiv (tests/fake_arxiv.py) with arXiv's real pacing
+    (3 s between requests, 5 s backoff base): a normal day, and a day whose first answer is HTTP 406."""
+    import contextlib
+    import io
+    import os
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import update
+    from fake_arxiv import Fault, FakeArxiv, paper
+
+    repo = Path(__file__).resolve().parent.parent
+    print(f"{'day':<28} {'requests':>8} {'wall s':>7}  status")
+    for label, faults in (("normal day", []), ("a day with one HTTP 406", [Fault("status", 406, times=1)])):
+        with tempfile.TemporaryDirectory() as tmp, FakeArxiv() as server:
+            root = Path(tmp)
+            shutil.copytree(repo / "data", root / "data")
+            shutil.copy(repo / "keywords.yaml", root / "keywords.yaml")
+            stored = [json.loads(f.read_text()) for f in (root / "data" / "papers").glob("*.json")]
+            server.papers = [paper(r["id"], r["title"], r["abstract"], version=r["version"], comment=r["comment"],
+                                   updated=r["updated"] if "T" in r["updated"] else r["updated"] + "T10:00:00Z")
+                             for shard in stored for r in shard.values()]
+            os.environ.update(ARXIV_API_URL=server.url, ARXIV_REQUEST_DELAY="3", ARXIV_BACKOFF_SECONDS="5",
+                              DAILY_PAPERS_NOW="2026-01-30T01:17:00Z")
+            with contextlib.redirect_stdout(io.StringIO()):
+                update.main(["--root", str(root), "-q"])  # yesterday's run: the state a normal day starts from
+            server.papers += [paper(f"2601.9{i:04d}", f"Zero-shot text-to-speech {i}",
+                                    updated="2026-01-30T20:00:00Z") for i in range(30)]
+            server.faults, server.requests = faults, []
+            os.environ["DAILY_PAPERS_NOW"] = "2026-01-31T01:17:00Z"
+            out = io.StringIO()
+            started = time.perf_counter()
+            with contextlib.redirect_stdout(out):
+                update.main(["--root", str(root), "-q"])
+            seconds = time.perf_counter() - started
+            status = next(line for line in out.getvalue().splitlines() if line.startswith("Status:"))
+            print(f"{label:<28} {len(server.requests):>8} {seconds:>7.1f}  {status[8:90]}")
+    return 0
 
 
 if __name__ == "__main__":

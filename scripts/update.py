@@ -184,7 +184,8 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         imported = import_seed(root, store)
     outcome = Outcome(runs=runs, imported=imported)
     outcome.renamed, outcome.orphans = adopt_renamed_topics(config, store)
-    topics_state = advance_state(fetch_state.load(root), runs, outcome.renamed)
+    stored_state = fetch_state.load(root)
+    topics_state = advance_state(stored_state, runs, outcome.renamed)
     for run in runs:
         if run.error:
             continue
@@ -200,7 +201,7 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         run.new = [i for i in run.new if i in listed_ids]  # a hidden paper is not news
         run.updated = [i for i in run.updated if i in listed_ids]
         outcome.new_papers[run.name] = [store.papers[i] for i in run.fresh]
-    state_changed = fetch_state.dumps(topics_state) != _read_bytes(root / fetch_state.PATH)
+    state_changed = topics_state != stored_state
     if write:
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
         if state_changed and fetch_state.save(root, topics_state):
@@ -211,14 +212,6 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         outcome.changed_files += sorted(f"data/papers/{name}" for name in store.dirty)
         outcome.changed_files += [fetch_state.PATH.as_posix()] if state_changed else []
     return outcome
-
-
-def _read_bytes(path: Path) -> bytes | None:
-    """A file's bytes, or None when it does not exist."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
 
 
 def adopt_renamed_topics(config: cfg.Config, store: st.Store) -> tuple[dict[str, str], dict[str, int]]:
