@@ -229,13 +229,14 @@ def test_every_request_names_the_project_and_the_repository(fake: FakeArxiv, mon
 def test_requests_start_at_least_the_delay_apart_after_failures_too(fake: FakeArxiv) -> None:
     fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
     fake.faults.append(Fault("status", 503, match="codec", times=1))
-    f = fetch.Fetcher(url=fake.url, delay=0.6, backoff_base=0.01, max_tries=1)
+    f = fetch.Fetcher(url=fake.url, delay=1.0, backoff_base=0.01, max_tries=1)
     with pytest.raises(fetch.TopicFailed):
         f.fetch("codec", None, 10, 10)  # fails on its only try: no backoff sleep follows
     f.fetch("vocoder", None, 10, 10)
     f.fetch("codec", None, 10, 10)
     times = [at for at, _ in fake.arrivals]
-    assert len(times) == 3 and min(b - a for a, b in zip(times, times[1:])) >= 0.55, times
+    # measured on arrival at the server, so a loaded machine may shift one arrival a little: 0.85 of the delay
+    assert len(times) == 3 and min(b - a for a, b in zip(times, times[1:])) >= 0.85, times
 
 
 def test_a_slow_drip_answer_ends_within_the_time_budget(fake: FakeArxiv) -> None:
