@@ -10,11 +10,14 @@ exponential backoff and jitter, honouring Retry-After. HTTP 429 and 406 are thro
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
 import os
 import random
 import re
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -35,6 +38,7 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 ACCEPT = "application/atom+xml"
 PROJECT = "daily-papers/2"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a page of 2,000 entries is about 6 MB; anything near this is broken
+MAX_WAIT = 120.0  # a Retry-After longer than this ends the request at once: the next run catches up
 THROTTLE_CODES = (429, 406)  # arXiv's edge sheds load with 406 as often as 429 (since 2026-09)
 _REPOSITORY = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+$")
 
@@ -107,7 +111,10 @@ def check_response(response: requests.Response) -> tuple[int, set[str]]:
         raise Fault(f"arXiv throttled us (HTTP {status})", True, retry_after_seconds(response.headers.get("Retry-After")),
                     throttled=status)
     if status >= 500:
-        raise Fault(f"arXiv had a server error (HTTP {status})", True, retry_after_seconds(response.headers.get("Retry-After")))
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        if status == 503 and retry_after is not None:  # arXiv's older way of shedding load
+            raise Fault(f"arXiv throttled us (HTTP 503, Retry-After {retry_after:.0f} s)", True, retry_after, throttled=503)
+        raise Fault(f"arXiv had a server error (HTTP {status})", True, retry_after)
     if status != 200:
         message = _error_feed_message(response.content)
         detail = f": {message}" if message else ""
@@ -168,12 +175,11 @@ def read_body(response: requests.Response, deadline: float, max_bytes: int, cloc
     while True:
         left = deadline - clock()
         if left <= 0:
-            raise Fault("arXiv's answer was still arriving when its time ran out (a slow or stalled connection)")
-        _socket_timeout(response, left)
+            raise Fault("arXiv timed out: the answer was still arriving when its time ran out")
         try:
             chunk = response.raw.read1(256 * 1024, decode_content=True)
         except urllib3.exceptions.ReadTimeoutError:
-            raise Fault("arXiv's answer was still arriving when its time ran out (a slow or stalled connection)") from None
+            raise Fault("arXiv timed out: the answer was still arriving when its time ran out") from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise Fault(f"arXiv's answer broke off ({type(exc).__name__})") from None
         if not chunk:
@@ -184,19 +190,56 @@ def read_body(response: requests.Response, deadline: float, max_bytes: int, cloc
         chunks.append(chunk)
 
 
-def _socket_timeout(response: requests.Response, seconds: float) -> None:
-    """Shrink the socket's read timeout to the time left, so one slow read cannot outlast the deadline."""
-    sock = getattr(getattr(response.raw, "_connection", None), "sock", None)
-    if sock is not None:
-        sock.settimeout(max(0.05, seconds))
+class _Watchdog:
+    """Shuts the socket of the request in flight when its deadline passes, so no trickle (headers or body) outlasts it."""
+
+    def __init__(self) -> None:
+        self.sock: socket.socket | None = None
+        self.timer: threading.Timer | None = None
+        self.fired = False
+
+    def arm(self, seconds: float) -> None:
+        """Start counting down for one request."""
+        self.fired = False
+        self.timer = threading.Timer(seconds, self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def disarm(self) -> None:
+        """The request is over (answered or failed)."""
+        if self.timer is not None:
+            self.timer.cancel()
+
+    def _fire(self) -> None:
+        self.fired = True
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(pool_class: type, watchdog: _Watchdog) -> type:
+    """A urllib3 pool class whose connections report their socket to the watchdog."""
+    class WatchedConnection(pool_class.ConnectionCls):  # type: ignore[name-defined]
+        def connect(self) -> None:
+            super().connect()
+            watchdog.sock = self.sock
+
+    return type(f"Watched{pool_class.__name__}", (pool_class,), {"ConnectionCls": WatchedConnection})
 
 
 class _PoliteAdapter(requests.adapters.HTTPAdapter):
     """Paces, names and bounds every request the arxiv package makes, and checks every answer."""
 
     def __init__(self, fetcher: "Fetcher"):
+        self.watchdog = _Watchdog()
         super().__init__(max_retries=0)
         self.fetcher = fetcher
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            scheme: _watched(cls, self.watchdog) for scheme, cls in self.poolmanager.pool_classes_by_scheme.items()}
+        self.poolmanager.key_fn_by_scheme = dict(self.poolmanager.key_fn_by_scheme)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         fetcher = self.fetcher
@@ -206,12 +249,18 @@ class _PoliteAdapter(requests.adapters.HTTPAdapter):
         limit = fetcher.request_timeout()
         deadline = fetcher.clock() + limit
         kwargs.update(timeout=limit, stream=True)
-        response = super().send(request, **kwargs)
+        self.watchdog.arm(limit)
         try:
+            response = super().send(request, **kwargs)
             response._content = read_body(response, deadline, fetcher.max_bytes, fetcher.clock)
-        except BaseException:
-            response.close()  # a half-read answer: drop the connection rather than reuse it
+        except Exception:
+            if self.watchdog.fired:
+                raise Fault(f"arXiv timed out: no whole answer within {limit:.0f} s") from None
             raise
+        finally:
+            self.watchdog.disarm()
+        if response.is_redirect:
+            return response  # requests follows it (to https, or a moved mirror) with a new, paced request
         fetcher.last_total, undated = check_response(response)
         fetcher.undated |= undated
         return response
@@ -308,9 +357,10 @@ class Fetcher:
                               sort_by=arxiv.SortCriterion.LastUpdatedDate,
                               sort_order=arxiv.SortOrder.Descending)
         self.client.page_size = size
+        throttled: int | None = None  # any throttled try makes the failure a throttling, whatever the last try said
         for attempt in range(1, self.max_tries + 1):
             if self.time_left() <= 0:
-                raise TopicFailed("the run's time budget for arXiv ran out", tries=attempt - 1)
+                raise TopicFailed("the run's time budget for arXiv ran out", throttled, attempt - 1)
             try:
                 page = list(self.client.results(search, offset=offset))
                 if len(page) < size and offset + len(page) < self.last_total:
@@ -320,13 +370,17 @@ class Fetcher:
                 fault = classify(exc)
             if fault.throttled:
                 self.throttles.append(fault.throttled)
+                throttled = fault.throttled
             tries = f"{attempt} {'try' if attempt == 1 else 'tries'}"
             if not fault.retryable or attempt == self.max_tries:
-                raise TopicFailed(f"{fault.why} after {tries}", fault.throttled, attempt)
+                raise TopicFailed(f"{fault.why} after {tries}", throttled, attempt)
             wait = self.backoff(attempt, fault.retry_after)
+            if wait > MAX_WAIT:
+                raise TopicFailed(f"{fault.why} after {tries}; arXiv asked us to wait {wait:.0f} s, longer than this run "
+                                  "waits", throttled, attempt)
             if wait > self.time_left():
                 raise TopicFailed(f"{fault.why} after {tries}; no time left in the run's budget to wait {wait:.0f} s",
-                                  fault.throttled, attempt)
+                                  throttled, attempt)
             log.warning("%s; retrying in %.1f s", fault.why, wait)
             self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -340,9 +394,9 @@ class Fetcher:
               ) -> tuple[list[dict[str, Any]], bool]:
         """Newest-first records back to `since` (all of them if None), at most `limit`; and whether the limit cut it.
 
-        An entry older than `since` is skipped, not the end: one out-of-order entry must not drop the rest of
-        its page. A page ends the window when its last two entries are both older. Raises TopicFailed, and then
-        nothing is kept: a partial window would leave a gap the next run skips.
+        An entry older than `since` is skipped, not the end: an out-of-order entry must not drop the rest of its
+        page (see window_ended for when paging stops). Raises TopicFailed, and then nothing is kept: a partial
+        window would leave a gap the next run skips.
         """
         page_size = min(page_size or self.page_size, self.page_size)
         now = self.now or datetime.now(timezone.utc)
@@ -359,10 +413,20 @@ class Fetcher:
                 stamps.append(record["updated"])
                 if since is None or record["updated"] >= since:
                     records.append(record)
-            if len(page) < size or (since is not None and len(stamps) >= 2 and max(stamps[-2:]) < since):
+            if len(page) < size or (since is not None and window_ended(stamps, since)):
                 return records, False
             offset += len(page)
         return records, since is not None
+
+
+def window_ended(stamps: list[str], since: str) -> bool:
+    """Whether a page's tail shows the window is over: its last entries, at least 3 and a tenth of the page, are older.
+
+    A few out-of-order entries at the end of a page do not end it; a page asked for about twice the window
+    (plan.py) ends with a long run of older entries.
+    """
+    tail = max(3, len(stamps) // 10)
+    return len(stamps) >= tail and all(stamp < since for stamp in stamps[-tail:])
 
 
 def classify(exc: Exception) -> Fault:
