@@ -138,8 +138,8 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(md=md, plain=plain, day=day, atom_time=atom_time, short=short, anchor=github_anchor,
-                       first_authors=first_authors, all_authors=all_authors, dated=dated, abs_url=links.abs_url, pdf_url=links.pdf_url,
-                       code_links=links.labelled_code_links)
+                       first_authors=first_authors, all_authors=all_authors, dated=dated,
+                       abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.labelled_code_links)
     return env
 
 

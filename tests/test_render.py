@@ -422,7 +422,8 @@ def test_readme_carries_the_daily_workflow_badge_next_to_the_newest_paper_date()
     papers = [record(1, day="2026-01-05T10:00:00Z"), record(2, day="2026-01-07T10:00:00Z", topic="Other")]
     html = cmarkgfm.github_flavored_markdown_to_html(
         render.Renderer(make_config(["A"]), papers).readme().decode(), options=Options.CMARK_OPT_UNSAFE)
-    found = re.search(r'<p><a href="([^"]+)"><img src="([^"]+)" alt="Daily update" /></a> · newest paper: (\S+) ·', html)
+    found = re.search(r'<p><a href="([^"]+)"><img src="([^"]+)" alt="Daily update" /></a>'
+                      r' · newest paper: (\S+) ·', html)
     assert found, html[:800]
     page, badge, newest = found.groups()
     assert newest == "2026-01-05", "the newest paper listed in a followed topic"

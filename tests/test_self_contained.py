@@ -20,7 +20,8 @@ def test_no_file_under_tests_reaches_outside_the_repository() -> None:
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if OUTSIDE.search(line) and path != TESTS / "test_self_contained.py":
                     offenders.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
-    assert not offenders, "tests must read files inside the repository (a fork has nothing beside it):\n" + "\n".join(offenders)
+    assert not offenders, ("tests must read files inside the repository (a fork has nothing beside it):\n"
+                           + "\n".join(offenders))
 
 
 def test_the_pattern_catches_the_ways_out() -> None:
