@@ -11,6 +11,7 @@ _CODE = re.compile(
     r"(?P<path>(?:spaces/|datasets/)?[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*)",
     re.IGNORECASE,
 )
+_HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "huggingface.co": "Hugging Face"}
 _NOT_REPOS = {"github.com": {"orgs", "features", "topics", "about", "sponsors", "settings", "marketplace"}}
 
 
@@ -30,7 +31,7 @@ def pdf_url(paper_id: str) -> str:
 
 def code_links(*texts: str | None) -> list[str]:
     """Repository URLs named in an abstract or comment, normalised and de-duplicated, at most 2."""
-    found: dict[str, None] = {}
+    found: dict[str, str] = {}
     for text in texts:
         if not text or "://" not in text:
             continue
@@ -41,5 +42,23 @@ def code_links(*texts: str | None) -> list[str]:
                 path = path[:-4]
             if path.split("/")[0].lower() in _NOT_REPOS.get(host, set()):
                 continue
-            found.setdefault(f"https://{host}/{path}", None)
-    return list(found)[:2]
+            url = f"https://{host}/{path}"
+            found.setdefault(url.lower(), url)  # hosts ignore case: Org/Repo and org/repo are one repository
+    return list(found.values())[:2]
+
+
+def labelled_code_links(*texts: str | None) -> list[tuple[str, str]]:
+    """(label, URL) for each code link: the host ('GitHub'), or the repository's name when two share a host."""
+    urls = code_links(*texts)
+    hosts = [url.split("/")[2] for url in urls]
+    paths = [url.split("/", 3)[3] for url in urls]
+    names = [path.rsplit("/", 1)[1] for path in paths]
+    labels = []
+    for host, path, name in zip(hosts, paths, names):
+        if hosts.count(host) == 1:
+            labels.append(_HOSTS[host])
+        elif [n.lower() for n in names].count(name.lower()) == 1:
+            labels.append(name)
+        else:
+            labels.append(path)
+    return list(zip(labels, urls))

@@ -109,6 +109,23 @@ def short(text: str, width: int = 40) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
+def first_authors(authors: list[str] | None, count: int = 3) -> str:
+    """The first few names and 'et al.': who wrote it, short enough for a table cell."""
+    names = [plain(name) for name in (authors or [])[:count + 1]]
+    return ", ".join(names[:count]) + (" et al." if len(names) > count else "")
+
+
+def all_authors(authors: list[str] | None) -> str:
+    """Every name, comma-separated (the full list behind 'et al.')."""
+    return ", ".join(plain(name) for name in authors or [])
+
+
+def dated(paper: dict[str, Any]) -> str:
+    """The latest version's date, and which version when it is a revision: '2026-02-03 (v2)'."""
+    version = paper.get("version") or 1
+    return day(paper["updated"]) + (f" (v{version})" if version > 1 else "")
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The Jinja2 environment with the filters the templates use (built once: templates are compiled once)."""
@@ -121,7 +138,8 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(md=md, plain=plain, day=day, atom_time=atom_time, short=short, anchor=github_anchor,
-                       abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.code_links)
+                       first_authors=first_authors, all_authors=all_authors, dated=dated,
+                       abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.labelled_code_links)
     return env
 
 
@@ -181,8 +199,8 @@ class Renderer:
         self.views = self._views(papers)
         self.render_rows([v.papers[0] for v in self.views if v.papers])  # a broken row template fails here, too
         names = {t.name for t in config.topics}
-        self.last_update = max((day(p["updated"]) for p in papers if not names.isdisjoint(p["topics"])),
-                               default="never")
+        self.newest_paper = max((day(p["updated"]) for p in papers if not names.isdisjoint(p["topics"])),
+                                default="none yet")
 
     def _views(self, papers: list[dict[str, Any]]) -> list[TopicView]:
         """Each topic's listed papers, newest first, with a unique slug."""
@@ -277,7 +295,7 @@ class Renderer:
     def _render_readme(self) -> bytes:
         template = self.env.get_template("README.md.j2")
         text = template.render(config=self.config, settings=self.config.settings, views=self.views,
-                               last_update=self.last_update, row=self.row,
+                               newest_paper=self.newest_paper, row=self.row,
                                total=len({p["id"] for v in self.views for p in v.papers}))
         return text.encode("utf-8")
 
@@ -329,8 +347,8 @@ class Renderer:
         """A fingerprint of everything a part's rows and header are rendered from (the code is in the manifest)."""
         digest = hashlib.sha1(f"{view.slug}\0{view.name}\0{label}".encode(), usedforsecurity=False)
         for p in papers:
-            digest.update(f"\0{p['id']}\0{p['updated']}\0{p['title']}\0{p.get('comment')}\0{p['abstract']}"
-                          .encode("utf-8", "surrogatepass"))
+            digest.update(f"\0{p['id']}\0{p.get('version')}\0{p['updated']}\0{p['title']}\0{p.get('authors')}"
+                          f"\0{p.get('comment')}\0{p['abstract']}".encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
     def _unchanged(self, path: str) -> bool:

@@ -13,7 +13,7 @@ from fake_arxiv import FakeArxiv
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-02-13T00:00:00Z"
-SEED = REPO.parent / "shared" / "reference" / "daily-papers-readme.md"
+SEED = REPO / "tests" / "fixtures" / "seed" / "daily-papers-readme.md"
 
 
 @pytest.fixture

@@ -26,10 +26,10 @@ def make_config(names: list[str], **settings_: object) -> cfg.Config:
 
 
 def record(i: int, title: str = "x paper", abstract: str = "x", comment: str = "", topic: str = "A",
-           day: str = "2026-01-01") -> dict:
-    return {"id": f"2601.{i:05d}", "version": 1, "title": title, "abstract": abstract, "comment": comment,
-            "authors": ["A. Author"], "categories": ["cs.SD"], "primary_category": "cs.SD", "published": None,
-            "updated": day, "topics": [topic]}
+           day: str = "2026-01-01", authors: list[str] | None = None, version: int = 1) -> dict:
+    return {"id": f"2601.{i:05d}", "version": version, "title": title, "abstract": abstract, "comment": comment,
+            "authors": ["A. Author"] if authors is None else authors, "categories": ["cs.SD"],
+            "primary_category": "cs.SD", "published": None, "updated": day, "topics": [topic]}
 
 
 class Table(HTMLParser):
@@ -80,15 +80,22 @@ def render_one(paper: dict) -> Table:
     return gfm(page)
 
 
+COLUMNS = ["Title", "Authors", "Date", "Abstract", "Comment", "Links"]
+
+
 def check_row(paper: dict) -> None:
     table = render_one(paper)
     assert len(table.rows) == 2, table.rows
     header, row = table.rows
-    assert len(row) == len(header) == 5
-    assert row[0] == render.plain(paper["title"])
-    assert row[2] == render.plain(paper["abstract"])
-    assert row[3] == render.plain(paper["comment"])
-    assert table.tags <= {"table", "thead", "tbody", "tr", "th", "td", "strong", "a", "details", "summary"}
+    assert header == COLUMNS and len(row) == len(header)
+    cells = dict(zip(header, row))
+    names = [render.plain(name) for name in paper["authors"]]
+    assert cells["Title"] == render.plain(paper["title"])
+    assert cells["Authors"] == ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
+    full_list = f"Authors: {', '.join(names)}" if len(names) > 3 else ""
+    assert cells["Abstract"] == full_list + render.plain(paper["abstract"])
+    assert cells["Comment"] == render.plain(paper["comment"])
+    assert table.tags <= {"table", "thead", "tbody", "tr", "th", "td", "strong", "a", "details", "summary", "br"}
     assert all(link.startswith(("https://arxiv.org/abs/2601.", "https://arxiv.org/pdf/2601.", "https://github.com/",
                                 "https://gitlab.com/", "https://huggingface.co/")) for link in table.links)
 
@@ -97,9 +104,10 @@ text = hs.text(hs.characters(blacklist_categories=("Cs",)), min_size=1, max_size
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(title=text, abstract=text, comment=hs.one_of(hs.just(""), text))
-def test_any_text_keeps_the_row_intact_and_readable(title: str, abstract: str, comment: str) -> None:
-    check_row(record(1, title, abstract, comment))
+@given(title=text, abstract=text, comment=hs.one_of(hs.just(""), text), authors=hs.lists(text, max_size=6))
+def test_any_text_keeps_the_row_intact_and_readable(title: str, abstract: str, comment: str,
+                                                    authors: list[str]) -> None:
+    check_row(record(1, title, abstract, comment, authors=authors))
 
 
 clean_ascii = hs.text(hs.sampled_from([*"aW .", *"|\\$@w:_"]), max_size=30)
@@ -133,14 +141,57 @@ HOSTILE = [
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_real_arxiv_oddities_render_as_text(hostile: str) -> None:
-    check_row(record(1, hostile, hostile, hostile))
+    check_row(record(1, hostile, hostile, hostile, authors=[hostile, "B. Two", hostile, "D. Four"]))
+
+
+def cells(paper: dict) -> dict[str, str]:
+    """The paper's row as column name -> visible text."""
+    header, row = render_one(paper).rows
+    return dict(zip(header, row))
+
+
+def test_authors_show_the_first_three_and_the_full_list_opens_with_the_abstract() -> None:
+    names = ["Ada Lovelace", "@octocat", "Grace Hopper", "Alan Turing", "Kurt Gödel"]
+    row = cells(record(1, abstract="We study speech.", authors=names))
+    assert row["Authors"] == "Ada Lovelace, @octocat, Grace Hopper et al."
+    assert row["Abstract"] == "Authors: Ada Lovelace, @octocat, Grace Hopper, Alan Turing, Kurt GödelWe study speech."
+    line = render.Renderer(make_config(["A"]), [record(1, authors=names)]).row(record(1, authors=names))
+    assert "@octocat" not in line, "an author named like a GitHub user must not notify them"
+    three = cells(record(1, abstract="We study speech.", authors=names[:3]))
+    assert three["Authors"] == "Ada Lovelace, @octocat, Grace Hopper" and three["Abstract"] == "We study speech."
+    assert cells(record(1, authors=[]))["Authors"] == ""  # imported from an old README: authors unknown
+
+
+def test_a_revision_says_which_version_in_the_date_cell() -> None:
+    assert cells(record(1, day="2026-02-03T10:00:00Z", version=2))["Date"] == "2026-02-03 (v2)"
+    assert cells(record(1, day="2026-02-03T10:00:00Z", version=1))["Date"] == "2026-02-03"
+
+
+def links_cell(abstract: str, comment: str = "") -> tuple[str, list[str]]:
+    """The Links cell's text and its link targets."""
+    table = render_one(record(1, abstract=abstract, comment=comment))
+    return table.rows[1][COLUMNS.index("Links")], table.links[1:]
 
 
 def test_code_links_come_from_text_and_only_recognised_hosts() -> None:
-    table = render_one(record(1, abstract="Code: https://github.com/espnet/espnet/tree/speechlm. Demo http://x.y/z",
-                              comment="Weights at https://huggingface.co/org/model and https://evil.com/a/b"))
-    assert "https://github.com/espnet/espnet" in table.links and "https://huggingface.co/org/model" in table.links
-    assert not any("evil" in link or "x.y" in link for link in table.links)
+    text, links = links_cell("Code: https://github.com/espnet/espnet/tree/speechlm. Demo http://x.y/z",
+                             "Weights at https://huggingface.co/org/model and https://evil.com/a/b")
+    assert links == ["https://arxiv.org/pdf/2601.00001", "https://github.com/espnet/espnet",
+                     "https://huggingface.co/org/model"]
+    assert text == "PDF · GitHub · Hugging Face"
+
+
+@pytest.mark.parametrize("abstract,expected", [
+    ("https://gitlab.com/group/tool", "PDF · GitLab"),
+    ("https://github.com/org/encoder and https://github.com/org/vocoder.", "PDF · encoder · vocoder"),
+    ("https://github.com/alice/tts_kit and https://github.com/bob/tts_kit", "PDF · alice/tts_kit · bob/tts_kit"),
+    ("https://github.com/Org/Repo and again https://github.com/org/repo.git", "PDF · GitHub"),
+    ("code at https://github.com/org/repo", "PDF · GitHub"),
+])
+def test_code_links_are_labelled_by_what_they_point_to_once_each(abstract: str, expected: str) -> None:
+    text, links = links_cell(abstract)
+    assert text == expected and "Code" not in text
+    assert len(set(link.lower() for link in links)) == len(links), links
 
 
 def test_readme_stays_under_the_limit_with_a_huge_store() -> None:
@@ -152,7 +203,9 @@ def test_readme_stays_under_the_limit_with_a_huge_store() -> None:
         abstract = " ".join(rng.choice(words) for _ in range(rng.randint(120, 260)))
         papers.append(record(i, f"Paper {i} " + " ".join(rng.choice(words) for _ in range(12)), abstract,
                              "12 pages, 5 figures" if i % 3 else "", names[i % 20],
-                             f"20{18 + i % 8}-{1 + i % 12:02d}-{1 + i % 28:02d}"))
+                             f"20{18 + i % 8}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                             authors=[f"Author Name{k} Surname{i % 97}" for k in range(rng.randint(1, 12))],
+                             version=1 + i % 3))
     config = make_config(names)
     files = render.Renderer(config, papers).render_all()
     readme = files["README.md"]
@@ -360,3 +413,21 @@ def test_a_damaged_manifest_means_a_full_render(damage, tmp_path: Path, monkeypa
     _write(live, config, papers, incremental=True)
     _write(full, config, papers, incremental=False)
     assert _tree(live) == _tree(full)
+
+
+def test_readme_carries_the_daily_workflow_badge_next_to_the_newest_paper_date() -> None:
+    """A relative badge: GitHub resolves it to this repository's (or this fork's) own workflow, live."""
+    from conftest import REPO
+
+    papers = [record(1, day="2026-01-05T10:00:00Z"), record(2, day="2026-01-07T10:00:00Z", topic="Other")]
+    html = cmarkgfm.github_flavored_markdown_to_html(
+        render.Renderer(make_config(["A"]), papers).readme().decode(), options=Options.CMARK_OPT_UNSAFE)
+    found = re.search(r'<p><a href="([^"]+)"><img src="([^"]+)" alt="Daily update" /></a>'
+                      r' · newest paper: (\S+) ·', html)
+    assert found, html[:800]
+    page, badge, newest = found.groups()
+    assert newest == "2026-01-05", "the newest paper listed in a followed topic"
+    assert badge == page + "/badge.svg" and page.startswith("../../actions/workflows/")
+    workflow = REPO / ".github" / "workflows" / page.rsplit("/", 1)[1]
+    assert "schedule" in workflow.read_text(encoding="utf-8"), "the badge shows the scheduled daily workflow"
+    assert "Last update" not in html

@@ -56,3 +56,16 @@ def test_every_cli_option_and_keywords_key_is_documented() -> None:
         assert f"`{option}" in readme, f"{option} is not documented in README"
     for key in (*cfg.TOPIC_KEYS, *cfg.TOP_KEYS, *cfg.DEFAULT_SETTINGS):
         assert f"`{key}`" in readme, f"keywords.yaml key {key} is not documented in README"
+
+
+def test_notification_issue_names_the_authors_and_the_version(tmp_path: Path, fake: FakeArxiv) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"notify": "issue"})
+    fake.papers = [paper("2601.00001", "A codec", version=2, updated="2026-02-03T10:00:00Z",
+                         authors=("Ada Lovelace", "@octocat", "Grace Hopper", "Alan Turing")),
+                   paper("2601.00002", "Another codec", updated="2026-02-02T10:00:00Z", authors=("Kurt Gödel",))]
+    issue = tmp_path / "issue.md"
+    assert update.main(["--root", str(tmp_path), "--issue-file", str(issue)]) == 0
+    lines = [line for line in issue.read_text().splitlines() if line.startswith("- [")]
+    assert lines == ["- [A codec](https://arxiv.org/abs/2601.00001) — 2026-02-03 (v2), "
+                     "Ada Lovelace, @<!-- -->octocat, Grace Hopper et al.",
+                     "- [Another codec](https://arxiv.org/abs/2601.00002) — 2026-02-02, Kurt Gödel"]

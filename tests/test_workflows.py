@@ -77,16 +77,23 @@ def test_workflows_run_the_documented_commands() -> None:
     (job,) = load("update.yml")["jobs"].values()
     runs = "\n".join(step.get("run", "") for step in job["steps"])
     assert "python scripts/update.py --commit --push" in runs
-    assert "pip install -r requirements.txt" in runs and "pip install -r requirements.txt" in readme
+    assert "pip install -r requirements-dev.txt" in readme
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["persist-credentials"] is True
     env = next(s for s in job["steps"] if "update.py" in s.get("run", ""))["env"]
     assert env["GIT_AUTHOR_EMAIL"] == "41898282+github-actions[bot]@users.noreply.github.com"
     (ci_job,) = load("ci.yml")["jobs"].values()
     assert any(step.get("run", "").strip() == "pytest" for step in ci_job["steps"])
-    assert "\npytest\n" in readme
+    assert any(step.get("run", "").strip() == "python -m pip install -r requirements-dev.txt" for step in ci_job["steps"])
+    assert "\npip install -r requirements-dev.txt\npytest\n" in readme, "README's two commands: install, test"
     ci_run = (REPO / ".ci" / "run").read_text()
-    assert "\npytest\n" in ci_run and "requirements" in ci_run
+    assert "\npytest\n" in ci_run and "-r requirements-dev.txt" in ci_run
+
+
+def test_the_daily_workflow_installs_only_the_runtime_requirements_checked_by_hash() -> None:
+    (job,) = load("update.yml")["jobs"].values()
+    installs = [step["run"] for step in job["steps"] if "pip" in step.get("run", "")]
+    assert installs == ["python -m pip install --require-hashes -r requirements.txt"], installs
 
 
 def test_the_script_stops_fetching_well_before_the_workflow_kills_the_job() -> None:

@@ -1,0 +1,41 @@
+"""A fork runs its own tests: everything the tests read is inside the repository."""
+
+from __future__ import annotations
+
+import re
+
+import fake_arxiv
+from conftest import REPO, SEED
+
+TESTS = REPO / "tests"
+# A path out of the repository to the shared folder next to this project's own CI: '../shared',
+# 'parent / "shared"', 'parents[2] / "shared"', or an absolute '/work/shared'.
+OUTSIDE = re.compile(r"""\.\./+shared|["']/\w+/shared\b|parents?(\[\d+\])?\s*/\s*["']shared["']""")
+
+
+def test_no_file_under_tests_reaches_outside_the_repository() -> None:
+    offenders = []
+    for path in sorted(TESTS.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".ini", ".cfg", ".toml", ".txt", ".json", ".yaml", ".yml"}:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if OUTSIDE.search(line) and path != TESTS / "test_self_contained.py":
+                    offenders.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert not offenders, ("tests must read files inside the repository (a fork has nothing beside it):\n"
+                           + "\n".join(offenders))
+
+
+def test_the_pattern_catches_the_ways_out() -> None:
+    """The scan above must be able to fail: each way of reaching the shared folder is caught."""
+    for line in ['Path("../shared/x")', 'REPO.parent / "shared" / "reference"',
+                 "Path(__file__).resolve().parents[2] / 'shared'", 'open("/work/shared/fixtures/a.xml")']:
+        assert OUTSIDE.search(line), line
+    assert not OUTSIDE.search('SEED = REPO / "tests" / "fixtures" / "seed"')
+
+
+def test_recorded_answers_and_seed_are_in_the_repository() -> None:
+    for path in (fake_arxiv.FIXTURES, SEED):
+        assert path.exists() and path.resolve().is_relative_to(REPO), path
+    recorded = sorted(p.name for p in fake_arxiv.FIXTURES.glob("*.xml"))
+    sources = (fake_arxiv.FIXTURES / "SOURCES.md").read_text(encoding="utf-8")
+    assert recorded and all(f"`{name}`" in sources for name in recorded), "every recorded answer is in SOURCES.md"
+    assert (SEED.parent / "SOURCE.md").is_file()
