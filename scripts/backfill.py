@@ -62,6 +62,7 @@ def run(config: Config, store: st.Store, names: list[str], fetcher: fetch.Fetche
                 records, _ = fetcher.fetch(month_query(topic.arxiv_query(), start, end), None, cap, cap)
             except fetch.TopicFailed as exc:
                 topic_run.error = f"backfill stopped at {label}: {exc}; run it again to resume"
+                topic_run.throttled = exc.throttled
                 break
             counts = st.merge(store, topic.name, records)
             topic_run.new += counts.new

@@ -217,7 +217,8 @@ def validate(data: Any, path: Path) -> Config:
     for index, raw in enumerate(raw_topics, 1):
         topic = _topic(raw, index, data, name)
         for label, text, line in [("topic name", topic.name, _line_of(raw, "name"))] + [
-                ("alias", alias, _line_of(raw, "aliases")) for alias in topic.aliases]:
+                ("alias", alias, _line_of(raw, "aliases")) for alias in topic.aliases
+                if name_key(alias) != name_key(topic.name)]:
             if name_key(text) in seen:
                 raise ConfigError(
                     f"{name}:{line}: {label} '{text}' is used twice (first on line {seen[name_key(text)]}); "
@@ -269,7 +270,7 @@ def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
     aliases = [" ".join(a.split()) for a in _string_list(raw, "aliases", where, name)]
     return Topic(name=topic_name, query=raw["query"].strip(), tree=tree,
                  categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude),
-                 aliases=tuple(a for a in aliases if name_key(a) != name_key(topic_name)))
+                 aliases=tuple(a for a in aliases if a != topic_name))
 
 
 def _string_list(raw: dict, key: str, where: str, name: str) -> list[str]:

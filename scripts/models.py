@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -19,6 +20,7 @@ class TopicRun:
     since: str | None = None
     new_topic: bool = False  # fetched as new (first run, or its query changed): only its latest papers
     fetched: str | None = None  # when the successful fetch started; becomes state.json's window start
+    start: str | None = None  # a new topic's oldest paper: its later windows reach back no further
     query: str = ""
     new: list[str] = field(default_factory=list)  # listed in this topic for the first time (new or joined)
     created: list[str] = field(default_factory=list)  # new to the store
@@ -64,3 +66,4 @@ class FetchReport:
     seconds: float = 0.0
     throttles: list[int] = field(default_factory=list)  # every throttled answer's status, in order
     skipped: list[str] = field(default_factory=list)  # topics not asked because arXiv kept throttling
+    now: datetime | None = None  # the run's moment (DAILY_PAPERS_NOW in simulations), for the announcement note

@@ -19,6 +19,7 @@ from config import Config, Topic, name_key
 
 MAX_QUERY_CHARS = 2500  # arXiv rejects very long queries (HTTP 414 or 400); ~3.5 KB URL-encoded stays far below 8 KB
 MIN_PAGE = 100  # the smallest page a combined query asks for
+MAX_OFFSET = 30_000  # arXiv serves at most this many results of one query, in pages of at most 2,000
 
 
 @dataclass
@@ -64,15 +65,21 @@ def window_start(topic: Topic, state: dict[str, dict[str, str]], papers: list[di
     entry = state.get(topic.name) or next((v for k, v in sorted(state.items()) if topic.claims(k)), None)
     overlap = timedelta(days=overlap_days)
     if entry is not None:
-        if entry["query"] != topic.arxiv_query():
+        if entry["query"] != query_key(topic):
             return None
-        fetched = min(parse_time(entry["fetched"]), now)
-        return iso(fetched - overlap)
+        since = iso(min(parse_time(entry["fetched"]), now) - overlap)
+        return max(since, entry.get("start") or since)
     stamps = [p["updated"] for p in papers if p.get("updated")]
     if not stamps:
         return None
     newest = min(parse_time(max(stamps)), now)
     return iso(newest - overlap)
+
+
+def query_key(topic: Topic) -> str:
+    """What a topic asks, as the user wrote it (spacing aside): a change means it starts anew; our own code's does not."""
+    categories = ",".join(topic.expanded_categories)
+    return " ".join(topic.query.split()) + (f" | categories: {categories}" if categories else "")
 
 
 def combined_query(topics: list[Topic]) -> str:
@@ -89,10 +96,18 @@ def combined_query(topics: list[Topic]) -> str:
     return parts[0] if len(parts) == 1 else " OR ".join(f"({part})" for part in parts)
 
 
-def expected_results(topics: list[Topic], papers: list[dict[str, Any]], since: str) -> int:
-    """Stored papers of these topics inside the window: about what the answer holds, bar the new ones."""
+def expected_results(topics: list[Topic], papers: list[dict[str, Any]], since: str, now: datetime) -> int:
+    """About what the answer holds: the stored papers inside the window, plus the last 30 stored days' rate times
+    the days since the newest of them (a run after weeks off, or the first run on an old store, needs big pages)."""
     keys = {name_key(n) for t in topics for n in (t.name, *t.aliases)}
-    return sum(1 for p in papers if p["updated"] >= since and any(name_key(n) in keys for n in p["topics"]))
+    stamps = sorted((p["updated"] for p in papers if any(name_key(n) in keys for n in p["topics"])), reverse=True)
+    if not stamps:
+        return 0
+    inside = sum(1 for stamp in stamps if stamp >= since)
+    newest = min(parse_time(stamps[0]), now)
+    month_before = iso(newest - timedelta(days=30))
+    rate = sum(1 for stamp in stamps if stamp >= month_before) / 30
+    return inside + round(rate * max(0.0, (now - newest).total_seconds() / 86400))
 
 
 def plan(config: Config, names: list[str], papers: list[dict[str, Any]], state: dict[str, dict[str, str]],
@@ -115,8 +130,10 @@ def plan(config: Config, names: list[str], papers: list[dict[str, Any]], state: 
         elif relevance.checkable(topic):
             shared.append((topic, since))
         else:
-            alone.append(Request([topic], topic.arxiv_query(), since, cap, page_size))
-    return [_shared_request(group, papers, page_size, cap) for group in pack(shared)] + alone
+            alone.append(Request([topic], topic.arxiv_query(), since, min(MAX_OFFSET, cap + expected_results(
+                [topic], papers, since, now)), page_size))
+    catch_up = now - timedelta(days=int(settings["overlap_days"]) + 7)  # windows older than this: days were missed
+    return [_shared_request(group, papers, page_size, cap, now, catch_up) for group in pack(shared)] + alone
 
 
 def pack(topics: list[tuple[Topic, str]]) -> list[list[tuple[Topic, str]]]:
@@ -131,12 +148,19 @@ def pack(topics: list[tuple[Topic, str]]) -> list[list[tuple[Topic, str]]]:
 
 
 def _shared_request(group: list[tuple[Topic, str]], papers: list[dict[str, Any]], page_size: int,
-                    cap: int) -> Request:
-    """One query for a group: the earliest window of its topics, a page sized to about twice what it held last time."""
+                    cap: int, now: datetime, catch_up: datetime) -> Request:
+    """One query for a group: the earliest window of its topics, a page of about twice what the window should hold.
+
+    After days without a successful run the page is as large as allowed. The limit counts `max_results_per_topic` new papers per topic on top of those already known in the window,
+    so a busy topic's fortnight of overlap never crowds out its late papers.
+    """
     topics = [t for t, _ in group]
     since = min(s for _, s in group)
-    page = min(page_size, max(MIN_PAGE, 2 * expected_results(topics, papers, since) + MIN_PAGE))
-    return Request(topics, combined_query(topics), since, min(10_000, cap * len(topics)), page)
+    expected = expected_results(topics, papers, since, now)
+    page = min(page_size, max(MIN_PAGE, 2 * expected + MIN_PAGE))
+    if parse_time(since) < catch_up:  # catching up after days without a run: the past is no guide, ask for all
+        page = page_size
+    return Request(topics, combined_query(topics), since, min(MAX_OFFSET, expected + cap * len(topics)), page)
 
 
 def share_out(request: Request, records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

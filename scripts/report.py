@@ -65,7 +65,7 @@ def totals(runs: list["TopicRun"]) -> tuple[int, int]:
     return len(new), len(updated)
 
 
-def status(runs: list["TopicRun"], fetch_report: "FetchReport | None", now: datetime | None = None) -> str:
+def status(runs: list["TopicRun"], fetch_report: "FetchReport | None") -> str:
     """What this run amounted to, in one line: new papers, nothing new (and why that is normal), throttled, or failed."""
     failed = [r for r in runs if r.error and not r.throttled]
     throttled = [r for r in runs if r.error and r.throttled]
@@ -84,7 +84,8 @@ def status(runs: list["TopicRun"], fetch_report: "FetchReport | None", now: date
     asked = f"{plural(fetch_report.requests, 'request')} in {fetch_report.seconds:.1f} s"
     if new or updated:
         return f"new papers: {new} new, {updated} updated ({asked})"
-    return f"nothing new: arXiv answered ({asked}) but announced nothing new since the last run; {announcement_note(now)}"
+    return (f"nothing new: arXiv answered ({asked}) but announced nothing new since the last run; "
+            f"{announcement_note(fetch_report.now)}")
 
 
 def announcement_note(now: datetime | None = None) -> str:
@@ -181,8 +182,9 @@ def summary_markdown(runs: list["TopicRun"], outcome: "Outcome | None", config: 
     """The job summary: the run's status, a table of topics, and the new papers, linked."""
     template = render.environment().get_template("summary.md.j2")
     new, updated = totals(runs)
-    return template.render(runs=runs, outcome=outcome, config=config, new=new, updated=updated,
-                           advice=advice, status=status(runs, fetch_report), orphans=orphan_lines(outcome))
+    line = status(runs, fetch_report)
+    return template.render(runs=runs, outcome=outcome, config=config, new=new, updated=updated, advice=advice,
+                           status=line, headline=line.split(":")[0], orphans=orphan_lines(outcome))
 
 
 def advice(error: str) -> str:

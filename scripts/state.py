@@ -9,6 +9,7 @@ it was. The query is kept too: a topic whose query changed is fetched like a new
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ _FIX = f"fix it or delete {PATH}: the next run then windows from the stored pape
 
 
 def load(root: Path) -> dict[str, dict[str, str]]:
-    """Topic name -> {"fetched": ISO time of the last successful fetch, "query": the query sent}."""
+    """Topic name -> {"fetched": ISO time of the last successful fetch, "query": what it asked, and for a
+    new topic "start": its oldest paper, below which its windows do not reach}."""
     path = root / PATH
     if not path.exists():
         return {}
@@ -29,14 +31,20 @@ def load(root: Path) -> dict[str, dict[str, str]]:
         raise StoreError(f"{PATH}: not valid JSON ({exc}); {_FIX}") from None
     topics = data.get("topics") if isinstance(data, dict) else None
     if not isinstance(topics, dict) or not all(_entry_ok(v) for v in topics.values()):
-        raise StoreError(f"{PATH}: expected {{\"topics\": {{name: {{\"fetched\": …, \"query\": …}}}}}}; {_FIX}")
+        raise StoreError(f"{PATH}: expected {{\"topics\": {{name: {{\"fetched\": \"YYYY-MM-DDTHH:MM:SSZ\", "
+                         f"\"query\": …}}}}}}; {_FIX}")
     return topics
 
 
 def _entry_ok(entry: Any) -> bool:
-    """Whether one topic's entry has the shape this code writes."""
-    return (isinstance(entry, dict) and isinstance(entry.get("fetched"), str) and len(entry["fetched"]) == 20
-            and isinstance(entry.get("query"), str))
+    """Whether one topic's entry has the shape this code writes, with a real time."""
+    if not (isinstance(entry, dict) and isinstance(entry.get("fetched"), str) and isinstance(entry.get("query"), str)
+            and isinstance(entry.get("start", ""), str)):
+        return False
+    try:
+        return datetime.strptime(entry["fetched"], "%Y-%m-%dT%H:%M:%SZ") is not None
+    except ValueError:
+        return False
 
 
 def dumps(topics: dict[str, dict[str, str]]) -> bytes:

@@ -199,6 +199,17 @@ def adopt_topics(store: Store, renames: dict[str, str]) -> int:
     return moved
 
 
+def clamp_future(store: Store, now: str, limit: str) -> list[str]:
+    """Bring stored dates later than limit back to now (a bad answer stored before fetch clamped them); returns ids."""
+    fixed = []
+    for record in list(store.papers.values()):
+        late = {k: now for k in ("updated", "published") if isinstance(record.get(k), str) and record[k] > limit}
+        if late:
+            store.put({**record, **late})
+            fixed.append(record["id"])
+    return fixed
+
+
 def topic_names(store: Store) -> dict[str, int]:
     """Every topic name in the store, with how many papers carry it."""
     counts: dict[str, int] = {}

@@ -10,7 +10,7 @@ import argparse
 import logging
 import os
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +102,11 @@ def run_moment() -> datetime:
     """Now, in UTC; DAILY_PAPERS_NOW (an ISO time) pretends another moment, for simulations and tests."""
     pretend = os.environ.get("DAILY_PAPERS_NOW")
     if pretend:
-        moment = datetime.fromisoformat(pretend.replace("Z", "+00:00"))
+        try:
+            moment = datetime.fromisoformat(pretend.replace("Z", "+00:00"))
+        except ValueError:
+            raise st.StoreError(f"DAILY_PAPERS_NOW={pretend!r} is not a time like 2026-02-13T01:17:00Z; "
+                                "fix it or unset it") from None
         return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     return datetime.now(timezone.utc)
 
@@ -115,7 +119,7 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
     only earn more throttling, and the next run catches up from the last successful fetch.
     """
     runs = {name: TopicRun(name) for name in names}
-    fetch_report = FetchReport()
+    fetch_report = FetchReport(now=now)
     started = fetcher.clock()
     requests = plan.plan(config, names, list(store.papers.values()), fetch_state.load(root), now)
     for number, request in enumerate(requests, 1):
@@ -142,7 +146,10 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
                 run.records, run.since = shares[topic.name], request.since
                 run.capped = capped and request.since is not None
                 run.new_topic = request.since is None
-                run.fetched, run.query = plan.iso(now), topic.arxiv_query()
+                run.query = plan.query_key(topic)
+                run.fetched = None if run.capped else plan.iso(now)
+                if run.new_topic and run.records and len(records) >= request.limit:
+                    run.start = min(r["updated"] for r in run.records)  # older ones are --backfill's, not news
         for run in topic_runs:
             run.requests = fetcher.requests - before
         report.group_end()
@@ -171,29 +178,31 @@ def import_seed(root: Path, store: st.Store) -> int:
 
 
 def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
-          store: st.Store | None = None, imported: int = 0) -> Outcome:
+          store: st.Store | None = None, imported: int = 0, now: datetime | None = None) -> Outcome:
     """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to."""
     with st.gc_paused():
-        return _apply(root, config, runs, write, store, imported)
+        return _apply(root, config, runs, write, store, imported, now or run_moment())
 
 
 def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, store: st.Store | None,
-           imported: int) -> Outcome:
+           imported: int, now: datetime) -> Outcome:
     if store is None:
         store = st.load(root)
         imported = import_seed(root, store)
     outcome = Outcome(runs=runs, imported=imported)
     outcome.renamed, outcome.orphans = adopt_renamed_topics(config, store)
-    stored_state = fetch_state.load(root)
-    topics_state = advance_state(stored_state, runs, outcome.renamed)
+    st.clamp_future(store, plan.iso(now), plan.iso(now + timedelta(hours=1)))
+    known = set(store.papers)
     for run in runs:
         if run.error:
             continue
         counts = st.merge(store, run.name, run.records)
         run.new = _union(run.new, counts.new)  # union: apply runs again after a push race
-        run.created = _union(run.created, counts.created)
+        run.created = _union(run.created, [i for i in counts.new if i not in known])  # new in every topic it is in
         run.updated = _union(run.updated, counts.updated)
         outcome.refreshed += len(counts.refreshed)
+    stored_state = fetch_state.load(root)
+    topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
     renderer = render.Renderer(config, list(store.papers.values()), render.load_manifest(root), root)
     for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
         run.listed, run.hidden = len(view.papers), view.hidden
@@ -232,17 +241,27 @@ def adopt_renamed_topics(config: cfg.Config, store: st.Store) -> tuple[dict[str,
     return renames, orphans
 
 
-def advance_state(topics_state: dict[str, dict[str, str]], runs: list[TopicRun],
-                  renames: dict[str, str]) -> dict[str, dict[str, str]]:
-    """The fetch state after this run: renamed entries follow their topic; each successful fetch moves its window."""
-    state = {}
+def advance_state(config: cfg.Config, topics_state: dict[str, dict[str, str]], runs: list[TopicRun],
+                  store_changed: bool) -> dict[str, dict[str, str]]:
+    """The fetch state after this run: entries follow renamed topics, removed topics' entries go.
+
+    A successful fetch moves its topic's window only when the run changed the store (or the topic starts
+    anew): a quiet day then commits nothing, and the next window simply reaches back a little further.
+    """
+    state: dict[str, dict[str, str]] = {}
     for name, entry in sorted(topics_state.items()):
-        target = renames.get(name, name)
-        if target not in state or entry["fetched"] > state[target]["fetched"]:
-            state[target] = entry
+        owner = config.claimant(name)
+        if owner is not None and (owner.name not in state or entry["fetched"] > state[owner.name]["fetched"]):
+            state[owner.name] = entry
+    overlap = timedelta(days=int(config.settings["overlap_days"]))
     for run in runs:
-        if not run.error and run.fetched:
-            state[run.name] = {"fetched": run.fetched, "query": run.query}
+        entry = state.get(run.name)
+        if run.error or not run.fetched or not (store_changed or entry is None or entry["query"] != run.query):
+            continue
+        state[run.name] = {"fetched": run.fetched, "query": run.query}
+        start = run.start or (entry.get("start") if entry and entry["query"] == run.query else None)
+        if start and start > plan.iso(plan.parse_time(run.fetched) - overlap):  # a new topic's floor, while it matters
+            state[run.name]["start"] = start
     return state
 
 
@@ -295,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.explain:
             return explain(config, root, args.explain)
         names = [config.topic(n).name for n in args.topic] or [t.name for t in config.topics]
+        now = run_moment()
         store = st.load(root)
         imported = import_seed(root, store)
     except (cfg.ConfigError, st.StoreError, seed_import.ImportError_) as exc:
@@ -304,12 +324,13 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[TopicRun] = []
     fetch_report: FetchReport | None = None
     if not args.no_fetch:
-        now = run_moment()
         fetcher = fetcher_from(config.settings, now)
         try:
             if args.backfill:
                 import backfill
                 runs = backfill.run(config, store, names, fetcher, args.backfill, root)
+                fetch_report = FetchReport(fetcher.requests, fetcher.clock() - fetcher.started, list(fetcher.throttles),
+                                           now=now)
             else:
                 runs, fetch_report = fetch_topics(config, store, names, fetcher, root, now)
         except st.StoreError as exc:
@@ -321,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
             print("error: every topic failed; nothing was written", file=sys.stderr)
             return report.exit_status(runs)
     try:
-        outcome = apply(root, config, runs, write=not args.dry_run, store=store, imported=imported)
+        outcome = apply(root, config, runs, write=not args.dry_run, store=store, imported=imported, now=now)
         if args.dry_run:
             report.print_dry_run(outcome)
         elif args.commit:

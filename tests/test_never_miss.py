@@ -41,7 +41,6 @@ def test_two_out_of_order_entries_at_a_page_end_do_not_end_the_window(fake: Fake
     assert len(records) == 25, f"{25 - len(records)} papers inside the window were never asked for"
 
 
-@DEFECT
 def test_a_hand_edited_state_date_is_one_error_line_not_a_traceback(
         tmp_path: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
     write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
@@ -57,7 +56,6 @@ def test_a_hand_edited_state_date_is_one_error_line_not_a_traceback(
     assert err.startswith("error: data/state.json") and err.count("\n") == 1, err
 
 
-@DEFECT
 def test_a_backfill_run_does_not_say_nothing_was_fetched(
         tmp_path: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
     write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
@@ -71,7 +69,6 @@ def test_a_backfill_run_does_not_say_nothing_was_fetched(
     assert status and "re-rendered from the store" not in status[0], status
 
 
-@DEFECT
 def test_a_throttled_backfill_says_throttled(tmp_path: Path, fake: FakeArxiv,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"max_tries": 2})
@@ -84,7 +81,6 @@ def test_a_throttled_backfill_says_throttled(tmp_path: Path, fake: FakeArxiv,
     assert code == 3 and "Status: throttled" in out, (code, out)
 
 
-@DEFECT
 def test_a_busy_topic_still_catches_a_late_paper_with_default_settings(
         tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """100 papers a day (a busy topic, e.g. LLMs) with default settings: the 14-day overlap alone passes the
@@ -199,7 +195,6 @@ def test_thirty_days_of_late_announcements_throttling_and_renames_miss_nothing(
     assert not wrong, [(pid, stored[pid]["topics"]) for pid in wrong[:5]]
 
 
-@DEFECT
 def test_a_future_stamp_stored_before_the_fix_is_repaired(tmp_path: Path, fake: FakeArxiv) -> None:
     """Forks already hit by the 2099 entry keep it in data/: README must stop saying 'Last update: 2099-12-31'."""
     write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
@@ -234,7 +229,6 @@ def test_throttled_tries_ending_in_one_server_error_still_stop_the_run(
 
 
 
-@DEFECT
 def test_a_day_with_nothing_new_makes_no_commit(tmp_path: Path, fake: FakeArxiv,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """The FAQ: 'The run then says Status: nothing new, makes one request and no commit.' Real days differ in NOW."""
@@ -262,7 +256,6 @@ def test_a_day_with_nothing_new_makes_no_commit(tmp_path: Path, fake: FakeArxiv,
     assert head.hexsha == first, f"committed {head.message.strip()!r} touching {sorted(head.stats.files)}"
 
 
-@DEFECT
 def test_catching_up_after_weeks_off_uses_large_pages(tmp_path: Path, fake: FakeArxiv,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """'Pages as large as arXiv allows where that saves requests': after 40 days without a run (workflow disabled,
@@ -281,7 +274,6 @@ def test_catching_up_after_weeks_off_uses_large_pages(tmp_path: Path, fake: Fake
     assert len(fake.requests) <= 2, [r["max_results"] for r in fake.requests]
 
 
-@DEFECT
 def test_a_new_paper_in_two_topics_is_new_in_both(tmp_path: Path, fake: FakeArxiv,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """A paper new to the store today that both topics list is news for both; it did not 'join from the store'."""
@@ -297,7 +289,6 @@ def test_a_new_paper_in_two_topics_is_new_in_both(tmp_path: Path, fake: FakeArxi
     assert "already stored joined" not in out, out
 
 
-@DEFECT
 def test_a_case_only_rename_of_a_non_latin_name_keeps_its_feed(tmp_path: Path, fake: FakeArxiv) -> None:
     """'A change of case or spacing only needs no alias' and 'subscribers are not silently cut off'."""
     write_keywords(tmp_path, [{"name": "Synthèse vocale", "query": "vocoder"}])
@@ -341,7 +332,6 @@ def test_a_redirect_from_arxiv_is_followed(fake: FakeArxiv) -> None:
         server.server_close()
 
 
-@DEFECT
 def test_a_throttled_run_is_never_shown_as_0_new(tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """Issue 12: 'Never a throttled run shown as "0 new"' -- in the console and on the job summary."""
@@ -358,7 +348,6 @@ def test_a_throttled_run_is_never_shown_as_0_new(tmp_path: Path, fake: FakeArxiv
     assert "0 new" not in summary.read_text(), summary.read_text()
 
 
-@DEFECT
 def test_a_malformed_daily_papers_now_is_one_error_line(tmp_path: Path, fake: FakeArxiv,
                                                         monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
@@ -381,7 +370,6 @@ def test_a_long_retry_after_does_not_spend_the_budget_waiting(fake: FakeArxiv) -
     assert sum(slept) < 300, f"waited {sum(slept):.0f} s of a 900 s budget before giving up"
 
 
-@DEFECT
 def test_the_day_after_a_new_topic_does_not_dump_its_last_fortnight_as_new(
         tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A new topic 'gets its latest initial_results'; on the next day, with nothing announced, the overlap must not
