@@ -176,7 +176,7 @@ def test_a_renamed_topic_keeps_every_paper_and_its_feed(tmp_path: Path, fake: Fa
     capsys.readouterr()
     assert update.main(["--root", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert len(fake.requests) == 1 and "since" not in fake.requests[0].get("max_results", "")
+    assert len(fake.requests) == 1 and int(fake.requests[0]["max_results"]) > 5, "the rename was taken for a new topic"
     shown = " ".join(new_name.split())
     assert f"{shown}: 1 new, 0 updated, 31 listed" in out, out
     assert "Summary: 1 new, 0 updated" in out
@@ -202,16 +202,29 @@ def test_a_stored_topic_no_topic_claims_is_reported_with_the_fix_and_kept(tmp_pa
     assert "Codec" in load_store(tmp_path)["2601.00001"]["topics"]
 
 
-def test_incremental_window_starts_from_stored_papers_minus_overlap(tmp_path: Path, fake: FakeArxiv) -> None:
-    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"overlap_days": 2})
+def test_the_window_starts_overlap_days_before_the_last_fetch_and_says_nothing_new(
+        tmp_path: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}, {"name": "Speech", "query": "speech"}],
+                   {"overlap_days": 2})
     fake.papers = [paper(f"2601.{i:05d}", f"Neural codec {i}", updated=f"2026-01-{i + 1:02d}T12:00:00Z")
-                   for i in range(20)]
+                   for i in range(20)] + [paper("2602.00001", "Speech", updated="2026-02-12T00:00:00Z")]
     assert update.main(["--root", str(tmp_path)]) == 0
-    assert len(load_store(tmp_path)) == 20
+    assert len(load_store(tmp_path)) == 21
+    fake.papers.append(paper("2602.00002", "A speech codec", updated="2026-02-12T06:00:00Z"))
+    fake.papers.append(paper("2602.00003", "A codec seen 3 days late", updated="2026-02-10T06:00:00Z"))
     fake.requests.clear()
+    capsys.readouterr()
     assert update.main(["--root", str(tmp_path)]) == 0
-    assert fake.requests[0]["sortBy"] == "lastUpdatedDate"
-    assert len(fake.requests) == 1
+    out = capsys.readouterr().out
+    assert fake.requests[0]["sortBy"] == "lastUpdatedDate" and len(fake.requests) == 1
+    stored = load_store(tmp_path)
+    assert "2602.00002" in stored and "2602.00003" not in stored, "the window is the last fetch minus 2 days"
+    assert "Codec: 1 new, 0 updated, 21 listed" in out and "Speech: 1 new, 0 updated, 2 listed" in out, out
+    assert stored["2602.00002"]["topics"] == ["Codec", "Speech"]
+    fake.requests.clear()
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert "Status: nothing new: arXiv answered (1 request in" in capsys.readouterr().out
 
 
 def test_new_topic_fetches_its_latest_initial_results(tmp_path: Path, fake: FakeArxiv) -> None:
