@@ -44,8 +44,11 @@ def load_state(root: Path) -> dict[str, list[str]]:
 
 
 def run(config: Config, store: st.Store, names: list[str], fetcher: fetch.Fetcher, since: date,
-        root: Path, today: date | None = None) -> list[TopicRun]:
-    """Backfill each named topic back to `since`; stops a topic at its first failure (resume later)."""
+        root: Path, today: date | None = None, save: bool = True) -> list[TopicRun]:
+    """Backfill each named topic back to `since`; stops a topic at its first failure (resume later).
+
+    save=False (--dry-run) merges in memory only: no shard and no data/backfill.json is written.
+    """
     state = load_state(root)
     runs = []
     cap = int(config.settings["max_results_per_topic"])
@@ -68,12 +71,14 @@ def run(config: Config, store: st.Store, names: list[str], fetcher: fetch.Fetche
             topic_run.new += counts.new
             topic_run.created += counts.created
             topic_run.updated += counts.updated
-            store.save()
+            if save:
+                store.save()
             if len(records) >= cap:
                 log.warning("%s %s: %d papers, the cap; raise max_results_per_topic to get all", topic.name, label, cap)
             done.add(label)
             state[topic.name] = sorted(done)
-            st.atomic_write(root / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode())
+            if save:
+                st.atomic_write(root / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode())
             print(f"backfill {topic.name} [{index}/{len(todo)}] {label}: {len(records)} papers, "
                   f"{len(counts.new)} new", flush=True)
         topic_run.requests = fetcher.requests - before

@@ -1,19 +1,153 @@
-"""Commit and push the day's changes with GitPython, surviving a push race."""
+"""Commit and push what the run generated, and nothing else, with real git (GitPython).
+
+The bot's commit is built in a temporary index from the commit the run started on plus the files the
+run owns (the store, its state, README.md, the generated pages and feeds, the manifest), so the
+user's index, staged files and uncommitted edits are never read into it or changed. The branch moves
+by compare-and-swap, and only after origin took the commit when pushing; the user's index and files
+are then updated for the paths that commit changed, and only where they hold no edit of the user's.
+After a push race the commit is rebuilt on origin's new tip (update.rebuild_on); nothing is reset.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import os
+import re
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any, Iterator
 
 import git
 
+import announce
+import render
+import store as st
+
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
-TRACKED = ("data", "papers", "feeds", "README.md")
+READS = ("keywords.yaml", "templates")  # what the render reads from the repository: must be committed
+STORE = "data/papers"
+STATE_FILES = ("data/backfill.json", "data/state.json")  # the run's own state beside the store
+BACKFILL_STATE = "data/backfill.json"
+LOCK_NAME = "daily-papers.lock"
+LOCK_WAIT = float(os.environ.get("DAILY_PAPERS_LOCK_WAIT", "300"))  # a daily run takes minutes, not more
+ZERO = "0" * 40
+log = logging.getLogger("daily_papers.publish")
 
 
 class PublishError(Exception):
-    """Git could not commit or push; str() says what to do."""
+    """Git could not commit or push; str() is one line saying what and how to fix it."""
+
+
+@dataclass
+class Checkout:
+    """The repository a run commits to: its branch and the commit the run builds on (None: unborn)."""
+
+    repo: git.Repo
+    root: Path
+    branch: str
+    head: str | None
+
+
+# --- one run at a time --------------------------------------------------------------------------
+
+def lock_path(root: Path) -> Path:
+    """The lock file: in the checkout's git directory (one per worktree), else in the temp folder, per folder."""
+    try:
+        return Path(git.Repo(root).git_dir) / LOCK_NAME
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        digest = hashlib.sha1(str(root.resolve()).encode(), usedforsecurity=False).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"{LOCK_NAME}.{digest}"
+
+
+def _try_lock(handle: IO[str]) -> bool:
+    """Take an exclusive lock on the open file without waiting; the OS drops it when the process dies."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def run_lock(root: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the checkout's lock for the run; wait up to `wait` seconds for another run, then give up."""
+    path = lock_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wait = LOCK_WAIT if wait is None else wait
+    deadline = time.monotonic() + wait
+    with open(path, "a+", encoding="utf-8") as handle:
+        told = False
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline:
+                handle.seek(0)
+                holder = handle.read().strip() or "?"
+                raise PublishError(f"{path}: another update.py run (pid {holder}) is working in this checkout; "
+                                   f"waited {wait:.0f} s; run again when it has finished")
+            if not told:
+                log.warning("another update.py run is working in this checkout; waiting up to %.0f s", wait)
+                told = True
+            time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+
+
+# --- git plumbing, every failure one line -------------------------------------------------------
+
+def _one_line(text: str) -> str:
+    """The most telling line of git's output (its error, else the last), whitespace collapsed."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (errors or lines or ["(no output)"])[0][:300]
+
+
+def _git(repo: git.Repo, *args: str, env: dict[str, str] | None = None, stdin: str | None = None,
+         strip: bool = True, cwd: Path | None = None) -> str:
+    """Run one git command (in cwd as the work tree, if given); a failure is one line, naming a lock file."""
+    runner, env = repo.git, dict(env or {})
+    if cwd is not None:
+        runner = git.Git(str(cwd))
+        env.update(GIT_DIR=str(repo.git_dir), GIT_WORK_TREE=str(cwd))
+    try:
+        return runner.execute(["git", *args], env=env, istream=None if stdin is None else _stdin(stdin),
+                              strip_newline_in_stdout=strip)
+    except git.GitCommandError as exc:
+        raise PublishError(_failure(repo, args[0], str(exc.stderr or exc))) from None
+
+
+def _stdin(text: str) -> IO[bytes]:
+    """Text as a file object for a git command's standard input."""
+    handle = tempfile.TemporaryFile()
+    handle.write(text.encode("utf-8"))
+    handle.seek(0)
+    return handle
+
+
+def _failure(repo: git.Repo, command: str, stderr: str) -> str:
+    """One line for a failed git command: a lock file named with its fix, else git's own error."""
+    lock = re.search(r"Unable to create '([^']+\.lock)'", stderr)
+    if lock:
+        return (f"{lock.group(1)} exists: another git command is running in this checkout, or one crashed; "
+                f"if none is running, delete {lock.group(1)} and run again")
+    return f"git {command} failed: {_one_line(stderr)}"
 
 
 def open_repo(root: Path) -> git.Repo:
@@ -24,71 +158,367 @@ def open_repo(root: Path) -> git.Repo:
         raise PublishError(f"{root}: not a git repository; run 'git init' or drop --commit") from None
 
 
-def _identity_args(repo: git.Repo) -> list[str]:
-    """Use the GIT_* identity from the environment, else the repo's, else github-actions[bot]."""
-    if os.environ.get("GIT_AUTHOR_NAME") or os.environ.get("GIT_COMMITTER_NAME"):
-        return []
-    reader = repo.config_reader()
-    if reader.has_option("user", "name") and reader.has_option("user", "email"):
-        return []
-    return ["-c", f"user.name={BOT_NAME}", "-c", f"user.email={BOT_EMAIL}"]
-
-
-def commit(root: Path, message: str, paths: tuple[str, ...] = TRACKED) -> str | None:
-    """Stage the store and rendered files and commit them; None when nothing changed."""
-    repo = open_repo(root)
-    present = [p for p in paths if (root / p).exists() or _tracked(repo, p)]
-    if not present:
-        return None
-    repo.git.add("-A", "--", *present)
-    if repo.head.is_valid():
-        if not repo.index.diff("HEAD"):
-            return None
-    elif not repo.index.entries:
-        return None
-    repo.git.execute(["git", *_identity_args(repo), "commit", "--quiet", "-m", message])
-    return repo.head.commit.hexsha
-
-
-def _tracked(repo: git.Repo, path: str) -> bool:
-    """Whether git tracks anything at path (so a deletion can be staged)."""
-    return bool(repo.git.ls_files("--", path)) if repo.head.is_valid() else False
-
-
 def branch_name(repo: git.Repo) -> str:
-    """The checked-out branch (GitHub Actions checks out a branch, not a detached head)."""
+    """The checked-out branch; a detached HEAD is refused (the commit would belong to no branch)."""
     try:
         return repo.active_branch.name
     except TypeError:
-        raise PublishError("HEAD is detached; check out a branch before --push") from None
+        raise PublishError("HEAD is detached; check out a branch first (git switch main), "
+                           "then run again") from None
 
 
-def push(root: Path) -> bool:
-    """Push HEAD to origin; False when the remote moved on (non-fast-forward), error otherwise."""
+def head_commit(repo: git.Repo, branch: str) -> str | None:
+    """The branch's commit, or None before its first commit."""
+    try:
+        return repo.git.rev_parse("--verify", "--quiet", f"refs/heads/{branch}^{{commit}}") or None
+    except git.GitCommandError:
+        return None
+
+
+def _identity_env(repo: git.Repo) -> dict[str, str]:
+    """The GIT_* identity from the environment, else the repository's, else github-actions[bot]."""
+    reader = repo.config_reader()
+    name, email = reader.get_value("user", "name", BOT_NAME), reader.get_value("user", "email", BOT_EMAIL)
+    env: dict[str, str] = {}
+    for role in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{role}_NAME"] = os.environ.get(f"GIT_{role}_NAME") or str(name)
+        env[f"GIT_{role}_EMAIL"] = os.environ.get(f"GIT_{role}_EMAIL") or str(email)
+    return env
+
+
+def index_lock(repo: git.Repo) -> Path:
+    """The path of the checkout's index lock file."""
+    return Path(repo.git_dir) / "index.lock"
+
+
+# --- before anything is fetched or written ------------------------------------------------------
+
+def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
+    """Refuse what would make the commit wrong before fetching: detached HEAD, lock, uncommitted inputs."""
     repo = open_repo(root)
     branch = branch_name(repo)
+    lock = index_lock(repo)
+    if lock.exists():
+        raise PublishError(_failure(repo, "status", f"Unable to create '{lock}': File exists."))
+    dirty = uncommitted(repo, root, reads)
+    if dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        raise PublishError(f"{shown}: uncommitted changes; the commit would show pages rendered from files it "
+                           f"does not contain: commit them (git commit {' '.join(sorted(set(_top(d) for d in dirty)))})"
+                           f" or stash them (git stash), then run again")
+    head = head_commit(repo, branch)
+    if push:
+        _check_remote(repo, branch, head)
+    return Checkout(repo, root, branch, head)
+
+
+def _top(path: str) -> str:
+    """'templates/x.j2' -> 'templates'."""
+    return path.split("/", 1)[0]
+
+
+def uncommitted(repo: git.Repo, root: Path, paths: list[Path]) -> list[str]:
+    """Which of these files (or files under these folders) differ from HEAD, staged, unstaged or new."""
+    inside = []
+    for path in paths:
+        try:
+            inside.append(path.resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            continue  # outside the repository: not part of what is committed
+    if not inside:
+        return []
+    out = _git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *inside, strip=False)
+    return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
+
+
+def _check_remote(repo: git.Repo, branch: str, head: str | None) -> None:
+    """Fetch origin's branch and refuse when ours holds commits origin lacks (we never publish them)."""
     try:
-        origin = repo.remote("origin")
+        repo.remote("origin")
     except ValueError:
-        raise PublishError("no remote named 'origin'; add one or drop --push") from None
+        raise PublishError("no remote named 'origin'; add one (git remote add origin URL) or drop --push") from None
+    tip = fetch_tip(repo, branch)
+    if head is None or tip is None:
+        if head is not None:
+            raise PublishError(f"origin has no branch {branch}: push it yourself first "
+                               f"(git push -u origin {branch}), then run again")
+        return
+    ahead = _git(repo, "rev-list", "--count", f"{tip}..{head}")
+    if int(ahead or 0):
+        raise PublishError(f"{branch} has {ahead} commit(s) that origin/{branch} lacks; --push publishes only "
+                           f"the bot's own commit: push yours first (git push), or use --commit to commit "
+                           f"locally, then run again")
+
+
+def fetch_tip(repo: git.Repo, branch: str) -> str | None:
+    """Fetch origin's branch and return its commit; None when origin has no such branch."""
+    if not _remote_has(repo, branch):
+        return None
+    _git(repo, "fetch", "--quiet", "--no-tags", "origin", f"+refs/heads/{branch}:refs/remotes/origin/{branch}")
+    return _git(repo, "rev-parse", "--verify", f"refs/remotes/origin/{branch}^{{commit}}")
+
+
+def _remote_has(repo: git.Repo, branch: str) -> bool:
+    """Whether origin has the branch (asks origin)."""
+    return bool(_git(repo, "ls-remote", "--heads", "origin", f"refs/heads/{branch}"))
+
+
+# --- reading trees and files --------------------------------------------------------------------
+
+def tree_entries(repo: git.Repo, commit: str | None, paths: list[str] | None = None) -> dict[str, tuple[str, str]]:
+    """path -> (mode, blob) in a commit, for everything or under these paths."""
+    if commit is None:
+        return {}
+    out = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *(paths or []), strip=False)
+    entries = {}
+    for line in out.split("\0"):
+        if line:
+            meta, path = line.split("\t", 1)
+            mode, _, sha = meta.split(" ")
+            entries[path] = (mode, sha)
+    return entries
+
+
+def worktree_blobs(repo: git.Repo, root: Path, paths: list[str]) -> dict[str, str]:
+    """path -> the blob id git would store for the file on disk (missing files left out)."""
+    present = [p for p in paths if (root / p).is_file() or (root / p).is_symlink()]
+    if not present:
+        return {}
+    out = _git(repo, "hash-object", "--stdin-paths", stdin="\n".join(present) + "\n", cwd=root)
+    return dict(zip(present, out.split(), strict=True))
+
+
+def index_blobs(repo: git.Repo, paths: list[str]) -> dict[str, str]:
+    """path -> the blob staged in the checkout's index."""
+    if not paths:
+        return {}
+    out = _git(repo, "ls-files", "-s", "-z", "--", *paths, strip=False)
+    staged = {}
+    for line in out.split("\0"):
+        if line:
+            meta, path = line.split("\t", 1)
+            staged[path] = meta.split(" ")[1]
+    return staged
+
+
+def read_blob(repo: git.Repo, sha: str) -> bytes:
+    """A blob's bytes."""
+    return repo.odb.stream(bytes.fromhex(sha)).read()
+
+
+def baseline(checkout: Checkout) -> announce.Baseline:
+    """The store of the commit the run builds on, and which shards on disk already differ from it."""
+    repo, root, head = checkout.repo, checkout.root, checkout.head
+    committed = {Path(p).name: sha for p, (_, sha) in tree_entries(repo, head, [STORE]).items()
+                 if p.endswith(".json") and p.count("/") == 2}
+
+    def changed() -> set[str]:
+        on_disk = [f"{STORE}/{p.name}" for p in sorted((root / STORE).glob("*.json"))]
+        return {Path(p).name for p, sha in worktree_blobs(repo, root, on_disk).items()
+                if committed.get(Path(p).name) != sha}
+
+    def read(names: set[str]) -> announce.Records:
+        records: announce.Records = {}
+        for name in sorted(names & committed.keys()):
+            try:
+                records.update(json.loads(read_blob(repo, committed[name])))
+            except ValueError:
+                continue  # a broken committed shard: every record in it counts as changed
+        return records
+
+    return announce.Baseline(read=read, changed=changed)
+
+
+# --- what the bot owns --------------------------------------------------------------------------
+
+def owned_paths(repo: git.Repo, root: Path, parent: str | None) -> list[str]:
+    """Everything the run may commit: the store, its state, README.md, the manifest, generated pages and feeds.
+
+    A page or feed counts only when generated (listed in the manifest or carrying the generated mark),
+    so a file of the user's under papers/ or feeds/ is never committed or deleted; a generated file the
+    parent has but the disk lacks (removed as stale) is committed as deleted.
+    """
+    paths = {"README.md", render.MANIFEST, *STATE_FILES}
+    paths.update(f"{STORE}/{p.name}" for p in (root / STORE).glob("*.json"))
+    previous = render.load_manifest(root) or {}
+    known = set(previous.get("files", {}))
+    for folder, pattern in render.GENERATED_GLOBS:
+        for path in (root / folder).glob(pattern):
+            rel = path.relative_to(root).as_posix()
+            if rel in known or render.is_generated(path):
+                paths.add(rel)
+    committed_manifest = _committed_manifest(repo, parent)
+    for rel, (mode, sha) in tree_entries(repo, parent, [folder for folder, _ in render.GENERATED_GLOBS]).items():
+        if (root / rel).exists() or not render.in_generated_folder(rel):
+            continue
+        if rel in committed_manifest or render.looks_generated(rel, read_blob(repo, sha)[:1024]):
+            paths.add(rel)
+    return sorted(paths)
+
+
+def _committed_manifest(repo: git.Repo, commit: str | None) -> set[str]:
+    """The files a commit's manifest lists."""
+    entry = tree_entries(repo, commit, [render.MANIFEST]).get(render.MANIFEST)
+    if not entry:
+        return set()
     try:
-        infos = origin.push(refspec=f"HEAD:refs/heads/{branch}")
+        manifest = json.loads(read_blob(repo, entry[1]))
+        return set(manifest["files"]) if render.manifest_is_sound(manifest) else set()
+    except ValueError:
+        return set()
+
+
+# --- commit -------------------------------------------------------------------------------------
+
+def build_commit(repo: git.Repo, worktree: Path, parent: str | None, paths: list[str], message: str) -> str | None:
+    """A commit of parent's tree with these paths as on disk under worktree (missing: deleted); None if no change.
+
+    Built in a temporary index, so the checkout's index and every other file stay as they are.
+    """
+    with tempfile.TemporaryDirectory(prefix="daily-papers-index-") as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        if parent:
+            _git(repo, "read-tree", parent, env=env, cwd=worktree)
+        blobs = worktree_blobs(repo, worktree, paths)
+        if blobs:
+            _git(repo, "update-index", "--add", "-z", "--stdin", env=env, cwd=worktree, stdin="\0".join(blobs) + "\0")
+        gone = [p for p in paths if p not in blobs]
+        if gone and parent:
+            _git(repo, "update-index", "--force-remove", "-z", "--stdin", env=env, cwd=worktree,
+                 stdin="\0".join(gone) + "\0")
+        tree = _git(repo, "write-tree", env=env, cwd=worktree)
+    if parent and tree == repo.git.rev_parse(f"{parent}^{{tree}}"):
+        return None
+    args = ["commit-tree", tree, *(["-p", parent] if parent else [])]
+    return _git(repo, *args, env=_identity_env(repo), stdin=message if message.endswith("\n") else message + "\n")
+
+
+# --- push ---------------------------------------------------------------------------------------
+
+def push(repo: git.Repo, sha: str, branch: str) -> bool:
+    """Push the commit to origin's branch: True done, False origin moved on (a race); any other refusal raises."""
+    try:
+        status, out, err = repo.git.execute(["git", "push", "--porcelain", "origin", f"{sha}:refs/heads/{branch}"],
+                                            with_extended_output=True, with_exceptions=False)
+    except git.GitCommandError as exc:  # git could not even start
+        raise PublishError(f"git push failed: {_one_line(str(exc))}") from None
+    if status == 0:
+        return True
+    refs = [line for line in str(out).splitlines() if line.startswith("!\t")]
+    if refs and all("[rejected]" in line and ("fetch first" in line or "non-fast-forward" in line) for line in refs):
+        return False
+    raise PublishError(push_problem(repo, branch, refs, str(err)))
+
+
+def push_problem(repo: git.Repo, branch: str, refs: list[str], stderr: str) -> str:
+    """One line naming why origin refused a push that was not a race; nothing is retried."""
+    said = _one_line("\n".join(line for line in stderr.splitlines() if line.startswith("remote:")) or stderr)
+    if refs and "[remote rejected]" in refs[0]:
+        reason = refs[0].split("[remote rejected]", 1)[1].strip(" ()")
+        return (f"origin refused the push to {branch}: {reason} ({said}): a protected branch or a server-side "
+                f"hook, not a race, so it was not retried; allow the workflow to push to {branch} "
+                f"(branch protection rules) or run with --commit only")
+    hook = Path(_git(repo, "rev-parse", "--git-path", "hooks/pre-push"))
+    hook = hook if hook.is_absolute() else Path(repo.working_tree_dir or ".") / hook
+    if not refs and hook.is_file() and os.access(hook, os.X_OK):
+        return (f"the pre-push hook {hook} refused the push ({_one_line(stderr)}); "
+                f"fix what it reports or ask its owner, then run again")
+    lowered = stderr.lower()
+    if any(word in lowered for word in ("permission", "403", "denied", "authentication", "could not read")):
+        return (f"origin refused access ({_one_line(stderr)}): a permissions problem, not a race; give the token "
+                f"'contents: write' (the workflow does) or check your credentials")
+    return f"git push failed: {_one_line(stderr)}"
+
+
+# --- move the checkout --------------------------------------------------------------------------
+
+def follow(checkout: Checkout, new: str, ours: str | None) -> list[str]:
+    """Move the branch to `new` and update the index and files it changed, where the user has no edit there.
+
+    `ours` is the commit the run first built (its files are what the run wrote to disk). Returns the
+    paths that block the move (then nothing moved); [] when the checkout now is `new`.
+    """
+    repo, root, old = checkout.repo, checkout.root, checkout.head
+    changed = (_git(repo, "diff-tree", "-r", "-z", "--name-only", "--no-renames", old, new, strip=False)
+               .split("\0") if old else list(tree_entries(repo, new)))
+    changed = [p for p in changed if p]
+    if not changed:
+        return _move_ref(checkout, new)
+    before, after = tree_entries(repo, old, changed), tree_entries(repo, new, changed)
+    written = tree_entries(repo, ours, changed) if ours else {}
+    staged, on_disk = index_blobs(repo, changed), worktree_blobs(repo, root, changed)
+    blocked = [p for p in changed
+               if staged.get(p) != _sha(before.get(p))
+               or on_disk.get(p) not in {_sha(before.get(p)), _sha(written.get(p)), _sha(after.get(p))}]
+    if blocked:
+        return blocked
+    moved = _move_ref(checkout, new)
+    if moved:
+        return moved
+    info = "".join(f"{after[p][0]} {after[p][1]}\t{p}\0" if p in after else f"0 {ZERO}\t{p}\0" for p in changed)
+    _git(repo, "update-index", "-z", "--index-info", stdin=info)
+    stale = [p for p in changed if p in after and on_disk.get(p) != after[p][1]]
+    if stale:
+        _git(repo, "checkout-index", "-f", "-z", "--stdin", stdin="\0".join(stale) + "\0", cwd=root)
+    for p in changed:
+        if p not in after and (root / p).is_file():
+            (root / p).unlink()
+    _git(repo, "update-index", "-q", "--refresh", cwd=root)
+    checkout.head = new
+    return []
+
+
+def _sha(entry: tuple[str, str] | None) -> str | None:
+    return entry[1] if entry else None
+
+
+def _move_ref(checkout: Checkout, new: str) -> list[str]:
+    """Compare-and-swap the branch from the run's start commit to `new`; ['refs/heads/B'] if it moved meanwhile."""
+    try:
+        checkout.repo.git.update_ref("-m", "daily papers: update", f"refs/heads/{checkout.branch}", new,
+                                     checkout.head or ZERO)
     except git.GitCommandError as exc:
-        text = str(exc)
-        if "non-fast-forward" in text or "fetch first" in text or "rejected" in text:
-            return False
-        raise PublishError(f"git push failed: {' '.join(text.split())[:300]}") from None
-    for info in infos:
-        if info.flags & (git.PushInfo.REJECTED | git.PushInfo.REMOTE_REJECTED):
-            return False
-        if info.flags & git.PushInfo.ERROR:
-            raise PublishError(f"git push failed: {info.summary.strip()}")
-    return True
+        if "index.lock" in str(exc) or ".lock" in str(exc):
+            raise PublishError(_failure(checkout.repo, "update-ref", str(exc.stderr))) from None
+        return [f"refs/heads/{checkout.branch}"]
+    checkout.head = new
+    return []
 
 
-def reset_to_remote(root: Path) -> None:
-    """Fetch origin and move to its tip, dropping our local commit (it is re-made on top)."""
-    repo = open_repo(root)
-    branch = branch_name(repo)
-    repo.remote("origin").fetch()
-    repo.git.reset("--hard", f"origin/{branch}")
+def commit_files(repo: git.Repo, sha: str) -> list[str]:
+    """The paths a commit changed over its parent (all of them for a first commit)."""
+    out = _git(repo, "diff-tree", "-r", "-z", "--root", "--no-commit-id", "--name-only", "--no-renames", sha,
+               strip=False)
+    return sorted(p for p in out.split("\0") if p)
+
+
+def export(repo: git.Repo, commit: str, dest: Path) -> None:
+    """Write a commit's files into dest (a scratch folder), through a temporary index."""
+    with tempfile.TemporaryDirectory(prefix="daily-papers-index-") as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        _git(repo, "read-tree", commit, env=env, cwd=dest)
+        _git(repo, "checkout-index", "-a", "-f", env=env, cwd=dest)
+
+
+def merge_state(repo: git.Repo, root: Path, parent: str | None, dest: Path) -> None:
+    """Carry the backfilled months to a rebuild in dest, as a union (data/state.json is advanced by the rebuild)."""
+    committed = tree_entries(repo, parent, [BACKFILL_STATE])
+    mine = worktree_blobs(repo, root, [BACKFILL_STATE])
+    for rel, sha in mine.items():
+        if _sha(committed.get(rel)) == sha:
+            continue  # unchanged by this run: the tip's version stands
+        data = (root / rel).read_bytes()
+        if (dest / rel).is_file():
+            data = _union_months(data, (dest / rel).read_bytes())
+        st.atomic_write(dest / rel, data)
+
+
+def _union_months(ours: bytes, theirs: bytes) -> bytes:
+    """Two data/backfill.json files merged: each topic's months from both."""
+    try:
+        first, second = json.loads(ours), json.loads(theirs)
+        merged: dict[str, Any] = {k: sorted(set(first.get(k, [])) | set(second.get(k, [])))
+                                  for k in sorted(set(first) | set(second))}
+    except (ValueError, TypeError, AttributeError):
+        return ours
+    return (json.dumps(merged, indent=2, sort_keys=True) + "\n").encode()

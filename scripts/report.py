@@ -116,12 +116,12 @@ def exit_status(runs: list["TopicRun"]) -> int:
 def commit_message(outcome: "Outcome") -> str:
     """'12 new, 1 updated: TTS +3, Speech Synthesis +9', or what else changed; papers joining a topic apart."""
     new, updated = totals(outcome.runs)
-    parts = [f"{r.name} +{len(r.fresh)}" for r in outcome.runs if r.fresh]
+    parts = [f"{_inert_name(r.name)} +{len(r.fresh)}" for r in outcome.runs if r.fresh]
     head = f"{new} new, {updated} updated"
     if parts:
         head += ": " + ", ".join(parts)
     extra = []
-    joined = [f"{r.name} +{len(r.joined)}" for r in outcome.runs if r.joined]
+    joined = [f"{_inert_name(r.name)} +{len(r.joined)}" for r in outcome.runs if r.joined]
     if joined:
         extra.append("joined from the store: " + ", ".join(joined))
     if outcome.renamed:
@@ -132,11 +132,16 @@ def commit_message(outcome: "Outcome") -> str:
         extra.append(f"refresh metadata of {plural(outcome.refreshed, 'paper')}")
     failed = [r.name for r in outcome.runs if r.error]
     if failed:
-        extra.append(f"not fetched: {', '.join(failed)}")
+        extra.append(f"not fetched: {', '.join(_inert_name(n) for n in failed)}")
     if not new and not updated and extra:
         text = "; ".join(extra)
         return text[:1].upper() + text[1:]
     return "; ".join([head, *extra]) if extra else head
+
+
+def _inert_name(name: str) -> str:
+    """A topic name as it may appear in a commit message: one line, no GitHub references or mentions."""
+    return render.inert(render.plain(name))
 
 
 def print_summary(runs: list["TopicRun"], outcome: "Outcome | None", fetch_report: "FetchReport | None" = None,

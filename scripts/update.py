@@ -7,15 +7,18 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
+import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+import announce
 import config as cfg
 import fetch
 import plan
@@ -178,14 +181,19 @@ def import_seed(root: Path, store: st.Store) -> int:
 
 
 def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
-          store: st.Store | None = None, imported: int = 0, now: datetime | None = None) -> Outcome:
-    """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to."""
+          store: st.Store | None = None, imported: int = 0, now: datetime | None = None,
+          baseline: announce.Baseline | None = None) -> Outcome:
+    """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to.
+
+    With a baseline (the store of the commit to build on), each topic's new and updated papers are what
+    the store adds over it: what the commit will announce, including papers a killed run stored.
+    """
     with st.gc_paused():
-        return _apply(root, config, runs, write, store, imported, now or run_moment())
+        return _apply(root, config, runs, write, store, imported, now or run_moment(), baseline)
 
 
 def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, store: st.Store | None,
-           imported: int, now: datetime) -> Outcome:
+           imported: int, now: datetime, baseline: announce.Baseline | None) -> Outcome:
     if store is None:
         store = st.load(root)
         imported = import_seed(root, store)
@@ -203,6 +211,8 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         outcome.refreshed += len(counts.refreshed)
     stored_state = fetch_state.load(root)
     topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
+    if baseline is not None:
+        announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
     renderer = render.Renderer(config, list(store.papers.values()), render.load_manifest(root), root)
     for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
         run.listed, run.hidden = len(view.papers), view.hidden
@@ -285,22 +295,79 @@ def explain(config: cfg.Config, root: Path, name: str) -> int:
     return 0
 
 
-def publish_with_retry(root: Path, config: cfg.Config, runs: list[TopicRun], outcome: Outcome,
-                       do_push: bool) -> str | None:
-    """Commit; on a rejected push, reset to the remote tip, re-merge, re-render and retry (3 times)."""
-    sha = publish.commit(root, report.commit_message(outcome))
+def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.Store,
+                       runs: list[TopicRun], outcome: Outcome, do_push: bool) -> tuple[Outcome, str | None]:
+    """Commit the files the run owns; on a push race, rebuild the commit on origin's new tip (3 times).
+
+    Returns the outcome that was committed (after a race: what the rebuilt commit adds) and its commit.
+    """
+    repo, root, start = checkout.repo, checkout.root, checkout.head
+    ours = publish.build_commit(repo, root, start, publish.owned_paths(repo, root, start),
+                                report.commit_message(outcome))
+    if ours is None:
+        return outcome, None
     if not do_push:
-        return sha
+        _follow(checkout, ours, ours, pushed=False)
+        return outcome, ours
+    sha: str | None = ours
     for attempt in range(1, 4):
-        if publish.push(root):
-            return sha
-        log.warning("push rejected (the remote moved on); merging again on its tip (attempt %d of 3)", attempt)
-        publish.reset_to_remote(root)
-        outcome_again = apply(root, config, runs, write=True)
-        sha = publish.commit(root, report.commit_message(outcome_again))
-        if sha is None:
-            return None
-    raise publish.PublishError("push was rejected 4 times; the next run will try again")
+        if sha is not None and publish.push(repo, sha, checkout.branch):
+            _follow(checkout, sha, ours, pushed=True)
+            return outcome, sha
+        tip = publish.fetch_tip(repo, checkout.branch)
+        if sha is None:  # origin already holds everything this run had
+            _follow(checkout, tip, ours, pushed=True) if tip else None
+            return outcome, None
+        log.warning("push rejected: origin/%s moved on; rebuilding the commit on its tip (attempt %d of 3)",
+                    checkout.branch, attempt)
+        outcome, sha = rebuild_on(checkout, tip, config_path, store, runs)
+    raise publish.PublishError(f"origin/{checkout.branch} moved on during each of 4 pushes; nothing was pushed "
+                               f"and your files are as they were; run again")
+
+
+def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, store: st.Store,
+               runs: list[TopicRun]) -> tuple[Outcome, str | None]:
+    """The run's commit made again on origin's tip: the tip's store plus the records this run changed,
+    rendered with the tip's keywords.yaml and templates; counts are what it adds over the tip."""
+    repo, root, start = checkout.repo, checkout.root, checkout.head
+    if tip is None or (start and not repo.is_ancestor(start, tip)):
+        raise publish.PublishError(f"origin/{checkout.branch} was rewritten (it no longer contains "
+                                   f"{(start or '')[:12]}); nothing was pushed; pull it (git pull --rebase), "
+                                   f"then run again")
+    mine = publish.baseline(checkout)
+    names = mine.changed()
+    before = mine.read(names)
+    delta = [r for i, r in sorted(store.papers.items()) if st.shard_name(i) in names and before.get(i) != r]
+    with tempfile.TemporaryDirectory(prefix="daily-papers-rebuild-") as scratch:
+        folder = Path(scratch)
+        publish.export(repo, tip, folder)
+        publish.merge_state(repo, root, start, folder)
+        inside = config_path.resolve().is_relative_to(root.resolve())
+        config = cfg.load(folder / config_path.resolve().relative_to(root.resolve()) if inside else config_path)
+        theirs = st.load(folder)
+        on_tip = announce.Baseline.of_store(theirs)
+        for record in delta:
+            for topic in record["topics"]:
+                st.merge(theirs, topic, [record])
+        again = [dataclasses.replace(r, records=[], new=[], created=[], updated=[]) for r in runs]  # counts anew
+        outcome = apply(folder, config, again, write=True, store=theirs, baseline=on_tip)
+        sha = publish.build_commit(repo, folder, tip, publish.owned_paths(repo, folder, tip),
+                                   report.commit_message(outcome))
+    return outcome, sha
+
+
+def _follow(checkout: publish.Checkout, new: str, ours: str, pushed: bool) -> None:
+    """Bring the checkout to the commit made (or pushed); when the user changed a file it touches, say so."""
+    blocked = publish.follow(checkout, new, ours)
+    if not blocked:
+        return
+    shown = ", ".join(blocked[:3]) + (" …" if len(blocked) > 3 else "")
+    if not pushed:
+        raise publish.PublishError(f"{shown}: you have changes there (staged, or made during the run) that the "
+                                   f"commit would overwrite; nothing was committed; commit, stash or drop them, "
+                                   f"then run again")
+    log.warning("warning: pushed %s, but your checkout stays at %s because you changed %s meanwhile; "
+                "commit or stash that, then 'git pull'", new[:12], (checkout.head or "")[:12], shown)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -308,6 +375,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     setup_logging(args.verbose, args.quiet)
     root = (args.root or ROOT).resolve()
+    if args.dry_run or args.explain:  # these write nothing, so they need no lock
+        return run(args, root)
+    try:
+        with publish.run_lock(root):
+            return run(args, root)
+    except publish.PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def run(args: argparse.Namespace, root: Path) -> int:
+    """The update itself, with the checkout's lock held when it writes."""
     config_path = args.config or root / "keywords.yaml"
     try:
         config = cfg.load(config_path)
@@ -315,9 +394,11 @@ def main(argv: list[str] | None = None) -> int:
             return explain(config, root, args.explain)
         names = [config.topic(n).name for n in args.topic] or [t.name for t in config.topics]
         now = run_moment()
+        checkout = publish.preflight(root, [config_path, root / "templates"], args.push) if args.commit else None
+        baseline = publish.baseline(checkout) if checkout else None
         store = st.load(root)
         imported = import_seed(root, store)
-    except (cfg.ConfigError, st.StoreError, seed_import.ImportError_) as exc:
+    except (cfg.ConfigError, st.StoreError, seed_import.ImportError_, publish.PublishError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
@@ -328,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.backfill:
                 import backfill
-                runs = backfill.run(config, store, names, fetcher, args.backfill, root)
+                runs = backfill.run(config, store, names, fetcher, args.backfill, root,
+                                    save=not args.dry_run)
                 fetch_report = FetchReport(fetcher.requests, fetcher.clock() - fetcher.started, list(fetcher.throttles),
                                            now=now)
             else:
@@ -342,15 +424,18 @@ def main(argv: list[str] | None = None) -> int:
             print("error: every topic failed; nothing was written", file=sys.stderr)
             return report.exit_status(runs)
     try:
-        outcome = apply(root, config, runs, write=not args.dry_run, store=store, imported=imported, now=now)
+        outcome = apply(root, config, runs, write=not args.dry_run, store=store, imported=imported, now=now,
+                        baseline=baseline)
         if args.dry_run:
             report.print_dry_run(outcome)
-        elif args.commit:
-            sha = publish_with_retry(root, config, runs, outcome, args.push)
+        elif checkout is not None:
+            outcome, sha = publish_with_retry(checkout, config_path, store, runs, outcome, args.push)
+            runs = outcome.runs
+            outcome.changed_files = publish.commit_files(checkout.repo, sha) if sha else []
             print(f"committed {sha[:12]}" if sha else "nothing to commit")
         if args.issue_file and config.settings["notify"] == "issue" and not args.dry_run:
             report.write_issue(args.issue_file, outcome, config)
-    except (st.StoreError, publish.PublishError) as exc:
+    except (st.StoreError, publish.PublishError, cfg.ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except jinja2.TemplateError as exc:
