@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import git
 import pytest
 
+import publish
 import update
-from conftest import write_keywords
-from fake_arxiv import FakeArxiv, paper
+from conftest import REPO, load_store, snapshot, write_keywords
+from fake_arxiv import FakeArxiv, Fault, paper
 
 BOT = "41898282+github-actions[bot]@users.noreply.github.com"
 
@@ -115,3 +121,349 @@ def test_next_day_commit_touches_only_the_newest_part(remote: tuple[git.Repo, Pa
     assert "papers/codec/2025.md" in changed and "papers/codec/2024.md" not in changed
     assert changed <= {"README.md", "data/papers/2502.json", "papers/codec.md", "papers/codec/2025.md",
                        "feeds/codec.xml", render.MANIFEST, "data/state.json"}
+
+
+# --- Safety with the user's repository (issue 13): real git, a bare origin and a second clone -----
+
+def _other_clone(tmp_path: Path) -> git.Repo:
+    """A second clone of origin: the user pushing from elsewhere (the web editor, another machine)."""
+    return git.Repo.clone_from(str(tmp_path / "remote.git"), tmp_path / f"other{len(list(tmp_path.glob('other*')))}")
+
+
+def _push_during_fetch(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
+    """Make `change` (a push from another clone) happen while the run talks to arXiv: a real push race."""
+    real = update.fetch_topics
+
+    def fetch_then_race(*args: Any, **kwargs: Any) -> Any:
+        runs = real(*args, **kwargs)
+        change()
+        return runs
+
+    monkeypatch.setattr(update, "fetch_topics", fetch_then_race)
+
+
+def _user_commit(repo: git.Repo, files: dict[str, str], message: str, push: bool = True) -> str:
+    """Write files, commit them as the user, optionally push."""
+    root = Path(repo.working_tree_dir)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    repo.git.add("--", *files)
+    repo.git.commit("-m", message)
+    if push:
+        repo.git.push("origin", "HEAD:main")
+    return repo.head.commit.hexsha
+
+
+def _blob(commit: git.Commit, path: str) -> str | None:
+    """A file's text in a commit, or None."""
+    try:
+        return (commit.tree / path).data_stream.read().decode()
+    except KeyError:
+        return None
+
+
+def _staged(repo: git.Repo) -> dict[str, str]:
+    """path -> blob of every index entry that differs from HEAD."""
+    return {d.a_path or d.b_path: (d.b_blob or d.a_blob).hexsha for d in repo.index.diff("HEAD", R=True)}
+
+
+def test_a_push_race_keeps_every_edit_of_the_user_and_renders_with_the_tips_settings(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bare, work = remote
+    repo = git.Repo(work)
+    shutil.copytree(REPO / "templates", work / "templates")
+    repo.git.add("templates")
+    _user_commit(repo, {"notes.txt": "mine\n"}, "Notes and templates")
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder"), paper("2601.00003", "A tokenizer")]
+    # The user's local state: an uncommitted edit, a staged new file, an untracked file.
+    (work / "notes.txt").write_text("mine, edited\n")
+    (work / "secrets.env").write_text("TOKEN=1\n")
+    repo.git.add("secrets.env")
+    (work / "scratch.py").write_text("print(1)\n")
+    staged = _staged(repo)
+    other = _other_clone(tmp_path)
+
+    def user_pushes_a_topic_and_a_template() -> None:
+        topics = json.loads((Path(other.working_tree_dir) / "keywords.yaml").read_text())
+        topics["topics"].append({"name": "Tokenizer", "query": "tokenizer"})
+        readme = (Path(other.working_tree_dir) / "templates/README.md.j2").read_text()
+        _user_commit(other, {"keywords.yaml": json.dumps(topics, indent=2),
+                             "templates/README.md.j2": readme + "\nEdited on the web.\n"}, "Add a topic")
+
+    _push_during_fetch(monkeypatch, user_pushes_a_topic_and_a_template)
+    assert update.main(["--root", str(work), "--push"]) == 0
+    head = bare.commit("main")
+    assert head.parents[0].message.strip() == "Add a topic"  # the user's commit is kept, ours on top
+    readme = _blob(head, "README.md")
+    assert "Edited on the web." in readme and "2601.00003" not in readme  # the tip's template; Tokenizer not fetched
+    assert "## Tokenizer" in readme or "Tokenizer" in readme
+    assert _blob(head, "keywords.yaml") == _blob(head.parents[0], "keywords.yaml")
+    assert "secrets.env" not in {i.path for i in head.tree.traverse()}
+    # Locally: the branch is the pushed commit, and the user's edits are all still there.
+    assert repo.head.commit.hexsha == head.hexsha
+    assert (work / "notes.txt").read_text() == "mine, edited\n"
+    assert _staged(repo) == staged and (work / "scratch.py").read_text() == "print(1)\n"
+    assert "Tokenizer" in (work / "keywords.yaml").read_text()  # followed the tip (it was clean here)
+    assert (work / "README.md").read_text() == readme
+    assert set(repo.git.status("--porcelain").splitlines()) == {"M  secrets.env".replace("M ", "A "), " M notes.txt",
+                                                                "?? scratch.py"}
+
+
+def test_push_with_unpushed_commits_of_the_user_refuses_before_fetching(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    repo = git.Repo(work)
+    mine = _user_commit(repo, {"notes.txt": "draft\n"}, "My draft", push=False)
+    fake.papers = [paper("2601.00001", "A codec")]
+    before = bare.commit("main").hexsha
+    assert update.main(["--root", str(work), "--push"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "1 commit(s) that origin/main lacks" in err[0] and "git push" in err[0]
+    assert not fake.requests and not (work / "data").exists()
+    assert bare.commit("main").hexsha == before and repo.head.commit.hexsha == mine
+    # --commit alone commits on top of the user's commit, which stays.
+    assert update.main(["--root", str(work), "--commit"]) == 0
+    assert repo.head.commit.parents[0].hexsha == mine and bare.commit("main").hexsha == before
+
+
+@pytest.mark.parametrize("edit", ["keywords.yaml", "templates/_row.md.j2", "templates/new.md.j2"])
+def test_uncommitted_settings_or_templates_refuse_commit_before_fetching(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, capsys: pytest.CaptureFixture[str], edit: str) -> None:
+    bare, work = remote
+    repo = git.Repo(work)
+    shutil.copytree(REPO / "templates", work / "templates")
+    repo.git.add("templates")
+    _user_commit(repo, {"notes.txt": ""}, "Templates")
+    (work / edit).write_text((work / edit).read_text() + "\n" if (work / edit).exists() else "new\n")
+    fake.papers = [paper("2601.00001", "A codec")]
+    for flag in ("--commit", "--push"):
+        assert update.main(["--root", str(work), flag]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"error: {edit}: uncommitted changes") and "git stash" in err[0]
+    assert not fake.requests and not (work / "data").exists() and repo.head.commit == bare.commit("main")
+
+
+def test_staged_files_of_the_user_are_never_committed_or_pushed(remote: tuple[git.Repo, Path], fake: FakeArxiv) -> None:
+    bare, work = remote
+    repo = git.Repo(work)
+    _user_commit(repo, {"tool.py": "v1\n"}, "Tool")
+    (work / "secrets.env").write_text("TOKEN=1\n")
+    (work / "tool.py").write_text("v2 staged\n")
+    repo.git.add("secrets.env", "tool.py")
+    (work / "tool.py").write_text("v3 on disk\n")
+    staged = _staged(repo)
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    head = bare.commit("main")
+    assert head.message.startswith("1 new")
+    assert set(head.stats.files) <= {"README.md", "data/papers/2601.json", "papers/codec.md", "papers/vocoder.md",
+                                     "feeds/codec.xml", "feeds/vocoder.xml", "papers/manifest.json"}
+    assert _blob(head, "secrets.env") is None and _blob(head, "tool.py") == "v1\n"
+    assert _staged(repo) == staged and (work / "tool.py").read_text() == "v3 on disk\n"
+    assert repo.head.commit == head and not repo.is_dirty(path="README.md")
+
+
+def test_files_the_user_put_under_papers_and_feeds_are_never_deleted(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv) -> None:
+    bare, work = remote
+    repo = git.Repo(work)
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    mine = {"papers/README.md": "# About these pages\n", "papers/notes/todo.md": "- read\n",
+            "feeds/combined.xml": "<?xml version='1.0'?><feed/>\n"}
+    _user_commit(repo, mine, "My own files")
+    # Vocoder is renamed: its generated page and feed are stale and go; the user's files stay.
+    write_keywords(work, [{"name": "Codec", "query": "codec"}, {"name": "Vocoders", "query": "vocoder"}])
+    repo.git.commit("-am", "Rename a topic")
+    repo.git.push("origin", "HEAD:main")
+    assert update.main(["--root", str(work), "--push"]) == 0
+    head = bare.commit("main")
+    for path, text in mine.items():
+        assert (work / path).read_text() == text and _blob(head, path) == text
+    assert _blob(head, "papers/vocoder.md") is None and _blob(head, "feeds/vocoder.xml") is None
+    assert not (work / "papers/vocoder.md").exists() and _blob(head, "papers/vocoders.md") is not None
+    assert not repo.is_dirty(untracked_files=True)
+
+
+def test_a_protected_branch_is_named_and_not_retried(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                     capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bare, work = remote
+    calls = tmp_path / "hook-calls"
+    hook = Path(bare.git_dir) / "hooks" / "pre-receive"
+    hook.write_text(f"#!/bin/sh\necho called >> {calls}\necho 'GH006: Protected branch update failed' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    repo = git.Repo(work)
+    before = repo.head.commit.hexsha
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "origin refused the push to main" in err[0] and "not a race" in err[0]
+    assert "Protected branch" in err[0] and calls.read_text().count("called") == 1
+    assert bare.commit("main").hexsha == before and repo.head.commit.hexsha == before
+    # The store keeps what was fetched; the next run (once allowed) commits and announces it.
+    hook.unlink()
+    assert update.main(["--root", str(work), "--push"]) == 0
+    assert bare.commit("main").message.startswith("1 new, 0 updated: Codec +1")
+
+
+def test_a_failing_pre_push_hook_is_named(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    hook = work / ".git" / "hooks" / "pre-push"
+    hook.write_text("#!/bin/sh\necho 'lint failed' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "pre-push hook" in err[0] and str(hook) in err[0]
+    assert git.Repo(work).head.commit == bare.commit("main")
+
+
+def test_detached_head_and_index_lock_are_refused_before_anything_is_written(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    repo = git.Repo(work)
+    fake.papers = [paper("2601.00001", "A codec")]
+    repo.git.checkout("--detach")
+    assert update.main(["--root", str(work), "--commit"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "HEAD is detached" in err[0] and "git switch" in err[0]
+    repo.git.checkout("main")
+    lock = work / ".git" / "index.lock"
+    lock.write_text("")
+    assert update.main(["--root", str(work), "--push"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{lock} exists" in err[0] and f"delete {lock}" in err[0]
+    assert not fake.requests and not (work / "data").exists() and repo.head.commit == bare.commit("main")
+
+
+def test_papers_stored_by_a_killed_run_are_announced_by_the_next(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bare, work = remote
+    write_keywords(work, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
+                   {"notify": "issue"})
+    repo = git.Repo(work)
+    repo.git.commit("-am", "Notify by issue")
+    repo.git.push("origin", "HEAD:main")
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
+
+    def killed(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt  # the runner was cancelled right after the store was saved
+
+    build_commit = publish.build_commit
+    monkeypatch.setattr(publish, "build_commit", killed)
+    with pytest.raises(KeyboardInterrupt):
+        update.main(["--root", str(work), "--push"])
+    monkeypatch.setattr(publish, "build_commit", build_commit)
+    assert "2601.00001" in (work / "data/papers/2601.json").read_text() and bare.commit("main").message == "Notify by issue\n"
+    issue = tmp_path / "issue.md"
+    assert update.main(["--root", str(work), "--push", "--topic", "Codec", "--issue-file", str(issue)]) == 0
+    head = bare.commit("main")
+    assert head.message.strip() == "2 new, 0 updated: Codec +1, Vocoder +1"
+    body = issue.read_text()
+    assert "A codec" in body and "A vocoder" in body
+    assert update.main(["--root", str(work), "--push", "--issue-file", str(issue)]) == 0
+    assert bare.commit("main") == head and not issue.exists()  # announced once
+
+
+def test_the_run_that_loses_a_race_reports_only_what_it_committed(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
+    other = _other_clone(tmp_path)
+    # The other clone runs the bot too, for one topic, and pushes the same codec paper first.
+    real = update.fetch_topics
+    first = []
+
+    def race(*args: Any, **kwargs: Any) -> Any:
+        runs = real(*args, **kwargs)
+        if not first:
+            first.append(1)
+            assert update.main(["--root", other.working_tree_dir, "--push", "--topic", "Codec"]) == 0
+        return runs
+
+    monkeypatch.setattr(update, "fetch_topics", race)
+    capsys.readouterr()
+    assert update.main(["--root", str(work), "--push"]) == 0
+    out = capsys.readouterr().out
+    head = bare.commit("main")
+    assert head.message.strip() == "1 new, 0 updated: Vocoder +1"
+    assert head.parents[0].message.strip() == "1 new, 0 updated: Codec +1"
+    assert "Codec: 0 new" in out.split("committed ")[-1] and "Vocoder: 1 new" in out.split("committed ")[-1]
+    ours = out.split("committed ")[-1]  # the other clone's run printed its own lines during ours
+    changed = int(re.search(r"^Summary: 1 new, 0 updated, (\d+) files changed", ours, re.MULTILINE).group(1))
+    assert changed == len(head.stats.files)
+    assert git.Repo(work).head.commit == head and not git.Repo(work).is_dirty(untracked_files=True)
+
+
+def test_a_backfill_survives_a_push_race(remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import backfill
+
+    bare, work = remote
+    fake.papers = [paper(f"2601.0000{i}", f"A codec {i}", updated=f"2026-01-0{i}T12:00:00Z") for i in range(1, 4)]
+    other = _other_clone(tmp_path)
+    real = backfill.run
+
+    def backfill_then_race(*args: Any, **kwargs: Any) -> Any:
+        runs = real(*args, **kwargs)
+        _user_commit(other, {"notes.txt": "pushed meanwhile\n"}, "Notes")
+        return runs
+
+    monkeypatch.setattr(backfill, "run", backfill_then_race)
+    assert update.main(["--root", str(work), "--push", "--topic", "Codec", "--backfill", "2026-01-01"]) == 0
+    head = bare.commit("main")
+    assert head.parents[0].message.strip() == "Notes" and head.message.startswith("3 new, 0 updated: Codec +3")
+    assert all(f"2601.0000{i}" in _blob(head, "data/papers/2601.json") for i in range(1, 4))
+    assert "Codec" in json.loads(_blob(head, "data/backfill.json"))
+    assert (work / "notes.txt").read_text() == "pushed meanwhile\n" and git.Repo(work).head.commit == head
+
+
+def test_dry_run_backfill_writes_nothing(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    fake.papers = [paper("2601.00001", "A codec", updated="2026-01-05T12:00:00Z")]
+    before = snapshot(work)
+    assert update.main(["--root", str(work), "--dry-run", "--topic", "Codec", "--backfill", "2026-01-01"]) == 0
+    assert snapshot(work) == before and fake.requests
+    assert "+ Codec: 2601.00001" in capsys.readouterr().out
+
+
+def test_a_second_run_in_the_checkout_waits_for_the_lock_then_gives_up_in_one_line(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    bare, work = remote
+    fake.papers = [paper("2601.00001", "A codec")]
+    monkeypatch.setattr(publish, "LOCK_WAIT", 0.3)
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; sys.path.insert(0, 'scripts'); import publish\n"
+                               f"with publish.run_lock(__import__('pathlib').Path({str(work)!r})):\n"
+                               "    print('held', flush=True); time.sleep(30)"],
+                              cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert update.main(["--root", str(work), "--commit"]) == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (f"error: {work}/.git/daily-papers.lock: another update.py run (pid {holder.pid}) is working "
+                       f"in this checkout; waited 0 s; run again when it has finished")
+    assert not fake.requests and not (work / "data").exists()
+    assert update.main(["--root", str(work), "--commit"]) == 0  # the lock died with its holder
+
+
+def test_two_runs_at_once_in_one_checkout_keep_both_topics(remote: tuple[git.Repo, Path], fake: FakeArxiv) -> None:
+    bare, work = remote
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
+    fake.faults += [Fault("hang", match="codec", seconds=1.0), Fault("hang", match="vocoder", seconds=1.0)]
+    script = str(REPO / "scripts" / "update.py")
+    runs = [subprocess.Popen([sys.executable, script, "--root", str(work), "--topic", name, "-q"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for name in ("Codec", "Vocoder")]
+    results = [r.communicate(timeout=60) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], results
+    stored = load_store(work)
+    assert set(stored) == {"2601.00001", "2601.00002"}
+    assert {t for p in stored.values() for t in p["topics"]} == {"Codec", "Vocoder"}
