@@ -467,3 +467,38 @@ def test_two_runs_at_once_in_one_checkout_keep_both_topics(remote: tuple[git.Rep
     stored = load_store(work)
     assert set(stored) == {"2601.00001", "2601.00002"}
     assert {t for p in stored.values() for t in p["topics"]} == {"Codec", "Vocoder"}
+
+
+HOSTILE_TITLES = ["Fixes #12: closing issues from an arXiv title", "See owner/repo#45 and GH-7 for details",
+                  "Thanks @octocat and @github/security-team", "cc @me-too (or me@example.org)", "#1#2#3 in a row",
+                  "A (#99) study", "gh-100 in lower case", "Issue #5, and x#6 glued to a word", "@-leading dash @a-b"]
+GITHUB_LINKS = [re.compile(r"(?<![\w/])#\d+"), re.compile(r"[\w.-]+/[\w.-]+#\d+"), re.compile(r"(?i)\bGH-\d+"),
+                re.compile(r"(?<![\w`])@[A-Za-z0-9][A-Za-z0-9-]*")]  # what GitHub links in commits and issues
+
+
+def links_in(text: str) -> list[str]:
+    """Every cross-reference or mention GitHub would make of this text."""
+    return [m.group(0) for pattern in GITHUB_LINKS for m in pattern.finditer(text)]
+
+
+def test_hostile_titles_and_topic_names_stay_inert_in_the_commit_and_the_issue(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path) -> None:
+    bare, work = remote
+    write_keywords(work, [{"name": "Codec #3 @team", "query": "codec"}, {"name": "GH-4 owner/repo#5", "query": "vocoder"}],
+                   {"notify": "issue"})
+    repo = git.Repo(work)
+    repo.git.commit("-am", "Hostile topic names")
+    repo.git.push("origin", "HEAD:main")
+    fake.papers = [paper(f"2601.{i:05d}", f"{title} codec vocoder") for i, title in enumerate(HOSTILE_TITLES, 1)]
+    for item in fake.papers:
+        item["authors"] = ["@mallory", "Bob #7"]
+    issue = tmp_path / "issue.md"
+    assert all(links_in(title) for title in HOSTILE_TITLES)  # the list really is hostile
+    assert update.main(["--root", str(work), "--push", "--issue-file", str(issue)]) == 0
+    message = bare.commit("main").message
+    body = issue.read_text()
+    assert message.startswith("9 new, 0 updated: Codec #\u200b3 @\u200bteam +9, GH\u200b-4 owner/repo#\u200b5 +9")
+    assert links_in(message) == [] and links_in(body) == []
+    for title in HOSTILE_TITLES:  # still readable: only zero-width spaces and comments were added
+        visible = body.replace("\u200b", "").replace("<!-- -->", "").replace("\\", "")
+        assert title in visible

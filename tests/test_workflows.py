@@ -51,13 +51,25 @@ def test_update_runs_daily_off_the_hour_and_by_hand() -> None:
 def test_permissions_are_minimal() -> None:
     update = load("update.yml")
     assert update["permissions"] == {}
-    (job,) = update["jobs"].values()
-    assert set(job["permissions"]) <= {"contents", "issues"} and job["permissions"]["contents"] == "write"
-    assert update["concurrency"]["cancel-in-progress"] is False and job["timeout-minutes"] <= 60
+    job, notify = update["jobs"]["update"], update["jobs"]["notify"]
+    assert job["permissions"] == {"contents": "write"}  # issues: write only in the job that opens the issue
+    assert notify["permissions"] == {"issues": "write"} and notify["needs"] == "update"
+    assert update["concurrency"]["cancel-in-progress"] is False
+    assert job["timeout-minutes"] <= 60 and notify["timeout-minutes"] <= 10
     assert load("ci.yml")["permissions"] == {"contents": "read"}
     text = (WORKFLOWS / "update.yml").read_text()
-    for grant in job["permissions"]:
+    for grant in ("contents", "issues"):
         assert re.search(rf"^\s+{grant}: write\s+# \S", text, re.MULTILINE), f"{grant} grant is not commented"
+
+
+def test_issue_job_checks_that_issues_are_enabled_and_says_how_to_enable_them() -> None:
+    notify = load("update.yml")["jobs"]["notify"]
+    script = "\n".join(step.get("run", "") for step in notify["steps"])
+    check, warning, create = (script.index(s) for s in (".has_issues", "::warning", "gh issue create"))
+    assert check < warning < create and "Settings > General > Features > Issues" in script
+    assert "base64 -d" in script and "needs.update.outputs.issue" in notify["if"]
+    handoff = load("update.yml")["jobs"]["update"]["steps"][-1]
+    assert "base64 -w0" in handoff["run"] and handoff["if"] == "${{ !cancelled() }}"
 
 
 @pytest.mark.parametrize("name", ["update.yml", "ci.yml"])
@@ -74,7 +86,7 @@ def test_actions_are_pinned_to_full_shas_and_runs_have_no_expressions(name: str)
 
 def test_workflows_run_the_documented_commands() -> None:
     readme = (REPO / "README.md").read_text()
-    (job,) = load("update.yml")["jobs"].values()
+    job = load("update.yml")["jobs"]["update"]
     runs = "\n".join(step.get("run", "") for step in job["steps"])
     assert "python scripts/update.py --commit --push" in runs
     assert "pip install -r requirements-dev.txt" in readme
