@@ -468,6 +468,26 @@ def follow(checkout: Checkout, new: str, ours: str | None) -> list[str]:
     return []
 
 
+def put_back(checkout: Checkout, ours: str) -> list[str]:
+    """Return the files the run wrote to the branch's version (they are on origin now), so a later pull is clean.
+
+    For when the checkout cannot follow a pushed commit; a file changed since the run wrote it stays.
+    """
+    repo, root, old = checkout.repo, checkout.root, checkout.head
+    changed = [p for p in (_git(repo, "diff-tree", "-r", "-z", "--name-only", "--no-renames", old, ours, strip=False)
+                           .split("\0") if old else list(tree_entries(repo, ours))) if p]
+    before, written = tree_entries(repo, old, changed), tree_entries(repo, ours, changed)
+    staged, on_disk = index_blobs(repo, changed), worktree_blobs(repo, root, changed)
+    back = [p for p in changed if on_disk.get(p) == _sha(written.get(p)) and staged.get(p) == _sha(before.get(p))]
+    for p in back:
+        if p not in before:
+            (root / p).unlink(missing_ok=True)
+    restore = [p for p in back if p in before]
+    if restore:
+        _git(repo, "checkout-index", "-f", "-z", "--stdin", stdin="\0".join(restore) + "\0", cwd=root)
+    return back
+
+
 def _sha(entry: tuple[str, str] | None) -> str | None:
     return entry[1] if entry else None
 

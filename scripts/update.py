@@ -366,6 +366,7 @@ def _follow(checkout: publish.Checkout, new: str, ours: str, pushed: bool) -> No
         raise publish.PublishError(f"{shown}: you have changes there (staged, or made during the run) that the "
                                    f"commit would overwrite; nothing was committed; commit, stash or drop them, "
                                    f"then run again")
+    publish.put_back(checkout, ours)
     log.warning("warning: pushed %s, but your checkout stays at %s because you changed %s meanwhile; "
                 "commit or stash that, then 'git pull'", new[:12], (checkout.head or "")[:12], shown)
 

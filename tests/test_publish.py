@@ -197,7 +197,7 @@ def test_a_push_race_keeps_every_edit_of_the_user_and_renders_with_the_tips_sett
     assert head.parents[0].message.strip() == "Add a topic"  # the user's commit is kept, ours on top
     readme = _blob(head, "README.md")
     assert "Edited on the web." in readme and "2601.00003" not in readme  # the tip's template; Tokenizer not fetched
-    assert "## Tokenizer" in readme or "Tokenizer" in readme
+    assert "\n## Tokenizer\n" in readme and _blob(head, "papers/tokenizer.md") is not None  # the tip's topic
     assert _blob(head, "keywords.yaml") == _blob(head.parents[0], "keywords.yaml")
     assert "secrets.env" not in {i.path for i in head.tree.traverse()}
     # Locally: the branch is the pushed commit, and the user's edits are all still there.
@@ -208,6 +208,28 @@ def test_a_push_race_keeps_every_edit_of_the_user_and_renders_with_the_tips_sett
     assert (work / "README.md").read_text() == readme
     assert set(repo.git.status("--porcelain").splitlines()) == {"M  secrets.env".replace("M ", "A "), " M notes.txt",
                                                                 "?? scratch.py"}
+
+
+def test_after_a_race_a_file_the_user_edits_and_the_tip_changed_keeps_the_checkout_where_it_was(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    bare, work = remote
+    repo = git.Repo(work)
+    start = _user_commit(repo, {"notes.txt": "v1\n"}, "Notes")
+    (work / "notes.txt").write_text("my local edit\n")
+    fake.papers = [paper("2601.00001", "A codec")]
+    other = _other_clone(tmp_path)
+    _push_during_fetch(monkeypatch, lambda: _user_commit(other, {"notes.txt": "edited on the web\n"}, "Web edit"))
+    assert update.main(["--root", str(work), "--push"]) == 0
+    head = bare.commit("main")
+    assert head.parents[0].message.strip() == "Web edit" and head.message.startswith("1 new")
+    # The checkout cannot follow without overwriting the edit: it stays, the edit stays, the user pulls later.
+    assert repo.head.commit.hexsha == start and (work / "notes.txt").read_text() == "my local edit\n"
+    assert any("your checkout stays at" in r.getMessage() and "notes.txt" in r.getMessage() for r in caplog.records)
+    assert repo.git.status("--porcelain") == " M notes.txt"  # what the run wrote is on origin, not left here
+    repo.git.stash()
+    repo.git.pull("--ff-only", "origin", "main")
+    assert repo.head.commit == head and "my local edit" in repo.git.stash("show", "-p")
 
 
 def test_push_with_unpushed_commits_of_the_user_refuses_before_fetching(
