@@ -280,7 +280,7 @@ def test_staged_files_of_the_user_are_never_committed_or_pushed(remote: tuple[gi
     head = bare.commit("main")
     assert head.message.startswith("1 new")
     assert set(head.stats.files) <= {"README.md", "data/papers/2601.json", "papers/codec.md", "papers/vocoder.md",
-                                     "feeds/codec.xml", "feeds/vocoder.xml", "papers/manifest.json"}
+                                     "feeds/codec.xml", "feeds/vocoder.xml", "papers/manifest.json", "data/state.json"}
     assert _blob(head, "secrets.env") is None and _blob(head, "tool.py") == "v1\n"
     assert _staged(repo) == staged and (work / "tool.py").read_text() == "v3 on disk\n"
     assert repo.head.commit == head and not repo.is_dirty(path="README.md")
