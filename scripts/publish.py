@@ -112,7 +112,7 @@ def run_lock(root: Path, wait: float | None = None) -> Iterator[None]:
 
 # --- git plumbing, every failure one line -------------------------------------------------------
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """The most telling line of git's output (its error, else the last), whitespace collapsed."""
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith(("fatal:", "error:"))]
@@ -147,7 +147,7 @@ def _failure(repo: git.Repo, command: str, stderr: str) -> str:
     if lock:
         return (f"{lock.group(1)} exists: another git command is running in this checkout, or one crashed; "
                 f"if none is running, delete {lock.group(1)} and run again")
-    return f"git {command} failed: {_one_line(stderr)}"
+    return f"git {command} failed: {one_line(stderr)}"
 
 
 def open_repo(root: Path) -> git.Repo:
@@ -227,7 +227,8 @@ def uncommitted(repo: git.Repo, root: Path, paths: list[Path]) -> list[str]:
             continue  # outside the repository: not part of what is committed
     if not inside:
         return []
-    out = _git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *inside, strip=False)
+    out = _git(repo, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--", *inside,
+               strip=False)
     return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
 
 
@@ -387,7 +388,7 @@ def build_commit(repo: git.Repo, worktree: Path, parent: str | None, paths: list
             _git(repo, "update-index", "--force-remove", "-z", "--stdin", env=env, cwd=worktree,
                  stdin="\0".join(gone) + "\0")
         tree = _git(repo, "write-tree", env=env, cwd=worktree)
-    if parent and tree == repo.git.rev_parse(f"{parent}^{{tree}}"):
+    if parent and tree == _git(repo, "rev-parse", f"{parent}^{{tree}}"):
         return None
     args = ["commit-tree", tree, *(["-p", parent] if parent else [])]
     return _git(repo, *args, env=_identity_env(repo), stdin=message if message.endswith("\n") else message + "\n")
@@ -401,7 +402,7 @@ def push(repo: git.Repo, sha: str, branch: str) -> bool:
         status, out, err = repo.git.execute(["git", "push", "--porcelain", "origin", f"{sha}:refs/heads/{branch}"],
                                             with_extended_output=True, with_exceptions=False)
     except git.GitCommandError as exc:  # git could not even start
-        raise PublishError(f"git push failed: {_one_line(str(exc))}") from None
+        raise PublishError(f"git push failed: {one_line(str(exc))}") from None
     if status == 0:
         return True
     refs = [line for line in str(out).splitlines() if line.startswith("!\t")]
@@ -412,7 +413,7 @@ def push(repo: git.Repo, sha: str, branch: str) -> bool:
 
 def push_problem(repo: git.Repo, branch: str, refs: list[str], stderr: str) -> str:
     """One line naming why origin refused a push that was not a race; nothing is retried."""
-    said = _one_line("\n".join(line for line in stderr.splitlines() if line.startswith("remote:")) or stderr)
+    said = one_line("\n".join(line for line in stderr.splitlines() if line.startswith("remote:")) or stderr)
     if refs and "[remote rejected]" in refs[0]:
         reason = refs[0].split("[remote rejected]", 1)[1].strip(" ()")
         return (f"origin refused the push to {branch}: {reason} ({said}): a protected branch or a server-side "
@@ -421,13 +422,13 @@ def push_problem(repo: git.Repo, branch: str, refs: list[str], stderr: str) -> s
     hook = Path(_git(repo, "rev-parse", "--git-path", "hooks/pre-push"))
     hook = hook if hook.is_absolute() else Path(repo.working_tree_dir or ".") / hook
     if not refs and hook.is_file() and os.access(hook, os.X_OK):
-        return (f"the pre-push hook {hook} refused the push ({_one_line(stderr)}); "
+        return (f"the pre-push hook {hook} refused the push ({one_line(stderr)}); "
                 f"fix what it reports or ask its owner, then run again")
     lowered = stderr.lower()
     if any(word in lowered for word in ("permission", "403", "denied", "authentication", "could not read")):
-        return (f"origin refused access ({_one_line(stderr)}): a permissions problem, not a race; give the token "
+        return (f"origin refused access ({one_line(stderr)}): a permissions problem, not a race; give the token "
                 f"'contents: write' (the workflow does) or check your credentials")
-    return f"git push failed: {_one_line(stderr)}"
+    return f"git push failed: {one_line(stderr)}"
 
 
 # --- move the checkout --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import git
 import jinja2
 
 import announce
@@ -43,7 +44,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Fetch new arXiv papers for the topics in keywords.yaml, merge them into data/, "
         "and render README.md, papers/ and feeds/.",
         epilog="Exit status: 0 done (new papers, or nothing new), 1 a topic could not be fetched (others were "
-               "updated), 2 bad input, 3 arXiv throttled us (the next run catches up).",
+               "updated), 2 bad input or git refused (one line says why), 3 arXiv throttled us (the next run catches up).",
     )
     parser.add_argument("--config", type=Path, default=None, metavar="FILE",
                         help="the topics file (default: keywords.yaml in the repository)")
@@ -438,6 +439,10 @@ def run(args: argparse.Namespace, root: Path) -> int:
             report.write_issue(args.issue_file, outcome, config)
     except (st.StoreError, publish.PublishError, cfg.ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except git.GitCommandError as exc:  # a git step publish.py does not name more precisely
+        print(f"error: git {exc.command[1] if len(exc.command) > 1 else ''} failed: "
+              f"{publish.one_line(str(exc.stderr or exc))}; nothing was pushed", file=sys.stderr)
         return 2
     except jinja2.TemplateError as exc:
         print(f"error: {render.template_problem(exc)}", file=sys.stderr)

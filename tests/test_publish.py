@@ -524,3 +524,20 @@ def test_hostile_titles_and_topic_names_stay_inert_in_the_commit_and_the_issue(
     for title in HOSTILE_TITLES:  # still readable: only zero-width spaces and comments were added
         visible = body.replace("\u200b", "").replace("<!-- -->", "").replace("\\", "")
         assert title in visible
+
+
+@pytest.mark.parametrize("stderr, refs, expected", [
+    ("remote: Permission to owner/papers.git denied to github-actions[bot].\nfatal: unable to access "
+     "'https://github.com/owner/papers/': The requested URL returned error: 403", [],
+     "origin refused access (fatal: unable to access 'https://github.com/owner/papers/': The requested URL returned "
+     "error: 403): a permissions problem, not a race"),
+    ("remote: error: GH006: Protected branch update failed for refs/heads/main.\nerror: failed to push some refs",
+     ["!\trefs/heads/main:refs/heads/main\t[remote rejected] (protected branch hook declined)"],
+     "origin refused the push to main: protected branch hook declined (remote: error: GH006: Protected branch update "
+     "failed for refs/heads/main.): a protected branch or a server-side hook, not a race"),
+])
+def test_github_push_refusals_are_named_as_what_they_are(remote: tuple[git.Repo, Path], stderr: str,
+                                                         refs: list[str], expected: str) -> None:
+    """GitHub's own words for a missing permission and a protected branch (as its git server prints them)."""
+    _, work = remote
+    assert publish.push_problem(git.Repo(work), "main", refs, stderr).startswith(expected)
