@@ -52,13 +52,13 @@ def changes(baseline: Baseline, store: st.Store, renamed: dict[str, str] | None 
         old_topics = {renamed.get(t, t) for t in old["topics"]} if old else set()
         newer = old is not None and record["version"] > old["version"]
         for topic in record["topics"]:
-            counts = out.setdefault(topic, st.MergeCounts())
-            if old is None:
-                counts.created.append(paper_id)
             if topic not in old_topics:
+                counts = out.setdefault(topic, st.MergeCounts())
                 counts.new.append(paper_id)
+                if old is None:
+                    counts.created.append(paper_id)
             elif newer:
-                counts.updated.append(paper_id)
+                out.setdefault(topic, st.MergeCounts()).updated.append(paper_id)
     return out
 
 

@@ -30,7 +30,6 @@ import store as st
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
-READS = ("keywords.yaml", "templates")  # what the render reads from the repository: must be committed
 STORE = "data/papers"
 STATE_FILES = ("data/backfill.json", "data/state.json")  # the run's own state beside the store
 BACKFILL_STATE = "data/backfill.json"
