@@ -1,4 +1,4 @@
-"""Benchmark one daily run on synthetic stores: load, merge 200 new papers, render everything, write.
+"""Benchmark one daily run on synthetic stores: load, merge 200 new papers, render everything, write, commit.
 
 The repository is in the state a daily run finds it: the store, and the outputs the last run wrote.
 Two figures per size: the daily run as the workflow runs it (topic parts whose inputs did not change
@@ -60,6 +60,9 @@ def build(root: Path, size: int) -> list[dict]:
     topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]} for t in range(TOPICS)]
     (root / "keywords.yaml").write_text(json.dumps({"topics": topics}))
     render.write_outputs(root, render.Renderer(cfg.load(root / "keywords.yaml"), list(s.papers.values())).outputs())
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
+                                                    "commit", "-qm", "Yesterday"]):
+        subprocess.run(["git", *command], cwd=root, check=True)  # yesterday's commit, so today's can be timed
     new = [synthetic(size + i, rng, "2026-11-20") for i in range(200)]
     for number, paper in enumerate(new):
         paper["id"] = f"2611.{90000 + number:05d}"
@@ -72,11 +75,14 @@ def measure(root: Path, size: int, mode: str) -> dict:
     mode "daily": as in the workflow, with the last run's manifest; "full": without it, every page rendered.
     """
     import config as cfg
+    import publish
     import render
+    import report
     import store as st
     import update
     from models import TopicRun
 
+    subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False)  # a copy: as after checkout
     if mode == "full":
         (root / render.MANIFEST).unlink()
     new = json.loads((root / "new.json").read_text())
@@ -86,13 +92,20 @@ def measure(root: Path, size: int, mode: str) -> dict:
             {k: v for k, v in paper.items() if k != "topics"})
     started, cpu_started = time.perf_counter(), time.process_time()
     config = cfg.load(root / "keywords.yaml")
+    checkout = publish.preflight(root, [root / "keywords.yaml"], push=False)
     store = st.load(root)
     loaded = time.perf_counter()
-    outcome = update.apply(root, config, list(runs.values()), write=True, store=store)
+    outcome = update.apply(root, config, list(runs.values()), write=True, store=store,
+                           baseline=publish.baseline(checkout))
     done, cpu_done = time.perf_counter(), time.process_time()
-    outputs = [p for p in root.rglob("*") if p.is_file() and p.name not in ("new.json", "keywords.yaml")]
+    update.publish_with_retry(checkout, root / "keywords.yaml", store, outcome.runs, outcome, do_push=False)
+    committed = time.perf_counter()
+    assert report.commit_message(outcome).startswith("200 new"), report.commit_message(outcome)
+    outputs = [p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts
+               and p.name not in ("new.json", "keywords.yaml")]
     return {"papers": size, "seconds": round(done - started, 2), "load": round(loaded - started, 2),
             "apply": round(done - loaded, 2), "cpu": round(cpu_done - cpu_started, 2),
+            "commit": round(committed - done, 2),
             "new": sum(len(r.new) for r in outcome.runs),
             "readme_bytes": (root / "README.md").stat().st_size, "files": len(outputs),
             "changed": len(outcome.changed_files),
@@ -127,7 +140,7 @@ def main() -> int:
         print(json.dumps(measure(Path(args.measure[0]), int(args.measure[1]), args.measure[2])))
         return 0
     header = (f"{'papers':>8} {'seconds':>8} {'CPU s':>6} {'load':>6} {'merge+render+write':>19} {'new':>4} "
-              f"{'peak MB':>8} {'README bytes':>13} {'files changed (store too)':>26}")
+              f"{'peak MB':>8} {'README bytes':>13} {'files changed (store too)':>26} {'commit s':>9}")
     results: dict[str, list[str]] = {"daily": [], "full": []}
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -158,7 +171,7 @@ def median_line(built: Path, size: int, mode: str, repeat: int) -> str:
     r = sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]
     peak = max(run["peak_mb"] for run in runs)
     return (f"{r['papers']:>8} {r['seconds']:>8} {r['cpu']:>6} {r['load']:>6} {r['apply']:>19} {r['new']:>4} "
-            f"{peak:>8} {r['readme_bytes']:>13} {r['changed']:>18} of {r['files']:<6}")
+            f"{peak:>8} {r['readme_bytes']:>13} {r['changed']:>18} of {r['files']:<6} {r['commit']:>9}")
 
 
 def fetch_days() -> int:

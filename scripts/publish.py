@@ -301,6 +301,23 @@ def index_blobs(repo: git.Repo, paths: list[str]) -> dict[str, str]:
     return staged
 
 
+def maybe_changed(repo: git.Repo, root: Path, parent: str | None, pathspecs: list[str]) -> set[str] | None:
+    """Paths under pathspecs whose file may differ from parent, found from the index's stat data without
+    reading unchanged files (a big store is not hashed every day); None when the index cannot tell."""
+    try:
+        same_checkout = Path(repo.working_tree_dir or "").resolve() == root.resolve()
+        at_parent = parent is not None and repo.head.commit.hexsha == parent
+    except ValueError:  # no commit yet
+        return None
+    if not (same_checkout and at_parent):
+        return None
+    found: set[str] = set()
+    for args in (("diff-files", "-z", "--name-only"), ("diff-index", "--cached", "-z", "--name-only", parent),
+                 ("ls-files", "--others", "-z")):
+        found.update(p for p in _git(repo, *args, "--", *pathspecs, strip=False).split("\0") if p)
+    return found
+
+
 def read_blob(repo: git.Repo, sha: str) -> bytes:
     """A blob's bytes."""
     return repo.odb.stream(bytes.fromhex(sha)).read()
@@ -314,6 +331,8 @@ def baseline(checkout: Checkout) -> announce.Baseline:
 
     def changed() -> set[str]:
         on_disk = [f"{STORE}/{p.name}" for p in sorted((root / STORE).glob("*.json"))]
+        maybe = maybe_changed(repo, root, head, [STORE])
+        on_disk = on_disk if maybe is None else [p for p in on_disk if p in maybe]
         return {Path(p).name for p, sha in worktree_blobs(repo, root, on_disk).items()
                 if committed.get(Path(p).name) != sha}
 
@@ -375,6 +394,9 @@ def build_commit(repo: git.Repo, worktree: Path, parent: str | None, paths: list
 
     Built in a temporary index, so the checkout's index and every other file stay as they are.
     """
+    maybe = maybe_changed(repo, worktree, parent, sorted({p.split("/", 1)[0] for p in paths}))
+    if maybe is not None:
+        paths = [p for p in paths if p in maybe]  # the others are as in parent
     with tempfile.TemporaryDirectory(prefix="daily-papers-index-") as tmp:
         env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
         if parent:
