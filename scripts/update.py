@@ -310,20 +310,23 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
     if not do_push:
         _follow(checkout, ours, ours, pushed=False)
         return outcome, ours
-    sha: str | None = ours
-    for attempt in range(1, 4):
-        if sha is not None and publish.push(repo, sha, checkout.branch):
+    sha = ours
+    for attempt in range(1, 5):
+        if publish.push(repo, sha, checkout.branch):
             _follow(checkout, sha, ours, pushed=True)
             return outcome, sha
-        tip = publish.fetch_tip(repo, checkout.branch)
-        if sha is None:  # origin already holds everything this run had
-            _follow(checkout, tip, ours, pushed=True) if tip else None
-            return outcome, None
-        log.warning("push rejected: origin/%s moved on; rebuilding the commit on its tip (attempt %d of 3)",
+        if attempt == 4:
+            break
+        log.warning("push rejected: origin/%s moved on; making the commit again on its tip (attempt %d of 3)",
                     checkout.branch, attempt)
-        outcome, sha = rebuild_on(checkout, tip, config_path, store, runs)
-    raise publish.PublishError(f"origin/{checkout.branch} moved on during each of 4 pushes; nothing was pushed "
-                               f"and your files are as they were; run again")
+        tip = publish.fetch_tip(repo, checkout.branch)
+        outcome, rebuilt = rebuild_on(checkout, tip, config_path, store, runs)
+        if rebuilt is None:  # origin already holds everything this run had
+            _follow(checkout, tip, ours, pushed=True)
+            return outcome, None
+        sha = rebuilt
+    raise publish.PublishError(f"origin/{checkout.branch} moved on before each of 4 pushes; nothing was pushed; "
+                               f"the papers stay stored here and the next run commits and announces them")
 
 
 def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, store: st.Store,

@@ -541,3 +541,40 @@ def test_github_push_refusals_are_named_as_what_they_are(remote: tuple[git.Repo,
     """GitHub's own words for a missing permission and a protected branch (as its git server prints them)."""
     _, work = remote
     assert publish.push_problem(git.Repo(work), "main", refs, stderr).startswith(expected)
+
+
+def test_origin_moving_before_every_push_gives_up_after_four_and_the_next_run_announces(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    bare, work = remote
+    repo = git.Repo(work)
+    start = repo.head.commit.hexsha
+    fake.papers = [paper("2601.00001", "A codec")]
+    other = _other_clone(tmp_path)
+    real = publish.fetch_tip
+    pushes = iter(range(100))
+
+    def busy_origin() -> None:
+        _user_commit(other, {"notes.txt": f"edit {next(pushes)}\n"}, "Busy")
+
+    def fetch_then_move(*args: Any) -> Any:
+        tip = real(*args)
+        busy_origin()  # someone pushes right after each of our fetches
+        return tip
+
+    fetch_topics = update.fetch_topics
+    _push_during_fetch(monkeypatch, busy_origin)
+    monkeypatch.setattr(publish, "fetch_tip", fetch_then_move)
+    assert update.main(["--root", str(work), "--push"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: origin/main moved on before each of 4 pushes; nothing was pushed")
+    assert sum("making the commit again" in r.getMessage() for r in caplog.records) == 3
+    assert bare.commit("main").message.strip() == "Busy" and repo.head.commit.hexsha == start
+    # Once origin is quiet, the next run makes the commit on its tip and announces the stored paper.
+    monkeypatch.setattr(publish, "fetch_tip", real)
+    monkeypatch.setattr(update, "fetch_topics", fetch_topics)
+    assert update.main(["--root", str(work), "--push"]) == 0
+    head = bare.commit("main")
+    assert head.message.strip() == "1 new, 0 updated: Codec +1" and head.parents[0].message.strip() == "Busy"
+    assert repo.head.commit == head and (work / "notes.txt").read_text() == "edit 4\n"  # 5 pushes: preflight, fetch, 3 rebuilds
+    assert not repo.is_dirty(untracked_files=True)
