@@ -199,6 +199,11 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
     lock = index_lock(repo)
     if lock.exists():
         raise PublishError(_failure(repo, "status", f"Unable to create '{lock}': File exists."))
+    busy = [name for name in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
+            if (Path(repo.git_dir) / name).exists()]
+    if busy:
+        raise PublishError(f"{Path(repo.git_dir) / busy[0]}: a merge, cherry-pick, revert or rebase is in progress; "
+                           f"finish or abort it (git status says how), then run again")
     dirty = uncommitted(repo, root, reads)
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
@@ -485,7 +490,10 @@ def follow(checkout: Checkout, new: str, ours: str | None) -> list[str]:
     for p in changed:
         if p not in after and (root / p).is_file():
             (root / p).unlink()
-    _git(repo, "update-index", "-q", "--refresh", cwd=root)
+    try:
+        _git(repo, "update-index", "-q", "--refresh", cwd=root)  # stat data only, so status is quick
+    except PublishError:
+        pass  # an unmerged entry of the user's: git status refreshes later
     checkout.head = new
     return []
 

@@ -342,7 +342,7 @@ def test_a_failing_pre_push_hook_is_named(remote: tuple[git.Repo, Path], fake: F
     assert git.Repo(work).head.commit == bare.commit("main")
 
 
-def test_detached_head_and_index_lock_are_refused_before_anything_is_written(
+def test_detached_head_merge_in_progress_and_index_lock_are_refused_before_anything_is_written(
         remote: tuple[git.Repo, Path], fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
     bare, work = remote
     repo = git.Repo(work)
@@ -352,6 +352,11 @@ def test_detached_head_and_index_lock_are_refused_before_anything_is_written(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "HEAD is detached" in err[0] and "git switch" in err[0]
     repo.git.checkout("main")
+    (work / ".git" / "MERGE_HEAD").write_text(repo.head.commit.hexsha + "\n")
+    assert update.main(["--root", str(work), "--commit"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "MERGE_HEAD: a merge, cherry-pick, revert or rebase is in progress" in err[0]
+    (work / ".git" / "MERGE_HEAD").unlink()
     lock = work / ".git" / "index.lock"
     lock.write_text("")
     assert update.main(["--root", str(work), "--push"]) == 2
