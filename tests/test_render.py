@@ -396,7 +396,8 @@ def test_templates_code_or_settings_changed_renders_every_part_again(tmp_path: P
 
 
 @pytest.mark.parametrize("damage", [
-    lambda m: "    lambda m: "[]", lambda m: m.replace('"files": {', '"files": {"papers/a/x.md": "big", '),
+    lambda m: "<<<<<<< HEAD\n" + m, lambda m: m.replace('"rows"', '"rowz"'), lambda m: m.replace('"parts": [', '"parts": 7, "x": ['),
+    lambda m: "[]", lambda m: m.replace('"files": {', '"files": {"papers/a/x.md": "big", '),
 ])
 def test_a_damaged_manifest_means_a_full_render(damage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
@@ -414,7 +415,6 @@ def test_a_damaged_manifest_means_a_full_render(damage, tmp_path: Path, monkeypa
     assert _tree(live) == _tree(full)
 
 
-<<<<<<< HEAD
 def test_readme_carries_the_daily_workflow_badge_next_to_the_newest_paper_date() -> None:
     """A relative badge: GitHub resolves it to this repository's (or this fork's) own workflow, live."""
     from conftest import REPO
@@ -431,6 +431,7 @@ def test_readme_carries_the_daily_workflow_badge_next_to_the_newest_paper_date()
     workflow = REPO / ".github" / "workflows" / page.rsplit("/", 1)[1]
     assert "schedule" in workflow.read_text(encoding="utf-8"), "the badge shows the scheduled daily workflow"
     assert "Last update" not in html
+
 
 
 def test_stale_removal_deletes_only_generated_files(tmp_path: Path) -> None:
