@@ -390,11 +390,12 @@ def test_the_day_after_a_new_topic_does_not_dump_its_last_fortnight_as_new(
 from test_publish import remote  # noqa: E402,F401 - the bare-remote fixture
 
 
-@DEFECT
 def test_after_a_push_race_a_paper_the_other_run_stored_is_not_called_new(
         remote: tuple, fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two runs fetch the same new paper; the second, merged again on the remote tip, adds nothing new to the store."""
     import shutil
+
+    import git
 
     bare, work = remote
     fake.papers = [paper("2601.00001", "A codec", updated="2026-02-11T00:00:00Z")]
@@ -404,7 +405,10 @@ def test_after_a_push_race_a_paper_the_other_run_stored_is_not_called_new(
     fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T02:00:00Z")
     assert update.main(["--root", str(other), "--push"]) == 0  # a manual run lands first
+    landed = bare.commit("main")
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T03:00:00Z")
     assert update.main(["--root", str(work), "--push"]) == 0  # the scheduled run: rejected, merged again
     head = bare.commit("main")
-    assert not head.message.startswith("1 new"), f"{head.message.strip()!r} touching {sorted(head.stats.files)}"
+    later = list(bare.iter_commits(f"{landed.hexsha}..{head.hexsha}"))  # what the race loser added
+    assert not any(c.message.startswith("1 new") for c in later), [(c.message, sorted(c.stats.files)) for c in later]
+    assert git.Repo(work).head.commit == head  # and its checkout followed origin

@@ -103,7 +103,7 @@ def test_workflows_run_the_documented_commands() -> None:
 
 
 def test_the_daily_workflow_installs_only_the_runtime_requirements_checked_by_hash() -> None:
-    (job,) = load("update.yml")["jobs"].values()
+    job = load("update.yml")["jobs"]["update"]
     installs = [step["run"] for step in job["steps"] if "pip" in step.get("run", "")]
     assert installs == ["python -m pip install --require-hashes -r requirements.txt"], installs
 
