@@ -350,10 +350,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"committed {sha[:12]}" if sha else "nothing to commit")
         if args.issue_file and config.settings["notify"] == "issue" and not args.dry_run:
             report.write_issue(args.issue_file, outcome, config)
+    except st.WriteError as exc:
+        print(f"error: {exc.where(root)}", file=sys.stderr)
+        return 2
     except (st.StoreError, publish.PublishError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # a template that fails while rendering (jinja2 or a filter or Python inside it)
+        if not isinstance(exc, jinja2.TemplateError) and not render.from_template(exc):
+            raise
         print(f"error: {render.template_problem(exc)}", file=sys.stderr)
         return 2
     report.print_summary(runs, outcome, fetch_report, quiet=args.quiet)
