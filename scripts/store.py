@@ -35,6 +35,8 @@ class WriteError(StoreError):
 
     def __init__(self, path: Path, error: OSError):
         self.path, self.reason = path, error.strerror or str(error)
+        if isinstance(error, (FileExistsError, NotADirectoryError)):
+            self.reason = "a file is where its folder should be"
         super().__init__(self.where(None))
 
     def where(self, root: Path | None) -> str:
