@@ -274,7 +274,8 @@ def validate(data: Any, path: Path) -> Config:
 
 def _clip(text: str, width: int = 60) -> str:
     """The start of a long value, so an error message stays one readable line."""
-    return text if len(text) <= width else text[:width] + "…"
+    shown = text if len(text) <= width else text[:width] + "…"
+    return shown.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates shown as \ud835
 
 
 def _kind(value: Any) -> str:
@@ -303,6 +304,7 @@ def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
                 "quote it if it starts with a special character"
             )
     topic_name = " ".join(raw["name"].split())
+    _check_surrogates([topic_name], f"{name}:{_line_of(raw, 'name')}: {where}")
     _check_name(topic_name, f"{name}:{_line_of(raw, 'name')}: {where}")
     try:
         tree = q.parse(raw["query"])
@@ -315,8 +317,9 @@ def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
             hint = f"did you mean {', '.join(near)}?" if near else "see https://arxiv.org/category_taxonomy"
             raise ConfigError(f"{name}:{_line_of(raw, 'categories')}: {where}: unknown arXiv category '{pattern}'; {hint}")
     exclude = _string_list(raw, "exclude", where, name)
-    aliases = [" ".join(a.split()) for a in _string_list(raw, "aliases", where, name)]
+    _check_surrogates(exclude, f"{name}:{_line_of(raw, 'exclude')}: {where}")
     _check_exclude(exclude, f"{name}:{_line_of(raw, 'exclude')}: {where}")
+    aliases = [" ".join(a.split()) for a in _string_list(raw, "aliases", where, name)]
     return Topic(name=topic_name, query=raw["query"].strip(), tree=tree,
                  categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude),
                  aliases=tuple(a for a in aliases if a != topic_name))
@@ -329,6 +332,15 @@ def _check_name(topic_name: str, where: str) -> None:
                           "shorten it (it is the section heading)")
     if not any(unicodedata.category(c)[0] in "LM" or unicodedata.category(c) in ("Nd", "Pc") for c in topic_name):
         raise ConfigError(f"{where}: the name has no letter or digit; add one (it becomes the section's link)")
+
+
+def _check_surrogates(texts: list[str], where: str) -> None:
+    """Refuse lone surrogates (YAML reads "\\ud835\\udc1a" as two of them): they cannot be written as UTF-8."""
+    for text in texts:
+        bad = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+        if bad is not None:
+            raise ConfigError(f"{where}: {bad.encode('utf-8', 'backslashreplace').decode()} is half of a character "
+                              "(a lone surrogate); write the character itself, or escape it as \\U0001XXXX")
 
 
 def _check_exclude(exclude: list[str], where: str) -> None:
@@ -378,7 +390,7 @@ def _setting_ok(key: str, value: Any) -> bool:
     """Whether a setting's value has the right type and range."""
     if key == "title":
         return (isinstance(value, str) and bool(value.strip()) and "\n" not in value
-                and len(value) <= MAX_NAME and value.isprintable())
+                and len(value) <= MAX_NAME and value.isprintable() and value.encode("utf-8", "ignore").decode() == value)
     if key == "notify":
         return value in ("none", "issue")
     if key == "readme_papers_per_topic" and value == "auto":

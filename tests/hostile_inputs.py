@@ -34,6 +34,9 @@ KEYWORDS_FILES: list[tuple[str, str, int, str]] = [
     ("name without a letter", "topics:\n  - name: '???'\n    query: x\n", 2, "the name has no letter or digit"),
     ("name of invisible characters", "topics:\n  - name: \"\\u200b\\u2060\"\n    query: x\n", 2,
      "the name has no letter or digit"),
+    # JSON tools write non-BMP characters as surrogate pairs; YAML reads "\ud835\udc1a" as two lone halves.
+    ("name with a surrogate pair escape", "topics:\n  - name: \"x\\ud835\\udc1a\"\n    query: x\n", 2,
+     "is half of a character (a lone surrogate)"),
     ("title too long", TOPIC + "settings:\n  title: " + "t" * 101 + "\n", 5, "'title' must be a short text"),
     # 400 nested parentheses raised RecursionError.
     ("query nested 400 deep", "topics:\n  - name: A\n    query: '" + "(" * 400 + "a" + ")" * 400 + "'\n", 3,
