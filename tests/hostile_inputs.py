@@ -147,3 +147,27 @@ HUGE_FIELDS: list[tuple[str, Any]] = [
     ("comment", "\U0001f600" * 250_000),
     ("authors", ["An Author"] * 50_000),
 ]
+
+# Words for exclusion phrases and the texts they are tried on: case folds re treats specially (Kelvin sign, long s,
+# dotted and dotless i), hyphens and slashes inside phrases, punctuation inside words, acronyms, plurals.
+# Used to check that the indexed exclusion check finds exactly what trying every phrase finds.   [test_relevance.py]
+EXCLUSION_WORDS: list[str] = [
+    "TTS", "tts", "Speech", "\u017fpeech", "\u212aelvin", "kelvin", "\u0130stanbul", "istanbul", "\u0131i", "C++", "c",
+    "e.g.", "e.g", "test-time", "scaling", "models", "model", "modeles", "-", "/", " ", "(", ")", "\u0345", "\u03b9",
+    "TT-rank", "a.b", "A.B.C", "x_y", "\u00e9", "\ufb05", "st", "tcp/ip", "TCP/IP", "\u2013", "speech/text",
+]
+EXCLUSION_PHRASES: list[str] = EXCLUSION_WORDS + [
+    "speech model", "test time scaling", "TT rank", "kelvin scale", "\u0130", "\u0131", "-x", "x-", "K", "tcp/ip model",
+]
+
+# Templates edited so they fail only while rendering (Python errors inside them, a filter refusing a value): one line
+# `error: templates/NAME:LINE: …`, exit 2, nothing written (every template runs once before any write).
+# (template, its broken text, the start of the message)   [test_update.py]
+TEMPLATES: list[tuple[str, str, str]] = [
+    ("feed.xml.j2", "<feed>\n{{ 1 / 0 }}\n</feed>\n", "templates/feed.xml.j2:2: ZeroDivisionError: division by zero"),
+    ("_row.md.j2", "{% for p in papers %}\n{{ 'not an id' | abs_url }}\n{% endfor %}\n",
+     "templates/_row.md.j2:2: ValueError: not an arXiv id"),
+    ("README.md.j2", "# Papers\n\n[Help]({{ section('Help') }})\n", "templates/README.md.j2:3: section('Help'): no such"),
+    ("topic_index.md.j2", "# {{ view.name }}\n{{ parts[3][0] }}\n", "templates/topic_index.md.j2:2:"),
+    ("topic.md.j2", "# {{ view.name.nope() }}\n", "templates/topic.md.j2:1:"),
+]
