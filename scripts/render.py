@@ -68,12 +68,10 @@ def fit_cells(paper: dict[str, Any]) -> dict[str, Any]:
     arXiv's own limits are far below these (abstracts stop at 1,920 characters); only a hand edit or a broken
     answer reaches them. The paper itself is returned when nothing needs cutting (nearly always).
     """
-    if (len(paper["title"]) <= 1_000 and len(paper["abstract"]) <= 5_000 and len(paper.get("comment") or "") <= 2_000
-            and len(paper.get("primary_category") or "") <= 100 and _short_items(paper.get("authors"), 100, 200)
-            and _short_items(paper.get("categories"), 20, 100)):
-        return paper  # the fast path: these are CELL_LIMITS and LIST_LIMITS
     long_text = [k for k, limit in CELL_LIMITS.items() if len(paper.get(k) or "") > limit]
     long_list = [k for k, (items, chars) in LIST_LIMITS.items() if not _short_items(paper.get(k), items, chars)]
+    if not long_text and not long_list:
+        return paper
     url = links.abs_url(paper["id"])
     fitted = dict(paper)
     for key in long_text:

@@ -303,6 +303,13 @@ def publish_with_retry(root: Path, config: cfg.Config, runs: list[TopicRun], out
     raise publish.PublishError("push was rejected 4 times; the next run will try again")
 
 
+def os_problem(exc: OSError, root: Path) -> str:
+    """One line for an OS error on a file: which file (relative to the repository), what the OS said, the fix."""
+    path = Path(exc.filename) if exc.filename else None
+    where = path.relative_to(root).as_posix() if path and path.is_relative_to(root) else (str(path) if path else "a file")
+    return f"{where}: {exc.strerror or exc}; check that it is a readable file in a writable folder, then run again"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the daily update; returns the exit status."""
     args = parse_args(argv)
@@ -319,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         imported = import_seed(root, store)
     except (cfg.ConfigError, st.StoreError, seed_import.ImportError_) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # README.md or another input that is not a readable file
+        print(f"error: {os_problem(exc, root)}", file=sys.stderr)
         return 2
 
     runs: list[TopicRun] = []
@@ -355,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (st.StoreError, publish.PublishError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a write outside atomic_write (removing a stale page), or an unreadable template
+        print(f"error: {os_problem(exc, root)}", file=sys.stderr)
         return 2
     except Exception as exc:  # a template that fails while rendering (jinja2 or a filter or Python inside it)
         if not isinstance(exc, jinja2.TemplateError) and not render.from_template(exc):

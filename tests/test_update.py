@@ -330,3 +330,11 @@ def test_a_template_failing_while_it_renders_is_one_line_and_writes_nothing(
         template: str, broken: str, where: str) -> None:
     test_a_broken_template_is_one_clear_line_and_writes_nothing(tmp_path, fake, monkeypatch, capsys, template,
                                                                broken, where)
+
+
+def test_a_readme_that_is_a_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "A", "query": "codec"}])
+    (tmp_path / "README.md").mkdir()  # what the seed import reads: unreadable, even for root
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: README.md: Is a directory; ") and "\n" not in err, err
