@@ -7,7 +7,6 @@ import functools
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Hashable
 from typing import Any
 
 import yaml
@@ -164,8 +163,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> "_Lines":
             continue
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
-        if not isinstance(key, Hashable) or isinstance(key, (list, dict)):
-            raise _BadKey(line)
+        try:
+            hash(key)
+        except TypeError:
+            raise _BadKey(line) from None
         if key in own:
             raise _DuplicateKey(key, own[key], line)
         own[key] = line
@@ -330,14 +331,14 @@ def _check_name(topic_name: str, where: str) -> None:
     if len(topic_name) > MAX_NAME:
         raise ConfigError(f"{where}: the name is {len(topic_name):,} characters long, more than {MAX_NAME}; "
                           "shorten it (it is the section heading)")
-    if not any(unicodedata.category(c)[0] in "LM" or unicodedata.category(c) in ("Nd", "Pc") for c in topic_name):
+    if not any(unicodedata.category(c)[0] in "LM" or unicodedata.category(c) in ("Nd", "Nl", "Pc") for c in topic_name):
         raise ConfigError(f"{where}: the name has no letter or digit; add one (it becomes the section's link)")
 
 
 def _check_surrogates(texts: list[str], where: str) -> None:
     """Refuse lone surrogates (YAML reads "\\ud835\\udc1a" as two of them): they cannot be written as UTF-8."""
     for text in texts:
-        bad = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+        bad = None if text.isascii() else next((c for c in text if "\ud800" <= c <= "\udfff"), None)
         if bad is not None:
             raise ConfigError(f"{where}: {bad.encode('utf-8', 'backslashreplace').decode()} is half of a character "
                               "(a lone surrogate); write the character itself, or escape it as \\U0001XXXX")

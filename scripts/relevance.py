@@ -311,7 +311,7 @@ class Exclusions:
         return False
 
     def compiled(self, index: int) -> Phrase:
-        """The phrase's regex, compiled the first time a text may contain it."""
+        """The phrase prepared for matching (its pre-checks; the regex itself compiles on its first use)."""
         if index not in self._compiled:
             self._compiled[index] = compile_phrase(self.phrases[index])
         return self._compiled[index]
