@@ -193,8 +193,8 @@ def _namespaces_work() -> bool:
 
 
 @pytest.mark.parametrize("situation,path,reason", [
-    (_read_only, "data/papers/2601.json", ("Read-only file system", "Permission denied")),
-    (_disk_full, "data/papers/2601.json", ("No space left on device", "File too large")),
+    (_read_only, "data/papers/SHARD", ("Read-only file system", "Permission denied")),
+    (_disk_full, "data/papers/SHARD", ("No space left on device", "File too large")),
     (_file_for_folder, "feeds/a.xml", ("a file is where its folder should be",)),
 ], ids=["read-only data folder", "disk full", "a file where a folder should be"])
 def test_a_write_the_os_refuses_is_one_line_and_the_store_stays_whole(situation, path: str, reason: tuple[str, ...],
@@ -204,12 +204,18 @@ def test_a_write_the_os_refuses_is_one_line_and_the_store_stays_whole(situation,
     root = tmp_path / "repo"
     root.mkdir()
     write_keywords(root, [{"name": "A", "query": "codec"}])
-    fake.papers = [paper("2601.00001", "A codec", updated="2026-01-01T10:00:00Z")]
+    from datetime import datetime, timedelta
+
+    now = datetime.fromisoformat(os.environ["DAILY_PAPERS_NOW"].replace("Z", "+00:00"))  # the runs' clock (conftest)
+    day = [(now - timedelta(days=d)).strftime("%Y-%m-%dT%H:%M:%SZ") for d in (0, 1, 2)]
+    yymm = now.strftime("%y%m")  # papers of this month, dated in the last days: in every fetch window
+    path = path.replace("SHARD", f"{yymm}.json")
+    fake.papers = [paper(f"{yymm}.00001", "A codec", updated=day[2])]
     script = Path(update.__file__)
     assert subprocess.run([sys.executable, str(script), "--root", str(root), "-q"], timeout=120).returncode == 0
-    shard = root / "data" / "papers" / "2601.json"
+    shard = root / "data" / "papers" / f"{yymm}.json"
     stored = shard.read_bytes()
-    fake.papers.append(paper("2601.00002", "Another codec " * 30, updated="2026-01-02T10:00:00Z"))
+    fake.papers.append(paper(f"{yymm}.00002", "Another codec " * 30, updated=day[1]))
     command = situation(root, [sys.executable, str(script), "--root", str(root), "-q"])
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=120)
@@ -220,8 +226,8 @@ def test_a_write_the_os_refuses_is_one_line_and_the_store_stays_whole(situation,
     assert len(err.splitlines()) == 1 and "Traceback" not in err, err
     assert err.startswith(f"error: {path}: cannot write (") and any(r in err for r in reason), err
     after = root / "data" / ("papers.after" if (root / "data" / "papers.after").exists() else "papers")
-    if path == "data/papers/2601.json":
-        assert (after / "2601.json").read_bytes() == stored, "the refused shard keeps its old content"
+    if path.startswith("data/"):
+        assert (after / shard.name).read_bytes() == stored, "the refused shard keeps its old content"
     else:
-        assert set(json.loads((after / "2601.json").read_text())) == {"2601.00001", "2601.00002"}, "written whole"
+        assert set(json.loads((after / shard.name).read_text())) == {f"{yymm}.00001", f"{yymm}.00002"}, "written whole"
     assert not [p.name for p in after.iterdir() if p.name.endswith(".tmp")], "no temp file is left behind"
