@@ -321,9 +321,16 @@ def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
     _check_surrogates(exclude, f"{name}:{_line_of(raw, 'exclude')}: {where}")
     _check_exclude(exclude, f"{name}:{_line_of(raw, 'exclude')}: {where}")
     aliases = [" ".join(a.split()) for a in _string_list(raw, "aliases", where, name)]
-    return Topic(name=topic_name, query=raw["query"].strip(), tree=tree,
-                 categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude),
-                 aliases=tuple(a for a in aliases if a != topic_name))
+    _check_surrogates(aliases, f"{name}:{_line_of(raw, 'aliases')}: {where}")
+    topic = Topic(name=topic_name, query=raw["query"].strip(), tree=tree,
+                  categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude),
+                  aliases=tuple(a for a in aliases if a != topic_name))
+    sent = len(topic.arxiv_query())
+    if sent > q.MAX_SENT:
+        raise ConfigError(f"{name}:{_line_of(raw, 'query')}: {where}: the query as sent to arXiv is {sent:,} characters, "
+                          f"more than {q.MAX_SENT:,} (a term without ti: or abs: is sent twice, once for each); "
+                          "shorten it, prefix terms with ti: or abs:, or split the topic")
+    return topic
 
 
 def _check_name(topic_name: str, where: str) -> None:

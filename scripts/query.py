@@ -12,6 +12,7 @@ OPERATORS = {"AND", "OR", "ANDNOT"}
 MAX_LENGTH = 2_000  # characters: arXiv is asked with a GET request, and its URL must stay short
 MAX_TERMS = 200  # words and phrases in one query
 MAX_DEPTH = 20  # levels of parentheses
+MAX_SENT = 2_500  # characters of the query as sent (to_arxiv, with categories): plan.MAX_QUERY_CHARS, arXiv's limit
 
 
 class QueryError(ValueError):

@@ -48,6 +48,9 @@ KEYWORDS_FILES: list[tuple[str, str, int, str]] = [
      3, "characters long, more than 2,000"),
     ("query too long", "topics:\n  - name: A\n    query: '\"" + "a" * 2000 + "\"'\n", 3,
      "the query is 2,002 characters long, more than 2,000"),
+    # Each unprefixed term is sent to arXiv twice (ti: and abs:): 120 short terms pass the other limits but not this.
+    ("query too long as sent", "topics:\n  - name: A\n    query: '" + " OR ".join(["speech"] * 120) + "'\n", 3,
+     "the query as sent to arXiv is 3,712 characters, more than 2,500"),
     ("too many exclude phrases", TOPIC + "    exclude: [" + ", ".join(f"p{i}" for i in range(10_001)) + "]\n", 4,
      "10,001 exclude phrases are more than 10,000"),
     ("exclude phrase too long", TOPIC + "    exclude: [" + "e" * 201 + "]\n", 4,

@@ -52,3 +52,9 @@ def test_the_largest_accepted_query_serialises_and_evaluates_without_deep_recurs
     assert len(q.terms(tree)) == q.MAX_TERMS and q.to_arxiv(tree).count("ti:") == q.MAX_TERMS
     topic = Topic(name="T", query=text, tree=tree)
     assert relevance.decide(topic, {"title": "t198", "abstract": "", "topics": ["T"]}).listed
+
+
+def test_the_sent_query_limit_is_the_one_the_request_planner_uses() -> None:
+    import plan
+
+    assert q.MAX_SENT == plan.MAX_QUERY_CHARS
