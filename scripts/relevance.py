@@ -19,7 +19,6 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SEPARATOR = r"[\s\-\u2010\u2011\u2012\u2013/]+"
 _PHRASE_SPLIT = re.compile(r"[\s\-\u2010\u2011\u2012\u2013]+")  # how a term is cut into words
 _WORD = re.compile(r"\w+")
-_SQUEEZE = re.compile(r"[\s\-/]+")
 INDEX_FROM = 64  # exclude lists longer than this are indexed by word; shorter ones are tried phrase by phrase
 # The only non-ASCII characters re's IGNORECASE matches to ASCII letters (tests/test_relevance.py checks this).
 _ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"})
@@ -69,8 +68,12 @@ def compile_phrase(text: str) -> Phrase:
 
 
 def squeeze(lower: str) -> str:
-    """Lower-case ASCII text with each run of spaces, hyphens and slashes as one space (a phrase pre-check)."""
-    return _SQUEEZE.sub(" ", lower)
+    """Lower-case ASCII text with each run of spaces, hyphens and slashes as one space, no edge spaces (a pre-check).
+
+    A match of a phrase, squeezed, contains the phrase squeezed (its separators are such runs), so a phrase whose
+    squeezed form is not in the squeezed text cannot match. str methods: several times faster than re.sub here.
+    """
+    return " ".join(lower.replace("-", " ").replace("/", " ").split())
 
 
 phrase = lru_cache(maxsize=4096)(compile_phrase)  # query terms: a few per topic, compiled once

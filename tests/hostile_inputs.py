@@ -157,7 +157,7 @@ HUGE_FIELDS: list[tuple[str, Any]] = [
 EXCLUSION_WORDS: list[str] = [
     "TTS", "tts", "Speech", "\u017fpeech", "\u212aelvin", "kelvin", "\u0130stanbul", "istanbul", "\u0131i", "C++", "c",
     "e.g.", "e.g", "test-time", "scaling", "models", "model", "modeles", "-", "/", " ", "(", ")", "\u0345", "\u03b9",
-    "TT-rank", "a.b", "A.B.C", "x_y", "\u00e9", "\ufb05", "st", "tcp/ip", "TCP/IP", "\u2013", "speech/text",
+    "TT-rank", "a.b", "A.B.C", "x_y", "\t", "\x1f", "speech\tmodel", "\u00e9", "\ufb05", "st", "tcp/ip", "TCP/IP", "\u2013", "speech/text",
 ]
 EXCLUSION_PHRASES: list[str] = EXCLUSION_WORDS + [
     "speech model", "test time scaling", "TT rank", "kelvin scale", "\u0130", "\u0131", "-x", "x-", "K", "tcp/ip model",
