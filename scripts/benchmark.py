@@ -7,6 +7,7 @@ are kept, see render.MANIFEST), and a full re-render of every page (as after a t
     python scripts/benchmark.py                 # 10,000 / 20,000 / 40,000 papers over 20 topics
     python scripts/benchmark.py --sizes 5000
     python scripts/benchmark.py --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
+    python scripts/benchmark.py --exclusions-only   # relevance with 10,000 exclude phrases (below)
 
 Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
 fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
@@ -112,6 +113,41 @@ def measure(root: Path, size: int, mode: str) -> dict:
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
+RARE = [f"{a}{b}{c}" for a in ("tensor", "graph", "token", "image", "robot", "quantum", "market", "protein")
+        for b in ("net", "flow", "scale", "rank", "time", "field", "train", "search") for c in range(40)]  # 2,560 words
+
+
+def exclusion_phrases(count: int, rng: random.Random) -> list[str]:
+    """Exclude phrases as people write them: a common word and a rarer one, or two rarer ones."""
+    return [f"{rng.choice(WORDS)} {rng.choice(RARE)}" if i % 2 else f"{rng.choice(RARE)} {rng.choice(RARE)}"
+            for i in range(count)]
+
+
+def exclusion_benchmark(papers: int = 40_000, phrase_counts: tuple[int, ...] = (0, 10, 1_000, 4_000, 4_200, 10_000)) -> str:
+    """Seconds relevance.listed takes for 1 topic with many exclude phrases over many papers (time must grow linearly).
+
+    Each synthetic paper also names five of the rarer words, so some phrases are tried on it and some hide it.
+    """
+    import config as cfg
+    import query as q
+    import relevance
+
+    rng = random.Random(1)
+    store = [synthetic(i * TOPICS, rng, "2026-01-01") for i in range(papers)]  # all in "Topic 0"
+    for paper in store:
+        paper["abstract"] += " " + " ".join(rng.choice(RARE) for _ in range(5))
+    lines = []
+    for count in phrase_counts:
+        topic = cfg.Topic(name="Topic 0", query='"speech" OR codec', tree=q.parse('"speech" OR codec'),
+                          exclude=tuple(exclusion_phrases(count, rng)))
+        started, cpu_started = time.perf_counter(), time.process_time()
+        shown = relevance.listed(topic, store)
+        lines.append(f"1 topic x {count:>6,} exclude phrases over {papers:,} papers: "
+                     f"{time.perf_counter() - started:6.2f} s ({time.process_time() - cpu_started:.2f} s CPU), "
+                     f"{papers - len(shown):,} hidden")
+    return "\n".join(lines)
+
+
 def calibration() -> float:
     """Seconds a fixed pure-Python loop takes now: shared machines vary run to run, so say how fast this one was."""
     started = time.perf_counter()
@@ -125,6 +161,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 40_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
+    parser.add_argument("--exclusions-only", action="store_true", help="only the exclude-phrase benchmark")
     parser.add_argument("--build", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--fetch", action="store_true",
@@ -138,6 +175,10 @@ def main() -> int:
         return 0
     if args.measure:
         print(json.dumps(measure(Path(args.measure[0]), int(args.measure[1]), args.measure[2])))
+        return 0
+    if args.exclusions_only:
+        print("Relevance with many exclude phrases:", exclusion_benchmark(), sep="\n")
+        print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
         return 0
     header = (f"{'papers':>8} {'seconds':>8} {'CPU s':>6} {'load':>6} {'merge+render+write':>19} {'new':>4} "
               f"{'peak MB':>8} {'README bytes':>13} {'files changed (store too)':>26} {'commit s':>9}")
@@ -154,6 +195,7 @@ def main() -> int:
     print("\nFull re-render (no manifest: every page rendered from the store):")
     print(header, *results["full"], sep="\n")
     print(f"\nmedian of {args.repeat} runs, each in a fresh process on a fresh copy; peak MB is the highest max RSS")
+    print("\nRelevance with many exclude phrases:", exclusion_benchmark(), sep="\n")
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s (compare figures taken at similar speeds)")
     return 0
 

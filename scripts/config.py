@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 _SETTING_HELP: dict[str, str] = {
-    "title": "a short text",
+    "title": "a short text (at most 100 characters, one line)",
     "initial_results": "a whole number from 1 to 2000",
     "overlap_days": "a whole number of days from 0 to 60",
     "max_results_per_topic": "a whole number from 1 to 10000",
@@ -106,6 +107,9 @@ TOPIC_KEYS = ("name", "query", "categories", "exclude", "aliases")
 MAX_TIME_BUDGET = 1200  # the daily workflow's timeout-minutes is 30: the script, not GitHub, must decide when to stop
 TOP_KEYS = ("topics", "settings")
 MAX_TOPICS = 100
+MAX_NAME = 100  # characters in a topic name or the title: they are headings, and README must fit 512,000 bytes
+MAX_EXCLUDE = 10_000  # exclude phrases per topic
+MAX_PHRASE = 200  # characters in one exclude phrase
 
 
 @dataclass(frozen=True)
@@ -133,9 +137,40 @@ class _LineLoader(yaml.SafeLoader):
     """A SafeLoader that remembers the line of every mapping and key, for error messages."""
 
 
+class _DuplicateKey(yaml.YAMLError):
+    """A key written twice in one mapping (YAML keeps the last silently; we refuse it)."""
+
+    def __init__(self, key: Any, first: int, second: int):
+        super().__init__(f"key {key!r} on line {second} is already on line {first}")
+        self.key, self.first, self.second = key, first, second
+
+
+class _BadKey(yaml.YAMLError):
+    """A key that is a list or mapping, which a dict cannot hold."""
+
+    def __init__(self, line: int):
+        super().__init__(f"line {line}: a key must be plain text")
+        self.line = line
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> "_Lines":
+    """Build a mapping that knows its lines, refusing keys written twice; merge keys (<<: *anchor) work."""
     mapping = _Lines()
     mapping.line = node.start_mark.line + 1
+    own: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            raise _BadKey(line) from None
+        if key in own:
+            raise _DuplicateKey(key, own[key], line)
+        own[key] = line
+    loader.flatten_mapping(node)  # merged keys first, then the mapping's own keys, which override them
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -181,8 +216,16 @@ def load(path: Path) -> Config:
         raise ConfigError(f"{name}: file not found; create it (see README, 'keywords.yaml')") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{name}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot read it ({exc.strerror or exc}); make it a readable file") from None
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        raise ConfigError(f"{name}:{exc.second}: key '{exc.key}' is written twice (first on line {exc.first}); "
+                          "keep one of them") from None
+    except _BadKey as exc:
+        raise ConfigError(f"{name}:{exc.line}: a key must be plain text, not a list or mapping; "
+                          "write it as 'name: value'") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -230,6 +273,12 @@ def validate(data: Any, path: Path) -> Config:
     return Config(path=path, topics=tuple(topics), settings=settings)
 
 
+def _clip(text: str, width: int = 60) -> str:
+    """The start of a long value, so an error message stays one readable line."""
+    shown = text if len(text) <= width else text[:width] + "…"
+    return shown.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates shown as \ud835
+
+
 def _kind(value: Any) -> str:
     """A word for a YAML value's type, for error messages."""
     return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
@@ -243,7 +292,7 @@ def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
         raise ConfigError(f"{name}:{line}: topic #{index} must be a mapping with 'name:' and 'query:', got {_kind(raw)}")
     where = f"topic #{index}"
     if isinstance(raw.get("name"), str) and raw["name"].strip():
-        where = f"topic '{raw['name'].strip()}'"
+        where = f"topic '{_clip(raw['name'].strip())}'"
     for key in raw:
         if key not in TOPIC_KEYS:
             raise ConfigError(f"{name}:{_line_of(raw, key)}: " + _unknown_key(f"{where}: ", key, TOPIC_KEYS))
@@ -256,6 +305,8 @@ def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
                 "quote it if it starts with a special character"
             )
     topic_name = " ".join(raw["name"].split())
+    _check_surrogates([topic_name], f"{name}:{_line_of(raw, 'name')}: {where}")
+    _check_name(topic_name, f"{name}:{_line_of(raw, 'name')}: {where}")
     try:
         tree = q.parse(raw["query"])
     except q.QueryError as exc:
@@ -267,10 +318,48 @@ def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
             hint = f"did you mean {', '.join(near)}?" if near else "see https://arxiv.org/category_taxonomy"
             raise ConfigError(f"{name}:{_line_of(raw, 'categories')}: {where}: unknown arXiv category '{pattern}'; {hint}")
     exclude = _string_list(raw, "exclude", where, name)
+    _check_surrogates(exclude, f"{name}:{_line_of(raw, 'exclude')}: {where}")
+    _check_exclude(exclude, f"{name}:{_line_of(raw, 'exclude')}: {where}")
     aliases = [" ".join(a.split()) for a in _string_list(raw, "aliases", where, name)]
-    return Topic(name=topic_name, query=raw["query"].strip(), tree=tree,
-                 categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude),
-                 aliases=tuple(a for a in aliases if a != topic_name))
+    _check_surrogates(aliases, f"{name}:{_line_of(raw, 'aliases')}: {where}")
+    topic = Topic(name=topic_name, query=raw["query"].strip(), tree=tree,
+                  categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude),
+                  aliases=tuple(a for a in aliases if a != topic_name))
+    sent = len(topic.arxiv_query())
+    if sent > q.MAX_SENT:
+        raise ConfigError(f"{name}:{_line_of(raw, 'query')}: {where}: the query as sent to arXiv is {sent:,} characters, "
+                          f"more than {q.MAX_SENT:,} (a term without ti: or abs: is sent twice, once for each); "
+                          "shorten it, prefix terms with ti: or abs:, or split the topic")
+    return topic
+
+
+def _check_name(topic_name: str, where: str) -> None:
+    """A name is a heading and a link target: short, and with a letter or digit GitHub can make an anchor of."""
+    if len(topic_name) > MAX_NAME:
+        raise ConfigError(f"{where}: the name is {len(topic_name):,} characters long, more than {MAX_NAME}; "
+                          "shorten it (it is the section heading)")
+    if not any(unicodedata.category(c)[0] in "LM" or unicodedata.category(c) in ("Nd", "Nl", "Pc") for c in topic_name):
+        raise ConfigError(f"{where}: the name has no letter or digit; add one (it becomes the section's link)")
+
+
+def _check_surrogates(texts: list[str], where: str) -> None:
+    """Refuse lone surrogates (YAML reads "\\ud835\\udc1a" as two of them): they cannot be written as UTF-8."""
+    for text in texts:
+        bad = None if text.isascii() else next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+        if bad is not None:
+            raise ConfigError(f"{where}: {bad.encode('utf-8', 'backslashreplace').decode()} is half of a character "
+                              "(a lone surrogate); write the character itself, or escape it as \\U0001XXXX")
+
+
+def _check_exclude(exclude: list[str], where: str) -> None:
+    """Exclude lists have a documented size, so relevance time and memory stay bounded."""
+    if len(exclude) > MAX_EXCLUDE:
+        raise ConfigError(f"{where}: {len(exclude):,} exclude phrases are more than {MAX_EXCLUDE:,}; "
+                          "remove some, or narrow the query instead")
+    for phrase in exclude:
+        if len(phrase) > MAX_PHRASE:
+            raise ConfigError(f"{where}: exclude phrase '{phrase[:40]}…' is {len(phrase):,} characters long, "
+                              f"more than {MAX_PHRASE}; shorten it")
 
 
 def _string_list(raw: dict, key: str, where: str, name: str) -> list[str]:
@@ -300,7 +389,7 @@ def _settings(raw: Any, data: Any, name: str) -> dict[str, Any]:
         if key not in DEFAULT_SETTINGS:
             raise ConfigError(f"{name}:{line}: settings: " + _unknown_key("", key, known))
         if not _setting_ok(key, value):
-            raise ConfigError(f"{name}:{line}: settings: '{key}' must be {_SETTING_HELP[key]}, got {value!r}")
+            raise ConfigError(f"{name}:{line}: settings: '{key}' must be {_SETTING_HELP[key]}, got {_clip(repr(value))}")
         settings[key] = value
     return settings
 
@@ -308,7 +397,8 @@ def _settings(raw: Any, data: Any, name: str) -> dict[str, Any]:
 def _setting_ok(key: str, value: Any) -> bool:
     """Whether a setting's value has the right type and range."""
     if key == "title":
-        return isinstance(value, str) and bool(value.strip()) and "\n" not in value
+        return (isinstance(value, str) and bool(value.strip()) and "\n" not in value
+                and len(value) <= MAX_NAME and value.isprintable() and value.encode("utf-8", "ignore").decode() == value)
     if key == "notify":
         return value in ("none", "issue")
     if key == "readme_papers_per_topic" and value == "auto":

@@ -9,6 +9,10 @@ from typing import Union
 FIELDS = {"ti", "abs", "au", "co", "jr", "cat", "rn", "id", "all"}
 TEXT_FIELDS = {None, "ti", "abs", "all"}
 OPERATORS = {"AND", "OR", "ANDNOT"}
+MAX_LENGTH = 2_000  # characters: arXiv is asked with a GET request, and its URL must stay short
+MAX_TERMS = 200  # words and phrases in one query
+MAX_DEPTH = 20  # levels of parentheses
+MAX_SENT = 2_500  # characters of the query as sent (to_arxiv, with categories): plan.MAX_QUERY_CHARS, arXiv's limit
 
 
 class QueryError(ValueError):
@@ -42,6 +46,9 @@ def _tokens(query: str) -> list[tuple[str, str | None, str]]:
     """Split a query into ('(' | ')' | 'op' | 'term' | 'phrase', field, text) tokens."""
     if not query.strip():
         raise QueryError("the query is empty; write at least one word or quoted phrase")
+    if len(query) > MAX_LENGTH:
+        raise QueryError(f"the query is {len(query):,} characters long, more than {MAX_LENGTH:,}; "
+                         "split it into several topics")
     bad = sorted({c for c in query if ord(c) > 126 or (ord(c) < 32 and c not in "\t")})
     if bad:
         shown = ", ".join(repr(c) for c in bad[:3])
@@ -79,7 +86,21 @@ def _tokens(query: str) -> list[tuple[str, str | None, str]]:
                 if not word:
                     raise QueryError(f"nothing after {prefix}:; write {prefix}:word or {prefix}:\"a phrase\"")
             out.append(("term", field, word))
+    _check_size(out)
     return out
+
+
+def _check_size(tokens: list[tuple[str, str | None, str]]) -> None:
+    """Refuse queries past the documented size before parsing, so no step recurses too deep."""
+    count = sum(kind in ("term", "phrase") for kind, _, _ in tokens)
+    if count > MAX_TERMS:
+        raise QueryError(f"the query has {count} terms, more than {MAX_TERMS}; split it into several topics")
+    depth = deepest = 0
+    for kind, _, _ in tokens:
+        depth += (kind == "(") - (kind == ")")
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise QueryError(f"parentheses are nested {deepest} deep, more than {MAX_DEPTH}; remove the extra ones")
 
 
 def _field(prefix: str) -> str:

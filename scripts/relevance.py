@@ -6,16 +6,22 @@ against the title and abstract with whole-word rules, then applies categories an
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import Any, Iterator
 
 import query as q
 from config import Topic
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SEPARATOR = r"[\s\-\u2010\u2011\u2012\u2013/]+"
+_PHRASE_SPLIT = re.compile(r"[\s\-\u2010\u2011\u2012\u2013]+")  # how a term is cut into words
+_WORD = re.compile(r"\w+")
+INDEX_FROM = 64  # exclude lists longer than this are indexed by word; shorter ones are tried phrase by phrase
+# The only non-ASCII characters re's IGNORECASE matches to ASCII letters (tests/test_relevance.py checks this).
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"})
 
 
 @dataclass(frozen=True)
@@ -34,24 +40,43 @@ def is_acronym(word: str) -> bool:
 
 @dataclass(frozen=True)
 class Phrase:
-    """A term ready to match: its whole-word regex, and substrings every match contains (a cheap pre-check)."""
+    """A term ready to match: substrings every match contains (cheap pre-checks), and its regex, compiled on first use."""
 
-    pattern: re.Pattern[str]
+    source: str
     exact_case: bool
     needles: tuple[str, ...]
+    squeezed: str | None  # the words, lower case, separators as one space: in every ASCII match, squeezed alike
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The whole-word regex (compiling costs far more than the pre-checks, so a long exclude list compiles late)."""
+        words = tuple(w for w in _PHRASE_SPLIT.split(self.source) if w)
+        body = _SEPARATOR.join(re.escape(w) for w in words) if words else re.escape(self.source)
+        plural = "(?:s|es)?" if words and words[-1][-1:].isalpha() else ""
+        return re.compile(rf"(?<!\w){body}{plural}(?!\w)", 0 if self.exact_case else re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
-def phrase(text: str) -> Phrase:
-    """Compile a term once: acronyms exact-case, words any case, separators flexible, plurals allowed."""
-    words = tuple(w for w in re.split(r"[\s\-\u2010\u2011\u2012\u2013]+", text) if w)
+def compile_phrase(text: str) -> Phrase:
+    """Prepare a term: acronyms exact-case, words any case, separators flexible, plurals allowed."""
+    words = tuple(w for w in _PHRASE_SPLIT.split(text) if w)
     exact = len(words) == 1 and is_acronym(words[0])
-    body = _SEPARATOR.join(re.escape(w) for w in words) if words else re.escape(text)
-    plural = "(?:s|es)?" if words and words[-1][-1:].isalpha() else ""
-    pattern = re.compile(rf"(?<!\w){body}{plural}(?!\w)", 0 if exact else re.IGNORECASE)
     # lower() is exact only for ASCII, so only ASCII words pre-check case-insensitive matches
     needles = words if exact else tuple(w.lower() for w in words if w.isascii())
-    return Phrase(pattern, exact, needles)
+    joined = " ".join(words)
+    squeezed = squeeze(joined.lower()) if not exact and len(words) > 1 and joined.isascii() else None
+    return Phrase(text, exact, needles, squeezed)
+
+
+def squeeze(lower: str) -> str:
+    """Lower-case ASCII text with each run of spaces, hyphens and slashes as one space, no edge spaces (a pre-check).
+
+    A match of a phrase, squeezed, contains the phrase squeezed (its separators are such runs), so a phrase whose
+    squeezed form is not in the squeezed text cannot match. str methods: several times faster than re.sub here.
+    """
+    return " ".join(lower.replace("-", " ").replace("/", " ").split())
+
+
+phrase = lru_cache(maxsize=4096)(compile_phrase)  # query terms: a few per topic, compiled once
 
 
 def term_pattern(text: str) -> re.Pattern[str]:
@@ -65,6 +90,23 @@ class Text:
 
     raw: str
     lower: str | None
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Its words (runs of word characters) folded as IGNORECASE folds them onto ASCII, for exclusion keys."""
+        if self.lower is not None:
+            return frozenset(_WORD.findall(self.lower))
+        return frozenset(w.translate(_ASCII_FOLD).lower() for w in _WORD.findall(self.raw))
+
+    @cached_property
+    def squeezed(self) -> str:
+        """The lower-cased ASCII text squeezed as phrases are (see squeeze)."""
+        return squeeze(self.lower or "")
+
+    @cached_property
+    def exact_words(self) -> frozenset[str]:
+        """Its words as written, for the keys of exact-case (acronym) exclusions."""
+        return frozenset(_WORD.findall(self.raw))
 
     @classmethod
     def of(cls, text: str | None, keep_urls: bool = False) -> Text:
@@ -91,13 +133,20 @@ class Texts:
 
 
 def occurs(term: str, text: Text) -> bool:
-    """Whether the term occurs as a whole word; a missing substring answers no without the slow regex."""
-    compiled = phrase(term)
+    """Whether the term occurs as a whole word (see matches)."""
+    return matches(phrase(term), text)
+
+
+def matches(compiled: Phrase, text: Text) -> bool:
+    """Whether a compiled term occurs as a whole word; a missing substring answers no without the slow regex."""
     if compiled.exact_case:
         if any(w not in text.raw for w in compiled.needles):
             return False
-    elif text.lower is not None and any(w not in text.lower for w in compiled.needles):
-        return False
+    elif text.lower is not None:
+        if any(w not in text.lower for w in compiled.needles):
+            return False
+        if compiled.squeezed is not None and compiled.squeezed not in text.squeezed:
+            return False
     return compiled.pattern.search(text.raw) is not None
 
 
@@ -151,12 +200,137 @@ def _term_true(term: q.Term, paper: dict[str, Any], texts: Texts, hits: list[str
 
 
 def exclusion_hit(topic: Topic, texts: Texts) -> str | None:
-    """The first exclusion phrase found in the title or abstract, with where, or None."""
-    for phrase in topic.exclude:
-        for place in ("title", "abstract"):
-            if occurs(phrase, texts[place]):
-                return f'"{phrase}" in {place}'
+    """The first exclusion phrase found in the title or abstract, with where, or None.
+
+    Only the phrases whose words the title or abstract contains are tried, in the topic's order, so the time
+    does not grow with the number of phrases a paper cannot match.
+    """
+    if not topic.exclude:
+        return None
+    found = exclusions(topic.exclude)
+    title, abstract = texts["title"], texts["abstract"]
+    for index in found.candidates(title, abstract):
+        compiled = found.compiled(index)
+        for place, text in (("title", title), ("abstract", abstract)):
+            if matches(compiled, text):
+                return f'"{topic.exclude[index]}" in {place}'
     return None
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Words a text must contain for a phrase to match: one of `any_of` (the indexed word), and each of `all_of`."""
+
+    any_of: tuple[str, ...]
+    all_of: tuple[str, ...]
+    exact: bool
+
+
+def phrase_needs(text: str) -> tuple[list[tuple[str, ...]], bool]:
+    """For each word of a phrase whose match can be checked cheaply, the text words one of which must be there.
+
+    A word's leading run of word characters is a whole word of the text wherever the phrase matches (the
+    pattern starts and ends at word boundaries, and its separators are not word characters); the last word may
+    carry a plural. Case-insensitive words are used only when ASCII, folded as re folds the text; the bool says
+    whether the phrase is an exact-case acronym.
+    """
+    words = [w for w in _PHRASE_SPLIT.split(text) if w]
+    exact = len(words) == 1 and is_acronym(words[0])
+    needs: list[tuple[str, ...]] = []
+    for position, word in enumerate(words):
+        lead = _WORD.match(word)
+        if lead is None or (not exact and not word.isascii()):
+            continue
+        key = lead.group() if exact else lead.group().lower()
+        if key == (word if exact else word.lower()) and position == len(words) - 1 and word[-1].isalpha():
+            needs.append((key, key + "s", key + "es"))
+        else:
+            needs.append((key,))
+    return needs, exact
+
+
+class Exclusions:
+    """A topic's exclude phrases indexed by a word each must contain; compiled only when a text has that word.
+
+    Each phrase is indexed by its word that fewest other phrases share (then the longest), so a list of
+    10,000 phrases that all start with "speech" is not tried in full on every paper that says "speech".
+    """
+
+    def __init__(self, phrases: tuple[str, ...]):
+        self.phrases = phrases
+        needs = [phrase_needs(p) for p in phrases]
+        shared: dict[str, int] = {}
+        for words, _ in needs:
+            for alternatives in words:
+                shared[alternatives[0]] = shared.get(alternatives[0], 0) + 1
+        self.keys: list[Keys | None] = []
+        for words, exact in needs:
+            if not words:
+                self.keys.append(None)
+                continue
+            best = min(range(len(words)), key=lambda i: (shared[words[i][0]], -len(words[i][0])))
+            self.keys.append(Keys(words[best], tuple(w[0] for i, w in enumerate(words) if i != best and len(w) == 1),
+                                  exact))
+        self.always = {i for i, k in enumerate(self.keys) if k is None}
+        self.by_word: dict[str, list[int]] = {}
+        self.by_exact_word: dict[str, list[int]] = {}
+        for index, keys in enumerate(self.keys):
+            if keys is not None:
+                table = self.by_exact_word if keys.exact else self.by_word
+                for word in keys.any_of:
+                    table.setdefault(word, []).append(index)
+        self._compiled: dict[int, Phrase] = {}
+
+    def candidates(self, title: Text, abstract: Text) -> Iterator[int]:
+        """The phrases that may occur in the title or abstract, in the topic's order.
+
+        A short list is simply tried in full (tokenizing the text would cost more); a long one yields only the
+        phrases keyed by a word the texts contain, whose other words they contain too.
+        """
+        if len(self.phrases) <= INDEX_FROM:
+            yield from range(len(self.phrases))
+            return
+        lists = [sorted(self.always)]
+        for text in (title, abstract):
+            if self.by_word:
+                lists += [self.by_word[w] for w in text.words & self.by_word.keys()]
+            if self.by_exact_word:
+                lists += [self.by_exact_word[w] for w in text.exact_words & self.by_exact_word.keys()]
+        last = -1
+        for index in heapq.merge(*lists):
+            if index != last and self._words_present(index, title, abstract):
+                yield index
+            last = index
+
+    def _words_present(self, index: int, title: Text, abstract: Text) -> bool:
+        """Whether the title or the abstract has every word the phrase needs (a cheap check before its regex)."""
+        keys = self.keys[index]
+        if keys is None or not keys.all_of:
+            return True
+        for text in (title, abstract):
+            words = text.exact_words if keys.exact else text.words
+            if any(w in words for w in keys.any_of) and all(w in words for w in keys.all_of):
+                return True
+        return False
+
+    def compiled(self, index: int) -> Phrase:
+        """The phrase prepared for matching (its pre-checks; the regex itself compiles on its first use)."""
+        if index not in self._compiled:
+            self._compiled[index] = compile_phrase(self.phrases[index])
+        return self._compiled[index]
+
+
+_BUILT: dict[int, tuple[tuple[str, ...], Exclusions]] = {}
+
+
+def exclusions(phrases: tuple[str, ...]) -> Exclusions:
+    """The index of a topic's exclude list, built once (looked up by identity: hashing 10,000 phrases per paper is slow)."""
+    entry = _BUILT.get(id(phrases))
+    if entry is None or entry[0] is not phrases:
+        if len(_BUILT) >= 256:
+            _BUILT.clear()
+        entry = _BUILT[id(phrases)] = (phrases, Exclusions(phrases))
+    return entry[1]
 
 
 def category_ok(topic: Topic, paper: dict[str, Any]) -> bool:

@@ -40,10 +40,49 @@ GENERATED_GLOBS = (("papers", "**/*.md"), ("feeds", "*.xml"))  # where generated
 _INVISIBLE = {c: " " for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
                               *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF]}
 _ASCII_CONTROLS = bytes([*range(0x20), 0x7F])
-_MD_SPECIALS = "\\`*_[]<|$~&:"  # backslash first, so the escapes added later are not escaped again
+_MD_SPECIALS = "\\`*_[]<|$~&:#"  # backslash first, so the escapes added later are not escaped again; # ends headings
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")
 _EMAIL_AT = re.compile(r"@(?=\w)")
-_ANCHOR_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+_WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "Pc"})
+CELL_LIMITS = {"title": 1_000, "abstract": 5_000, "comment": 2_000, "primary_category": 100}  # characters
+LIST_LIMITS = {"authors": (100, 200), "categories": (20, 100)}  # (items, characters each)
+
+
+class Cut(str):
+    """Text cut to its cell's limit (ends in ' …'); md() adds a link to the full text on arXiv."""
+
+    url: str = ""
+
+    @classmethod
+    def of(cls, text: str, limit: int, url: str) -> "Cut":
+        cut = cls(text[:limit].rstrip() + " …")
+        cut.url = url
+        return cut
+
+
+def _short_items(values: list[str] | None, items: int, chars: int) -> bool:
+    """Whether a list is within its limits: at most `items` entries of at most `chars` characters."""
+    return not values or (len(values) <= items and max(map(len, values)) <= chars)
+
+
+def fit_cells(paper: dict[str, Any]) -> dict[str, Any]:
+    """The paper as the pages show it: over-long texts and lists cut, so one record cannot break a size limit.
+
+    arXiv's own limits are far below these (abstracts stop at 1,920 characters); only a hand edit or a broken
+    answer reaches them. The paper itself is returned when nothing needs cutting (nearly always).
+    """
+    long_text = [k for k, limit in CELL_LIMITS.items() if len(paper.get(k) or "") > limit]
+    long_list = [k for k, (items, chars) in LIST_LIMITS.items() if not _short_items(paper.get(k), items, chars)]
+    if not long_text and not long_list:
+        return paper
+    url = links.abs_url(paper["id"])
+    fitted = dict(paper)
+    for key in long_text:
+        fitted[key] = Cut.of(paper[key], CELL_LIMITS[key], url)
+    for key in long_list:
+        items, chars = LIST_LIMITS[key]
+        fitted[key] = [v if len(v) <= chars else v[:chars] + " …" for v in paper[key][:items]]
+    return fitted
 
 
 def is_plain(text: str) -> bool:
@@ -56,6 +95,8 @@ def plain(text: str | None) -> str:
     """Visible text: control and bidi characters dropped, whitespace collapsed to single spaces."""
     if not text:
         return ""
+    if isinstance(text, Cut):
+        return Cut.of(plain(str(text)), len(text), text.url)
     if is_plain(text):  # the fast path: fetch already collapsed whitespace
         return text
     text = " ".join(text.split())
@@ -74,6 +115,8 @@ def md(text: str | None) -> str:
         escaped = _EMAIL_AT.sub("@<!-- -->", escaped)
     if "ww" in escaped.lower():  # break www. autolinks
         escaped = _WWW_DOT.sub(r"\\.", escaped)
+    if isinstance(text, Cut):
+        escaped += f" [full text on arXiv]({text.url})"
     return escaped
 
 
@@ -108,8 +151,37 @@ def slug(name: str) -> str:
 
 
 def github_anchor(heading: str) -> str:
-    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
-    return _ANCHOR_DROP.sub("", heading.strip().lower()).replace(" ", "-")
+    """The id GitHub gives a heading's text (github-slugger): lower case; letters, marks, digits, '_', '-' and
+    spaces kept, everything else dropped; spaces to '-'. Repeats are numbered by Slugger."""
+    return "".join(c for c in heading.lower()
+                   if c in " -" or unicodedata.category(c) in _WORD_CATEGORIES).replace(" ", "-")
+
+
+class Slugger:
+    """Heading ids for one document, in order: a repeated id gets -1, -2, … as on GitHub."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def slug(self, heading: str) -> str:
+        """The id of the next heading with this text."""
+        base = result = github_anchor(heading)
+        while result in self.seen:
+            self.seen[base] += 1
+            result = f"{base}-{self.seen[base]}"
+        self.seen[result] = 0
+        return result
+
+
+def docs_headings(source: str) -> list[str]:
+    """The Markdown headings of a template with fixed headings (the docs), in order, skipping code blocks."""
+    headings, fenced = [], False
+    for line in source.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and (m := re.match(r"#{1,6} +(.+?) *$", line)):
+            headings.append(m.group(1))
+    return headings
 
 
 def day(stamp: str | None) -> str:
@@ -181,6 +253,7 @@ class TopicView:
     papers: list[dict[str, Any]]
     shown: int = 0
     hidden: int = 0
+    anchor: str = ""  # the README heading's id, set by Renderer (it depends on the headings before it)
 
     @property
     def name(self) -> str:
@@ -204,10 +277,6 @@ class TopicView:
         slugs = {slug(alias) for alias in self.topic.aliases} - {self.slug}
         return {f"feeds/{s}.xml": s for s in sorted(slugs)}
 
-    @property
-    def anchor(self) -> str:
-        return github_anchor(self.topic.name)
-
 
 class Renderer:
     """Renders every output file for a config and a store's papers."""
@@ -227,10 +296,41 @@ class Renderer:
         self._rows: dict[str, str] = {}
         self._sizes: dict[str, int] = {}
         self.views = self._views(papers)
+        self.sections = self._anchors()
         self.render_rows([v.papers[0] for v in self.views if v.papers])  # a broken row template fails here, too
         names = {t.name for t in config.topics}
         self.newest_paper = max((day(p["updated"]) for p in papers if not names.isdisjoint(p["topics"])),
                                 default="none yet")
+        self._preflight()
+
+    def _anchors(self) -> dict[str, str]:
+        """README's heading ids in document order (title, Contents, topics, docs), so each link finds its section.
+
+        Returns the docs' ids by heading text; the topics' ids go into their views.
+        """
+        slugger = Slugger()
+        slugger.slug(plain(self.config.settings["title"]))
+        slugger.slug("Contents")
+        for view in self.views:
+            view.anchor = slugger.slug(plain(view.name))
+        docs = (TEMPLATES / "_docs.md.j2").read_text(encoding="utf-8")
+        return {heading: slugger.slug(heading) for heading in docs_headings(docs)}
+
+    def section(self, heading: str) -> str:
+        """The '#id' link to one of the docs' headings (templates call section("FAQ"))."""
+        if heading not in self.sections:
+            raise jinja2.TemplateRuntimeError(f"section({heading!r}): no such heading in _docs.md.j2")
+        return "#" + self.sections[heading]
+
+    def _preflight(self) -> None:
+        """Run every template once before anything is written, so a broken template stops the run early."""
+        self._render_readme()
+        if not self.views:
+            return
+        view = self.views[0]
+        self._page(view, view.papers[:1], parts=[], part_label=None)
+        self._index(view, [])
+        self.feed(view)
 
     def _views(self, papers: list[dict[str, Any]]) -> list[TopicView]:
         """Each topic's listed papers, newest first, with a unique slug."""
@@ -245,7 +345,7 @@ class Renderer:
                 topic_slug = f"{topic_slug}-{hashlib.sha1(topic.name.encode()).hexdigest()[:6]}"
             used.add(topic_slug)
             found = by_topic.get(topic.name, [])
-            shown = listed(topic, found)
+            shown = [fit_cells(p) for p in listed(topic, found)]
             views.append(TopicView(topic, topic_slug, shown, hidden=len(found) - len(shown)))
         return views
 
@@ -325,7 +425,7 @@ class Renderer:
     def _render_readme(self) -> bytes:
         template = self.env.get_template("README.md.j2")
         text = template.render(config=self.config, settings=self.config.settings, views=self.views,
-                               newest_paper=self.newest_paper, row=self.row,
+                               newest_paper=self.newest_paper, row=self.row, section=self.section,
                                total=len({p["id"] for v in self.views for p in v.papers}))
         return text.encode("utf-8")
 
@@ -375,7 +475,7 @@ class Renderer:
 
     def _digest(self, view: TopicView, label: str, papers: list[dict[str, Any]]) -> str:
         """A fingerprint of everything a part's rows and header are rendered from (the code is in the manifest)."""
-        digest = hashlib.sha1(f"{view.slug}\0{view.name}\0{label}".encode(), usedforsecurity=False)
+        digest = hashlib.sha1(f"{view.slug}\0{view.name}\0{view.anchor}\0{label}".encode(), usedforsecurity=False)
         for p in papers:
             digest.update(f"\0{p['id']}\0{p.get('version')}\0{p['updated']}\0{p['title']}\0{p.get('authors')}"
                           f"\0{p.get('comment')}\0{p['abstract']}".encode("utf-8", "surrogatepass"))
@@ -480,7 +580,12 @@ def manifest_is_sound(manifest: Any) -> bool:
         return False
 
 
-def template_problem(exc: jinja2.TemplateError) -> str:
+def from_template(exc: BaseException) -> bool:
+    """Whether an exception was raised while a template ran (Jinja puts the .j2 file into the traceback)."""
+    return any(frame.f_code.co_filename.endswith(".j2") for frame, _ in traceback.walk_tb(exc.__traceback__))
+
+
+def template_problem(exc: Exception) -> str:
     """A one-line 'templates/x.j2:LINE: what; fix' for a template error (the line from Jinja's rewritten traceback)."""
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     for frame, frame_line in traceback.walk_tb(exc.__traceback__):
@@ -488,8 +593,9 @@ def template_problem(exc: jinja2.TemplateError) -> str:
             filename, line = frame.f_code.co_filename, frame_line
     name = Path(filename).name if filename else "a template"
     where = f"templates/{name}:{line}" if line else f"templates/{name}"
-    return (f"{where}: {exc.message or type(exc).__name__}; fix the template or restore it with "
-            f"'git checkout -- templates/{name}'")
+    what = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+    what = " ".join(str(what).split())[:200]
+    return f"{where}: {what}; fix the template or restore it with 'git checkout -- templates/{name}'"
 
 
 def group_by_date(papers: list[dict[str, Any]], width: int, fallback: str) -> dict[str, list[dict[str, Any]]]:

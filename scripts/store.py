@@ -13,6 +13,7 @@ import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -27,6 +28,24 @@ _VERSIONED = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(
 
 class StoreError(Exception):
     """The store cannot be read safely; str() is a one-line message with the fix."""
+
+
+class WriteError(StoreError):
+    """The OS refused a write (permissions, a full disk); the file keeps its old content."""
+
+    def __init__(self, path: Path, error: OSError):
+        self.path, self.reason = path, error.strerror or str(error)
+        if isinstance(error, (FileExistsError, NotADirectoryError)):
+            self.reason = "a file is where its folder should be"
+        super().__init__(self.where(None))
+
+    def where(self, root: Path | None) -> str:
+        """The one-line message, with the path relative to the repository when it is inside it."""
+        path = self.path
+        if root is not None and path.is_relative_to(root):
+            path = path.relative_to(root)
+        return (f"{path.as_posix()}: cannot write ({self.reason}); free disk space or make the folder writable, "
+                "then run again (files already written are whole, and the store is never half-written)")
 
 
 def split_id(text: str) -> tuple[str, int] | None:
@@ -49,24 +68,42 @@ def shard_name(paper_id: str) -> str:
 
 
 def atomic_write(path: Path, data: bytes) -> bool:
-    """Write via a temp file and rename, so a killed run leaves the old or new file; True if changed."""
+    """Write via a temp file and rename, so a killed run leaves the old or new file; True if changed.
+
+    An OS error (no permission, disk full) becomes WriteError, after the temp file is removed.
+    """
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise WriteError(path, exc) from None
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise WriteError(path, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _remove_quietly(tmp)
         raise
     return True
+
+
+def _remove_quietly(tmp: str | None) -> None:
+    """Remove a temp file if it was made; a failure here must not hide the error that led here."""
+    if tmp is not None:
+        try:
+            Path(tmp).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def dumps(records: dict[str, dict[str, Any]]) -> bytes:
@@ -138,51 +175,114 @@ def _load(root: Path) -> Store:
     if not store.directory.is_dir():
         return store
     for path in sorted(store.directory.glob("*.json")):
-        rel = path.relative_to(root)
+        rel = path.relative_to(root).as_posix()
+        restore = f"restore it with 'git checkout -- {rel}'"
         try:
-            records = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            records = json.loads(text)
         except UnicodeDecodeError:
-            raise StoreError(f"{rel}: not UTF-8; restore it with 'git checkout -- {rel}'") from None
+            raise StoreError(f"{rel}: not UTF-8; {restore}") from None
         except json.JSONDecodeError as exc:
-            raise StoreError(
-                f"{rel}:{exc.lineno}: invalid JSON ({exc.msg}); fix that line or restore the file "
-                f"with 'git checkout -- {rel}'"
-            ) from None
+            raise StoreError(f"{rel}:{exc.lineno}: invalid JSON ({exc.msg}); fix that line or {restore}") from None
+        except OSError as exc:
+            raise StoreError(f"{rel}: cannot read ({exc.strerror or exc}); make it a readable file or {restore}") from None
         if not isinstance(records, dict):
-            raise StoreError(f"{rel}:1: expected an object of papers by id; restore it with 'git checkout -- {rel}'")
+            raise StoreError(f"{rel}:1: expected an object of papers by id; {restore}")
+        if len(_ID_KEY.findall(text)) > len(records):
+            twice = _repeated_key(text)
+            if twice:
+                raise StoreError(f"{rel}:{twice}: this paper is in the file twice; keep one copy (the newer version)")
         shard = path.name
         for key, record in records.items():
             problem = record_problem(key, record)
             if problem:
-                raise StoreError(f"{rel}: paper '{key}': {problem}; fix it or restore it with 'git checkout -- {rel}'")
+                raise StoreError(f"{rel}:{_clip(key)}: {problem}; fix it or {restore}")
             if shard_name(key) != shard:
-                raise StoreError(f"{rel}: paper '{key}' belongs in {shard_name(key)}; move it there")
+                raise StoreError(f"{rel}:{key}: this paper belongs in {shard_name(key)}; move it there")
+            for name, default in OPTIONAL.items():
+                if name not in record:  # a hand-written record may leave these out
+                    record[name] = list(default) if isinstance(default, list) else default
         store.papers.update(records)
     return store
 
 
+_ID_KEY = re.compile(r'"id"\s*:')
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?)?")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+OPTIONAL: dict[str, Any] = {"authors": [], "categories": [], "comment": "", "primary_category": "",
+                            "published": None}
+STAMP_HELP = "a date like 2026-01-31 or a time like 2026-01-31T10:00:00Z"
+
+
+def _repeated_key(text: str) -> str | None:
+    """The first paper id written twice at the top of a shard (json.loads silently keeps the last)."""
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        if len(keys) != len(set(keys)) and not found:
+            found.append(next(k for i, k in enumerate(keys) if k in keys[:i]))
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs)
+    return found[0] if found else None
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """A stored value short enough for a one-line message, lone surrogates shown as escapes."""
+    shown = text if len(text) <= width else text[:width] + "…"
+    return shown.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def is_stamp(value: Any) -> bool:
+    """Whether a value is an ISO date or UTC/offset timestamp, as fetch writes them (and a real calendar day)."""
+    if not isinstance(value, str) or not _STAMP.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _is_text(value: Any) -> bool:
+    """Text that can be written as UTF-8: a str without lone surrogates (JSON may spell them as \\ud800)."""
+    return isinstance(value, str) and (value.isascii() or not _SURROGATE.search(value))
+
+
 def record_problem(key: str, record: Any) -> str | None:
-    """What is wrong with a stored record, or None."""
+    """What is wrong with a stored record, checked for types and values, or None."""
     if not isinstance(record, dict):
         return "not an object"
     if not _REQUIRED.issubset(record):
-        return f"missing {', '.join(f for f in REQUIRED if f not in record)}"
+        return f"missing {', '.join(f for f in REQUIRED if f not in record)}; add it"
     if record["id"] != key or not valid_id(key):
-        return f"id {record['id']!r} does not match its key or is not an arXiv id"
-    if not isinstance(record["version"], int) or record["version"] < 1:
-        return "version must be a whole number >= 1"
-    if not isinstance(record["topics"], list):
-        return "topics must be a list"
-    for text_field in ("title", "abstract", "updated"):
-        if not isinstance(record[text_field], str):
-            return f"{text_field} must be text"
+        return f"id {_clip(str(record['id']))!r} does not match its key or is not an arXiv id"
+    if type(record["version"]) is not int or record["version"] < 1:
+        return f"version must be a whole number >= 1, got {_clip(repr(record['version']))}"
+    for name in ("title", "abstract", "comment", "primary_category"):
+        if name in record and not _is_text(record[name]):
+            return f"{name} must be text (UTF-8, no lone surrogates), got {_kind(record[name])}"
+    for name in ("authors", "categories", "topics"):
+        if name in record and not (isinstance(record[name], list) and all(_is_text(v) for v in record[name])):
+            return f"{name} must be a list of text, like [\"a\", \"b\"]"
+    if not is_stamp(record["updated"]):
+        return f"updated must be {STAMP_HELP}, got {_clip(repr(record['updated']))}"
+    if record.get("published") is not None and not is_stamp(record["published"]):
+        return f"published must be {STAMP_HELP} or null, got {_clip(repr(record['published']))}"
     return None
+
+
+def _kind(value: Any) -> str:
+    """A short description of a wrong value: its type, or the text with a lone surrogate."""
+    if isinstance(value, str):
+        return f"text with a lone surrogate {_clip(value)!r}"
+    return f"{type(value).__name__} {_clip(repr(value))}"
 
 
 def new_record(**values: Any) -> dict[str, Any]:
     """A record with every field present, in the store's shape."""
-    record: dict[str, Any] = {"authors": [], "categories": [], "comment": "", "primary_category": "",
-                              "published": None}
+    record: dict[str, Any] = {name: list(v) if isinstance(v, list) else v for name, v in OPTIONAL.items()}
     record.update(values)
     record["topics"] = sorted(set(record.get("topics", [])))
     return {k: record[k] for k in FIELDS}

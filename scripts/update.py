@@ -375,6 +375,13 @@ def _follow(checkout: publish.Checkout, new: str, ours: str, pushed: bool) -> No
                 "commit or stash that, then 'git pull'", new[:12], (checkout.head or "")[:12], shown)
 
 
+def os_problem(exc: OSError, root: Path) -> str:
+    """One line for an OS error on a file: which file (relative to the repository), what the OS said, the fix."""
+    path = Path(exc.filename) if exc.filename else None
+    where = path.relative_to(root).as_posix() if path and path.is_relative_to(root) else (str(path) if path else "a file")
+    return f"{where}: {exc.strerror or exc}; check that it is a readable file in a writable folder, then run again"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the daily update; returns the exit status."""
     args = parse_args(argv)
@@ -405,6 +412,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
         imported = import_seed(root, store)
     except (cfg.ConfigError, st.StoreError, seed_import.ImportError_, publish.PublishError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # README.md or another input that is not a readable file
+        print(f"error: {os_problem(exc, root)}", file=sys.stderr)
         return 2
 
     runs: list[TopicRun] = []
@@ -440,6 +450,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
             print(f"committed {sha[:12]}" if sha else "nothing to commit")
         if args.issue_file and config.settings["notify"] == "issue" and not args.dry_run:
             report.write_issue(args.issue_file, outcome, config)
+    except st.WriteError as exc:
+        print(f"error: {exc.where(root)}", file=sys.stderr)
+        return 2
     except (st.StoreError, publish.PublishError, cfg.ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -447,7 +460,12 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(f"error: git {exc.command[1] if len(exc.command) > 1 else ''} failed: "
               f"{publish.one_line(str(exc.stderr or exc))}; nothing was pushed", file=sys.stderr)
         return 2
-    except jinja2.TemplateError as exc:
+    except OSError as exc:  # a write outside atomic_write (removing a stale page), or an unreadable template
+        print(f"error: {os_problem(exc, root)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a template that fails while rendering (jinja2 or a filter or Python inside it)
+        if not isinstance(exc, jinja2.TemplateError) and not render.from_template(exc):
+            raise
         print(f"error: {render.template_problem(exc)}", file=sys.stderr)
         return 2
     report.print_summary(runs, outcome, fetch_report, quiet=args.quiet)

@@ -8,6 +8,7 @@ import pytest
 
 import config as cfg
 import update
+import hostile_inputs as hostile
 from conftest import REPO, snapshot
 
 GOOD_TOPIC = "topics:\n  - name: TTS\n    query: 'TTS'\n"
@@ -86,3 +87,32 @@ def test_settings_override_defaults(tmp_path: Path) -> None:
     settings = cfg.load(path).settings
     assert settings["overlap_days"] == 5 and settings["readme_papers_per_topic"] == 20
     assert settings["page_size"] == cfg.DEFAULT_SETTINGS["page_size"]
+
+
+@pytest.mark.parametrize("text,line,message", [c[1:] for c in hostile.KEYWORDS_FILES],
+                         ids=[c[0] for c in hostile.KEYWORDS_FILES])
+def test_hostile_keywords_file_is_one_line_naming_the_line(text: str, line: int, message: str, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    test_bad_keywords_file_is_one_clear_line_and_exit_2(text, line, message, tmp_path, capsys)
+
+
+@pytest.mark.parametrize("text,topics", [c[1:] for c in hostile.KEYWORDS_ACCEPTED],
+                         ids=[c[0] for c in hostile.KEYWORDS_ACCEPTED])
+def test_odd_but_valid_keywords_files_load(text: str, topics: list[tuple[str, str]], tmp_path: Path) -> None:
+    path = tmp_path / "keywords.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [(t.name, t.query) for t in cfg.load(path).topics] == topics
+
+
+def test_merged_keys_are_overridden_by_the_topics_own(tmp_path: Path) -> None:
+    path = tmp_path / "keywords.yaml"
+    path.write_text(hostile.KEYWORDS_ACCEPTED[0][1], encoding="utf-8")
+    first, second = cfg.load(path).topics
+    assert second.exclude == first.exclude == ("b",) and second.query == "y"
+
+
+def test_an_unreadable_keywords_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "keywords.yaml").mkdir()  # a folder where the file should be: unreadable, even for root
+    assert update.main(["--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: keywords.yaml: cannot read it (Is a directory)") and "\n" not in err, err

@@ -28,3 +28,33 @@ def test_unprefixed_terms_search_title_and_abstract() -> None:
 def test_rejects_what_arxiv_would(text: str) -> None:
     with pytest.raises(q.QueryError):
         q.parse(text)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("(" * (q.MAX_DEPTH + 1) + "a" + ")" * (q.MAX_DEPTH + 1), f"nested {q.MAX_DEPTH + 1} deep"),
+    (" OR ".join(["a"] * (q.MAX_TERMS + 1)), f"{q.MAX_TERMS + 1} terms"),
+    ("a" * (q.MAX_LENGTH + 1), "characters long"),
+    ("(" * 400 + "a" + ")" * 400, "nested 400 deep"),
+])
+def test_queries_beyond_the_documented_size_are_refused(text: str, message: str) -> None:
+    with pytest.raises(q.QueryError, match=message):
+        q.parse(text)
+
+
+def test_the_largest_accepted_query_serialises_and_evaluates_without_deep_recursion() -> None:
+    import relevance
+    from config import Topic
+
+    chain = " OR ".join(f"t{i}" for i in range(q.MAX_TERMS - 1))
+    text = "(" * q.MAX_DEPTH + chain + ")" * q.MAX_DEPTH + " ANDNOT zz"
+    assert len(text) <= q.MAX_LENGTH
+    tree = q.parse(text)
+    assert len(q.terms(tree)) == q.MAX_TERMS and q.to_arxiv(tree).count("ti:") == q.MAX_TERMS
+    topic = Topic(name="T", query=text, tree=tree)
+    assert relevance.decide(topic, {"title": "t198", "abstract": "", "topics": ["T"]}).listed
+
+
+def test_the_sent_query_limit_is_the_one_the_request_planner_uses() -> None:
+    import plan
+
+    assert q.MAX_SENT == plan.MAX_QUERY_CHARS

@@ -181,3 +181,50 @@ def test_the_fast_check_agrees_with_the_explained_decision() -> None:
                 assert relevance.occurs(phrase, relevance.Text.of(text)) is expected
 
     check()
+
+
+def test_re_folds_exactly_these_non_ascii_characters_onto_ascii_letters() -> None:
+    """The exclusion index folds text like re's IGNORECASE; this is the table of characters where lower() differs."""
+    import re
+    import string
+
+    every = "".join(map(chr, range(0x80, 0x110000)))
+    folds = {c: letter for letter in string.ascii_lowercase for c in re.findall(f"(?i){letter}", every)}
+    assert folds == {c: relevance._ASCII_FOLD[ord(c)] for c in map(chr, relevance._ASCII_FOLD)}
+
+
+@pytest.mark.parametrize("index_from", [0, relevance.INDEX_FROM], ids=["indexed", "tried in full"])
+def test_exclusions_find_exactly_what_trying_every_phrase_finds(index_from: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as hs
+
+    import hostile_inputs as hostile
+
+    monkeypatch.setattr(relevance, "INDEX_FROM", index_from)
+    texts = hs.lists(hs.sampled_from(hostile.EXCLUSION_WORDS), max_size=10).map(
+        lambda parts: "".join(p if i % 2 else p + " " for i, p in enumerate(parts)))
+    phrases = hs.lists(hs.sampled_from(hostile.EXCLUSION_PHRASES), min_size=1, max_size=8)
+
+    @settings(max_examples=600, deadline=None)
+    @given(title=texts, abstract=texts, exclude=phrases)
+    def check(title: str, abstract: str, exclude: list[str]) -> None:
+        exclude_ = tuple(dict.fromkeys(" ".join(e.split()) for e in exclude if e.split()))
+        t = topic("x", exclude=exclude_)
+        texts_ = relevance.Texts({"title": title, "abstract": abstract})
+        expected = next((f'"{p}" in {place}' for p in exclude_ for place in ("title", "abstract")
+                         if relevance.term_pattern(p).search(texts_[place].raw)), None)
+        assert relevance.exclusion_hit(t, relevance.Texts({"title": title, "abstract": abstract})) == expected
+
+    check()
+
+
+def test_thousands_of_exclusions_compile_only_the_phrases_a_paper_may_contain() -> None:
+    exclude = tuple(f"speech variant{i}" for i in range(5000)) + ("test-time scaling",)
+    t = topic("TTS", exclude=exclude)
+    papers = [{**record(f"TTS paper {i}", "speech and test-time scaling" if i == 3 else "speech variant17b"),
+               "id": f"2601.{i:05d}"} for i in range(50)]
+    decisions = [relevance.decide(t, p) for p in papers]
+    assert [d.listed for d in decisions].count(False) == 1
+    assert decisions[3].reason == 'hidden: excluded by "test-time scaling" in abstract'
+    built = relevance.exclusions(exclude)
+    assert len(built.phrases) == 5001 and sum("pattern" in vars(p) for p in built._compiled.values()) <= 2

@@ -122,7 +122,7 @@ def test_fast_paths_give_what_the_plain_definitions_give(value: str) -> None:
                                   *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF]}
     expected = " ".join(value.translate(invisible).split())
     assert render.plain(value) == expected
-    escaped = expected.translate(str.maketrans({c: "\\" + c for c in "\\`*_[]<|$~&:"}))
+    escaped = expected.translate(str.maketrans({c: "\\" + c for c in "\\`*_[]<|$~&:#"}))
     escaped = re.sub(r"@(?=\w)", "@<!-- -->", escaped)
     assert render.md(value) == re.sub(r"(?i)(?<=www)\.", r"\\.", escaped)
 
@@ -459,3 +459,136 @@ def test_stale_removal_deletes_only_generated_files(tmp_path: Path) -> None:
     ("me@example.org", "me@\u200bexample.org"), ("plain", "plain")])
 def test_inert_breaks_references_and_mentions_only(text: str, expected: str) -> None:
     assert render.inert(text) == expected
+
+# --- limits and anchors under hostile input (the cases are in tests/hostile_inputs.py) ---
+
+import json as _json  # noqa: E402
+import unicodedata  # noqa: E402
+from urllib.parse import unquote  # noqa: E402
+
+import hostile_inputs as hostile  # noqa: E402
+
+# github-slugger's rule, written as what it removes: other numbers, punctuation but '-' and connectors, symbols,
+# controls, private use, format characters, unassigned code points and separators but ' '.
+_SLUG_REMOVES = {"No", "Pe", "Pf", "Pi", "Ps", "Po", "Pd", "Sc", "Sk", "Sm", "So", "Cc", "Co", "Cf", "Cn", "Zs", "Zl",
+                 "Zp"}
+
+
+def github_ids(headings: list[str]) -> list[str]:
+    """Heading ids as GitHub gives them, in document order (an independent implementation of github-slugger)."""
+    seen: dict[str, int] = {}
+    ids = []
+    for text in headings:
+        base = "".join(c for c in text.lower()
+                       if c in " -" or unicodedata.category(c) not in _SLUG_REMOVES).replace(" ", "-")
+        result = base
+        while result in seen:
+            seen[base] += 1
+            result = f"{base}-{seen[base]}"
+        seen[result] = 0
+        ids.append(result)
+    return ids
+
+
+class Outline(HTMLParser):
+    """Headings (their text, as GitHub reads it: no comments, entities decoded) and every link with its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self._heading: list[str] | None = None
+        self._link: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = []
+        elif tag == "a" and "href" in dict(attrs):
+            self._link = (dict(attrs)["href"], [])
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.headings.append("".join(self._heading).strip())
+            self._heading = None
+        elif tag == "a" and self._link is not None:
+            self.links.append((self._link[0], "".join(self._link[1])))
+            self._link = None
+
+    def handle_data(self, data: str) -> None:
+        for part in (self._heading, self._link[1] if self._link else None):
+            if part is not None:
+                part.append(data)
+
+
+def outline(markdown: bytes) -> Outline:
+    parsed = Outline()
+    parsed.feed(cmarkgfm.github_flavored_markdown_to_html(markdown.decode("utf-8"), options=Options.CMARK_OPT_UNSAFE))
+    return parsed
+
+
+def test_every_readme_link_lands_on_its_own_section_for_hostile_topic_names() -> None:
+    names = hostile.TOPIC_NAMES
+    papers = [record(i, f"Paper {i}", topic=name) for i, name in enumerate(names)]
+    renderer = render.Renderer(make_config(names), papers)
+    files = renderer.render_all()
+    parsed = outline(files["README.md"])
+    ids = github_ids(parsed.headings)
+    assert len(set(ids)) == len(ids)
+    topic_ids = ids[2:2 + len(names)]  # the title, Contents, then one heading per topic
+    assert parsed.headings[2:2 + len(names)] == [render.plain(n) for n in names]
+    anchors = [(unquote(href[1:]), text) for href, text in parsed.links if href.startswith("#")]
+    intro, contents, rest = anchors[0], anchors[1:1 + len(names)], anchors[1 + len(names):]
+    assert [a for a, _ in contents] == topic_ids, "each Contents entry goes to its own topic"
+    docs = dict(zip(parsed.headings[2 + len(names):], ids[2 + len(names):]))
+    for anchor, text in [intro, *rest]:
+        assert anchor == docs[text], f"the docs' link {text!r} must go to the docs' heading, not a topic's"
+    assert len(anchors) > len(names) + 4
+    for view, anchor in zip(renderer.views, topic_ids):
+        page = files[view.page].decode()
+        assert f"README.md#{anchor})" in page, "the page's link back lands on its section"
+
+
+def test_ids_are_computed_as_github_computes_them() -> None:
+    slugger = render.Slugger()
+    got = [slugger.slug(h) for h in ["Speech-LM", "Speech LM", "FAQ", "faq", "C #", "हिन्दी", "Ⅻ ½", "a_b"]]
+    assert got == ["speech-lm", "speech-lm-1", "faq", "faq-1", "c-", "हिन्दी", "ⅻ-", "a_b"]
+
+
+def _config_file(tmp_path: Path, names: list[str], title: str) -> cfg.Config:
+    """A keywords.yaml with these names, loaded by the validator (so they are names it accepts)."""
+    path = tmp_path / "keywords.yaml"
+    path.write_text(_json.dumps({"topics": [{"name": n, "query": "speech"} for n in names],
+                                 "settings": {"title": title}}, ensure_ascii=False), encoding="utf-8")
+    return cfg.load(path)
+
+
+def test_readme_and_pages_fit_with_100_topics_of_the_longest_names_accepted(tmp_path: Path) -> None:
+    config = _config_file(tmp_path, hostile.LONGEST_NAMES, hostile.LONGEST_TITLE)
+    assert len(config.topics) == cfg.MAX_TOPICS and all(len(t.name) == cfg.MAX_NAME for t in config.topics)
+    papers = [record(i, f"Speech paper {i} @{'x' * 50}", "speech " * 200, topic=config.topics[i % 100].name,
+                     day=f"2026-01-{1 + i % 28:02d}") for i in range(3000)]
+    files = render.Renderer(config, papers).render_all()
+    readme = files["README.md"]
+    assert len(readme) <= config.settings["readme_max_bytes"] < render.GITHUB_LIMIT
+    assert readme.count(b"Showing the latest ") == 100 and b"Showing the latest 0 of" not in readme
+    assert all(len(data) < render.GITHUB_LIMIT for data in files.values() if data is not None)
+
+
+@pytest.mark.parametrize("field,value", hostile.HUGE_FIELDS, ids=[f for f, _ in hostile.HUGE_FIELDS])
+def test_one_huge_field_is_cut_and_every_page_stays_under_the_limit(field: str, value: object) -> None:
+    papers = [record(i, f"Paper {i}", "speech " * 100, "5 pages", day=f"2026-{12 - i // 28:02d}-{28 - i % 28:02d}")
+              for i in range(60)]  # newest first
+    papers[1][field] = value
+    files = render.Renderer(make_config(["A"], readme_papers_per_topic=20), papers).render_all()
+    assert all(len(data) < render.GITHUB_LIMIT for data in files.values() if data is not None)
+    readme = files["README.md"].decode()
+    ids = re.findall(r"\(https://arxiv\.org/abs/(2601\.\d{5})\)\*\*", readme)
+    assert ids[:3] == ["2601.00000", "2601.00001", "2601.00002"] and len(ids) == 20, "rows go on past the paper"
+    row = next(line for line in readme.splitlines() if "arxiv.org/abs/2601.00001)**" in line)
+    assert len(row.encode()) < 50_000
+    if field != "authors":
+        assert "[full text on arXiv](https://arxiv.org/abs/2601.00001)" in row
+    table = gfm("| a | b | c | d | e |\n| --- | --- | --- | --- | --- |\n" + row + "\n")
+    assert len(table.rows) == 2 and len(table.rows[1]) == 5, "the cut row is still one intact table row"
+    feed = ET.fromstring(files["feeds/a.xml"])
+    assert len(files["feeds/a.xml"]) < 200_000 and feed.find("{http://www.w3.org/2005/Atom}entry") is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,7 @@ import pytest
 
 import store as st
 import update
+import hostile_inputs as hostile
 from conftest import snapshot, write_keywords
 
 
@@ -102,3 +104,130 @@ def test_a_killed_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
     assert not st.atomic_write(target, b"new\n"), "an unchanged file is not rewritten"
     leftovers = [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
     assert len(leftovers) == 1  # the killed run's temp file; harmless, ignored by git
+
+
+@pytest.mark.parametrize("content,message", [c[1:] for c in hostile.STORE_RECORDS],
+                         ids=[c[0] for c in hostile.STORE_RECORDS])
+def test_a_hostile_record_is_refused_at_load_naming_shard_and_id(content: str, message: str, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "A", "query": "x"}])
+    shard = tmp_path / "data" / "papers" / "2601.json"
+    shard.parent.mkdir(parents=True)
+    shard.write_text(content, encoding="utf-8")
+    before = snapshot(tmp_path)
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("error: data/papers/2601.json:"), err
+    assert message in err and ("2601.00001" in err), err
+    assert snapshot(tmp_path) == before
+
+
+def test_a_hand_written_record_without_optional_fields_renders(tmp_path: Path) -> None:
+    write_keywords(tmp_path, [{"name": "A", "query": "x"}])
+    shard = tmp_path / "data" / "papers" / "2601.json"
+    shard.parent.mkdir(parents=True)
+    shard.write_text(json.dumps({"2601.00001": {"id": "2601.00001", "version": 1, "title": "x", "abstract": "x",
+                                                "updated": "2026-01-01", "topics": ["A"]}}))
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0
+    assert "2601.00001" in (tmp_path / "README.md").read_text()
+    assert st.load(tmp_path).papers["2601.00001"]["comment"] == ""
+
+
+def test_a_shard_that_is_a_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "A", "query": "x"}])
+    (tmp_path / "data" / "papers" / "2601.json").mkdir(parents=True)
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: data/papers/2601.json: cannot read (Is a directory)") and "\n" not in err, err
+
+
+@pytest.mark.parametrize("value,ok", [
+    ("2026-01-31", True), ("2026-01-31T10:00:00Z", True), ("2026-01-31T10:00:00+02:00", True),
+    ("2026-01-31T10:00:00.5Z", True), ("2026-02-29", False), ("2026-1-31", False), ("31/01/2026", False),
+    ("2026-01-31 10:00", False), ("", False), (None, False), (20260131, False),
+])
+def test_timestamps_are_iso_dates_of_real_days(value: object, ok: bool) -> None:
+    assert st.is_stamp(value) is ok
+
+
+def _read_only(root: Path, command: list[str]) -> list[str]:
+    """data/papers read-only for real: chmod for a normal user; for root (whom chmod does not stop), a read-only
+    bind mount in a private user and mount namespace."""
+    folder = root / "data" / "papers"
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return command
+    if not _namespaces_work():
+        pytest.skip("running as root without user namespaces: no real way to make a folder read-only")
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    return ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", str(folder), *command]
+
+
+def _disk_full(root: Path, command: list[str]) -> list[str]:
+    """data/papers on a full file system for real: a small tmpfs filled to the last byte, in a private namespace.
+    Without namespaces, a file-size limit (RLIMIT_FSIZE) makes the kernel refuse the write instead (EFBIG)."""
+    if not _namespaces_work():
+        return ["prlimit", "--fsize=300", *command]
+    folder = root / "data" / "papers"  # copied onto the tmpfs; what is left afterwards is copied to papers.after
+    return ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+            'set -e; f="$1"; cp -a "$f" "$f.orig"; mount -t tmpfs -o size=64k tmpfs "$f"; cp -a "$f.orig/." "$f"; '
+            'head -c 1000000 /dev/zero > "$f/.fill" 2>/dev/null || true; shift; set +e; "$@"; code=$?; '
+            'rm "$f/.fill"; mkdir "$f.after"; cp -a "$f/." "$f.after"; exit $code', "sh", str(folder), *command]
+
+
+def _file_for_folder(root: Path, command: list[str]) -> list[str]:
+    """feeds/ is a file: the OS refuses to make the folder, for any user."""
+    shutil.rmtree(root / "feeds")
+    (root / "feeds").write_text("not a folder\n")
+    return command
+
+
+def _namespaces_work() -> bool:
+    """Whether this machine lets us make a private user and mount namespace (many CI runners do not)."""
+    try:
+        return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"],
+                              capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@pytest.mark.parametrize("situation,path,reason", [
+    (_read_only, "data/papers/SHARD", ("Read-only file system", "Permission denied")),
+    (_disk_full, "data/papers/SHARD", ("No space left on device", "File too large")),
+    (_file_for_folder, "feeds/a.xml", ("a file is where its folder should be",)),
+], ids=["read-only data folder", "disk full", "a file where a folder should be"])
+def test_a_write_the_os_refuses_is_one_line_and_the_store_stays_whole(situation, path: str, reason: tuple[str, ...],
+                                                                      tmp_path: Path, fake) -> None:
+    from fake_arxiv import paper
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    write_keywords(root, [{"name": "A", "query": "codec"}])
+    from datetime import datetime, timedelta
+
+    now = datetime.fromisoformat(os.environ["DAILY_PAPERS_NOW"].replace("Z", "+00:00"))  # the runs' clock (conftest)
+    day = [(now - timedelta(days=d)).strftime("%Y-%m-%dT%H:%M:%SZ") for d in (0, 1, 2)]
+    yymm = now.strftime("%y%m")  # papers of this month, dated in the last days: in every fetch window
+    path = path.replace("SHARD", f"{yymm}.json")
+    fake.papers = [paper(f"{yymm}.00001", "A codec", updated=day[2])]
+    script = Path(update.__file__)
+    assert subprocess.run([sys.executable, str(script), "--root", str(root), "-q"], timeout=120).returncode == 0
+    shard = root / "data" / "papers" / f"{yymm}.json"
+    stored = shard.read_bytes()
+    fake.papers.append(paper(f"{yymm}.00002", "Another codec " * 30, updated=day[1]))
+    command = situation(root, [sys.executable, str(script), "--root", str(root), "-q"])
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        (root / "data" / "papers").chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    err = result.stderr.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith(f"error: {path}: cannot write (") and any(r in err for r in reason), err
+    after = root / "data" / ("papers.after" if (root / "data" / "papers.after").exists() else "papers")
+    if path.startswith("data/"):
+        assert (after / shard.name).read_bytes() == stored, "the refused shard keeps its old content"
+    else:
+        assert set(json.loads((after / shard.name).read_text())) == {f"{yymm}.00001", f"{yymm}.00002"}, "written whole"
+    assert not [p.name for p in after.iterdir() if p.name.endswith(".tmp")], "no temp file is left behind"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import config as cfg
+import hostile_inputs as hostile
 import relevance
 import seed_import
 import update
@@ -320,3 +321,20 @@ def test_a_broken_template_is_one_clear_line_and_writes_nothing(
     assert len(err) == 1 and err[0].startswith(f"error: {where}"), err
     assert f"git checkout -- templates/{template}" in err[0]
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("template,broken,where", hostile.TEMPLATES, ids=[f"{t}: {w.split(': ', 1)[-1][:30]}"
+                                                                         for t, _, w in hostile.TEMPLATES])
+def test_a_template_failing_while_it_renders_is_one_line_and_writes_nothing(
+        tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        template: str, broken: str, where: str) -> None:
+    test_a_broken_template_is_one_clear_line_and_writes_nothing(tmp_path, fake, monkeypatch, capsys, template,
+                                                               broken, where)
+
+
+def test_a_readme_that_is_a_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "A", "query": "codec"}])
+    (tmp_path / "README.md").mkdir()  # what the seed import reads: unreadable, even for root
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: README.md: Is a directory; ") and "\n" not in err, err
