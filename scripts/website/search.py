@@ -57,8 +57,10 @@ def build_index(site: Site, outdir: Path) -> int:
         from pagefind.service import get_executable
     except ImportError:
         raise SearchIndexError("pagefind is not installed; run 'pip install -r requirements-site.txt'") from None
-    if get_executable() is None:
-        raise SearchIndexError("the pagefind binary is missing; run 'pip install -r requirements-site.txt'")
+    binary = get_executable()
+    if binary is None or not binary.is_file():
+        raise SearchIndexError(f"the pagefind binary {binary or ''} is missing; "
+                               "run 'pip install -r requirements-site.txt'")
     with tempfile.TemporaryDirectory(prefix="site-records-") as scratch:
         records = Path(scratch)
         expected = write_records(site, records)
