@@ -111,7 +111,7 @@ async function search() {
   const filters = chosenFilters();
   if (!query && !Object.keys(filters).length) {
     list.replaceChildren();
-    list.dataset.query = "";
+    list.dataset.query = urlFromState();
     more.hidden = true;
     status.textContent = "Type words to search, or choose a filter.";
     return;
