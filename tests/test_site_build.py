@@ -12,7 +12,7 @@ import pytest
 
 from site_html import parse
 from site_repo import make_repo
-from site_server import build_small_site, served  # noqa: F401 - the fixture
+from site_server import build_small_site, require_pagefind, served  # noqa: F401 - the fixture
 from website import build, search
 
 
@@ -111,6 +111,7 @@ def test_the_command_line_builds_the_site(tmp_path: Path) -> None:
 
     from conftest import REPO
 
+    require_pagefind()
     root = make_repo(tmp_path / "repo")
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "site.py"), str(tmp_path / "out"), "--root", str(root)],
                             capture_output=True, text=True, timeout=120)
