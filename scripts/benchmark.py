@@ -176,6 +176,7 @@ def site_search(outdir: Path, queries: list[str]) -> dict:
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--no-first-run", "--disable-sync"])
             page = browser.new_page()
+            page.set_default_timeout(300_000)
             page.goto(f"http://127.0.0.1:{server.server_port}/search.html")
             page.wait_for_selector("#status:not(:empty)")
             for query in queries:

@@ -105,7 +105,7 @@ def test_each_filter_narrows_the_results(page, served: str, name: str, value: st
     everything = result_count(page)
     page.select_option(f"#f-{name}", value)
     wait_for_results(page)
-    assert 0 < result_count(page) < everything and len(result_ids(page)) == min(result_count(page), 20)
+    assert 0 < result_count(page) < everything and len(result_ids(page)) == min(result_count(page), 10)
     assert f"{name}={value}" in page.evaluate("location.search")
     for item in page.query_selector_all("#results li"):
         line = item.query_selector(".meta").inner_text()
@@ -128,10 +128,10 @@ def test_filters_alone_list_newest_first(page, served: str) -> None:  # noqa: F8
 def test_more_results_shows_the_next_page(page, served: str) -> None:  # noqa: F811
     search(page, served, "?q=speech")
     total = result_count(page)
-    assert total > 20 and len(result_ids(page)) == 20
+    assert total > 10 and len(result_ids(page)) == 10
     page.click("#more")
-    page.wait_for_selector(f"#results li:nth-child({min(total, 40)})")
-    assert len(set(result_ids(page))) == min(total, 40) and page.is_hidden("#more") == (total <= 40)
+    page.wait_for_selector(f"#results li:nth-child({min(total, 20)})")
+    assert len(set(result_ids(page))) == min(total, 20) and page.is_hidden("#more") == (total <= 20)
 
 
 def test_reload_and_back_keep_the_query_and_filters(page, served: str) -> None:  # noqa: F811

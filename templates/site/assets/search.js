@@ -3,7 +3,7 @@
 "use strict";
 
 const FILTERS = ["topic", "year", "month", "category", "code"];
-const PAGE = 20;
+const PAGE = 10;
 const form = document.getElementById("search");
 const box = document.getElementById("q");
 const status = document.getElementById("status");
