@@ -49,6 +49,7 @@ def browser(served: str) -> Iterator["playwright_api.Browser"]:  # noqa: F811
 def page(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
     """A fresh 390 px wide page; any dialog, script error or console error (a CSP violation) fails the test."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(90_000)  # a loaded shared machine can be slow; a real failure still fails
     opened = context.new_page()
     problems: list[str] = []
     opened.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
