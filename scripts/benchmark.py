@@ -8,6 +8,7 @@ are kept, see render.MANIFEST), and a full re-render of every page (as after a t
     python scripts/benchmark.py --sizes 5000
     python scripts/benchmark.py --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
     python scripts/benchmark.py --exclusions-only   # relevance with 10,000 exclude phrases (below)
+    python scripts/benchmark.py --site          # the site (scripts/site.py): build, size, first load, search speed
 
 Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
 fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
@@ -148,6 +149,121 @@ def exclusion_benchmark(papers: int = 40_000, phrase_counts: tuple[int, ...] = (
     return "\n".join(lines)
 
 
+def site_store(root: Path, size: int) -> None:
+    """A store of `size` papers over 20 topics for the site, with abstracts drawn from the real store's words.
+
+    The words of the repository's own abstracts, sampled by frequency, give the search index a realistic
+    vocabulary (the daily-run benchmark's 20 words would make it unrealistically small).
+    """
+    import config as cfg
+    import store as st
+
+    words = [w for p in st.load(Path(__file__).resolve().parent.parent).papers.values()
+             for w in p["abstract"].split()] or list(WORDS)
+    rng = random.Random(size)
+    s = st.Store(root)
+    for i in range(size):
+        day = (FIRST_DAY + datetime.timedelta(days=i * (LAST_DAY - FIRST_DAY).days // size)).isoformat()
+        paper = synthetic(i, rng, day)
+        paper["abstract"] = "speech " + " ".join(rng.choices(words, k=rng.randint(150, 250)))
+        paper["title"] = "Speech " + " ".join(rng.choices(words, k=10))
+        paper["authors"] = [f"Author{rng.randint(0, 20000)} Name{rng.randint(0, 5000)}" for _ in range(rng.randint(1, 8))]
+        if i % 7 == 0:
+            paper["comment"] += f" Code: https://github.com/lab{i % 500}/project{i}"
+        paper["categories"] = rng.sample(["cs.SD", "eess.AS", "cs.CL", "cs.LG", "cs.AI", "eess.SP"], k=2)
+        s.put(paper)
+    s.save()
+    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.*", "eess.*"]}
+              for t in range(TOPICS)]
+    (root / "keywords.yaml").write_text(json.dumps({"topics": topics}))
+    cfg.load(root / "keywords.yaml")
+
+
+def site_build(root: Path, outdir: Path) -> dict:
+    """Build the site in this (fresh) process; peak memory of Python and of Pagefind's binary, seconds."""
+    from website import build
+
+    started = time.perf_counter()
+    build.build(root, outdir)
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 1),
+            "python_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "pagefind_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
+
+
+def site_sizes(outdir: Path) -> dict:
+    """Whole site, largest file, file count, and the home page's first load (HTML, CSS, JS) gzipped."""
+    import gzip
+
+    files = [p for p in outdir.rglob("*") if p.is_file()]
+    largest = max(files, key=lambda p: p.stat().st_size)
+    first_load = ["index.html", "assets/site.css", "assets/site.js"]
+    return {"site_mb": round(sum(p.stat().st_size for p in files) / 1e6, 1), "files": len(files),
+            "largest": f"{largest.relative_to(outdir)} {largest.stat().st_size / 1e6:.2f} MB",
+            "home_gzip_kb": round(sum(len(gzip.compress((outdir / f).read_bytes())) for f in first_load) / 1000, 1)}
+
+
+def site_search(outdir: Path, queries: list[str]) -> dict:
+    """Median and worst milliseconds from the last keystroke to results on screen, in headless Chromium."""
+    import functools
+    import http.server
+    import statistics
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(outdir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    times = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync"])
+            page = browser.new_page()
+            page.set_default_timeout(300_000)
+            page.goto(f"http://127.0.0.1:{server.server_port}/search.html")
+            page.wait_for_selector("#status:not(:empty)")
+            for query in queries:
+                page.fill("#q", query[:-1])  # the query but its last letter, and its results shown
+                page.wait_for_selector(f'#results[data-query="/search.html?q={query[:-1]}"]', state="attached")
+                page.focus("#q")
+                started = time.perf_counter()
+                page.keyboard.press(query[-1])
+                page.wait_for_selector(f'#results[data-query="/search.html?q={query}"]', state="attached")
+                times.append((time.perf_counter() - started) * 1000)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {"search_ms": round(statistics.median(times)), "search_worst_ms": round(max(times))}
+
+
+def site_benchmark(sizes: list[int]) -> None:
+    """Build the site for each size in a fresh process; print build time, memory, sizes and search speed."""
+    queries = ["neural", "codec", "prosody", "speaker", "diffusion", "emotion", "streaming", "benchmark",
+               "vocoder", "latency", "multilingual", "dataset", "tokens", "expressive", "recognition",
+               "evaluation", "zero-shot", "transformer", "language", "quality"]
+    print(f"{'papers':>8} {'build s':>8} {'Python MB':>10} {'Pagefind MB':>12} {'site MB':>8} {'files':>7} "
+          f"{'home gzip KB':>13} {'search ms (median, worst)':>26}  largest file")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root, outdir = Path(tmp) / "repo", Path(tmp) / "site"
+            root.mkdir()
+            subprocess.run([sys.executable, __file__, "--site-store", str(root), str(size)], check=True)
+            out = subprocess.run([sys.executable, __file__, "--site-build", str(root), str(outdir)],
+                                 capture_output=True, text=True, check=True)
+            r = {**json.loads(out.stdout), **site_sizes(outdir), **site_search(outdir, queries)}
+            print(f"{size:>8} {r['seconds']:>8} {r['python_mb']:>10} {r['pagefind_mb']:>12} {r['site_mb']:>8} "
+                  f"{r['files']:>7} {r['home_gzip_kb']:>13} {r['search_ms']:>17}, {r['search_worst_ms']:<7}  "
+                  f"{r['largest']}", flush=True)
+    print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
+
+
 def calibration() -> float:
     """Seconds a fixed pure-Python loop takes now: shared machines vary run to run, so say how fast this one was."""
     started = time.perf_counter()
@@ -166,9 +282,21 @@ def main() -> int:
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--fetch", action="store_true",
                         help="instead: a normal day and a day with one HTTP 406 on the shipped keywords.yaml and store")
+    parser.add_argument("--site", action="store_true", help="benchmark the site (scripts/site.py) instead")
+    parser.add_argument("--site-store", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fetch:
         return fetch_days()
+    if args.site_store:
+        site_store(Path(args.site_store[0]), int(args.site_store[1]))
+        return 0
+    if args.site_build:
+        print(json.dumps(site_build(Path(args.site_build[0]), Path(args.site_build[1]))))
+        return 0
+    if args.site:
+        site_benchmark(args.sizes)
+        return 0
     if args.build:
         root = Path(args.build[0])
         (root / "new.json").write_text(json.dumps(build(root, int(args.build[1]))))

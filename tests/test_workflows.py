@@ -58,7 +58,7 @@ def test_permissions_are_minimal() -> None:
     assert job["timeout-minutes"] <= 60 and notify["timeout-minutes"] <= 10
     assert load("ci.yml")["permissions"] == {"contents": "read"}
     text = (WORKFLOWS / "update.yml").read_text()
-    for grant in ("contents", "issues"):
+    for grant in ("contents", "issues", "pages", "id-token"):
         assert re.search(rf"^\s+{grant}: write\s+# \S", text, re.MULTILINE), f"{grant} grant is not commented"
 
 
@@ -114,3 +114,37 @@ def test_the_script_stops_fetching_well_before_the_workflow_kills_the_job() -> N
     minutes = load("update.yml")["jobs"]["update"]["timeout-minutes"]
     assert cfg.MAX_TIME_BUDGET + 10 * 60 <= minutes * 60, "time_budget's maximum leaves no time to render and commit"
     assert f"{minutes} minutes" in cfg._SETTING_HELP["time_budget"]
+
+
+def test_only_the_deploy_job_can_publish_the_site() -> None:
+    jobs = load("update.yml")["jobs"]
+    assert set(jobs) == {"update", "notify", "site", "deploy"}
+    for name, job in jobs.items():
+        grants = job["permissions"]
+        publishing = {k: v for k, v in grants.items() if (k, v) in {("pages", "write"), ("id-token", "write")}}
+        assert publishing == ({"pages": "write", "id-token": "write"} if name == "deploy" else {}), name
+    deploy, site = jobs["deploy"], jobs["site"]
+    assert set(deploy["permissions"]) == {"pages", "id-token"} and deploy["environment"]["name"] == "github-pages"
+    assert deploy["needs"] == "site" and "needs.site.outputs.publish == 'true'" in deploy["if"]
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert site["permissions"] == {"contents": "read", "pages": "read"} and site["needs"] == "update"
+    assert "!cancelled()" in site["if"]
+
+
+def test_the_site_job_builds_the_documented_command_and_hints_when_pages_is_off() -> None:
+    site = load("update.yml")["jobs"]["site"]
+    runs = "\n".join(step.get("run", "") for step in site["steps"])
+    assert 'python scripts/site.py "$RUNNER_TEMP/site"' in runs
+    installs = [step["run"] for step in site["steps"] if "pip" in step.get("run", "")]
+    assert installs == ["python -m pip install --require-hashes -r requirements-site.txt"], installs
+    check = site["steps"][0]
+    assert check["id"] == "pages" and 'gh api "repos/$GITHUB_REPOSITORY/pages"' in check["run"]
+    assert "|| true" in check["run"]  # Pages off (404) is not a failure
+    hints = [line for line in check["run"].splitlines() if "::notice" in line]
+    assert len(hints) == 1 and "Settings → Pages" in hints[0] and "GitHub Actions" in hints[0]
+    later = site["steps"][1:]
+    assert all(step["if"] == "steps.pages.outputs.publish == 'true'" for step in later)
+    upload = later[-1]
+    assert upload["uses"].startswith("actions/upload-pages-artifact@") and upload["with"]["path"].endswith("/site")
+    readme = (REPO / "README.md").read_text()
+    assert "python scripts/site.py" in readme and "Settings → Pages" in readme and "github.io" in readme

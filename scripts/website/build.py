@@ -1,0 +1,118 @@
+"""Build the site into OUTDIR: pages, assets, feeds and the search index, swapped in only when complete.
+
+    python scripts/site.py OUTDIR          # the daily workflow runs this and publishes OUTDIR to Pages
+
+The site is built in a scratch folder beside OUTDIR and moved into place at the end, so a failed build
+leaves the last site as it was. OUTDIR must be new, empty, or a site this command built (it holds
+MARKER): a folder of anything else is never replaced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jinja2
+
+import config as cfg
+import render
+import store as st
+from website import pages, search
+from website.model import Site, build_model
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+ASSETS = pages.TEMPLATES / "assets"
+MARKER = ".daily-papers-site"
+
+
+class OutdirError(Exception):
+    """OUTDIR holds something that is not a site this command built."""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line (README, 'The site')."""
+    parser = argparse.ArgumentParser(prog="site.py", description="Build the static, searchable site from the store.",
+                                     epilog="Exit status: 0 built, 2 bad input or a missing tool.")
+    parser.add_argument("outdir", type=Path, metavar="OUTDIR", help="where to write the site (replaced whole)")
+    parser.add_argument("--root", type=Path, default=ROOT, metavar="DIR",
+                        help="the repository to build from (default: the one holding this script)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    return parser.parse_args(argv)
+
+
+def check_outdir(outdir: Path) -> None:
+    """Refuse to replace a folder that is neither empty nor a site built here."""
+    if outdir.exists() and (not outdir.is_dir() or (any(outdir.iterdir()) and not (outdir / MARKER).is_file())):
+        raise OutdirError(f"{outdir}: exists and is not a site built by scripts/site.py; "
+                          "choose a new or empty folder")
+
+
+def write_site(site: Site, renderer: render.Renderer, target: Path) -> int:
+    """Every file of the site into target (an empty folder); returns the papers indexed for search."""
+    for path, data in pages.all_pages(site):
+        write(target / path, data)
+    for view in renderer.views:
+        write(target / "feeds" / f"{view.slug}.xml", renderer.feed(view))
+    shutil.copytree(ASSETS, target / "assets")
+    (target / MARKER).write_text("built by scripts/site.py; the whole folder is replaced on each build\n")
+    return search.build_index(site, target)
+
+
+def write(path: Path, data: bytes) -> None:
+    """Write one file of the scratch site (not atomic: the whole folder is swapped in at the end)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def swap_in(built: Path, outdir: Path) -> None:
+    """Put the finished site at outdir, then remove the old one."""
+    old = None
+    if outdir.exists():
+        old = outdir.with_name(f"{outdir.name}.old-{time.time_ns()}")
+        outdir.rename(old)
+    built.rename(outdir)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def build(root: Path, outdir: Path) -> tuple[Site, int]:
+    """Build the site for the repository at root into outdir; returns the model and the papers indexed."""
+    check_outdir(outdir)
+    config = cfg.load(root / "keywords.yaml")
+    with st.gc_paused():
+        papers = list(st.load(root).papers.values())
+        renderer = render.Renderer(config, papers)
+        site = build_model(config, papers, renderer)
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=outdir.parent))
+    try:
+        indexed = write_site(site, renderer, scratch)
+        swap_in(scratch, outdir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return site, indexed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the site; bad input or a missing tool is one 'error:' line and exit status 2."""
+    args = parse_args(argv)
+    started = time.perf_counter()
+    try:
+        site, indexed = build(args.root.resolve(), args.outdir.resolve())
+    except (cfg.ConfigError, st.StoreError, OutdirError, search.SearchIndexError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except jinja2.TemplateError as exc:
+        print(f"error: {render.template_problem(exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.filename or args.outdir}: {exc.strerror}; check the folder and free space", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        print(f"site: {len(site.topics)} topics, {site.total} papers ({indexed} searchable) in {args.outdir} "
+              f"({time.perf_counter() - started:.1f} s)")
+    return 0

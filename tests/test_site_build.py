@@ -1,0 +1,120 @@
+"""website.build: the whole site from the store, every internal link resolving, OUTDIR replaced safely."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from site_html import parse
+from site_repo import make_repo
+from site_server import build_small_site, require_pagefind, served  # noqa: F401 - the fixture
+from website import build, search
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, b""
+
+
+def test_every_internal_link_resolves(served: str) -> None:  # noqa: F811
+    """Crawl from the home page: every page, asset, feed and anchor the site links to is there."""
+    todo, seen, anchors_wanted = [served + "index.html", served + "404.html"], set(), []
+    ids: dict[str, set[str]] = {}
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        status, body = fetch(url)
+        assert status == 200, f"{url}: {status}"
+        if not url.endswith(".html"):
+            continue
+        page = parse(body.decode("utf-8"))
+        ids[url] = page.ids
+        for element in page.elements:
+            ref = element.attrs.get("href") or element.attrs.get("src")
+            if not ref or element.tag not in ("a", "link", "script") or ref.startswith("data:"):
+                continue
+            target = urllib.parse.urljoin(url, ref)
+            if not target.startswith(served):
+                assert target.startswith("https://"), f"{url}: {ref}"
+                continue
+            address, _, fragment = target.partition("#")
+            address = address.split("?")[0]
+            todo.append(address)
+            if fragment:
+                anchors_wanted.append((url, address, fragment))
+    assert len(seen) > 20 and served + "topics/speech-synthesis/2026-01-2.html" in seen
+    assert served + "feeds/codec.xml" in seen and served + "assets/search.js" in seen
+    for source, address, fragment in anchors_wanted:
+        assert fragment in ids[address], f"{source}: #{fragment} is not on {address}"
+
+
+def test_search_index_holds_each_listed_paper_once(tmp_path: Path) -> None:
+    outdir = build_small_site(tmp_path)
+    entry = json.loads((outdir / search.INDEX_DIR / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 22  # 23 stored, one excluded by its topic
+    assert not (outdir / search.INDEX_DIR / "pagefind-ui.js").exists()
+    assert (outdir / build.MARKER).is_file() and (outdir / "feeds" / "speech-synthesis.xml").is_file()
+
+
+def test_a_rebuild_replaces_the_site_and_leaves_no_scratch(tmp_path: Path) -> None:
+    outdir = build_small_site(tmp_path)
+    (outdir / "stale.html").write_text("old")
+    root = tmp_path / "repo"
+    assert build.main([str(outdir), "--root", str(root), "-q"]) == 0
+    assert not (outdir / "stale.html").exists() and (outdir / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "site"]
+
+
+def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(tmp_path / "repo")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    assert build.main([str(mine), "--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {mine}: exists and is not a site") and "choose" in err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_bad_keywords_is_one_line_and_keeps_the_last_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outdir = build_small_site(tmp_path)
+    before = (outdir / "index.html").read_bytes()
+    (tmp_path / "repo" / "keywords.yaml").write_text("topics: [\n")
+    assert build.main([str(outdir), "--root", str(tmp_path / "repo")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "keywords.yaml" in err
+    assert (outdir / "index.html").read_bytes() == before
+
+
+def test_missing_pagefind_binary_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(tmp_path / "repo")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    assert build.main([str(tmp_path / "site"), "--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "requirements-site.txt" in err and not (tmp_path / "site").exists()
+
+
+def test_the_command_line_builds_the_site(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    require_pagefind()
+    root = make_repo(tmp_path / "repo")
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "site.py"), str(tmp_path / "out"), "--root", str(root)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("site: 2 topics, 22 papers (22 searchable)")
+    assert (tmp_path / "out" / "search.html").is_file()
