@@ -146,7 +146,7 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
         else:
             shares = plan.share_out(request, records)
             log.info("%d papers from arXiv in %d request(s)", len(records), fetcher.requests - before)
-            for topic, run in zip(request.topics, topic_runs):
+            for topic, run in zip(request.topics, topic_runs, strict=True):
                 run.records, run.since = shares[topic.name], request.since
                 run.capped = capped and request.since is not None
                 run.new_topic = request.since is None
