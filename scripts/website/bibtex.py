@@ -119,10 +119,11 @@ def citation_keys(papers: Iterable[dict[str, Any]]) -> dict[str, str]:
 def suffix_letters(number: int) -> str:
     """1 -> b, 2 -> c, ..., 25 -> z, 26 -> ba: letters, since keys with digits after the year read badly."""
     letters = ""
-    number += 1
-    while number:
+    while True:
         number, rest = divmod(number, 26)
         letters = "abcdefghijklmnopqrstuvwxyz"[rest] + letters
+        if not number:
+            break
     return letters
 
 
