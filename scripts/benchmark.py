@@ -7,6 +7,7 @@ are kept, see render.MANIFEST), and a full re-render of every page (as after a t
     python scripts/benchmark.py                 # 10,000 / 20,000 / 40,000 papers over 20 topics
     python scripts/benchmark.py --sizes 5000
     python scripts/benchmark.py --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
+    python scripts/benchmark.py --only-extras  # just the site's extras (similar papers, BibTeX, charts, reasons)
 
 Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
 fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
@@ -99,6 +100,71 @@ def measure(root: Path, size: int, mode: str) -> dict:
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
+def abstracts(size: int, seed: int = 17) -> tuple[list[str], list[int]]:
+    """Title+abstract texts with a natural word distribution (Zipf over 60,000 words, stop words included)
+    and 300 subjects with words of their own, so TF-IDF sees what real abstracts give it; and each text's subject.
+
+    The daily-run papers above use 20 words, which every paper shares: no signal for similar papers.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    words = np.array([f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676 % 26)}ex{i}" for i in range(60_000)])
+    words[:8] = ["the", "of", "and", "a", "to", "in", "we", "is"]
+    weights = 1 / np.arange(1, len(words) + 1) ** 1.07
+    lengths = rng.integers(150, 250, size=size)
+    drawn = iter(rng.choice(len(words), size=int(lengths.sum()), p=weights / weights.sum()).tolist())
+    subject_words = rng.integers(2_000, len(words), size=(300, 40))
+    subjects = rng.integers(0, 300, size=size).tolist()
+    texts = []
+    for length, subject in zip(lengths.tolist(), subjects):
+        own = rng.choice(subject_words[subject], size=length // 7)
+        texts.append(" ".join(words[[next(drawn) for _ in range(length - len(own))] + own.tolist()]))
+    return texts, subjects
+
+
+def measure_extras(size: int) -> dict:
+    """Time the site's extras on `size` papers over 20 topics: similar papers alone, then all of build_extras."""
+    import config as cfg
+    from website.extras import build_extras
+    from website.similar import similar_papers
+
+    texts, subjects = abstracts(size)
+    rng = random.Random(size)
+    papers = []
+    for i, text in enumerate(texts):
+        paper = synthetic(i, rng, (FIRST_DAY + datetime.timedelta(days=i * (LAST_DAY - FIRST_DAY).days // size)).isoformat())
+        paper["id"] = f"{paper['id'][:4]}.{i:05d}"
+        paper["title"], paper["abstract"] = text[:80], "speech " + text[80:]
+        papers.append(paper)
+    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]} for t in range(TOPICS)]
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "keywords.yaml").write_text(json.dumps({"topics": topics}))
+        config = cfg.load(Path(tmp) / "keywords.yaml")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    similar = similar_papers(papers)
+    similar_done = time.perf_counter()
+    build_extras(config, papers)
+    done = time.perf_counter()
+    same = [subjects[int(other[-5:])] == subjects[int(paper_id[-5:])] for paper_id, ids in similar.items() for other in ids[:1]]
+    return {"papers": size, "similar": round(similar_done - started, 2), "extras": round(done - similar_done, 2),
+            "same_subject": round(sum(same) / max(len(same), 1), 3),
+            "before_mb": round(before / 1024), "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def extras_table(sizes: list[int]) -> list[str]:
+    """One line per size, each measured in a fresh process so its peak memory is its own."""
+    lines = [f"{'papers':>8} {'similar s':>10} {'all extras s':>13} {'top-1 same subject':>19} {'peak MB':>8} {'(corpus alone)':>15}"]
+    for size in sizes:
+        out = subprocess.run([sys.executable, __file__, "--measure-extras", str(size)],
+                             capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout)
+        lines.append(f"{r['papers']:>8} {r['similar']:>10} {r['extras']:>13} {r['same_subject']:>19} "
+                     f"{r['peak_mb']:>8} {r['before_mb']:>15}")
+    return lines
+
+
 def calibration() -> float:
     """Seconds a fixed pure-Python loop takes now: shared machines vary run to run, so say how fast this one was."""
     started = time.perf_counter()
@@ -116,9 +182,19 @@ def main() -> int:
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--fetch", action="store_true",
                         help="instead: a normal day and a day with one HTTP 406 on the shipped keywords.yaml and store")
+    parser.add_argument("--measure-extras", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--only-extras", action="store_true", help="measure only the site's extras (issue 17)")
     args = parser.parse_args()
     if args.fetch:
         return fetch_days()
+    if args.measure_extras:
+        print(json.dumps(measure_extras(args.measure_extras)))
+        return 0
+    if args.only_extras:
+        print("Site extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution):")
+        print(*extras_table(args.sizes), sep="\n")
+        print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
+        return 0
     if args.build:
         root = Path(args.build[0])
         (root / "new.json").write_text(json.dumps(build(root, int(args.build[1]))))
@@ -141,6 +217,8 @@ def main() -> int:
     print("\nFull re-render (no manifest: every page rendered from the store):")
     print(header, *results["full"], sep="\n")
     print(f"\nmedian of {args.repeat} runs, each in a fresh process on a fresh copy; peak MB is the highest max RSS")
+    print("\nSite extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution, one run each):")
+    print(*extras_table(args.sizes), sep="\n")
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s (compare figures taken at similar speeds)")
     return 0
 

@@ -91,6 +91,11 @@ def test_hostile_author_stays_one_author(name: str) -> None:
     assert decode(authors[1]).strip("{}") == name
 
 
+def test_control_characters_become_spaces() -> None:
+    assert bibtex.escape("a\x00b\x1bc\u2028d") == "a b c d"
+    assert parse(bibtex.entry(paper(title="Bell\x07 and\x00 null"), "k")).entries[0]["title"] == "{{Bell} and null}"
+
+
 def test_simple_math_is_kept_as_math() -> None:
     entry = parse(bibtex.entry(paper(title="Attention in $O(n^2)$ time"), "k")).entries[0]
     assert "{$O(n^2)$}" in entry["title"]
@@ -113,7 +118,7 @@ def test_keys_are_readable_unique_and_stable() -> None:
 def test_topic_bib_file_parses_with_every_paper() -> None:
     papers = json.loads(LABELLED.read_text(encoding="utf-8"))
     keys = bibtex.citation_keys(papers)
-    text = bibtex.bib_file(papers, keys, "Speech @ Audio")
+    text = bibtex.bib_file(papers, bibtex.entries(papers, keys), "Speech @ Audio")
     library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     assert not library.failed_blocks
     assert [e["eprint"] for e in library.entries] == [p["id"] for p in papers]

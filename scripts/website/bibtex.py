@@ -18,13 +18,15 @@ _SPECIALS = {
     "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _SPECIAL = re.compile(r"[\\{}%&#$_~^]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_WORD = re.compile(r"[^ ]+")
 _SIMPLE_MATH = re.compile(r"\$[A-Za-z0-9 +\-*/=<>^_{}().,|'!:;\[\]]+\$")
 _KEY_WORD_SKIP = frozenset("a an the on of for in to and with from towards toward via is are".split())
 
 
 def escape(text: str) -> str:
     """LaTeX-safe text: every special character written as a command; control characters removed."""
-    text = "".join(c if c.isprintable() or c == " " else " " for c in text)
+    text = _CONTROL.sub(" ", text)
     return _SPECIAL.sub(lambda m: _SPECIALS[m.group()], text)
 
 
@@ -40,13 +42,13 @@ def balanced(text: str) -> bool:
 
 def protect_word(word: str) -> str:
     """One title word escaped, braced if it has a capital letter so a style cannot lower-case it."""
-    escaped = escape(word)
+    escaped = escape(word) if _SPECIAL.search(word) or _CONTROL.search(word) else word
     return "{" + escaped + "}" if any(c.isupper() for c in word) else escaped
 
 
 def title_field(title: str) -> str:
     """A title ready for BibTeX: whitespace collapsed, capitals protected, specials escaped, simple math kept."""
-    title = " ".join(title.split())
+    title = " ".join(_CONTROL.sub(" ", title).split())
     out, position = [], 0
     for math in _SIMPLE_MATH.finditer(title):
         if not balanced(math.group()[1:-1]):
@@ -60,7 +62,7 @@ def title_field(title: str) -> str:
 
 def protected_words(text: str) -> str:
     """Text with each space-separated word run through protect_word, spaces kept."""
-    return " ".join(protect_word(word) if word else "" for word in text.split(" "))
+    return _WORD.sub(lambda m: protect_word(m.group()), text)
 
 
 def author_field(authors: Sequence[str]) -> str:
@@ -96,7 +98,7 @@ def base_key(paper: dict[str, Any]) -> str:
     """firstauthorlastname + year + first real title word, e.g. smith2024neural."""
     authors = paper.get("authors") or []
     last = ascii_letters(authors[0].split()[-1]) if authors and authors[0].split() else ""
-    words = [ascii_letters(w) for w in (paper.get("title") or "").split()]
+    words = (ascii_letters(w) for w in (paper.get("title") or "").split())
     first = next((w for w in words if w and w not in _KEY_WORD_SKIP), "")
     return f"{last or 'arxiv'}{year_of(paper)}{first}"
 
@@ -156,8 +158,8 @@ def entries(papers: Iterable[dict[str, Any]], keys: dict[str, str]) -> dict[str,
     return {p["id"]: entry(p, keys[p["id"]]) for p in papers}
 
 
-def bib_file(papers: Iterable[dict[str, Any]], keys: dict[str, str], topic: str) -> str:
-    """A topic's .bib: a comment line naming the topic, then its entries newest first as given."""
+def bib_file(papers: Iterable[dict[str, Any]], entries: dict[str, str], topic: str) -> str:
+    """A topic's .bib: a comment line naming the topic, then the papers' entries (from entries()) in the order given."""
     name = " ".join(topic.replace("@", " ").split())  # an @ outside an entry would start one
     header = f"% {name}: papers listed by Daily Papers\n"
-    return header + "\n".join(entry(p, keys[p["id"]]) for p in papers)
+    return header + "\n".join(entries[p["id"]] for p in papers)

@@ -42,12 +42,13 @@ def build_extras(config: Config, papers: Iterable[dict[str, Any]], shown: Iterab
         shown = list({p["id"]: p for group in listed.values() for p in group}.values())
     shown = list(shown)
     keys = bibtex.citation_keys(shown)
+    entries = bibtex.entries(shown, keys)
     return Extras(
         keys=keys,
-        bibtex=bibtex.entries(shown, keys),
+        bibtex=entries,
         coins={p["id"]: cite.coins_title(p) for p in shown},
         similar=similar.similar_papers(shown),
-        bib_files={name: bibtex.bib_file(group, keys, name) for name, group in listed.items()},
+        bib_files={name: bibtex.bib_file(group, entries, name) for name, group in listed.items()},
         charts={name: trends.chart(name, group) for name, group in listed.items()},
         reasons=reasons,
     )
