@@ -144,23 +144,24 @@ def measure_extras(size: int) -> dict:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     similar = similar_papers(papers)
-    similar_done = time.perf_counter()
+    similar_done, cpu_started = time.perf_counter(), time.process_time()
     build_extras(config, papers)
-    done = time.perf_counter()
+    done, cpu_done = time.perf_counter(), time.process_time()
     same = [subjects[int(other[-5:])] == subjects[int(paper_id[-5:])] for paper_id, ids in similar.items() for other in ids[:1]]
     return {"papers": size, "similar": round(similar_done - started, 2), "extras": round(done - similar_done, 2),
+            "cpu": round(cpu_done - cpu_started, 2),
             "same_subject": round(sum(same) / max(len(same), 1), 3),
             "before_mb": round(before / 1024), "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def extras_table(sizes: list[int]) -> list[str]:
     """One line per size, each measured in a fresh process so its peak memory is its own."""
-    lines = [f"{'papers':>8} {'similar s':>10} {'all extras s':>13} {'top-1 same subject':>19} {'peak MB':>8} {'(corpus alone)':>15}"]
+    lines = [f"{'papers':>8} {'similar s':>10} {'all extras s':>13} {'CPU s':>6} {'top-1 same subject':>19} {'peak MB':>8} {'(corpus alone)':>15}"]
     for size in sizes:
         out = subprocess.run([sys.executable, __file__, "--measure-extras", str(size)],
                              capture_output=True, text=True, check=True)
         r = json.loads(out.stdout)
-        lines.append(f"{r['papers']:>8} {r['similar']:>10} {r['extras']:>13} {r['same_subject']:>19} "
+        lines.append(f"{r['papers']:>8} {r['similar']:>10} {r['extras']:>13} {r['cpu']:>6} {r['same_subject']:>19} "
                      f"{r['peak_mb']:>8} {r['before_mb']:>15}")
     return lines
 

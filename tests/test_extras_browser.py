@@ -38,7 +38,7 @@ PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{{ csp }}">
 <title>{{ title }}</title>
-<script src="static/stars.js" defer></script>
+<script src="assets/stars.js" defer></script>
 </head><body><main>
 <h1>{{ title }}</h1>
 {% if topic %}
@@ -93,8 +93,8 @@ def build_site(root: Path, papers: list[dict[str, Any]]) -> Extras:
                              autoescape=True, undefined=jinja2.StrictUndefined)
     page = env.from_string("{% import '_extras.html.j2' as x %}" + PAGE)
     site = root / "site"
-    (site / "static").mkdir(parents=True)
-    shutil.copy(REPO / "templates" / "site" / "static" / "stars.js", site / "static" / "stars.js")
+    (site / "assets").mkdir(parents=True)
+    shutil.copy(REPO / "templates" / "site" / "assets" / "stars.js", site / "assets" / "stars.js")
     common = {"csp": CSP, "extras": extras, "href": lambda i: f"{page_of[i]}.html#p-{i}",
               "title_of": lambda i: by_id[i]["title"]}
     for topic in config.topics:
@@ -293,7 +293,7 @@ def test_chart_numbers_equal_the_store_counts(browser: Any, served: tuple) -> No
         listed = [p for p, _ in extras.reasons[topic].listed]
         expected: dict[str, int] = {}
         for paper in listed:
-            expected[paper["published"][:7]] = expected.get(paper["published"][:7], 0) + 1
+            expected[paper["updated"][:7]] = expected.get(paper["updated"][:7], 0) + 1
         assert {m: c for m, c in bars if c} == expected
         label = page.locator("svg.trend").get_attribute("aria-label")
         assert label.startswith(f"{topic}: {len(listed)} papers from ")

@@ -29,14 +29,14 @@ def test_bars_equal_the_stores_counts_per_month() -> None:
         chart = bars(trends.chart(topic.name, listed))
         assert sum(count for _, count, _ in chart) == len(listed)
         for month, count, _ in chart:
-            assert count == sum(1 for p in listed if (p.get("published") or p["updated"]).startswith(month))
+            assert count == sum(1 for p in listed if p["updated"].startswith(month))
         months = [m for m, _, _ in chart]
         assert months == sorted(set(months))
 
 
 def test_heights_scale_with_counts_and_empty_months_show() -> None:
     papers = json.loads(LABELLED.read_text(encoding="utf-8"))
-    papers.append(dict(papers[0], id="2506.00001", published="2025-06-01T00:00:00Z"))
+    papers.append(dict(papers[0], id="2506.00001", updated="2025-06-01T00:00:00Z"))
     chart = bars(trends.chart("Mixed", papers))
     assert [(m, c) for m, c, _ in chart] == [("2025-01", 12), ("2025-02", 6), ("2025-03", 12),
                                              ("2025-04", 0), ("2025-05", 0), ("2025-06", 1)]

@@ -17,8 +17,9 @@ SVG_NS = "http://www.w3.org/2000/svg"
 
 
 def month_of(paper: dict[str, Any]) -> str:
-    """The month of the first version (YYYY-MM): `published`, or `updated` when the store has no first date."""
-    return (paper.get("published") or paper.get("updated") or "")[:7]
+    """The month (YYYY-MM) of the paper's date as the site and README show it (its latest version), so a
+    bar counts the papers of that month's page."""
+    return (paper.get("updated") or "")[:7]
 
 
 def monthly_counts(papers: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -47,7 +48,7 @@ def summary(topic: str, months: list[tuple[str, int]]) -> str:
 
 
 def chart(topic: str, papers: Iterable[dict[str, Any]]) -> str:
-    """The SVG markup of a topic's papers per month; pass the papers listed in the topic."""
+    """The SVG markup of a topic's papers per month (by the date the site shows); pass the papers listed in the topic."""
     months = monthly_counts(papers)
     label = summary(topic, months)
     svg = ET.Element("svg", {"xmlns": SVG_NS, "class": "trend", "role": "img", "aria-label": label,

@@ -2,13 +2,14 @@
  *
  * Stored in this browser only (localStorage), one list per site (key "daily-papers.stars:" + the
  * site's root path, so two sites on one OWNER.github.io origin keep their own). No inline script:
- * load it with <script src="static/stars.js" defer></script>; the site's CSP allows only 'self'.
+ * load it with <script src="{{ root }}assets/stars.js" defer></script> (the site's root is found from the
+ * script's own address, one folder up); the site's CSP allows scripts only from 'self'.
  *
  * DOM CONTRACT: the markup the site emits (templates/site/_extras.html.j2 has macros for it)
  *
  *  1. A star button per paper, anywhere in the paper's markup:
  *       <button type="button" class="star" data-paper-id="2401.01234"
- *               data-paper-title="Title as text" data-paper-url="topics/tts.html#p-2401.01234"
+ *               data-paper-title="Title as text" data-paper-url="../../topics/tts/2024-01.html#p-2401.01234"
  *               aria-pressed="false">Star</button>
  *     data-paper-url is relative to the page (stars.js stores it absolute). The script sets
  *     aria-pressed and the text ("Star" / "Starred") and toggles the star on click.
