@@ -7,6 +7,7 @@
     extras.bib_files[topic.name]         # the topic's .bib text (listed papers, newest first)
     extras.charts[topic.name]            # inline SVG: papers per month
     extras.reasons[topic.name]           # why.Reasons: listed and hidden papers with reasons
+    extras.why[topic.name][id]           # the reason a listed paper is listed ('listed: "TTS" in title')
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Extras:
     bib_files: dict[str, str]
     charts: dict[str, str]
     reasons: dict[str, why.Reasons]
+    why: dict[str, dict[str, str]]
 
 
 def build_extras(config: Config, papers: Iterable[dict[str, Any]], shown: Iterable[dict[str, Any]] | None = None) -> Extras:
@@ -48,8 +50,10 @@ def build_extras(config: Config, papers: Iterable[dict[str, Any]], shown: Iterab
         bibtex=entries,
         coins={p["id"]: cite.coins_title(p) for p in shown},
         similar=similar.similar_papers(shown),
-        bib_files={name: bibtex.bib_file(group, entries, name) for name, group in listed.items()},
+        bib_files={name: bibtex.bib_file([p for p in group if p["id"] in entries], entries, name)
+                   for name, group in listed.items()},
         charts={name: trends.chart(name, group) for name, group in listed.items()},
         reasons=reasons,
+        why={name: {paper["id"]: reason for paper, reason in r.listed} for name, r in reasons.items()},
     )
 
