@@ -20,7 +20,7 @@ K = 5
 TERMS_PER_QUERY = 40  # measured on the shipped store: top-1 same-topic rate as with every term
 MIN_SCORE = 0.05  # below this, two papers share only a stray word: not "similar"
 COMMON_SHARE, COMMON_FLOOR = 0.05, 500  # a word in more papers is too common to tell them apart
-CHUNK_PAIRS = 20_000_000  # candidate scores held at once (bounds memory whatever the corpus)
+CHUNK_PAIRS = 4_000_000  # candidate scores held at once: about 40 MB, whatever the corpus
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation})
 
 

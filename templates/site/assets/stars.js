@@ -11,8 +11,9 @@
  *       <button type="button" class="star" data-paper-id="2401.01234"
  *               data-paper-title="Title as text" data-paper-url="../../topics/tts/2024-01.html#p-2401.01234"
  *               aria-pressed="false">Star</button>
- *     data-paper-url is relative to the page (stars.js stores it absolute). The script sets
- *     aria-pressed and the text ("Star" / "Starred") and toggles the star on click.
+ *     data-paper-url is relative to the page (stars.js stores it absolute). The script toggles the
+ *     star on click and sets aria-pressed (the button's name stays "Star"; a filled or empty star
+ *     glyph, hidden from screen readers, shows the state).
  *  2. Optional, per paper: its BibTeX entry as text, used by Copy and by the export:
  *       <pre class="bibtex" data-paper-id="2401.01234">@misc{...}</pre>
  *     and a copy button: <button type="button" class="copy-bibtex" data-paper-id="2401.01234">Copy BibTeX</button>
@@ -125,8 +126,13 @@
     fillFromPage(stars);
     document.querySelectorAll("button.star[data-paper-id]").forEach(function (button) {
       var on = Boolean(stars[button.getAttribute("data-paper-id")]);
+      if (button.getAttribute("aria-pressed") === (on ? "true" : "false") && button.dataset.drawn) return;
+      var glyph = document.createElement("span");
+      glyph.setAttribute("aria-hidden", "true");
+      glyph.textContent = on ? "\u2605" : "\u2606";
+      button.replaceChildren(glyph, " Star");  /* the name stays "Star"; aria-pressed says whether it is on */
       button.setAttribute("aria-pressed", on ? "true" : "false");
-      button.textContent = on ? "\u2605 Starred" : "\u2606 Star";
+      button.dataset.drawn = "1";
     });
     renderView(stars);
   }
@@ -149,7 +155,7 @@
         var item = document.createElement("li");
         item.setAttribute("data-paper-id", id);
         var link = document.createElement("a");
-        link.href = star.url || "https://arxiv.org/abs/" + id;
+        link.href = /^https?:\/\//.test(star.url || "") ? star.url : "https://arxiv.org/abs/" + id;
         link.textContent = star.title || id;
         var code = document.createElement("span");
         code.className = "arxiv-id";
