@@ -9,6 +9,7 @@ are kept, see render.MANIFEST), and a full re-render of every page (as after a t
     python scripts/benchmark.py --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
     python scripts/benchmark.py --exclusions-only   # relevance with 10,000 exclude phrases (below)
     python scripts/benchmark.py --site          # the site (scripts/site.py): build, size, first load, search speed
+    python scripts/benchmark.py --only-extras  # just the site's extras (similar papers, BibTeX, charts, reasons)
 
 Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
 fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
@@ -264,6 +265,73 @@ def site_benchmark(sizes: list[int]) -> None:
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
 
 
+def abstracts(size: int, seed: int = 17) -> tuple[list[str], list[int]]:
+    """Title+abstract texts with a natural word distribution (Zipf over 60,000 words, stop words included)
+    and 300 subjects with words of their own, so TF-IDF sees what real abstracts give it; and each text's subject.
+
+    The daily-run papers above use 20 words, which every paper shares: no signal for similar papers.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    words = np.array([f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676 % 26)}ex{i}" for i in range(60_000)])
+    words[:8] = ["the", "of", "and", "a", "to", "in", "we", "is"]
+    weights = 1 / np.arange(1, len(words) + 1) ** 1.07
+    cumulative = np.cumsum(weights / weights.sum())
+    subject_words = rng.integers(2_000, len(words), size=(300, 40))
+    subjects = rng.integers(0, 300, size=size).tolist()
+    texts = []
+    for subject in subjects:  # one paper at a time, so the corpus costs memory only as text
+        length = int(rng.integers(150, 250))
+        own = rng.choice(subject_words[subject], size=length // 7)
+        common = np.minimum(np.searchsorted(cumulative, rng.random(length - len(own))), len(words) - 1)
+        texts.append(" ".join(words[np.concatenate([common, own])].tolist()))
+    return texts, subjects
+
+
+def measure_extras(size: int) -> dict:
+    """Time the site's extras on `size` papers over 20 topics: similar papers alone, then all of build_extras."""
+    import config as cfg
+    from website.extras import build_extras
+    from website.similar import similar_papers
+
+    texts, subjects = abstracts(size)
+    rng = random.Random(size)
+    papers = []
+    for i, text in enumerate(texts):
+        paper = synthetic(i, rng, (FIRST_DAY + datetime.timedelta(days=i * (LAST_DAY - FIRST_DAY).days // size)).isoformat())
+        paper["id"] = f"{paper['id'][:4]}.{i:05d}"
+        paper["title"], paper["abstract"] = text[:80], "speech " + text[80:]
+        papers.append(paper)
+    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]} for t in range(TOPICS)]
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "keywords.yaml").write_text(json.dumps({"topics": topics}))
+        config = cfg.load(Path(tmp) / "keywords.yaml")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    similar = similar_papers(papers)
+    similar_done, cpu_started = time.perf_counter(), time.process_time()
+    build_extras(config, papers)
+    done, cpu_done = time.perf_counter(), time.process_time()
+    same = [subjects[int(other[-5:])] == subjects[int(paper_id[-5:])] for paper_id, ids in similar.items() for other in ids[:1]]
+    return {"papers": size, "similar": round(similar_done - started, 2), "extras": round(done - similar_done, 2),
+            "cpu": round(cpu_done - cpu_started, 2),
+            "same_subject": round(sum(same) / max(len(same), 1), 3),
+            "before_mb": round(before / 1024), "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def extras_table(sizes: list[int]) -> list[str]:
+    """One line per size, each measured in a fresh process so its peak memory is its own."""
+    lines = [f"{'papers':>8} {'similar s':>10} {'all extras s':>13} {'CPU s':>6} {'top-1 same subject':>19} {'peak MB':>8} {'(papers alone)':>15}"]
+    for size in sizes:
+        out = subprocess.run([sys.executable, __file__, "--measure-extras", str(size)],
+                             capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout)
+        lines.append(f"{r['papers']:>8} {r['similar']:>10} {r['extras']:>13} {r['cpu']:>6} {r['same_subject']:>19} "
+                     f"{r['peak_mb']:>8} {r['before_mb']:>15}")
+    return lines
+
+
 def calibration() -> float:
     """Seconds a fixed pure-Python loop takes now: shared machines vary run to run, so say how fast this one was."""
     started = time.perf_counter()
@@ -285,6 +353,8 @@ def main() -> int:
     parser.add_argument("--site", action="store_true", help="benchmark the site (scripts/site.py) instead")
     parser.add_argument("--site-store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--measure-extras", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--only-extras", action="store_true", help="measure only the site's extras (issue 17)")
     args = parser.parse_args()
     if args.fetch:
         return fetch_days()
@@ -293,6 +363,14 @@ def main() -> int:
         return 0
     if args.site_build:
         print(json.dumps(site_build(Path(args.site_build[0]), Path(args.site_build[1]))))
+        return 0
+    if args.measure_extras:
+        print(json.dumps(measure_extras(args.measure_extras)))
+        return 0
+    if args.only_extras:
+        print("Site extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution):")
+        print(*extras_table(args.sizes), sep="\n")
+        print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
         return 0
     if args.site:
         site_benchmark(args.sizes)
@@ -324,6 +402,8 @@ def main() -> int:
     print(header, *results["full"], sep="\n")
     print(f"\nmedian of {args.repeat} runs, each in a fresh process on a fresh copy; peak MB is the highest max RSS")
     print("\nRelevance with many exclude phrases:", exclusion_benchmark(), sep="\n")
+    print("\nSite extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution, one run each):")
+    print(*extras_table(args.sizes), sep="\n")
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s (compare figures taken at similar speeds)")
     return 0
 
