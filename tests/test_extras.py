@@ -19,7 +19,7 @@ def test_extras_cover_the_listed_papers_of_the_shipped_store() -> None:
     assert set(extras.bibtex) == set(extras.keys) == set(extras.coins) == set(extras.similar) == shown
     assert all(set(ids) <= shown and len(ids) <= 5 for ids in extras.similar.values())
     for topic in config.topics:
-        library = bibtexparser.parse_string(extras.bib_files[topic.name])
+        library = bibtexparser.parse_string(extras.bib_file(topic.name))
         assert not library.failed_blocks
         assert [e["eprint"] for e in library.entries] == [p["id"] for p in listed[topic.name]]
         assert list(extras.why[topic.name]) == [p["id"] for p in listed[topic.name]]

@@ -9,14 +9,14 @@ import config as cfg
 import store as st
 from site_html import Parsed, parse
 from site_repo import HOSTILE, make_repo
-from website import model, pages
+from website import build, pages
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Parsed]:
     root = make_repo(tmp_path_factory.mktemp("pages") / "repo")
-    site = model.build_model(cfg.load(root / "keywords.yaml"), list(st.load(root).papers.values()))
-    return {path: parse(data.decode("utf-8")) for path, data in pages.all_pages(site)}
+    site, extras, _ = build.prepare(cfg.load(root / "keywords.yaml"), list(st.load(root).papers.values()))
+    return {path: parse(data.decode("utf-8")) for path, data in pages.all_pages(site, extras) if path.endswith(".html")}
 
 
 def test_every_page_is_rendered(rendered: dict[str, Parsed]) -> None:
@@ -66,7 +66,8 @@ def test_topic_pages_show_each_paper_with_an_anchor_collapsed_abstract_and_links
     page = rendered["topics/codec/2025-11.html"]
     articles = [e.attrs["id"] for e in page.all("article")]
     assert articles == ["p-2511.00003", "p-2511.00015"]
-    assert len(page.all("details")) == 2 and len(page.all("summary")) == 2
+    abstracts = [e for e in page.all("details") if not e.attrs.get("class")]
+    assert len(abstracts) == 2 and len(page.all("summary")) == len(page.all("details"))
     hrefs = [e.attrs.get("href", "") for e in page.all("a")]
     assert "https://arxiv.org/pdf/2511.00015" in hrefs and "#p-2511.00015" in hrefs
     assert "https://github.com/example/codec-repo" not in hrefs  # n=5 has no code link

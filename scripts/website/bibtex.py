@@ -163,3 +163,21 @@ def bib_file(papers: Iterable[dict[str, Any]], entries: dict[str, str], topic: s
     name = " ".join(topic.replace("@", " ").split())  # an @ outside an entry would start one
     header = f"% {name}: papers listed by Daily Papers\n"
     return header + "\n".join(entries[p["id"]] for p in papers)
+
+
+def bib_parts(papers: Iterable[dict[str, Any]], entries: dict[str, str], topic: str, limit: int) -> list[str]:
+    """A topic's .bib cut at entry boundaries into parts of at most `limit` bytes (a lone longer entry is a
+    part of its own), each with the header, so no file of the site passes its size limit; papers in the order given."""
+    whole = bib_file([], entries, topic)
+    parts, current, size = [], [], len(whole.encode("utf-8"))
+    header = size
+    for paper in papers:
+        text = entries[paper["id"]]
+        length = len(text.encode("utf-8")) + 1
+        if current and size + length > limit:
+            parts.append(whole + "\n".join(current))
+            current, size = [], header
+        current.append(text)
+        size += length
+    parts.append(whole + "\n".join(current))
+    return parts

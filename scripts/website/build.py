@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -22,6 +23,7 @@ import config as cfg
 import render
 import store as st
 from website import pages, search
+from website.extras import Extras, build_extras
 from website.model import Site, build_model
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -51,9 +53,10 @@ def check_outdir(outdir: Path) -> None:
                           "choose a new or empty folder")
 
 
-def write_site(site: Site, renderer: render.Renderer, target: Path) -> int:
-    """Every file of the site into target (an empty folder); returns the papers indexed for search."""
-    for path, data in pages.all_pages(site):
+def write_site(site: Site, extras: Extras, renderer: render.Renderer, target: Path) -> int:
+    """Every file of the site into target (an empty folder): pages, each topic's .bib (topics/<slug>/<slug>.bib),
+    feeds, assets and the search index; returns the papers indexed for search."""
+    for path, data in pages.all_pages(site, extras):
         write(target / path, data)
     for view in renderer.views:
         write(target / "feeds" / f"{view.slug}.xml", renderer.feed(view))
@@ -79,18 +82,30 @@ def swap_in(built: Path, outdir: Path) -> None:
         shutil.rmtree(old)
 
 
+def shown_papers(renderer: render.Renderer) -> list[dict[str, Any]]:
+    """The stored papers the site lists (each once): similar papers and BibTeX are made for these only,
+    so every similar-paper link resolves to a page of the site."""
+    return list({paper["id"]: paper for view in renderer.views for paper in view.papers}.values())
+
+
+def prepare(config: cfg.Config, papers: list[dict[str, Any]]) -> tuple[Site, Extras, render.Renderer]:
+    """The site's model and its extras (computed once per build), from the same views README.md is rendered from."""
+    renderer = render.Renderer(config, papers)
+    site = build_model(config, papers, renderer)
+    return site, build_extras(config, papers, shown_papers(renderer)), renderer
+
+
 def build(root: Path, outdir: Path) -> tuple[Site, int]:
     """Build the site for the repository at root into outdir; returns the model and the papers indexed."""
     check_outdir(outdir)
     config = cfg.load(root / "keywords.yaml")
     with st.gc_paused():
         papers = list(st.load(root).papers.values())
-        renderer = render.Renderer(config, papers)
-        site = build_model(config, papers, renderer)
+        site, extras, renderer = prepare(config, papers)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=outdir.parent))
     try:
-        indexed = write_site(site, renderer, scratch)
+        indexed = write_site(site, extras, renderer, scratch)
         swap_in(scratch, outdir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -4,7 +4,7 @@
     extras.bibtex[id], extras.keys[id]   # BibTeX entry and citation key per shown paper
     extras.similar[id]                   # up to 5 ids of similar shown papers
     extras.coins[id]                     # title attribute of <span class="Z3988">
-    extras.bib_files[topic.name]         # the topic's .bib text (listed papers, newest first)
+    extras.bib_file(topic.name)          # the topic's .bib text (listed papers, newest first), made when asked
     extras.charts[topic.name]            # inline SVG: papers per month
     extras.reasons[topic.name]           # why.Reasons: listed and hidden papers with reasons
     extras.why[topic.name][id]           # the reason a listed paper is listed ('listed: "TTS" in title')
@@ -27,10 +27,19 @@ class Extras:
     bibtex: dict[str, str]
     coins: dict[str, str]
     similar: dict[str, list[str]]
-    bib_files: dict[str, str]
+    listed: dict[str, list[dict[str, Any]]]  # topic name -> its shown papers, newest first
     charts: dict[str, str]
     reasons: dict[str, why.Reasons]
     why: dict[str, dict[str, str]]
+
+    def bib_file(self, topic: str) -> str:
+        """The topic's .bib text, made when asked: holding every topic's text at once would cost a copy of
+        every entry per topic that lists it."""
+        return bibtex.bib_file(self.listed[topic], self.bibtex, topic)
+
+    def bib_parts(self, topic: str, limit: int) -> list[str]:
+        """The topic's .bib in parts of at most `limit` bytes (one part for any usual topic), newest papers first."""
+        return bibtex.bib_parts(self.listed[topic], self.bibtex, topic, limit)
 
 
 def build_extras(config: Config, papers: Iterable[dict[str, Any]], shown: Iterable[dict[str, Any]] | None = None) -> Extras:
@@ -50,8 +59,7 @@ def build_extras(config: Config, papers: Iterable[dict[str, Any]], shown: Iterab
         bibtex=entries,
         coins={p["id"]: cite.coins_title(p) for p in shown},
         similar=similar.similar_papers(shown),
-        bib_files={name: bibtex.bib_file([p for p in group if p["id"] in entries], entries, name)
-                   for name, group in listed.items()},
+        listed={name: [p for p in group if p["id"] in entries] for name, group in listed.items()},
         charts={name: trends.chart(name, group) for name, group in listed.items()},
         reasons=reasons,
         why={name: {paper["id"]: reason for paper, reason in r.listed} for name, r in reasons.items()},

@@ -9,9 +9,10 @@
  *
  *  1. A star button per paper, anywhere in the paper's markup:
  *       <button type="button" class="star" data-paper-id="2401.01234"
- *               data-paper-title="Title as text" data-paper-url="../../topics/tts/2024-01.html#p-2401.01234"
- *               aria-pressed="false">Star</button>
- *     data-paper-url is relative to the page (stars.js stores it absolute). The script toggles the
+ *               data-paper-url="../../topics/tts/2024-01.html#p-2401.01234" aria-pressed="false">Star</button>
+ *     data-paper-url is relative to the page (stars.js stores it absolute). The title is data-paper-title
+ *     if given, else the text of the first link in the h3 (or h2) of the <article> holding the button, as on
+ *     the site's pages (so the title is not repeated in every entry). The script toggles the
  *     star on click and sets aria-pressed (the button's name stays "Star"; a filled or empty star
  *     glyph, hidden from screen readers, shows the state).
  *  2. Optional, per paper: its BibTeX entry as text, used by Copy and by the export:
@@ -82,11 +83,18 @@
       "},\n  archivePrefix = {arXiv},\n  url = {https://arxiv.org/abs/" + id + "}\n}\n";
   }
 
+  /* The paper's title: data-paper-title, else the text of its article's heading link (the site's pages). */
+  function titleOf(button) {
+    var title = button.getAttribute("data-paper-title");
+    var heading = title ? null : button.closest("article") && button.closest("article").querySelector("h3 a, h2 a");
+    return title || (heading ? heading.textContent.trim() : "");
+  }
+
   function starOf(button) {
     var id = button.getAttribute("data-paper-id");
     var url = button.getAttribute("data-paper-url");
     return {
-      title: button.getAttribute("data-paper-title") || id,
+      title: titleOf(button) || id,
       url: url ? new URL(url, document.baseURI).href : "https://arxiv.org/abs/" + id,
       bibtex: pageBibtex(id),
     };
