@@ -58,7 +58,7 @@ def test_entry_has_arxiv_fields() -> None:
     assert entry["author"] == "Jane Smith and Li Wei"
     assert entry["year"] == "2024"
     assert entry["url"] == "https://arxiv.org/abs/2401.01234v2"
-    assert entry["version"] == "2" and entry["note"] == "arXiv:2401.01234v2"
+    assert entry["version"] == "2" and entry["url"] == "https://arxiv.org/abs/2401.01234v2" and "note" not in entry
     assert entry["doi"] == "10.48550/arXiv.2401.01234"
     assert entry["title"] == "{{Neural} {TTS} for {Everyone}}"
 

@@ -227,7 +227,7 @@ def test_similar_papers_link_the_labelled_neighbours(browser: Any, served: Serve
     neighbour = next(p["id"] for p in served.papers if p["title"].startswith("Streaming Text-to-Speech"))
     page = new_page(browser, problems)
     page.goto(served.home(known))
-    block = page.locator(f'details.similar[data-paper-id="{known}"]')
+    block = page.locator(f'article[id="p-{known}"] details.similar')
     assert not block.locator("a").first.is_visible()
     block.locator("summary").click()
     shown = [href.rsplit("#p-", 1)[1] for href in block.locator("a").evaluate_all("els => els.map(e => e.href)")]

@@ -75,15 +75,16 @@ def test_topic_pages_show_each_paper_with_an_anchor_collapsed_abstract_and_links
 
 
 def test_each_paper_says_why_it_is_listed_and_carries_star_cite_and_coins(rendered: dict[str, Parsed]) -> None:
-    """Every article: one Star toggle, a collapsed BibTeX naming its id, one COinS span the Zotero connector reads."""
+    """Every article: a permalink (stars.js makes the Star toggle from it and from the BibTeX), a collapsed BibTeX
+    naming its id, one COinS span the Zotero connector reads."""
     from urllib.parse import parse_qs
 
     for path in ("index.html", "topics/codec/2025-11.html", "topics/speech-synthesis/2026-01.html"):
         page = rendered[path]
         articles = [e.attrs["id"].removeprefix("p-") for e in page.all("article")]
-        stars = [e.attrs for e in page.all("button") if "star" in e.attrs.get("class", "").split()]
-        assert [s["data-paper-id"] for s in stars] == articles, path
-        assert all(s["aria-pressed"] == "false" and "hidden" in s for s in stars), path  # shown by stars.js
+        assert [e.attrs["type"] for e in page.all("button")] == ["submit"], path  # Star, Copy: made by stars.js
+        permalinks = [e.attrs["href"] for e in page.all("a") if e.attrs.get("class") == "here"]
+        assert [link.rsplit("#", 1)[1] for link in permalinks] == [f"p-{a}" for a in articles], path
         assert [e.attrs["data-paper-id"] for e in page.all("pre")] == articles, path
         coins = [parse_qs(e.attrs["title"]) for e in page.all("span") if e.attrs.get("class") == "Z3988"]
         assert [c["rft_id"][0] for c in coins] == [f"info:arxiv/{a}" for a in articles], path
@@ -91,6 +92,8 @@ def test_each_paper_says_why_it_is_listed_and_carries_star_cite_and_coins(render
     text = "".join(rendered["topics/codec/2025-11.html"].text)
     assert text.count("Why listed:") == 2 and '"codec" in title' in text
     assert "Why listed in Codec:" in "".join(rendered["index.html"].text)  # the home page names the topic
+    home = [e.attrs["href"] for e in rendered["index.html"].all("a") if e.attrs.get("class") == "here"]
+    assert "topics/codec/2025-11.html#p-2511.00015" in home  # the home page changes daily: permalinks go to month pages
 
 
 def test_topic_page_links_its_bib_and_draws_its_trend_and_hidden_papers(rendered: dict[str, Parsed]) -> None:

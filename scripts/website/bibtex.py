@@ -130,7 +130,8 @@ def suffix_letters(number: int) -> str:
 
 
 def entry(paper: dict[str, Any], key: str) -> str:
-    """One @misc entry with arXiv's fields: eprint, archivePrefix, primaryClass, versioned url, DOI."""
+    """One @misc entry with arXiv's fields: eprint, archivePrefix, primaryClass, versioned url, version, DOI
+    (nothing twice: it is repeated on every page that lists the paper)."""
     paper_id, version = paper["id"], int(paper.get("version") or 1)
     fields = [
         ("title", "{" + title_field(paper.get("title") or "") + "}"),
@@ -142,7 +143,6 @@ def entry(paper: dict[str, Any], key: str) -> str:
         ("doi", f"10.48550/arXiv.{paper_id}"),
         ("url", f"https://arxiv.org/abs/{paper_id}v{version}"),
         ("version", str(version)),
-        ("note", f"arXiv:{paper_id}v{version}"),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@misc{{{key},\n{body}\n}}\n"

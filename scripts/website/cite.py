@@ -24,7 +24,6 @@ def coins_fields(paper: dict[str, Any]) -> list[tuple[str, str]]:
     fields = [
         ("ctx_ver", "Z39.88-2004"),
         ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
-        ("rfr_id", "info:sid/daily-papers"),
         ("rft_id", f"info:arxiv/{paper_id}"),
         ("rft_id", f"info:doi/10.48550/arXiv.{paper_id}"),
         ("rft_id", abs_url(paper)),

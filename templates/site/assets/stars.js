@@ -7,7 +7,8 @@
  *
  * DOM CONTRACT: the markup the site emits (templates/site/_extras.html.j2 has macros for it)
  *
- *  1. A star button per paper, anywhere in the paper's markup:
+ *  1. A star button per paper, anywhere in the paper's markup (on the site's pages the script makes it,
+ *     see addButtons: an <article> holding a <pre class="bibtex" data-paper-id> and an a.here permalink):
  *       <button type="button" class="star" data-paper-id="2401.01234"
  *               data-paper-url="../../topics/tts/2024-01.html#p-2401.01234" aria-pressed="false">Star</button>
  *     data-paper-url is relative to the page (stars.js stores it absolute). The title is data-paper-title
@@ -18,6 +19,7 @@
  *  2. Optional, per paper: its BibTeX entry as text, used by Copy and by the export:
  *       <pre class="bibtex" data-paper-id="2401.01234">@misc{...}</pre>
  *     and a copy button: <button type="button" class="copy-bibtex" data-paper-id="2401.01234">Copy BibTeX</button>
+ *     (made by the script after each such <pre> in an <article> when the page has none)
  *     Without a <pre>, the export writes a minimal entry from the id and title.
  *  3. Optional, the Starred view (one per page, e.g. starred.html), all parts optional:
  *       <section data-starred-view>
@@ -290,8 +292,39 @@
     if (event.key === KEY) refresh();
   });
 
+  /* The site's pages carry no buttons (they would be repeated for every paper): each <article> with a
+     <pre class="bibtex" data-paper-id> gets its Star toggle (after its links; its address is the article's
+     "#" permalink, a.here) and its Copy BibTeX button (after the entry) here. */
+  function addButtons() {
+    document.querySelectorAll("article pre.bibtex[data-paper-id]").forEach(function (pre) {
+      var id = pre.getAttribute("data-paper-id");
+      var article = pre.closest("article");
+      if (!article.querySelector("button.star")) {
+        var star = document.createElement("button");
+        star.type = "button";
+        star.className = "star";
+        star.setAttribute("data-paper-id", id);
+        var permalink = article.querySelector("a.here");
+        if (permalink) star.setAttribute("data-paper-url", permalink.href);
+        star.setAttribute("aria-pressed", "false");
+        star.textContent = "\u2606 Star";
+        var links = article.querySelector(".links");
+        if (links) links.append(" ", star); else article.append(star);
+      }
+      if (!pre.parentNode.querySelector("button.copy-bibtex")) {
+        var copy = document.createElement("button");
+        copy.type = "button";
+        copy.className = "copy-bibtex";
+        copy.setAttribute("data-paper-id", id);
+        copy.textContent = "Copy BibTeX";
+        pre.after(copy);
+      }
+    });
+  }
+
   function start() {
     document.querySelectorAll(".js-only[hidden]").forEach(function (el) { el.removeAttribute("hidden"); });
+    addButtons();
     refresh();
   }
 
