@@ -1,8 +1,7 @@
 """The site's HTML pages, rendered with Jinja2 from templates/site/ with autoescape on for every page.
 
 Every arXiv text reaches the page through autoescape, so a title such as `<img src=x onerror=...>`
-is text. The Content-Security-Policy allows scripts only from the site itself (no inline script);
-'wasm-unsafe-eval' lets Pagefind compile its WebAssembly search, and nothing else is evaluated.
+is text. The Content-Security-Policy allows scripts only from the site itself: no inline script, no eval.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ import jinja2
 from website.model import TOPIC_LATEST, Page, Site, TopicSite
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "site"
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; worker-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'")
 FILTERS = (("topic", "Topic"), ("year", "Year"), ("month", "Month"), ("category", "Category"), ("code", "Code"))
 
 
