@@ -63,6 +63,18 @@ function shardsFor(term) {
   return [...found];
 }
 
+function mark(hits, encoded) {
+  // Set the papers of one word: base64 of varint gaps (search.py `varints`), 7 bits a byte, low first.
+  const bytes = atob(encoded);
+  let number = 0, gap = 0, shift = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes.charCodeAt(i);
+    gap += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) { number += gap; hits[number] = 1; gap = 0; shift = 0; }
+  }
+}
+
 async function papersWith(term) {
   // A bitmap of the papers holding the term (or, for a prefix, any word it begins) and the words matched.
   const hits = new Uint8Array(index.papers);
@@ -73,8 +85,7 @@ async function papersWith(term) {
     for (const word in shard) {
       if (word !== term && !(prefix && word.startsWith(term))) continue;
       matched.push(word);
-      let number = 0;
-      for (const gap of shard[word]) { number += gap; hits[number] = 1; }
+      mark(hits, shard[word]);
     }
   }
   return { hits, matched };
