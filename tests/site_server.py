@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
-import os
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -21,15 +19,8 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         """Requests are not logged: the tests check what they need."""
 
 
-def require_pagefind() -> None:
-    """Skip where Pagefind is not installed (never in CI, where it must be)."""
-    if importlib.util.find_spec("pagefind") is None and os.environ.get("CI") != "true":
-        pytest.skip("pagefind is not installed: pip install -r requirements-site.txt")
-
-
 def build_small_site(folder: Path) -> Path:
     """The site of site_repo's store, with 5 papers a page so a busy month has parts; returns OUTDIR."""
-    require_pagefind()
     root = make_repo(folder / "repo")
     outdir = folder / "site"
     with pytest.MonkeyPatch.context() as patch:

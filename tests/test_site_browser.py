@@ -191,3 +191,25 @@ def test_slash_focuses_search_and_dark_mode_follows_the_system(page, served: str
     page.emulate_media(color_scheme="dark")
     dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert light == "rgb(255, 255, 255)" and dark != light
+
+
+TRICKY_TEXTS = ["Zero-Shot TTS: VALL-E 2, x_vector", "ｆｕｌｌ－ｗｉｄｔｈ", "İstanbul ΣΊΣΥΦΟΣ Straße", "nai\u0308ve cafe\u0301",
+                "日本語の音声合成", "emoji🙂speech", "हिन्दी भाषा", "٣٤ digits ²", "a" * 41 + " ok", HOSTILE]
+
+
+def test_the_page_finds_words_as_the_index_does(page, served: str) -> None:  # noqa: F811
+    """search.js splits a query into words exactly as search.py split the papers when indexing."""
+    from website import search as index
+
+    page.goto(served + "search.html")
+    page.wait_for_selector("#status:not(:empty)")
+    split = page.evaluate("async texts => { const m = await import('./assets/search.js'); "
+                          "return texts.map(text => m.words(text)); }", TRICKY_TEXTS)
+    assert split == [index.words(text) for text in TRICKY_TEXTS]
+
+
+def test_a_word_finds_the_words_it_begins_highlighted(page, served: str) -> None:  # noqa: F811
+    search(page, served, "?q=token")  # the codec papers say "tokens"
+    assert result_count(page) == 6 and page.inner_text("#results mark").lower() == "tokens"
+    search(page, served, "?q=to")  # two letters match whole words only
+    assert page.inner_text("#status") == "No paper matches."

@@ -12,7 +12,7 @@ import pytest
 
 from site_html import parse
 from site_repo import make_repo
-from site_server import build_small_site, require_pagefind, served  # noqa: F401 - the fixture
+from site_server import build_small_site, served  # noqa: F401 - the fixture
 from website import build, search
 
 
@@ -60,9 +60,10 @@ def test_every_internal_link_resolves(served: str) -> None:  # noqa: F811
 
 def test_search_index_holds_each_listed_paper_once(tmp_path: Path) -> None:
     outdir = build_small_site(tmp_path)
-    entry = json.loads((outdir / search.INDEX_DIR / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 22  # 23 stored, one excluded by its topic
-    assert not (outdir / search.INDEX_DIR / "pagefind-ui.js").exists()
+    index = json.loads((outdir / search.INDEX_DIR / "index.json").read_text())
+    assert index["papers"] == 22 and len(index["paper_months"]) == 22  # 23 stored, one excluded by its topic
+    docs = json.loads((outdir / search.INDEX_DIR / "docs" / "0.json").read_text())
+    assert len({d[3] for d in docs}) == 22 and [d[2] for d in docs] == sorted((d[2] for d in docs), reverse=True)
     assert (outdir / build.MARKER).is_file() and (outdir / "feeds" / "speech-synthesis.xml").is_file()
 
 
@@ -96,22 +97,12 @@ def test_bad_keywords_is_one_line_and_keeps_the_last_site(tmp_path: Path, capsys
     assert (outdir / "index.html").read_bytes() == before
 
 
-def test_missing_pagefind_binary_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_repo(tmp_path / "repo")
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
-    assert build.main([str(tmp_path / "site"), "--root", str(root)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "requirements-site.txt" in err and not (tmp_path / "site").exists()
-
-
 def test_the_command_line_builds_the_site(tmp_path: Path) -> None:
     import subprocess
     import sys
 
     from conftest import REPO
 
-    require_pagefind()
     root = make_repo(tmp_path / "repo")
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "site.py"), str(tmp_path / "out"), "--root", str(root)],
                             capture_output=True, text=True, timeout=120)

@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         site, indexed = build(args.root.resolve(), args.outdir.resolve())
-    except (cfg.ConfigError, st.StoreError, OutdirError, search.SearchIndexError) as exc:
+    except (cfg.ConfigError, st.StoreError, OutdirError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except jinja2.TemplateError as exc:

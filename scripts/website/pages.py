@@ -1,8 +1,7 @@
 """The site's HTML pages, rendered with Jinja2 from templates/site/ with autoescape on for every page.
 
 Every arXiv text reaches the page through autoescape, so a title such as `<img src=x onerror=...>`
-is text. The Content-Security-Policy allows scripts only from the site itself (no inline script);
-'wasm-unsafe-eval' lets Pagefind compile its WebAssembly search, and nothing else is evaluated.
+is text. The Content-Security-Policy allows scripts only from the site itself: no inline script, no eval.
 Issue 17's parts (why listed, stars, cite, similar papers, trends, hidden papers) come from
 website.extras and are drawn by the macros of templates/site/_extras.html.j2 (the global `x`).
 """
@@ -19,8 +18,8 @@ from website.extras import Extras
 from website.model import TOPIC_LATEST, Page, Site, TopicSite
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "site"
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; worker-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'")
 FILTERS = (("topic", "Topic"), ("year", "Year"), ("month", "Month"), ("category", "Category"), ("code", "Code"))
 HIDDEN_INLINE = 50  # hidden papers listed on a topic's page; more get a page of their own (hidden.html)
 BIB_LIMIT = 4_000_000  # bytes per .bib file: a bigger topic's BibTeX is split into numbered parts

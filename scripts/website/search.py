@@ -1,72 +1,214 @@
-"""The search index: Pagefind (pagefind[bin], through its Python API), one record per listed paper.
+"""The search index: every listed paper, as small static JSON files that templates/site/assets/search.js reads.
 
-Each paper becomes a small HTML record (templates/site/record.html.j2) whose title, authors, comment and
-abstract are indexed, with filters (topic, year, month, category, code), a date to sort newest first,
-and the address of its anchor on its topic page. The records are written to a scratch folder and
-indexed in one call (add_directory): Pagefind's Python API answers one request per 0.1 s, so adding
-40,000 records one by one would take over an hour. Only the index goes into the site.
+A general static-search engine ranks by relevance and indexes each page as a document; the site needs
+neither. Results are listed newest first, so papers are numbered newest first and every word's postings
+are an ascending list of paper numbers: the first matches of a query are its newest papers, found by
+intersecting a few lists, with no ranking and no engine in the browser. Pagefind did this job first and
+was measured out at 40,000 papers (README, Performance): 105 s and 6.4 GB to index, 6.4 s a search.
+
+    search/index.json            the shard keys, the filters' values and each paper's filter values
+    search/words/<hex key>.json  {word: its papers as base64 varint gaps} for the words under one key (a prefix)
+    search/docs/<n>.json         what a result shows, for papers n*DOCS_PER_FILE ... (n+1)*DOCS_PER_FILE-1
+
+A word belongs to the shard whose key is the longest prefix of it; a key whose words weigh over
+SHARD_BYTES is split into keys one character longer, the words no longer than it staying with it.
+Words are Unicode letters and digits (NFKC, lower-cased): the same rule as search.js's `words`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
+import array
+import base64
+import bisect
+import itertools
+import json
+import re
+import unicodedata
+from collections import defaultdict
 from pathlib import Path
+from typing import Any, Iterable, Iterator
 
-from website.model import Site
-from website.pages import environment
+import numpy as np
 
-INDEX_DIR = "pagefind"  # the index folder in the site; assets/search.js imports pagefind/pagefind.js from it
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+from website.model import Entry, Site
+
+INDEX_DIR = "search"  # the index folder in the site; assets/search.js reads search/index.json from it
+FORMAT = 1  # bumped when the files' shape changes, so search.js can say the index is from another version
+DOCS_PER_FILE = 50  # papers per docs file (about 90 KB, 30 KB gzipped): a screen of ten results often needs one
+SHARD_BYTES = 48_000  # a shard over this is split by one more character (one word may still weigh more)
+MAX_KEY = 12  # characters of the longest shard key: deep enough for many words sharing a beginning
+ENCODE_BATCH = 1_000_000  # papers of words encoded at once (tens of MB of temporary arrays)
+MAX_WORD = 40  # longer runs of letters are not words a person types (hashes, run-together URLs)
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: search.js uses /[\p{L}\p{N}]+/gu
+_ASCII_GAPS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})  # ASCII's non-word characters
 
 
-class SearchIndexError(Exception):
-    """Pagefind is missing or failed; the message says how to fix it."""
+def words(text: str) -> list[str]:
+    """The searchable words of a text, in order: what a query's words are matched against."""
+    return [w for w in _raw_words(text) if len(w) <= MAX_WORD]
 
 
-def write_records(site: Site, folder: Path) -> int:
-    """One HTML record per listed paper, in the folder Pagefind will index; returns how many."""
-    template = environment().get_template("record.html.j2")
-    written = 0
+def _raw_words(text: str) -> list[str]:
+    """Runs of letters and digits, NFKC and lower-cased; ASCII text (nearly all) split without a regex."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_GAPS).split()
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def searchable_text(paper: Entry) -> str:
+    """What search looks in: title, authors, comment and abstract."""
+    return "\n".join((paper.title, " ".join(paper.authors), paper.comment, paper.abstract))
+
+
+def indexed_papers(site: Site) -> list[tuple[Entry, str]]:
+    """Every listed paper once, with the address of its anchor on its first topic's page, newest first."""
+    entries: dict[str, Entry] = {}
     for topic in site.topics:
         for paper in topic.papers:
-            url = site.home[paper.id]
-            if not url.startswith(f"{topic.directory}/"):  # listed by an earlier topic: indexed there
-                continue
-            name = paper.id.replace("/", "_") + ".html"
-            (folder / name).write_text(template.render(p=paper, url=url), encoding="utf-8")
-            written += 1
-    return written
+            entries.setdefault(paper.id, paper)
+    newest_first = sorted(entries.values(), key=lambda e: (e.date, e.id), reverse=True)
+    return [(paper, site.home[paper.id]) for paper in newest_first]
 
 
-async def _index(records: Path, output: Path) -> int:
-    """Index the records folder and write the bundle to output; returns the number of pages indexed."""
-    from pagefind.index import PagefindIndex
+def postings(papers: Iterable[Entry]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Every word, where its papers start in the second array, and all papers grouped by word, ascending.
 
-    config = {"force_language": "en", "output_path": str(output)}
-    async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
-        result = await index.add_directory(str(records))
-        return int(result["page_count"])
+    Each paper's distinct words go into two flat arrays (word id, paper number) by C-level extends, and
+    one stable sort groups them by word: a dict of lists appended word by word is three times slower.
+    """
+    ids: dict[str, int] = {}
+    fresh = itertools.count()
+    word_ids, numbers = array.array("i"), array.array("i")  # 32 bits: 2 billion word occurrences
+    for number, paper in enumerate(papers):
+        distinct = set(_raw_words(searchable_text(paper)))
+        word_ids.extend(map(ids.setdefault, distinct, fresh))
+        numbers.extend(itertools.repeat(number, len(distinct)))
+    order = np.argsort(np.frombuffer(word_ids, dtype=np.int32), kind="stable")  # stable: papers stay ascending
+    grouped = np.frombuffer(word_ids, dtype=np.int32)[order]
+    del word_ids
+    starts = np.flatnonzero(np.diff(grouped, prepend=-1))
+    word_of = {word_id: word for word, word_id in ids.items()}
+    found = [word_of[i] for i in grouped[starts].tolist()]
+    del grouped
+    return found, starts, np.frombuffer(numbers, dtype=np.int32)[order]
+
+
+def varints(gaps: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """Numbers in LEB128 (7 bits a byte, low first, high bit set on all but the last); and where each starts."""
+    gaps = gaps.astype(np.uint32)
+    sizes = np.ones(len(gaps), dtype=np.int8)
+    for bits in (7, 14, 21, 28):
+        sizes += gaps >= (1 << bits)
+    at = np.cumsum(sizes, dtype=np.int64) - sizes
+    out = np.zeros(int(at[-1] + sizes[-1]) if len(gaps) else 0, dtype=np.uint8)
+    for byte in range(int(sizes.max(initial=1))):
+        more = np.flatnonzero(sizes > byte)
+        low = ((gaps[more] >> np.uint32(7 * byte)) & np.uint32(0x7F)).astype(np.uint8)
+        out[at[more] + byte] = low | np.where(sizes[more] > byte + 1, 0x80, 0).astype(np.uint8)
+    return out.tobytes(), at
+
+
+def encoded_postings(papers: Iterable[Entry]) -> dict[str, str]:
+    """Each word's papers as base64 of the varint gaps between them (from 0): about 1.5 bytes a paper."""
+    words_found, starts, numbers = postings(papers)
+    encoded: dict[str, str] = {}
+    bounds = [*starts.tolist(), len(numbers)]
+    first = 0
+    while first < len(words_found):  # a batch of words at a time: temporary arrays stay small
+        last = max(bisect.bisect_right(bounds, bounds[first] + ENCODE_BATCH, first + 1) - 1, first + 1)
+        block = numbers[bounds[first]:bounds[last]]
+        gaps = np.diff(block, prepend=0)
+        heads = np.asarray(bounds[first:last]) - bounds[first]
+        gaps[heads] = block[heads]  # each word's first paper counts from 0
+        data, at = varints(gaps)
+        ends = [*at[heads].tolist(), len(data)]
+        for word, a, b in zip(words_found[first:last], ends, ends[1:]):
+            if len(word) <= MAX_WORD:
+                encoded[word] = base64.b64encode(data[a:b]).decode("ascii")
+        first = last
+    return encoded
+
+
+def shard_key(word: str, keys: set[str]) -> str:
+    """The key of the shard a word is in: the longest key that is a prefix of it (search.js: `keyOf`)."""
+    for length in range(min(len(word), MAX_KEY), 0, -1):
+        if word[:length] in keys:
+            return word[:length]
+    raise KeyError(word)
+
+
+def split_shards(encoded: dict[str, str]) -> dict[str, list[str]]:
+    """Shard keys and their words: a prefix's words together, split one character deeper while too heavy."""
+    shards: dict[str, list[str]] = {}
+    pending = defaultdict(list)
+    for word in encoded:
+        pending[word[:1]].append(word)
+    while pending:
+        key, group = pending.popitem()
+        weight = sum(len(word) + len(encoded[word]) + 4 for word in group)
+        if weight <= SHARD_BYTES or len(key) >= MAX_KEY or all(len(word) <= len(key) for word in group):
+            shards[key] = group
+            continue
+        staying = [word for word in group if len(word) <= len(key)]
+        shards[key] = staying  # kept even when empty: a shorter word's lookup ends here
+        for word in group:
+            if len(word) > len(key):
+                pending[word[:len(key) + 1]].append(word)
+    return shards
+
+
+def shard_file(key: str) -> str:
+    """A shard's file name: its key's UTF-8 bytes in hex, safe in any URL and on any file system."""
+    return key.encode("utf-8").hex() + ".json"
+
+
+def doc(paper: Entry, url: str) -> list[Any]:
+    """What a result shows, as a list (keys once per file would double its size): see search.js `show`."""
+    return [paper.title, ", ".join(paper.authors), paper.date, url, paper.pdf_url,
+            paper.code[0] if paper.code else "", " · ".join(paper.topics), " ".join(paper.categories),
+            paper.comment, paper.abstract]
+
+
+def filter_values(papers: list[Entry]) -> dict[str, Any]:
+    """Each filter's values (sorted) and every paper's choices among them, as indexes into those lists."""
+    topics = sorted({t for p in papers for t in p.topics})
+    categories = sorted({c for p in papers for c in p.categories})
+    months = sorted({p.month for p in papers}, reverse=True)
+    topic_at = {t: i for i, t in enumerate(topics)}
+    category_at = {c: i for i, c in enumerate(categories)}
+    month_at = {m: i for i, m in enumerate(months)}
+    return {"topics": topics, "categories": categories, "months": months,
+            "paper_topics": [[topic_at[t] for t in p.topics] for p in papers],
+            "paper_categories": [[category_at[c] for c in p.categories] for p in papers],
+            "paper_months": [month_at[p.month] for p in papers],
+            "paper_code": "".join("1" if p.code else "0" for p in papers)}
+
+
+def index_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """Every file of the search index as (path under INDEX_DIR, bytes)."""
+    listed = indexed_papers(site)
+    papers = [paper for paper, _ in listed]
+    encoded = encoded_postings(papers)
+    shards = split_shards(encoded)
+    for key, group in shards.items():
+        yield f"words/{shard_file(key)}", compact({word: encoded[word] for word in sorted(group)}).encode("utf-8")
+    for start in range(0, len(listed), DOCS_PER_FILE):
+        chunk = [doc(paper, url) for paper, url in listed[start:start + DOCS_PER_FILE]]
+        yield f"docs/{start // DOCS_PER_FILE}.json", compact(chunk).encode("utf-8")
+    index = {"format": FORMAT, "papers": len(papers), "docs_per_file": DOCS_PER_FILE, "max_key": MAX_KEY,
+             "keys": sorted(shards), **filter_values(papers)}
+    yield "index.json", compact(index).encode("utf-8")
+
+
+def compact(value: Any) -> str:
+    """JSON without spaces; non-ASCII kept as is (UTF-8), so a word's bytes are the word's."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def build_index(site: Site, outdir: Path) -> int:
-    """Write the Pagefind bundle for every listed paper into outdir/pagefind; returns the papers indexed."""
-    try:
-        import pagefind.index  # noqa: F401
-        from pagefind.service import get_executable
-    except ImportError:
-        raise SearchIndexError("pagefind is not installed; run 'pip install -r requirements-site.txt'") from None
-    binary = get_executable()
-    if binary is None or not binary.is_file():
-        raise SearchIndexError(f"the pagefind binary {binary or ''} is missing; "
-                               "run 'pip install -r requirements-site.txt'")
-    with tempfile.TemporaryDirectory(prefix="site-records-") as scratch:
-        records = Path(scratch)
-        expected = write_records(site, records)
-        indexed = asyncio.run(_index(records, outdir / INDEX_DIR)) if expected else 0
-    if indexed != expected:
-        raise SearchIndexError(f"pagefind indexed {indexed} of {expected} papers; run with a fresh OUTDIR")
-    for name in UNUSED:  # Pagefind's own UIs: the site has its own small search page
-        (outdir / INDEX_DIR / name).unlink(missing_ok=True)
-    return indexed
+    """Write the search index into outdir/search; returns the papers it holds."""
+    for path, data in index_files(site):
+        target = outdir / INDEX_DIR / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return len(site.home)
