@@ -44,10 +44,10 @@ def topic_pages(site: Site, topic: TopicSite) -> Iterator[tuple[str, bytes]]:
                render("page.html.j2", site, root, topic=topic, page=page, newer=newer, older=older))
 
 
-def all_pages(site: Site) -> Iterator[tuple[str, bytes]]:
-    """Every HTML page of the site as (path, bytes), one at a time."""
+def all_pages(site: Site, site_path: str = "/") -> Iterator[tuple[str, bytes]]:
+    """Every HTML page of the site as (path, bytes), one at a time; site_path is where the site is served."""
     yield "index.html", render("index.html.j2", site, "")
     yield "search.html", render("search.html.j2", site, "", filters=FILTERS)
-    yield "404.html", render("404.html.j2", site, "")
+    yield "404.html", render("404.html.j2", site, site_path)  # served at any missing address: links from the top
     for topic in site.topics:
         yield from topic_pages(site, topic)
