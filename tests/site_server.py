@@ -14,9 +14,27 @@ from site_repo import make_repo
 from website import build, model
 
 
+SERVED_AT = "https://example.github.io/REPO/"  # where the small site is published: under /REPO/, as a fork's is
+
+
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         """Requests are not logged: the tests check what they need."""
+
+
+class LikePages(Quiet):
+    """Serves a missing address under /REPO/ as GitHub Pages does: the site's 404.html, status 404."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "REPO" / "404.html"
+        if code != 404 or not self.path.startswith("/REPO/") or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def build_small_site(folder: Path) -> Path:
@@ -25,7 +43,7 @@ def build_small_site(folder: Path) -> Path:
     outdir = folder / "site"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(model, "PAGE_PAPERS", 5)
-        assert build.main([str(outdir), "--root", str(root), "-q"]) == 0
+        assert build.main([str(outdir), "--root", str(root), "--base-url", SERVED_AT, "-q"]) == 0
     return outdir
 
 
@@ -35,7 +53,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     top = tmp_path_factory.mktemp("served")
     build_small_site(top)
     (top / "REPO").symlink_to(top / "site")
-    handler = functools.partial(Quiet, directory=str(top))
+    handler = functools.partial(LikePages, directory=str(top))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -21,12 +21,13 @@ def fetch(url: str) -> tuple[int, bytes]:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, b""
+        return exc.code, exc.read()
 
 
 def test_every_internal_link_resolves(served: str) -> None:  # noqa: F811
     """Crawl from the home page: every page, asset, feed and anchor the site links to is there."""
-    todo, seen, anchors_wanted = [served + "index.html", served + "404.html"], set(), []
+    missing = served + "topics/no-such-topic/2020-01.html"  # Pages serves 404.html here: its links must work too
+    todo, seen, anchors_wanted = [served + "index.html", served + "404.html", missing], set(), []
     ids: dict[str, set[str]] = {}
     while todo:
         url = todo.pop()
@@ -34,7 +35,7 @@ def test_every_internal_link_resolves(served: str) -> None:  # noqa: F811
             continue
         seen.add(url)
         status, body = fetch(url)
-        assert status == 200, f"{url}: {status}"
+        assert status == (404 if url == missing else 200), f"{url}: {status}"
         if not url.endswith(".html"):
             continue
         page = parse(body.decode("utf-8"))
@@ -74,6 +75,25 @@ def test_a_rebuild_replaces_the_site_and_leaves_no_scratch(tmp_path: Path) -> No
     assert build.main([str(outdir), "--root", str(root), "-q"]) == 0
     assert not (outdir / "stale.html").exists() and (outdir / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "site"]
+
+
+@pytest.mark.parametrize("base_url,repository,path", [
+    ("https://octo.github.io/papers/", None, "/papers/"), ("https://octo.github.io/papers", "x/y", "/papers/"),
+    ("https://papers.example.org/", "octo/papers", "/"), (None, "octo/papers", "/papers/"),
+    (None, "octo/Octo.github.io", "/"), (None, None, "/")])
+def test_the_404_page_links_from_where_the_site_is_served(base_url: str | None, repository: str | None,
+                                                          path: str) -> None:
+    assert build.base_path(base_url, repository) == path
+
+
+def test_what_a_killed_build_left_is_cleared(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo")
+    (tmp_path / ".site.building-x1" / "topics").mkdir(parents=True)  # killed while writing
+    (tmp_path / "site.old-1").mkdir()  # killed between the two renames: the last site, set aside
+    (tmp_path / "site.old-1" / build.MARKER).write_text("")
+    (tmp_path / "site.old-2").mkdir()  # the same name, but not ours: kept
+    assert build.main([str(tmp_path / "site"), "--root", str(root), "-q"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "site", "site.old-2"]
 
 
 def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,21 +1,26 @@
 """Build the site into OUTDIR: pages, assets, feeds and the search index, swapped in only when complete.
 
-    python scripts/site.py OUTDIR          # the daily workflow runs this and publishes OUTDIR to Pages
+    python scripts/site.py OUTDIR [--base-url URL]   # the daily workflow publishes OUTDIR to Pages
 
 The site is built in a scratch folder beside OUTDIR and moved into place at the end, so a failed build
 leaves the last site as it was. OUTDIR must be new, empty, or a site this command built (it holds
-MARKER): a folder of anything else is never replaced.
+MARKER): a folder of anything else is never replaced. Builds beside one another take turns (a lock on
+OUTDIR's parent folder), and the scratch folders a killed build left are removed by the next.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
+import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -42,8 +47,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("outdir", type=Path, metavar="OUTDIR", help="where to write the site (replaced whole)")
     parser.add_argument("--root", type=Path, default=ROOT, metavar="DIR",
                         help="the repository to build from (default: the one holding this script)")
+    parser.add_argument("--base-url", metavar="URL", default=None,
+                        help="where the site is served, e.g. https://OWNER.github.io/REPO/ (default: from "
+                             "GITHUB_REPOSITORY); the 404 page, served at any missing address, links from there")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser.parse_args(argv)
+
+
+def base_path(base_url: str | None, repository: str | None) -> str:
+    """The site's path on its host ('/REPO/'; '/' for a user site), for links that must work from any address."""
+    if base_url:
+        path = urlsplit(base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+    owner, _, name = (repository or "").partition("/")
+    if not name or name.lower() == f"{owner.lower()}.github.io":
+        return "/"
+    return f"/{name}/"
 
 
 def check_outdir(outdir: Path) -> None:
@@ -53,10 +72,10 @@ def check_outdir(outdir: Path) -> None:
                           "choose a new or empty folder")
 
 
-def write_site(site: Site, extras: Extras, renderer: render.Renderer, target: Path) -> int:
+def write_site(site: Site, extras: Extras, renderer: render.Renderer, target: Path, site_path: str = "/") -> int:
     """Every file of the site into target (an empty folder): pages, each topic's .bib (topics/<slug>/<slug>.bib),
     feeds, assets and the search index; returns the papers indexed for search."""
-    for path, data in pages.all_pages(site, extras):
+    for path, data in pages.all_pages(site, extras, site_path):
         write(target / path, data)
     for view in renderer.views:
         write(target / "feeds" / f"{view.slug}.xml", renderer.feed(view))
@@ -95,17 +114,39 @@ def prepare(config: cfg.Config, papers: list[dict[str, Any]]) -> tuple[Site, Ext
     return site, build_extras(config, papers, shown_papers(renderer)), renderer
 
 
-def build(root: Path, outdir: Path) -> tuple[Site, int]:
+@contextlib.contextmanager
+def taking_turns(outdir: Path) -> Iterator[None]:
+    """Lock OUTDIR's parent folder and clear what a killed build left there: one build at a time."""
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    folder = os.open(outdir.parent, os.O_RDONLY)  # a folder can be locked: no lock file left behind
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        for left in outdir.parent.glob(f".{outdir.name}.building-*"):
+            shutil.rmtree(left, ignore_errors=True)
+        for left in outdir.parent.glob(f"{outdir.name}.old-*"):
+            if (left / MARKER).is_file():
+                shutil.rmtree(left, ignore_errors=True)
+        yield
+    finally:
+        os.close(folder)  # closing releases the lock
+
+
+def build(root: Path, outdir: Path, site_path: str = "/") -> tuple[Site, int]:
     """Build the site for the repository at root into outdir; returns the model and the papers indexed."""
+    with taking_turns(outdir):
+        return build_unlocked(root, outdir, site_path)
+
+
+def build_unlocked(root: Path, outdir: Path, site_path: str) -> tuple[Site, int]:
+    """Build while holding the lock: model, scratch folder, swap."""
     check_outdir(outdir)
     config = cfg.load(root / "keywords.yaml")
     with st.gc_paused():
         papers = list(st.load(root).papers.values())
         site, extras, renderer = prepare(config, papers)
-    outdir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=outdir.parent))
     try:
-        indexed = write_site(site, extras, renderer, scratch)
+        indexed = write_site(site, extras, renderer, scratch, site_path)
         swap_in(scratch, outdir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -117,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     try:
-        site, indexed = build(args.root.resolve(), args.outdir.resolve())
+        site_path = base_path(args.base_url, os.environ.get("GITHUB_REPOSITORY"))
+        site, indexed = build(args.root.resolve(), args.outdir.resolve(), site_path)
     except (cfg.ConfigError, st.StoreError, OutdirError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -67,11 +67,12 @@ def topic_pages(site: Site, extras: Extras, topic: TopicSite) -> Iterator[tuple[
                render("page.html.j2", site, root, here, topic=topic, page=page, newer=newer, older=older, extras=extras))
 
 
-def all_pages(site: Site, extras: Extras) -> Iterator[tuple[str, bytes]]:
-    """Every HTML page of the site (and each topic's .bib) as (path, bytes), one at a time."""
+def all_pages(site: Site, extras: Extras, site_path: str = "/") -> Iterator[tuple[str, bytes]]:
+    """Every HTML page of the site (and each topic's .bib) as (path, bytes), one at a time; site_path is where
+    the site is served."""
     yield "index.html", render("index.html.j2", site, "", extras=extras)
     yield "search.html", render("search.html.j2", site, "", filters=FILTERS)
     yield "starred.html", render("starred.html.j2", site, "")
-    yield "404.html", render("404.html.j2", site, "")
+    yield "404.html", render("404.html.j2", site, site_path)  # served at any missing address: links from the top
     for topic in site.topics:
         yield from topic_pages(site, extras, topic)
