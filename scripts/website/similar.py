@@ -21,7 +21,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 K = 5
 TERMS_PER_QUERY = 40  # measured on the shipped store: top-1 same-topic rate as with every term
 MIN_SCORE = 0.05  # below this, two papers share only a stray word: not "similar"
-COMMON_SHARE, COMMON_FLOOR = 0.05, 500  # a word in more papers is too common to tell them apart
+COMMON_SHARE, COMMON_FLOOR = 0.01, 500  # a word in more papers is too common to tell them apart: at 40,000
+# papers 1% (500) halves the time of 5% on a store whose words all recur, with the same top-1 on the shipped store
 CHUNK_PAIRS = 4_000_000  # candidate scores held at once: about 40 MB, whatever the corpus
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation})
 
