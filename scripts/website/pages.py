@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 import jinja2
+from markupsafe import Markup, escape
 
 from website.extras import Extras
 from website.model import TOPIC_LATEST, Page, Site, TopicSite
@@ -22,6 +23,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; worker-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'")
 FILTERS = (("topic", "Topic"), ("year", "Year"), ("month", "Month"), ("category", "Category"), ("code", "Code"))
 HIDDEN_INLINE = 50  # hidden papers listed on a topic's page; more get a page of their own (hidden.html)
+SIMILAR_TITLE = 72  # characters of a similar paper's title shown in its link
 BIB_LIMIT = 4_000_000  # bytes per .bib file: a bigger topic's BibTeX is split into numbered parts
 
 
@@ -31,8 +33,39 @@ def environment() -> jinja2.Environment:
     extras' macros imported once as the global `x` (not once per paper)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.globals["link"] = link
+    env.globals["similar_list"] = similar_list
     env.globals["x"] = env.get_template("_extras.html.j2").module
     return env
+
+
+def link(site: Site, paper_id: str, root: str, here: str) -> str:
+    """The address of a paper's stable anchor from a page in folder `here` ('topics/tts/'), kept short:
+    '2024-05.html#p-…' within the folder, '../codec/…' from another topic's folder, else from the top."""
+    target = site.home[paper_id]
+    if here and target.startswith(here):
+        return target[len(here):]
+    if here.startswith("topics/") and target.startswith("topics/"):
+        return "../" + target[len("topics/"):]
+    return root + target
+
+
+def short_title(title: str, limit: int = SIMILAR_TITLE) -> str:
+    """A title cut at a word before `limit` characters, with an ellipsis (similar papers' links stay short)."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit - 1].rsplit(" ", 1)[0] or title[:limit - 1]
+    return cut.rstrip() + "…"
+
+
+def similar_list(site: Site, extras: Extras, paper_id: str, root: str, here: str) -> Markup:
+    """A paper's folded list of similar papers, each a link to its stable anchor, every text escaped by
+    markupsafe (as autoescape does). Made in Python: as Jinja macros, these links took 3.5 s of 8 at 40,000 papers."""
+    items = "".join(f'<li><a href="{escape(link(site, other, root, here))}">{escape(short_title(site.entries[other].title))}</a></li>'
+                    for other in extras.similar.get(paper_id, ()))
+    if not items:
+        return Markup("")
+    return Markup(f'<details class="similar"><summary>Similar papers</summary>\n<ol>{items}</ol>\n</details>')
 
 
 def render(name: str, site: Site, root: str, here: str = "", **context: object) -> bytes:
