@@ -16,6 +16,11 @@ from hypothesis import strategies as hs
 
 import config as cfg
 import query as q
+import anchors
+import manifest
+import mdtext
+import outputs
+import pagemodel
 import relevance
 import render
 
@@ -89,18 +94,18 @@ def check_row(paper: dict) -> None:
     header, row = table.rows
     assert header == COLUMNS and len(row) == len(header)
     cells = dict(zip(header, row))
-    names = [render.plain(name) for name in paper["authors"]]
-    assert cells["Title"] == render.plain(paper["title"])
+    names = [mdtext.plain(name) for name in paper["authors"]]
+    assert cells["Title"] == mdtext.plain(paper["title"])
     assert cells["Authors"] == ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
     full_list = f"Authors: {', '.join(names)}" if len(names) > 3 else ""
-    assert cells["Abstract"] == full_list + render.plain(paper["abstract"])
-    assert cells["Comment"] == render.plain(paper["comment"])
+    assert cells["Abstract"] == full_list + mdtext.plain(paper["abstract"])
+    assert cells["Comment"] == mdtext.plain(paper["comment"])
     assert table.tags <= {"table", "thead", "tbody", "tr", "th", "td", "strong", "a", "details", "summary", "br"}
     assert all(link.startswith(("https://arxiv.org/abs/2601.", "https://arxiv.org/pdf/2601.", "https://github.com/",
                                 "https://gitlab.com/", "https://huggingface.co/")) for link in table.links)
 
 
-text = hs.text(hs.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80).filter(lambda s: render.plain(s))
+text = hs.text(hs.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80).filter(lambda s: mdtext.plain(s))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,10 +126,10 @@ def test_fast_paths_give_what_the_plain_definitions_give(value: str) -> None:
     invisible = {c: " " for c in [*range(0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
                                   *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF]}
     expected = " ".join(value.translate(invisible).split())
-    assert render.plain(value) == expected
+    assert mdtext.plain(value) == expected
     escaped = expected.translate(str.maketrans({c: "\\" + c for c in "\\`*_[]<|$~&:#"}))
     escaped = re.sub(r"@(?=\w)", "@<!-- -->", escaped)
-    assert render.md(value) == re.sub(r"(?i)(?<=www)\.", r"\\.", escaped)
+    assert mdtext.md(value) == re.sub(r"(?i)(?<=www)\.", r"\\.", escaped)
 
 
 HOSTILE = [
@@ -155,7 +160,7 @@ def test_authors_show_the_first_three_and_the_full_list_opens_with_the_abstract(
     row = cells(record(1, abstract="We study speech.", authors=names))
     assert row["Authors"] == "Ada Lovelace, @octocat, Grace Hopper et al."
     assert row["Abstract"] == "Authors: Ada Lovelace, @octocat, Grace Hopper, Alan Turing, Kurt GödelWe study speech."
-    line = render.Renderer(make_config(["A"]), [record(1, authors=names)]).row(record(1, authors=names))
+    line = render.Renderer(make_config(["A"]), [record(1, authors=names)]).rows.line(record(1, authors=names))
     assert "@octocat" not in line, "an author named like a GitHub user must not notify them"
     three = cells(record(1, abstract="We study speech.", authors=names[:3]))
     assert three["Authors"] == "Ada Lovelace, @octocat, Grace Hopper" and three["Abstract"] == "We study speech."
@@ -209,8 +214,8 @@ def test_readme_stays_under_the_limit_with_a_huge_store() -> None:
     config = make_config(names)
     files = render.Renderer(config, papers).render_all()
     readme = files["README.md"]
-    assert 450_000 < len(readme) <= config.settings["readme_max_bytes"] < render.GITHUB_LIMIT
-    assert all(len(data) < render.GITHUB_LIMIT for data in files.values())
+    assert 450_000 < len(readme) <= config.settings["readme_max_bytes"] < pagemodel.GITHUB_LIMIT
+    assert all(len(data) < pagemodel.GITHUB_LIMIT for data in files.values())
     counts = [int(m) for m in re.findall(rb"Showing the latest (\d+) of", readme)]
     assert len(counts) == 20 and max(counts) - min(counts) <= 1, counts  # fair share
     listed = {p["id"] for p in papers}
@@ -232,7 +237,7 @@ def test_a_new_paper_leaves_older_parts_byte_identical() -> None:
     after = render.Renderer(make_config(["A"]), [*papers, record(5000, "New", abstract, topic="A",
                                                                   day="2025-12-30")]).render_all()
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    assert changed == {"papers/a/2025.md", "papers/a.md", "feeds/a.xml", "README.md", render.MANIFEST}
+    assert changed == {"papers/a/2025.md", "papers/a.md", "feeds/a.xml", "README.md", manifest.MANIFEST}
 
 
 def test_readme_fits_with_the_most_topics_allowed() -> None:
@@ -270,14 +275,14 @@ def test_feed_is_valid_atom() -> None:
     ("Speech Synthesis", "speech-synthesis"), ("TTS", "tts"), ("Audio/Video: LLMs", "audio-video-llms"),
 ])
 def test_slugs_are_readable_for_latin_names(name: str, expected: str) -> None:
-    assert render.slug(name) == expected
+    assert pagemodel.slug(name) == expected
 
 
 def test_slugs_are_stable_and_safe_for_any_name() -> None:
     for name in ["语音合成", "Синтез речи", "Café ünïcode", "../../etc", "a" * 300, "  "]:
-        s = render.slug(name)
-        assert s == render.slug(name) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", s) and len(s) <= 80
-    assert render.slug("语音合成") != render.slug("语音识别")
+        s = pagemodel.slug(name)
+        assert s == pagemodel.slug(name) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", s) and len(s) <= 80
+    assert pagemodel.slug("语音合成") != pagemodel.slug("语音识别")
 
 
 def test_a_month_too_big_for_one_page_splits_into_numbered_parts() -> None:
@@ -286,7 +291,7 @@ def test_a_month_too_big_for_one_page_splits_into_numbered_parts() -> None:
     files = render.Renderer(make_config(["A"]), papers).render_all()
     parts = sorted(path for path in files if path.startswith("papers/a/"))
     assert parts == [f"papers/a/2026-03-part{n}.md" for n in range(1, len(parts) + 1)] and len(parts) >= 3
-    assert all(len(data) <= render.PAGE_LIMIT for data in files.values())
+    assert all(len(data) <= pagemodel.PAGE_LIMIT for data in files.values())
     found = [i for path in parts for i in re.findall(r"arxiv\.org/abs/(\d{4}\.\d{5})\)", files[path].decode())]
     assert found == [p["id"] for p in relevance.newest_first(papers)], "each paper once, newest first, across parts"
     index = files["papers/a.md"].decode()
@@ -294,9 +299,9 @@ def test_a_month_too_big_for_one_page_splits_into_numbered_parts() -> None:
 
 
 def _write(root: Path, config: cfg.Config, papers: list[dict], incremental: bool) -> render.Renderer:
-    previous = render.load_manifest(root) if incremental else None
+    previous = manifest.load_manifest(root) if incremental else None
     renderer = render.Renderer(config, papers, previous, root)
-    render.write_outputs(root, renderer.outputs())
+    outputs.write_outputs(root, renderer.outputs())
     return renderer
 
 
@@ -308,8 +313,8 @@ def _tree(root: Path) -> dict[str, bytes]:
 def test_keeping_unchanged_parts_gives_exactly_what_a_full_render_gives(seed: int, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Differential test: random edits, each followed by an incremental and a from-scratch render, compared."""
-    monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
-    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 32_000)
+    monkeypatch.setattr(pagemodel, "PAGE_LIMIT", 40_000)
+    monkeypatch.setattr(pagemodel, "PAGE_ROWS_LIMIT", 32_000)
     rng = random.Random(seed)
     config = make_config(["A", "B"], readme_papers_per_topic=5 if seed % 2 else "auto")
     words = "speech codec model | $x$ www.a.org @me *b* neural audio".split()
@@ -352,20 +357,20 @@ def test_keeping_unchanged_parts_gives_exactly_what_a_full_render_gives(seed: in
 
 
 def test_a_daily_run_renders_only_the_changed_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
-    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 32_000)
+    monkeypatch.setattr(pagemodel, "PAGE_LIMIT", 40_000)
+    monkeypatch.setattr(pagemodel, "PAGE_ROWS_LIMIT", 32_000)
     config = make_config(["A"], readme_papers_per_topic=10)
     papers = [record(i, f"Paper {i}", "speech " * 100, topic="A", day=f"{2020 + i % 6}-05-0{1 + i % 9}")
               for i in range(150)]  # each year fits one page, the topic does not
     _write(tmp_path, config, papers, incremental=True)
     papers.append(record(9999, "New", "speech " * 100, topic="A", day="2025-12-30"))
-    renderer = render.Renderer(config, papers, render.load_manifest(tmp_path), tmp_path)
+    renderer = render.Renderer(config, papers, manifest.load_manifest(tmp_path), tmp_path)
     outputs = dict(renderer.outputs())
     rendered = {path for path, data in outputs.items() if data is not None and path.startswith("papers/a/")}
     kept = {path for path, data in outputs.items() if data is None}
     assert rendered == {"papers/a/2025.md"}, rendered
     assert kept == {f"papers/a/{year}.md" for year in range(2020, 2025)}
-    assert len(renderer._rows) <= 27, "rows of kept parts are not rendered"
+    assert len(renderer.rows.lines) <= 27, "rows of kept parts are not rendered"
     full = render.Renderer(config, papers).render_all()
     assert {path: data if data is not None else (tmp_path / path).read_bytes() for path, data in outputs.items()} == full
 
@@ -374,21 +379,21 @@ def test_templates_code_or_settings_changed_renders_every_part_again(tmp_path: P
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
-    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 32_000)
+    monkeypatch.setattr(pagemodel, "PAGE_LIMIT", 40_000)
+    monkeypatch.setattr(pagemodel, "PAGE_ROWS_LIMIT", 32_000)
     config = make_config(["A"])
     papers = [record(i, f"Paper {i}", "speech " * 100, topic="A", day=f"{2020 + i % 6}-05-01") for i in range(150)]
     _write(tmp_path / "repo", config, papers, incremental=True)
-    base = render.code_stamp(config.settings)
-    assert render.code_stamp({**config.settings, "title": "Other"}) != base
+    base = manifest.code_stamp(config.settings, render.TEMPLATES)
+    assert manifest.code_stamp({**config.settings, "title": "Other"}, render.TEMPLATES) != base
     templates = tmp_path / "templates"
     shutil.copytree(render.TEMPLATES, templates)
     (templates / "topic.md.j2").write_text((templates / "topic.md.j2").read_text() + "\n", encoding="utf-8")
     monkeypatch.setattr(render, "TEMPLATES", templates)
     render.environment.cache_clear()
     try:
-        assert render.code_stamp(config.settings) != base
-        outputs = dict(render.Renderer(config, papers, render.load_manifest(tmp_path / "repo"),
+        assert manifest.code_stamp(config.settings, templates) != base
+        outputs = dict(render.Renderer(config, papers, manifest.load_manifest(tmp_path / "repo"),
                                        tmp_path / "repo").outputs())
     finally:
         render.environment.cache_clear()
@@ -400,16 +405,16 @@ def test_templates_code_or_settings_changed_renders_every_part_again(tmp_path: P
     lambda m: "[]", lambda m: m.replace('"files": {', '"files": {"papers/a/x.md": "big", '),
 ])
 def test_a_damaged_manifest_means_a_full_render(damage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "PAGE_LIMIT", 40_000)
-    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 32_000)
+    monkeypatch.setattr(pagemodel, "PAGE_LIMIT", 40_000)
+    monkeypatch.setattr(pagemodel, "PAGE_ROWS_LIMIT", 32_000)
     config = make_config(["A"])
     papers = [record(i, f"Paper {i}", "speech " * 100, topic="A", day=f"{2020 + i % 6}-05-01") for i in range(150)]
     live, full = tmp_path / "live", tmp_path / "full"
     _write(live, config, papers, incremental=True)
-    assert render.manifest_is_sound(render.load_manifest(live))
-    manifest = live / render.MANIFEST
-    manifest.write_text(damage(manifest.read_text(encoding="utf-8")), encoding="utf-8")
-    assert render.load_manifest(live) is None
+    assert manifest.manifest_is_sound(manifest.load_manifest(live))
+    path = live / manifest.MANIFEST
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+    assert manifest.load_manifest(live) is None
     _write(live, config, papers, incremental=True)
     _write(full, config, papers, incremental=False)
     assert _tree(live) == _tree(full)
@@ -446,9 +451,9 @@ def test_stale_removal_deletes_only_generated_files(tmp_path: Path) -> None:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text)
     gone = {"papers/old.md", "papers/old/2025.md", "feeds/old.xml", "papers/listed.md"}
-    assert set(render.remove_stale(tmp_path, {"papers/kept.md"}, dry_run=True, known={"papers/listed.md"})) == gone
+    assert set(outputs.remove_stale(tmp_path, {"papers/kept.md"}, dry_run=True, known={"papers/listed.md"})) == gone
     assert all((tmp_path / p).exists() for p in files)
-    assert set(render.remove_stale(tmp_path, {"papers/kept.md"}, dry_run=False, known={"papers/listed.md"})) == gone
+    assert set(outputs.remove_stale(tmp_path, {"papers/kept.md"}, dry_run=False, known={"papers/listed.md"})) == gone
     assert {p for p in files if (tmp_path / p).exists()} == set(files) - gone
     assert not (tmp_path / "papers/old").exists() and (tmp_path / "papers/notes").is_dir()
 
@@ -458,7 +463,7 @@ def test_stale_removal_deletes_only_generated_files(tmp_path: Path) -> None:
     ("@octocat, @org/team", "@\u200boctocat, @\u200borg/team"), ("C# and #hashtag", "C# and #hashtag"),
     ("me@example.org", "me@\u200bexample.org"), ("plain", "plain")])
 def test_inert_breaks_references_and_mentions_only(text: str, expected: str) -> None:
-    assert render.inert(text) == expected
+    assert mdtext.inert(text) == expected
 
 # --- limits and anchors under hostile input (the cases are in tests/hostile_inputs.py) ---
 
@@ -535,7 +540,7 @@ def test_every_readme_link_lands_on_its_own_section_for_hostile_topic_names() ->
     ids = github_ids(parsed.headings)
     assert len(set(ids)) == len(ids)
     topic_ids = ids[2:2 + len(names)]  # the title, Contents, then one heading per topic
-    assert parsed.headings[2:2 + len(names)] == [render.plain(n) for n in names]
+    assert parsed.headings[2:2 + len(names)] == [mdtext.plain(n) for n in names]
     anchors = [(unquote(href[1:]), text) for href, text in parsed.links if href.startswith("#")]
     intro, contents, rest = anchors[0], anchors[1:1 + len(names)], anchors[1 + len(names):]
     assert [a for a, _ in contents] == topic_ids, "each Contents entry goes to its own topic"
@@ -549,7 +554,7 @@ def test_every_readme_link_lands_on_its_own_section_for_hostile_topic_names() ->
 
 
 def test_ids_are_computed_as_github_computes_them() -> None:
-    slugger = render.Slugger()
+    slugger = anchors.Slugger()
     got = [slugger.slug(h) for h in ["Speech-LM", "Speech LM", "FAQ", "faq", "C #", "हिन्दी", "Ⅻ ½", "a_b"]]
     assert got == ["speech-lm", "speech-lm-1", "faq", "faq-1", "c-", "हिन्दी", "ⅻ-", "a_b"]
 
@@ -569,9 +574,9 @@ def test_readme_and_pages_fit_with_100_topics_of_the_longest_names_accepted(tmp_
                      day=f"2026-01-{1 + i % 28:02d}") for i in range(3000)]
     files = render.Renderer(config, papers).render_all()
     readme = files["README.md"]
-    assert len(readme) <= config.settings["readme_max_bytes"] < render.GITHUB_LIMIT
+    assert len(readme) <= config.settings["readme_max_bytes"] < pagemodel.GITHUB_LIMIT
     assert readme.count(b"Showing the latest ") == 100 and b"Showing the latest 0 of" not in readme
-    assert all(len(data) < render.GITHUB_LIMIT for data in files.values() if data is not None)
+    assert all(len(data) < pagemodel.GITHUB_LIMIT for data in files.values() if data is not None)
 
 
 @pytest.mark.parametrize("field,value", hostile.HUGE_FIELDS, ids=[f for f, _ in hostile.HUGE_FIELDS])
@@ -580,7 +585,7 @@ def test_one_huge_field_is_cut_and_every_page_stays_under_the_limit(field: str, 
               for i in range(60)]  # newest first
     papers[1][field] = value
     files = render.Renderer(make_config(["A"], readme_papers_per_topic=20), papers).render_all()
-    assert all(len(data) < render.GITHUB_LIMIT for data in files.values() if data is not None)
+    assert all(len(data) < pagemodel.GITHUB_LIMIT for data in files.values() if data is not None)
     readme = files["README.md"].decode()
     ids = re.findall(r"\(https://arxiv\.org/abs/(2601\.\d{5})\)\*\*", readme)
     assert ids[:3] == ["2601.00000", "2601.00001", "2601.00002"] and len(ids) == 20, "rows go on past the paper"
