@@ -24,6 +24,7 @@ class Slugger:
     """Heading ids for one document, in order: a repeated id gets -1, -2, … as on GitHub."""
 
     def __init__(self) -> None:
+        """A document with no headings yet."""
         self.seen: dict[str, int] = {}
 
     def slug(self, heading: str) -> str:

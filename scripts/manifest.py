@@ -23,7 +23,7 @@ import jinja2
 from pagemodel import Paper, TopicView
 
 MANIFEST = "papers/manifest.json"  # what each topic's pages were rendered from, so unchanged parts are kept
-RENDER_CODE = ("render.py", "mdtext.py", "anchors.py", "pagemodel.py", "manifest.py", "links.py")  # what pages depend on
+RENDER_CODE = ("render.py", "mdtext.py", "anchors.py", "pagemodel.py", "manifest.py", "links.py")  # pages depend on it
 _HERE = Path(__file__).resolve().parent
 
 

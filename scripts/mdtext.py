@@ -30,6 +30,7 @@ class Cut(str):
 
     @classmethod
     def of(cls, text: str, limit: int, url: str) -> "Cut":
+        """The text's first `limit` characters and ' …', remembering where the full text is."""
         cut = cls(text[:limit].rstrip() + " …")
         cut.url = url
         return cut

@@ -99,7 +99,7 @@ class PageModel:
 
     @classmethod
     def build(cls, config: Config, papers: list[Paper], docs: str) -> "PageModel":
-        """The model for a config and the store's papers; docs: the _docs.md.j2 source (its headings follow the topics)."""
+        """The model for a config and the store's papers; docs: _docs.md.j2's source (its headings follow the topics)."""
         views = topic_views(config, papers)
         return cls(views=views, sections=readme_anchors(plain(config.settings["title"]), views, docs),
                    newest_paper=newest_paper(config, papers), total=len({p["id"] for v in views for p in v.papers}))

@@ -55,6 +55,7 @@ class Rows:
     """Each paper's table row, rendered once from _row.md.j2 and reused by README and pages, with its size."""
 
     def __init__(self, template: jinja2.Template) -> None:
+        """template: _row.md.j2, which renders a list of papers to one line each."""
         self.template = template
         self.lines: dict[str, str] = {}
         self.sizes: dict[str, int] = {}
@@ -167,11 +168,21 @@ class Renderer:
         A year whose papers, code and parts list are as in the last run's manifest keeps its files (value None).
         """
         years = self._years(view)
-        if sum(y["rows"] for y in years.values()) <= pagemodel.PAGE_ROWS_LIMIT:
-            whole = self._page(view, view.papers, parts=[], part_label=None)
-            if len(whole) <= pagemodel.PAGE_LIMIT:
-                self.manifest.remember(view, years, parts=[])
-                return {view.page: whole}
+        whole = self._whole_page(view, years)
+        return {view.page: whole} if whole is not None else self._part_pages(view, years)
+
+    def _whole_page(self, view: TopicView, years: dict[str, dict[str, Any]]) -> bytes | None:
+        """The topic on one page, or None when its rows or the page would pass the limits."""
+        if sum(y["rows"] for y in years.values()) > pagemodel.PAGE_ROWS_LIMIT:
+            return None
+        whole = self._page(view, view.papers, parts=[], part_label=None)
+        if len(whole) > pagemodel.PAGE_LIMIT:
+            return None
+        self.manifest.remember(view, years, parts=[])
+        return whole
+
+    def _part_pages(self, view: TopicView, years: dict[str, dict[str, Any]]) -> dict[str, bytes | None]:
+        """The index and parts of a topic too big for one page; a year's parts as the last run left them are kept."""
         for year, entry in years.items():
             if not (entry["kept"] and entry.get("parts")):
                 entry["groups"] = pagemodel.split_year(year, entry["papers"], entry["rows"], self.rows)

@@ -32,7 +32,8 @@ def test_stale_removal_deletes_only_generated_files(tmp_path: Path) -> None:
 def test_a_dry_run_names_exactly_what_the_write_then_changes(tmp_path: Path) -> None:
     """--dry-run's list is the write's list: new, changed and stale files; a kept part (None) is neither."""
     config = make_config(["A", "B"])
-    papers = [record(i, f"Paper {i}", "speech " * 100, topic="AB"[i % 2], day=f"{2020 + i % 6}-05-01") for i in range(40)]
+    papers = [record(i, f"Paper {i}", "speech " * 100, topic="AB"[i % 2], day=f"{2020 + i % 6}-05-01")
+              for i in range(40)]
     write_run(tmp_path, config, papers, incremental=True)
     (tmp_path / "feeds" / "mine.xml").write_text("<?xml version='1.0'?><feed><id>mine</id></feed>\n")
     before = tree(tmp_path)
@@ -47,4 +48,5 @@ def test_a_dry_run_names_exactly_what_the_write_then_changes(tmp_path: Path) -> 
             "feeds/c.xml"} <= set(dry) and "feeds/mine.xml" not in dry
     assert outputs.write_outputs(tmp_path, render.Renderer(renamed, later).outputs()) == dry
     assert not (tmp_path / "papers/b.md").exists() and (tmp_path / "feeds/mine.xml").exists()
-    assert outputs.write_outputs(tmp_path, render.Renderer(renamed, later).outputs()) == [], "a second write changes nothing"
+    again = outputs.write_outputs(tmp_path, render.Renderer(renamed, later).outputs())
+    assert again == [], "a second write changes nothing"

@@ -129,7 +129,8 @@ def measured_rows(papers: list[dict]) -> render.Rows:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_chunks_are_the_fewest_consecutive_runs_that_each_fit_a_page(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chunks_are_the_fewest_consecutive_runs_that_each_fit_a_page(seed: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pagemodel, "PAGE_ROWS_LIMIT", 6_000)
     rng = random.Random(seed)
     papers = [record(i, f"Paper {i}", "speech " * rng.randint(5, 400), day="2026-03-01") for i in range(120)]
