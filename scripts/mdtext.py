@@ -29,7 +29,7 @@ class Cut(str):
     url: str = ""
 
     @classmethod
-    def of(cls, text: str, limit: int, url: str) -> "Cut":
+    def of(cls, text: str, limit: int, url: str) -> Cut:
         """The text's first `limit` characters and ' …', remembering where the full text is."""
         cut = cls(text[:limit].rstrip() + " …")
         cut.url = url

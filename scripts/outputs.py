@@ -8,8 +8,8 @@ with; publish.py uses the same tests to decide what the bot's commit may contain
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from manifest import load_manifest
 from store import atomic_write

@@ -98,7 +98,7 @@ class PageModel:
     total: int  # distinct papers listed in any topic
 
     @classmethod
-    def build(cls, config: Config, papers: list[Paper], docs: str) -> "PageModel":
+    def build(cls, config: Config, papers: list[Paper], docs: str) -> PageModel:
         """The model for a config and the store's papers; docs: _docs.md.j2's source (its headings follow the topics)."""
         views = topic_views(config, papers)
         return cls(views=views, sections=readme_anchors(plain(config.settings["title"]), views, docs),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -138,7 +139,7 @@ def test_chunks_are_the_fewest_consecutive_runs_that_each_fit_a_page(seed: int,
     runs = pagemodel.chunks(papers, rows)
     assert [p for run in runs for p in run] == papers, "every paper once, in order"
     assert all(pagemodel.fits(run, rows) or len(run) == 1 for run in runs)
-    assert all(not pagemodel.fits([*run, following[0]], rows) for run, following in zip(runs, runs[1:])), \
+    assert all(not pagemodel.fits([*run, following[0]], rows) for run, following in itertools.pairwise(runs)), \
         "a run ends only where the next paper would not fit"
 
 
