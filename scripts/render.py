@@ -256,8 +256,18 @@ def template_problem(exc: Exception) -> str:
     for frame, frame_line in traceback.walk_tb(exc.__traceback__):
         if frame.f_code.co_filename.endswith(".j2"):
             filename, line = frame.f_code.co_filename, frame_line
-    name = Path(filename).name if filename else "a template"
-    where = f"templates/{name}:{line}" if line else f"templates/{name}"
+    path = template_path(filename)
+    where = f"{path}:{line}" if line else path
     what = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
     what = " ".join(str(what).split())[:200]
-    return f"{where}: {what}; fix the template or restore it with 'git checkout -- templates/{name}'"
+    return f"{where}: {what}; fix the template or restore it with 'git checkout -- {path}'"
+
+
+def template_path(filename: str | None) -> str:
+    """Where a template is in the repository (templates/x.j2, templates/site/x.j2): what a user opens or restores."""
+    if not filename:
+        return "templates/a template"
+    parts = Path(filename).parts
+    if "templates" not in parts:
+        return f"templates/{Path(filename).name}"
+    return "/".join(parts[len(parts) - 1 - parts[::-1].index("templates"):])
