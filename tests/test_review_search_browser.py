@@ -33,7 +33,8 @@ HINDI_ID = "2502.00002"  # title holds the word हिन्दी (vowel signs 
 HINDI_OTHER_ID = "2502.00003"  # title holds दिन हिम: two other words made of the same letters
 DECOMPOSED_ID = "2502.00004"  # title holds "naïve" spelled with a combining diaeresis, as PDF copy-paste gives
 SPARSE = "sparsemoe"  # in the 10 newest papers and in papers 50-59: a second page needs docs/1.json
-SLOW_DOCS = "/search/docs/1.json"  # served late, as over a slow connection
+SLOW = {"/search/docs/1.json": 2.0,  # served late, as over a slow connection (seconds)
+        "/search/words/" + "d".encode().hex() + ".json": 0.5}  # the shard of 'dense'
 
 
 def record(paper_id: str, day: str, title: str, abstract: str, authors: list[str],
@@ -72,11 +73,12 @@ def make_review_repo(root: Path) -> Path:
 
 
 class SlowDocs(LikePages):
-    """Pages, but the second docs file arrives after a second."""
+    """Pages, but the second docs file and the shard of 'dense' arrive late."""
 
     def do_GET(self) -> None:
-        if self.path.endswith(SLOW_DOCS):
-            time.sleep(1.0)
+        for path, delay in SLOW.items():
+            if self.path.endswith(path):
+                time.sleep(delay)
         super().do_GET()
 
 
@@ -182,6 +184,19 @@ def test_more_results_clicked_twice_shows_each_paper_once(page, review_site: str
     page.wait_for_timeout(300)
     ids = result_ids(page)
     assert len(ids) == len(set(ids)) == 20
+
+
+def test_more_results_of_the_last_query_never_join_the_next(page, review_site: str) -> None:
+    """Defect: 'More results' stays clickable while a new query runs, and the batch it loads is taken from
+    the old results but appended to the new list (its check compares only the search run, which the click
+    borrows from the new query): papers that do not match the new query are listed under it."""
+    search(page, review_site, f"?q={SPARSE}")  # papers 0-9 shown; the next ten (50-59) are in docs/1.json
+    page.fill("#q", "dense")  # papers 10-49 and 60-69; its shard arrives after half a second
+    page.click("#more")  # clicked while 'dense' is still being looked up
+    wait_for_results(page)
+    page.wait_for_timeout(2500)  # docs/1.json has arrived
+    ids = result_ids(page)
+    assert ids == [f"2501.{n:05d}" for n in range(10, 10 + len(ids))], ids
 
 
 @pytest.fixture
