@@ -199,6 +199,22 @@ def test_more_results_of_the_last_query_never_join_the_next(page, review_site: s
     assert ids == [f"2501.{n:05d}" for n in range(10, 10 + len(ids))], ids
 
 
+def test_back_returns_to_the_search_before(page, review_site: str) -> None:
+    """Defect: typing replaces the URL (replaceState) on every keystroke, so when Enter submits, the address
+    already matches and nothing is pushed: after two searches, Back leaves the search page instead of
+    returning to the first search (issue 16: 'reload and Back work')."""
+    page.goto(review_site + "index.html")
+    search(page, review_site)
+    for query in ("vocoder", "lovelace"):
+        page.fill("#q", query)
+        page.press("#q", "Enter")
+        wait_for_results(page)
+    page.go_back()
+    assert page.evaluate("location.pathname + location.search").endswith("/search.html?q=vocoder")
+    wait_for_results(page)
+    assert page.input_value("#q") == "vocoder" and result_ids(page) == [DECOMPOSED_ID]
+
+
 @pytest.fixture
 def rebuilt(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The small site served from tmp_path, and its repository (a test may add papers and build again)."""
