@@ -72,19 +72,21 @@ def make_review_repo(root: Path) -> Path:
     return root
 
 
-class SlowDocs(LikePages):
-    """Pages, but the second docs file and the shard of 'dense' arrive late."""
+class Slow(LikePages):
+    """Pages, but some files arrive late (the paths in `delays`, in seconds)."""
+
+    delays: dict[str, float] = SLOW
 
     def do_GET(self) -> None:
-        for path, delay in SLOW.items():
+        for path, delay in self.delays.items():
             if self.path.endswith(path):
                 time.sleep(delay)
         super().do_GET()
 
 
-def serve(top: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve top/REPO on 127.0.0.1; returns the server and the site's address."""
-    handler = functools.partial(SlowDocs, directory=str(top))
+def serve(top: Path, delays: dict[str, float] = SLOW) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve top/REPO on 127.0.0.1 with some files late; returns the server and the site's address."""
+    handler = functools.partial(type("Delayed", (Slow,), {"delays": delays}), directory=str(top))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/REPO/"
@@ -213,6 +215,24 @@ def test_back_returns_to_the_search_before(page, review_site: str) -> None:
     assert page.evaluate("location.pathname + location.search").endswith("/search.html?q=vocoder")
     wait_for_results(page)
     assert page.input_value("#q") == "vocoder" and result_ids(page) == [DECOMPOSED_ID]
+
+
+def test_what_is_typed_while_the_index_loads_is_kept(page, tmp_path: Path) -> None:
+    """Defect: start() fills the box from the URL only after index.json has arrived, so what a person types
+    meanwhile (the page is shown and the box works at once; index.json is the biggest file at 40,000 papers)
+    is wiped, and the search never runs."""
+    build_small_site(tmp_path)
+    (tmp_path / "REPO").symlink_to(tmp_path / "site")
+    server, base = serve(tmp_path, {"/search/index.json": 1.5})
+    try:
+        page.goto(base + "search.html")
+        page.fill("#q", UNIQUE_WORD)  # index.json is still on its way
+        page.wait_for_selector("#status:not(:empty)")
+        page.wait_for_timeout(500)
+        assert page.input_value("#q") == UNIQUE_WORD and result_ids(page) == [UNIQUE_ID]
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture
