@@ -32,6 +32,7 @@ TURKISH_ID = "2502.00001"  # author İsmail Yılmaz: a dotted capital I, as many
 HINDI_ID = "2502.00002"  # title holds the word हिन्दी (vowel signs are combining marks)
 HINDI_OTHER_ID = "2502.00003"  # title holds दिन हिम: two other words made of the same letters
 DECOMPOSED_ID = "2502.00004"  # title holds "naïve" spelled with a combining diaeresis, as PDF copy-paste gives
+JAPANESE_ID = "2502.00005"  # title 日本語の音声合成 ('speech synthesis of Japanese'): no spaces between words
 SPARSE = "sparsemoe"  # in the 10 newest papers and in papers 50-59: a second page needs docs/1.json
 SLOW = {"/search/docs/1.json": 2.0,  # served late, as over a slow connection (seconds)
         "/search/words/" + "d".encode().hex() + ".json": 0.5}  # the shard of 'dense'
@@ -58,6 +59,7 @@ def review_papers() -> list[dict[str, Any]]:
     found.append(record(HINDI_OTHER_ID, "2024-01-03", "दिन हिम", "Day and snow.", ["Ada Lovelace"]))
     found.append(record(DECOMPOSED_ID, "2024-01-02", "A nai\u0308ve vocoder", "Simple.", ["Ada Lovelace"],
                         comment="Accepted at Interspeech"))
+    found.append(record(JAPANESE_ID, "2024-01-01", "日本語の音声合成", "Japanese TTS.", ["Ada Lovelace"]))
     return found
 
 
@@ -152,6 +154,21 @@ def test_a_hindi_word_does_not_match_other_words_of_its_letters(page, review_sit
     assert result_ids(page) == [HINDI_ID]
 
 
+def test_a_japanese_word_inside_a_title_is_found(page, review_site: str) -> None:
+    """Defect: Chinese and Japanese (and Thai) put no spaces between words, so a whole clause is one 'word'
+    and only its first characters can be searched: 音声合成 ('speech synthesis') in 日本語の音声合成 is not found."""
+    search(page, review_site, "?q=音声合成")
+    assert result_ids(page) == [JAPANESE_ID]
+
+
+def test_a_word_too_long_to_index_is_not_dropped_from_the_query(page, review_site: str) -> None:
+    """Defect: a query word over MAX_WORD (40) characters is dropped silently, so the query finds papers
+    without it, though README says 'every word you type must be in the paper'; alone, it shows 'Type words
+    to search'."""
+    search(page, review_site, "?q=vocoder+" + "x" * 41)
+    assert result_ids(page) == [] and page.inner_text("#status") != "1 paper, newest first"
+
+
 def test_a_word_with_a_combining_accent_is_highlighted(page, review_site: str) -> None:
     """Defect: search.py composes 'nai\u0308ve' to 'naïve' (NFKC) and finds it, but `marked` splits the shown
     text before normalising ('nai', 've'), so the found word is never highlighted."""
@@ -199,6 +216,15 @@ def test_more_results_of_the_last_query_never_join_the_next(page, review_site: s
     page.wait_for_timeout(2500)  # docs/1.json has arrived
     ids = result_ids(page)
     assert ids == [f"2501.{n:05d}" for n in range(10, 10 + len(ids))], ids
+
+
+def test_another_year_can_be_chosen_while_a_month_is(page, review_site: str) -> None:
+    """Defect: the year's choices are counted among papers passing the month filter, so with a month chosen
+    the only year offered is that month's; the year handler that clears a month outside the new year can
+    never run, and moving from December 2025 to 2024 takes resetting the month first."""
+    search(page, review_site, "?q=review&month=2025-12")
+    years = page.eval_on_selector_all("#f-year option", "all => all.map(o => o.value)")
+    assert "2024" in years, years
 
 
 def test_back_returns_to_the_search_before(page, review_site: str) -> None:
