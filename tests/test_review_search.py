@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from site_html import parse
 from site_repo import make_repo
 from website import build, search

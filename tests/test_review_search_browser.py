@@ -10,19 +10,27 @@ from __future__ import annotations
 import datetime
 import functools
 import http.server
+import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 import store as st
 from conftest import write_keywords
-from site_repo import UNIQUE_ID, UNIQUE_WORD, make_repo, paper
+from site_repo import UNIQUE_ID, UNIQUE_WORD, paper
 from site_server import LikePages, build_small_site
-from test_site_browser import (CHROMIUM_ARGS, INSTALL, result_count, result_ids, search, system_chromium,
-                               wait_for_results)
+from test_site_browser import (
+    CHROMIUM_ARGS,
+    INSTALL,
+    result_count,
+    result_ids,
+    search,
+    system_chromium,
+    wait_for_results,
+)
 from website import build
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
@@ -35,7 +43,7 @@ DECOMPOSED_ID = "2502.00004"  # title holds "naïve" spelled with a combining di
 JAPANESE_ID = "2502.00005"  # title 日本語の音声合成 ('speech synthesis of Japanese'): no spaces between words
 SPARSE = "sparsemoe"  # in the 10 newest papers and in papers 50-59: a second page needs docs/1.json
 SLOW = {"/search/docs/1.json": 2.0,  # served late, as over a slow connection (seconds)
-        "/search/words/" + "d".encode().hex() + ".json": 0.5}  # the shard of 'dense'
+        "/search/words/" + b"d".hex() + ".json": 0.5}  # the shard of 'dense'
 
 
 def record(paper_id: str, day: str, title: str, abstract: str, authors: list[str],
@@ -110,19 +118,21 @@ def review_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def review_browser() -> Iterator["playwright_api.Browser"]:
+def review_browser() -> Iterator[playwright_api.Browser]:
     """Headless Chromium for this module."""
     with playwright_api.sync_playwright() as p:
         try:
             launched = p.chromium.launch(executable_path=system_chromium(), args=CHROMIUM_ARGS)
-        except playwright_api.Error:
+        except playwright_api.Error as exc:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{INSTALL}: {exc}".splitlines()[0])
             pytest.skip(INSTALL)
         yield launched
         launched.close()
 
 
 @pytest.fixture
-def page(review_browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
+def page(review_browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     """A fresh page; a script error or console error fails the test."""
     context = review_browser.new_context(viewport={"width": 390, "height": 844})
     context.set_default_timeout(30_000)
@@ -135,7 +145,7 @@ def page(review_browser: "playwright_api.Browser") -> Iterator["playwright_api.P
     assert not problems, problems
 
 
-def marks(page: "playwright_api.Page") -> list[str]:
+def marks(page: playwright_api.Page) -> list[str]:
     """The text of every highlighted word on screen."""
     return page.eval_on_selector_all("#results mark", "all => all.map(m => m.textContent)")
 
