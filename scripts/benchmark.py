@@ -2,7 +2,7 @@
 
 The repository is in the state a daily run finds it: the store, and the outputs the last run wrote.
 Two figures per size: the daily run as the workflow runs it (topic parts whose inputs did not change
-are kept, see render.MANIFEST), and a full re-render of every page (as after a template change).
+are kept, see manifest.MANIFEST), and a full re-render of every page (as after a template change).
 
     python scripts/benchmark.py                 # 10,000 / 20,000 / 40,000 papers over 20 topics
     python scripts/benchmark.py --sizes 5000
@@ -51,6 +51,7 @@ def synthetic(i: int, rng: random.Random, day: str) -> dict:
 def build(root: Path, size: int) -> list[dict]:
     """Write a store of `size` papers, a keywords.yaml and yesterday's outputs; return 200 new papers to merge."""
     import config as cfg
+    import outputs
     import render
     import store as st
 
@@ -62,7 +63,7 @@ def build(root: Path, size: int) -> list[dict]:
     s.save()
     topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]} for t in range(TOPICS)]
     (root / "keywords.yaml").write_text(json.dumps({"topics": topics}))
-    render.write_outputs(root, render.Renderer(cfg.load(root / "keywords.yaml"), list(s.papers.values())).outputs())
+    outputs.write_outputs(root, render.Renderer(cfg.load(root / "keywords.yaml"), list(s.papers.values())).outputs())
     for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
                                                     "commit", "-qm", "Yesterday"]):
         subprocess.run(["git", *command], cwd=root, check=True)  # yesterday's commit, so today's can be timed
@@ -78,8 +79,8 @@ def measure(root: Path, size: int, mode: str) -> dict:
     mode "daily": as in the workflow, with the last run's manifest; "full": without it, every page rendered.
     """
     import config as cfg
+    import manifest
     import publish
-    import render
     import report
     import store as st
     import update
@@ -87,7 +88,7 @@ def measure(root: Path, size: int, mode: str) -> dict:
 
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False)  # a copy: as after checkout
     if mode == "full":
-        (root / render.MANIFEST).unlink()
+        (root / manifest.MANIFEST).unlink()
     new = json.loads((root / "new.json").read_text())
     runs: dict[str, TopicRun] = {}
     for paper in new:

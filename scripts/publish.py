@@ -25,8 +25,9 @@ from typing import IO, Any, Iterator
 import git
 
 import announce
-import render
+import outputs
 import store as st
+from manifest import MANIFEST, load_manifest, manifest_is_sound
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
@@ -362,32 +363,32 @@ def owned_paths(repo: git.Repo, root: Path, parent: str | None) -> list[str]:
     so a file of the user's under papers/ or feeds/ is never committed or deleted; a generated file the
     parent has but the disk lacks (removed as stale) is committed as deleted.
     """
-    paths = {"README.md", render.MANIFEST, *STATE_FILES}
+    paths = {"README.md", MANIFEST, *STATE_FILES}
     paths.update(f"{STORE}/{p.name}" for p in (root / STORE).glob("*.json"))
-    previous = render.load_manifest(root) or {}
+    previous = load_manifest(root) or {}
     known = set(previous.get("files", {}))
-    for folder, pattern in render.GENERATED_GLOBS:
+    for folder, pattern in outputs.GENERATED_GLOBS:
         for path in (root / folder).glob(pattern):
             rel = path.relative_to(root).as_posix()
-            if rel in known or render.is_generated(path):
+            if rel in known or outputs.is_generated(path):
                 paths.add(rel)
     committed_manifest = _committed_manifest(repo, parent)
-    for rel, (mode, sha) in tree_entries(repo, parent, [folder for folder, _ in render.GENERATED_GLOBS]).items():
-        if (root / rel).exists() or not render.in_generated_folder(rel):
+    for rel, (mode, sha) in tree_entries(repo, parent, [folder for folder, _ in outputs.GENERATED_GLOBS]).items():
+        if (root / rel).exists() or not outputs.in_generated_folder(rel):
             continue
-        if rel in committed_manifest or render.looks_generated(rel, read_blob(repo, sha)[:1024]):
+        if rel in committed_manifest or outputs.looks_generated(rel, read_blob(repo, sha)[:1024]):
             paths.add(rel)
     return sorted(paths)
 
 
 def _committed_manifest(repo: git.Repo, commit: str | None) -> set[str]:
     """The files a commit's manifest lists."""
-    entry = tree_entries(repo, commit, [render.MANIFEST]).get(render.MANIFEST)
+    entry = tree_entries(repo, commit, [MANIFEST]).get(MANIFEST)
     if not entry:
         return set()
     try:
         manifest = json.loads(read_blob(repo, entry[1]))
-        return set(manifest["files"]) if render.manifest_is_sound(manifest) else set()
+        return set(manifest["files"]) if manifest_is_sound(manifest) else set()
     except ValueError:
         return set()
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import mdtext
 import render
 from store import atomic_write
 
@@ -141,7 +142,7 @@ def commit_message(outcome: "Outcome") -> str:
 
 def _inert_name(name: str) -> str:
     """A topic name as it may appear in a commit message: one line, no GitHub references or mentions."""
-    return render.inert(render.plain(name))
+    return mdtext.inert(mdtext.plain(name))
 
 
 def print_summary(runs: list["TopicRun"], outcome: "Outcome | None", fetch_report: "FetchReport | None" = None,
@@ -179,7 +180,7 @@ def print_dry_run(outcome: "Outcome") -> None:
         print(f"  {path}")
     for topic, papers in outcome.new_papers.items():
         for paper in papers:
-            print(f"  + {topic}: {paper['id']} {render.plain(paper['title'])[:80]}")
+            print(f"  + {topic}: {paper['id']} {mdtext.plain(paper['title'])[:80]}")
 
 
 def summary_markdown(runs: list["TopicRun"], outcome: "Outcome | None", config: "Config",
@@ -230,7 +231,7 @@ def issue_markdown(outcome: "Outcome", config: "Config") -> str | None:
 
 
 def _newest(papers: dict[str, list[dict[str, Any]]]) -> str:
-    return max(render.day(p["updated"]) for items in papers.values() for p in items)
+    return max(mdtext.day(p["updated"]) for items in papers.values() for p in items)
 
 
 def write_issue(path: Path, outcome: "Outcome", config: "Config") -> None:

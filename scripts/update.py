@@ -24,6 +24,9 @@ import config as cfg
 import fetch
 import plan
 import publish
+import manifest
+import mdtext
+import outputs
 import relevance
 import render
 import report
@@ -214,7 +217,7 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
     topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
     if baseline is not None:
         announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
-    renderer = render.Renderer(config, list(store.papers.values()), render.load_manifest(root), root)
+    renderer = render.Renderer(config, list(store.papers.values()), manifest.load_manifest(root), root)
     for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
         run.listed, run.hidden = len(view.papers), view.hidden
         listed_ids = {p["id"] for p in view.papers}
@@ -226,9 +229,9 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
         if state_changed and fetch_state.save(root, topics_state):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
-        outcome.changed_files += render.write_outputs(root, renderer.outputs())
+        outcome.changed_files += outputs.write_outputs(root, renderer.outputs())
     else:
-        outcome.changed_files = render.changed_outputs(root, renderer.outputs())
+        outcome.changed_files = outputs.changed_outputs(root, renderer.outputs())
         outcome.changed_files += sorted(f"data/papers/{name}" for name in store.dirty)
         outcome.changed_files += [fetch_state.PATH.as_posix()] if state_changed else []
     return outcome
@@ -290,7 +293,7 @@ def explain(config: cfg.Config, root: Path, name: str) -> int:
     for paper in papers:
         decision = relevance.decide(topic, paper)
         shown += decision.listed
-        print(f"{'LISTED' if decision.listed else 'HIDDEN'}  {paper['id']}  {render.plain(paper['title'])[:90]}")
+        print(f"{'LISTED' if decision.listed else 'HIDDEN'}  {paper['id']}  {mdtext.plain(paper['title'])[:90]}")
         print(f"        {decision.reason}")
     print(f"{topic.name}: {shown} listed, {len(papers) - shown} hidden of {len(papers)} stored")
     return 0

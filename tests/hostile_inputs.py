@@ -125,7 +125,7 @@ STORE_RECORDS: list[tuple[str, str, str]] = [
      "this paper is in the file twice"),
 ]
 
-# Topic names whose README links must each land on their own section (GitHub's heading ids).   [test_render.py]
+# Topic names whose README links must each land on their own section (GitHub's heading ids).   [test_anchors.py]
 TOPIC_NAMES: list[str] = [
     "Speech-LM", "Speech LM",  # the same id, speech-lm: the second heading gets speech-lm-1
     "TTS", "TTS\u200b",  # a zero-width space is dropped from the heading: tts and tts-1
@@ -138,12 +138,12 @@ TOPIC_NAMES: list[str] = [
 ]
 
 # The longest names validation accepts, built to render as many bytes as possible: '@' before a letter becomes
-# '@<!-- -->' (so it is no @mention), and U+1D41A is four bytes of UTF-8.   [test_render.py]
+# '@<!-- -->' (so it is no @mention), and U+1D41A is four bytes of UTF-8.   [test_pagemodel.py]
 LONGEST_NAMES: list[str] = [f"{i:03d}" + "@\U0001d41a" * 48 + "x" for i in range(100)]
 LONGEST_TITLE = "@\U0001d41a" * 50
 
 # Over-long stored texts (a hand edit, or a broken arXiv answer): each page stays under GitHub's limit, the cell is
-# cut with a link to arXiv, and the README rows of the topic go on past the paper.   [test_render.py]
+# cut with a link to arXiv, and the README rows of the topic go on past the paper.   [test_mdtext.py]
 HUGE_FIELDS: list[tuple[str, Any]] = [
     ("abstract", "word " * 200_000),  # 1 MB
     ("title", "@x " * 100_000),

@@ -101,16 +101,17 @@ def test_commit_without_push_and_dry_run_writes_nothing(remote: tuple[git.Repo, 
 def test_next_day_commit_touches_only_the_newest_part(remote: tuple[git.Repo, Path], fake: FakeArxiv,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """With the manifest committed, a day's commit rewrites the newest part only; older parts are kept."""
-    import render
+    import manifest
+    import pagemodel
 
-    monkeypatch.setattr(render, "PAGE_LIMIT", 12_000)
-    monkeypatch.setattr(render, "PAGE_ROWS_LIMIT", 9_000)
+    monkeypatch.setattr(pagemodel, "PAGE_LIMIT", 12_000)
+    monkeypatch.setattr(pagemodel, "PAGE_ROWS_LIMIT", 9_000)
     bare, work = remote
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2025-01-20T00:00:00Z")
     fake.papers = [paper(f"2{y % 100:02d}1.000{i:02d}", f"A codec {y} {i}", "A speech codec. " * 20,
                          updated=f"20{y % 100:02d}-01-{i + 1:02d}T12:00:00Z") for y in (2024, 2025) for i in range(12)]
     assert update.main(["--root", str(work), "--push"]) == 0
-    assert {"papers/codec/2024.md", "papers/codec/2025.md", render.MANIFEST} <= {
+    assert {"papers/codec/2024.md", "papers/codec/2025.md", manifest.MANIFEST} <= {
         item.path for item in bare.commit("main").tree.traverse()}
     fake.papers.append(paper("2502.00001", "A new codec", "A speech codec. " * 20, updated="2025-02-01T12:00:00Z"))
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2025-02-02T00:00:00Z")
@@ -120,7 +121,7 @@ def test_next_day_commit_touches_only_the_newest_part(remote: tuple[git.Repo, Pa
     changed = set(head.stats.files)
     assert "papers/codec/2025.md" in changed and "papers/codec/2024.md" not in changed
     assert changed <= {"README.md", "data/papers/2502.json", "papers/codec.md", "papers/codec/2025.md",
-                       "feeds/codec.xml", render.MANIFEST, "data/state.json"}
+                       "feeds/codec.xml", manifest.MANIFEST, "data/state.json"}
 
 
 # --- Safety with the user's repository (issue 13): real git, a bare origin and a second clone -----

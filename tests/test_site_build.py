@@ -96,6 +96,26 @@ def test_what_a_killed_build_left_is_cleared(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "site", "site.old-2"]
 
 
+def test_a_broken_site_template_is_one_line_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from website import pages
+
+    templates = tmp_path / "templates" / "site"
+    shutil.copytree(pages.TEMPLATES, templates)
+    (templates / "topic.html.j2").write_text("{% extends 'base.html.j2' %}\n{% block main %}{{ topic.nope() }}{% endblock %}")
+    monkeypatch.setattr(pages, "TEMPLATES", templates)
+    pages.environment.cache_clear()
+    try:
+        assert build.main([str(tmp_path / "site"), "--root", str(make_repo(tmp_path / "repo"))]) == 2
+    finally:
+        pages.environment.cache_clear()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: templates/site/topic.html.j2:2: ")
+    assert "git checkout -- templates/site/topic.html.j2" in err and not (tmp_path / "site").exists()
+
+
 def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(tmp_path / "repo")
     mine = tmp_path / "mine"

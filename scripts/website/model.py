@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import links
+import mdtext
 import render
 from config import Config
 
@@ -108,11 +109,11 @@ class Site:
 
 def entry(paper: dict[str, Any], topics: tuple[str, ...]) -> Entry:
     """A stored paper as the site shows it."""
-    plain = render.plain
+    plain = mdtext.plain
     return Entry(
         id=paper["id"], title=plain(paper["title"]) or paper["id"],
         authors=tuple(plain(a) for a in paper.get("authors") or () if plain(a)),
-        date=render.day(paper.get("updated")), categories=tuple(paper.get("categories") or ()),
+        date=mdtext.day(paper.get("updated")), categories=tuple(paper.get("categories") or ()),
         comment=plain(paper.get("comment")), abstract=plain(paper.get("abstract")),
         abs_url=links.abs_url(paper["id"]), pdf_url=links.pdf_url(paper["id"]),
         code=tuple(links.code_links(paper.get("abstract"), paper.get("comment"))), topics=topics)
@@ -162,5 +163,5 @@ def build_model(config: Config, papers: list[dict[str, Any]], renderer: render.R
                 home.setdefault(paper.id, f"{topic.directory}/{page.file}#{paper.anchor}")
         topics.append(topic)
     latest = sorted(entries.values(), key=lambda e: (e.date, e.id), reverse=True)[:HOME_LATEST]
-    return Site(title=render.plain(str(config.settings["title"])), topics=topics, latest=latest, home=home,
+    return Site(title=mdtext.plain(str(config.settings["title"])), topics=topics, latest=latest, home=home,
                 updated=latest[0].date if latest else "never", entries=entries)

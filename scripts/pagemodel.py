@@ -1,0 +1,218 @@
+"""Which papers go on which page: each topic's view, README's fair share of rows, and a topic's parts.
+
+A step of rendering in the daily run (update.py -> ... -> store -> pagemodel/render/manifest/outputs):
+render.py asks this module what each page holds and renders it. README.md stays under GitHub's
+512,000-byte rendering limit by construction: topics get rows in turn within a byte budget. Every paper
+is on its topic's full page, split by year, then month, then numbered parts when one page would pass
+PAGE_LIMIT. The sizes come from the rendered rows (render.Rows), so the split is exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from anchors import Slugger, docs_headings
+from config import Config, Topic
+from mdtext import day, fit_cells, plain
+from relevance import listed
+
+GITHUB_LIMIT = 512_000
+PAGE_LIMIT = 500_000
+PAGE_ROWS_LIMIT = PAGE_LIMIT - 20_000  # the rows of one page, leaving room for its header and navigation
+README_LOOKAHEAD = 100  # rows of one topic measured in one template pass while README is filled
+
+Paper = dict[str, Any]
+
+
+class RowSizes(Protocol):
+    """The bytes each paper's table row takes, measured by rendering it (render.Rows)."""
+
+    def has(self, paper: Paper) -> bool:
+        """Whether the paper's row is measured already."""
+
+    def measure(self, papers: list[Paper]) -> None:
+        """Render and measure the rows not measured yet, in one pass."""
+
+    def size(self, paper: Paper) -> int:
+        """The row's bytes, newline included."""
+
+
+def slug(name: str) -> str:
+    """A stable, file-safe slug for any topic name; non-Latin names get a short hash."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
+    if base and ascii_name.strip() == name.strip():
+        return base
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return f"{base}-{digest}" if base else f"topic-{digest}"
+
+
+@dataclass
+class TopicView:
+    """What the templates need to know about one topic."""
+
+    topic: Topic
+    slug: str
+    papers: list[Paper]
+    shown: int = 0
+    hidden: int = 0
+    anchor: str = ""  # the README heading's id, set by readme_anchors (it depends on the headings before it)
+
+    @property
+    def name(self) -> str:
+        """The topic's name, as keywords.yaml spells it."""
+        return self.topic.name
+
+    @property
+    def page(self) -> str:
+        """The topic's full page (or its index of parts), where README's 'all papers' link goes."""
+        return f"papers/{self.slug}.md"
+
+    def part(self, label: str) -> str:
+        """A part page's path under papers/, e.g. 'tts/2025.md'."""
+        return f"{self.slug}/{label}.md"
+
+    @property
+    def feed(self) -> str:
+        """The topic's Atom feed, named by its slug so subscribers keep it across runs."""
+        return f"feeds/{self.slug}.xml"
+
+    @property
+    def alias_feeds(self) -> dict[str, str]:
+        """Feeds under the topic's earlier names (path -> earlier slug), so a rename cuts no subscriber off."""
+        slugs = {slug(alias) for alias in self.topic.aliases} - {self.slug}
+        return {f"feeds/{s}.xml": s for s in sorted(slugs)}
+
+
+@dataclass
+class PageModel:
+    """What README.md and the topic pages hold: the topics' views, README's heading ids, the newest paper."""
+
+    views: list[TopicView]
+    sections: dict[str, str]  # the docs' heading ids by heading text
+    newest_paper: str
+    total: int  # distinct papers listed in any topic
+
+    @classmethod
+    def build(cls, config: Config, papers: list[Paper], docs: str) -> PageModel:
+        """The model for a config and the store's papers; docs: _docs.md.j2's source (its headings follow the topics)."""
+        views = topic_views(config, papers)
+        return cls(views=views, sections=readme_anchors(plain(config.settings["title"]), views, docs),
+                   newest_paper=newest_paper(config, papers), total=len({p["id"] for v in views for p in v.papers}))
+
+
+def topic_views(config: Config, papers: list[Paper]) -> list[TopicView]:
+    """Each topic's listed papers, newest first, with a unique slug."""
+    by_topic: dict[str, list[Paper]] = {}
+    for paper in papers:
+        for name in paper["topics"]:
+            by_topic.setdefault(name, []).append(paper)
+    views, used = [], set()
+    for topic in config.topics:
+        topic_slug = slug(topic.name)
+        if topic_slug in used:
+            topic_slug = f"{topic_slug}-{hashlib.sha1(topic.name.encode()).hexdigest()[:6]}"
+        used.add(topic_slug)
+        found = by_topic.get(topic.name, [])
+        shown = [fit_cells(p) for p in listed(topic, found)]
+        views.append(TopicView(topic, topic_slug, shown, hidden=len(found) - len(shown)))
+    return views
+
+
+def newest_paper(config: Config, papers: list[Paper]) -> str:
+    """The date of the newest paper in a followed topic, shown beside the daily badge."""
+    names = {t.name for t in config.topics}
+    return max((day(p["updated"]) for p in papers if not names.isdisjoint(p["topics"])), default="none yet")
+
+
+def readme_anchors(title: str, views: list[TopicView], docs: str) -> dict[str, str]:
+    """README's heading ids in document order (title, Contents, topics, docs), so each link finds its section.
+
+    Returns the docs' ids by heading text; the topics' ids go into their views.
+    """
+    slugger = Slugger()
+    slugger.slug(title)
+    slugger.slug("Contents")
+    for view in views:
+        view.anchor = slugger.slug(plain(view.name))
+    return {heading: slugger.slug(heading) for heading in docs_headings(docs)}
+
+
+def readme_cap(settings: dict[str, Any]) -> int | None:
+    """The most rows a topic shows in README (readme_papers_per_topic), None for 'auto' (the budget decides)."""
+    setting = settings["readme_papers_per_topic"]
+    return None if setting == "auto" else int(setting)
+
+
+def share_readme_rows(views: list[TopicView], cap: int | None, room: int, rows: RowSizes) -> None:
+    """Give topics README rows in turn, newest first, while they fit in `room` bytes: a fair share for each."""
+    for view in views:
+        view.shown = 0
+    progress = True
+    while progress:
+        progress = False
+        for view in views:
+            limit = len(view.papers) if cap is None else min(cap, len(view.papers))
+            if view.shown >= limit:
+                continue
+            paper = view.papers[view.shown]
+            if not rows.has(paper):  # the next rows of this topic, in one pass
+                rows.measure(view.papers[view.shown:view.shown + README_LOOKAHEAD])
+            size = rows.size(paper)
+            if size <= room:
+                room -= size
+                view.shown += 1
+                progress = True
+
+
+def take_back_row(views: list[TopicView]) -> bool:
+    """Take one README row from the topic showing most (when the page came out over budget); False if none has rows."""
+    if not any(v.shown for v in views):
+        return False
+    max(views, key=lambda v: v.shown).shown -= 1
+    return True
+
+
+def group_by_date(papers: list[Paper], width: int, fallback: str) -> dict[str, list[Paper]]:
+    """Papers (newest first) grouped by the first `width` characters of their date: 4 for years, 7 for months."""
+    groups: dict[str, list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault(day(paper["updated"])[:width] or fallback, []).append(paper)
+    return groups
+
+
+def split_year(year: str, papers: list[Paper], rows_bytes: int, rows: RowSizes) -> dict[str, list[Paper]]:
+    """A year's parts: the year; or its months; or a month's numbered parts when a month is too big."""
+    if rows_bytes <= PAGE_ROWS_LIMIT:
+        return {year: papers}
+    rows.measure(papers)
+    groups: dict[str, list[Paper]] = {}
+    for month, month_items in group_by_date(papers, 7, year).items():
+        if fits(month_items, rows):
+            groups[month] = month_items
+            continue
+        for number, chunk in enumerate(chunks(month_items, rows), 1):
+            groups[f"{month}-part{number}"] = chunk
+    return groups
+
+
+def fits(papers: list[Paper], rows: RowSizes) -> bool:
+    """Whether these rows fit one page, with room for its header and navigation."""
+    return sum(rows.size(p) for p in papers) <= PAGE_ROWS_LIMIT
+
+
+def chunks(papers: list[Paper], rows: RowSizes) -> list[list[Paper]]:
+    """Consecutive runs of papers that each fit one page (for a month too big for one)."""
+    runs: list[list[Paper]] = [[]]
+    size = 0
+    for paper in papers:
+        if runs[-1] and size + rows.size(paper) > PAGE_ROWS_LIMIT:
+            runs.append([])
+            size = 0
+        runs[-1].append(paper)
+        size += rows.size(paper)
+    return runs
