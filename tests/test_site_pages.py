@@ -128,3 +128,16 @@ def test_a_big_topic_bib_is_split_under_the_limit() -> None:
     assert len(parts) > 2 and all(len(part.encode()) <= 2_000 for part in parts)
     assert "".join(parts).count("@misc{") == 40 and all(part.startswith("% Big:") for part in parts)
     assert bibtex.bib_parts(papers, entries, "Big", 10**9) == [bibtex.bib_file(papers, entries, "Big")]
+
+
+def test_many_hidden_papers_get_a_page_of_their_own(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_repo(tmp_path / "repo")
+    site, extras, _ = build.prepare(cfg.load(root / "keywords.yaml"), list(st.load(root).papers.values()))
+    monkeypatch.setattr(pages, "HIDDEN_INLINE", 0)
+    rendered = dict(pages.all_pages(site, extras))
+    assert "topics/codec/hidden.html" in rendered and "topics/speech-synthesis/hidden.html" not in rendered
+    front = parse(rendered["topics/codec/index.html"].decode("utf-8"))
+    assert "hidden.html" in [e.attrs.get("href") for e in front.all("a")]
+    own = parse(rendered["topics/codec/hidden.html"].decode("utf-8"))
+    assert [e.attrs["data-paper-id"] for e in own.all("li") if "data-paper-id" in e.attrs] == ["2511.00099"]
+    assert 'hidden: excluded by "watermark" in title' in "".join(own.text)
