@@ -12,7 +12,8 @@ from __future__ import annotations
 import array
 import string
 from collections import defaultdict
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
