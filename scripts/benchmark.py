@@ -310,7 +310,8 @@ def abstracts(size: int, seed: int = 17) -> tuple[list[str], list[int]]:
     return texts, subjects
 
 
-EXTRAS_MARKUP = r'<p class="why">.*?</p>\n?|<button type="button" class="star[^>]*>.*?</button>|<details class="(?:cite|similar)".*?</details>\n?|<span class="Z3988"[^>]*></span>\n?'
+EXTRAS_MARKUP = (r'<p class="why">.*?</p>\n?|<button type="button" class="star[^>]*>.*?</button>'
+                 r'|<details class="(?:cite|similar)".*?</details>\n?|<span class="Z3988"[^>]*></span>\n?')
 
 
 def extras_papers(size: int) -> tuple[list[dict], list[int]]:
@@ -319,7 +320,8 @@ def extras_papers(size: int) -> tuple[list[dict], list[int]]:
     rng = random.Random(size)
     papers = []
     for i, text in enumerate(texts):
-        paper = synthetic(i, rng, (FIRST_DAY + datetime.timedelta(days=i * (LAST_DAY - FIRST_DAY).days // size)).isoformat())
+        day = FIRST_DAY + datetime.timedelta(days=i * (LAST_DAY - FIRST_DAY).days // size)
+        paper = synthetic(i, rng, day.isoformat())
         paper["id"] = f"{paper['id'][:4]}.{i:05d}"
         paper["title"], paper["abstract"] = text[:80], "speech " + text[80:]
         papers.append(paper)
@@ -359,7 +361,8 @@ def measure_extras(size: int) -> dict:
     from website.similar import similar_papers
 
     papers, subjects = extras_papers(size)
-    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]} for t in range(TOPICS)]
+    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]}
+              for t in range(TOPICS)]
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "keywords.yaml").write_text(json.dumps({"topics": topics}))
         config = cfg.load(Path(tmp) / "keywords.yaml")
@@ -374,12 +377,14 @@ def measure_extras(size: int) -> dict:
     done, cpu_done = time.perf_counter(), time.process_time()
     sizes = site_pages_bytes(site, extras)
     pages_done = time.perf_counter()
-    same = [subjects[int(other[-5:])] == subjects[int(paper_id[-5:])] for paper_id, ids in similar.items() for other in ids[:1]]
+    same = [subjects[int(other[-5:])] == subjects[int(paper_id[-5:])]
+            for paper_id, ids in similar.items() for other in ids[:1]]
     return {"papers": size, "similar": round(similar_done - started, 2), "extras": round(done - model_done, 2),
             "cpu": round(cpu_done - cpu_started, 2), "model": round(model_done - similar_done, 2),
             "pages": round(pages_done - done, 2), **sizes,
             "same_subject": round(sum(same) / max(len(same), 1), 3),
-            "before_mb": round(before / 1024), "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "before_mb": round(before / 1024),
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def extras_table(sizes: list[int]) -> list[str]:
@@ -391,8 +396,9 @@ def extras_table(sizes: list[int]) -> list[str]:
         out = subprocess.run([sys.executable, __file__, "--measure-extras", str(size)],
                              capture_output=True, text=True, check=True)
         r = json.loads(out.stdout)
-        lines.append(f"{r['papers']:>8} {r['similar']:>10} {r['extras']:>13} {r['cpu']:>6} {r['model']:>8} {r['pages']:>8} "
-                     f"{r['pages_mb']:>9} {r['bib_mb']:>8} {r['largest_mb']:>11} {r['entries']:>8} {r['bytes_per_entry']:>15} "
+        lines.append(f"{r['papers']:>8} {r['similar']:>10} {r['extras']:>13} {r['cpu']:>6} {r['model']:>8} "
+                     f"{r['pages']:>8} {r['pages_mb']:>9} {r['bib_mb']:>8} {r['largest_mb']:>11} {r['entries']:>8} "
+                     f"{r['bytes_per_entry']:>15} "
                      f"{r['same_subject']:>19} {r['peak_mb']:>8} {r['before_mb']:>15}")
     return lines
 

@@ -122,7 +122,8 @@ def test_the_starred_page_has_its_view_and_every_page_loads_stars_js(rendered: d
 def test_a_big_topic_bib_is_split_under_the_limit() -> None:
     from website import bibtex
 
-    papers = [{"id": f"2501.{n:05d}", "title": f"Paper {n}", "authors": ["A B"], "published": "2025-01-01"} for n in range(40)]
+    papers = [{"id": f"2501.{n:05d}", "title": f"Paper {n}", "authors": ["A B"], "published": "2025-01-01"}
+              for n in range(40)]
     entries = bibtex.entries(papers, bibtex.citation_keys(papers))
     parts = bibtex.bib_parts(papers, entries, "Big", 2_000)
     assert len(parts) > 2 and all(len(part.encode()) <= 2_000 for part in parts)

@@ -48,7 +48,8 @@ def quote_plus(value: str) -> str:
 
 
 def coins_title(paper: dict[str, Any]) -> str:
-    """The title attribute of a paper's `<span class="Z3988">` (URL-encoded like urlencode; the template HTML-escapes it)."""
+    """The title attribute of a paper's `<span class="Z3988">` (URL-encoded like urlencode; the template
+    HTML-escapes it)."""
     return "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, value in coins_fields(paper))
 
 

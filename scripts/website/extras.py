@@ -43,7 +43,8 @@ class Extras:
         return bibtex.bib_parts(self.listed[topic], self.bibtex, topic, limit)
 
 
-def build_extras(config: Config, papers: Iterable[dict[str, Any]], shown: Iterable[dict[str, Any]] | None = None) -> Extras:
+def build_extras(config: Config, papers: Iterable[dict[str, Any]],
+                 shown: Iterable[dict[str, Any]] | None = None) -> Extras:
     """Compute the extras from the store: `papers` is every stored paper (hidden ones too, for the reasons),
     `shown` the papers the site has pages for (default: those listed in some topic); similar papers
     and BibTeX are computed for those only, so every link resolves."""
