@@ -97,7 +97,7 @@ async function fresh(work) {
   } catch (error) {
     if (!(error instanceof Outdated)) throw error;
     const before = index.build;
-    await loadIndex({ cache: "no-cache" });
+    await loadIndex({ cache: "reload" });  // from the server, not a revalidated copy
     if (index.build === before) throw error;
     return work();
   }
