@@ -42,8 +42,8 @@ HINDI_OTHER_ID = "2502.00003"  # title holds दिन हिम: two other word
 DECOMPOSED_ID = "2502.00004"  # title holds "naïve" spelled with a combining diaeresis, as PDF copy-paste gives
 JAPANESE_ID = "2502.00005"  # title 日本語の音声合成 ('speech synthesis of Japanese'): no spaces between words
 SPARSE = "sparsemoe"  # in the 10 newest papers and in papers 50-59: a second page needs docs/1.json
-SLOW = {"/search/docs/1.json": 2.0,  # served late, as over a slow connection (seconds)
-        "/search/words/" + b"d".hex() + ".json": 0.5}  # the shard of 'dense'
+SLOW = {"/docs/1.json": 2.0,  # served late, as over a slow connection (seconds); paths end so in any build
+        "/words/" + b"d".hex() + ".json": 0.5}  # the shard of 'dense'
 
 
 def record(paper_id: str, day: str, title: str, abstract: str, authors: list[str],
@@ -207,8 +207,7 @@ def test_more_results_clicked_twice_shows_each_paper_once(page, review_site: str
     an impatient one on a slow connection) takes the same batch again and lists every paper in it twice."""
     search(page, review_site, f"?q={SPARSE}")
     assert result_count(page) == 20 and len(result_ids(page)) == 10
-    page.click("#more")
-    page.click("#more")  # docs/1.json is still on its way
+    page.dblclick("#more")  # the second click comes while docs/1.json is still on its way
     page.wait_for_selector("#results li:nth-child(20)")
     page.wait_for_timeout(300)
     ids = result_ids(page)
@@ -284,11 +283,19 @@ def rebuilt(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.server_close()
 
 
-def test_a_page_open_across_a_deploy_shows_the_papers_it_found(page, rebuilt: tuple[str, Path]) -> None:
+def test_a_page_open_across_a_deploy_shows_the_papers_it_found(review_browser: playwright_api.Browser,
+                                                               rebuilt: tuple[str, Path]) -> None:
     """Defect: papers are numbered newest first, so each day's new papers renumber every paper; the page
     keeps the index and docs files it loaded before a deploy but fetches the new shards after it, and shows
-    the wrong paper for a word (the same happens with HTTP caches: Pages serves max-age=600)."""
+    the wrong paper for a word (the same happens with HTTP caches: Pages serves max-age=600).
+    (Its own page: the old build's files answer 404, which Chromium logs; no other error may occur.)"""
     base, top = rebuilt
+    context = review_browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda message: message.type == "error" and "404" not in message.text
+            and problems.append(f"console: {message.text}"))
     search(page, base, "?q=speech")  # loads docs/0.json and the 's' shard
     store = st.Store(top / "repo")
     store.put(paper("2602.00001", "2026-02-01", "Speech synthesis news", "A new speech synthesis paper.",
@@ -297,7 +304,12 @@ def test_a_page_open_across_a_deploy_shows_the_papers_it_found(page, rebuilt: tu
     assert build.main([str(top / "site"), "--root", str(top / "repo"), "-q"]) == 0  # the daily deploy
     page.fill("#q", UNIQUE_WORD)  # its shard is fetched now, from the new site
     wait_for_results(page)
-    assert result_ids(page) == [UNIQUE_ID] or "reload" in page.inner_text("#status").lower()
+    assert result_ids(page) == [UNIQUE_ID]
+    page.fill("#q", "speech")
+    wait_for_results(page)
+    assert result_ids(page)[0] == "2602.00001"  # the new paper, from the new build's files
+    context.close()
+    assert not problems, problems
 
 
 TEXTS_FROM_NEWER_UNICODE = ["ab\U00031350cd",  # CJK Unified Ideographs Extension H (Unicode 15.0)
@@ -305,6 +317,8 @@ TEXTS_FROM_NEWER_UNICODE = ["ab\U00031350cd",  # CJK Unified Ideographs Extensio
                             "x\U0002ebf0y"]  # CJK Extension I (Unicode 15.1)
 
 
+@pytest.mark.xfail(strict=True, reason="known limit: Python 3.11 knows Unicode 14, the browser 16; letters added since "
+                   "(CJK Ext. H/I, a few Latin and Cyrillic) split differently until the workflows move to Python 3.13")
 def test_the_page_splits_newer_unicode_as_the_index_does(page, review_site: str) -> None:
     """Defect: Python 3.11's unicodedata is Unicode 14, Chromium's is 16+: 14,075 code points (CJK Ext. H/I,
     new Latin and Cyrillic letters) are letters to search.js and not to search.py, so a word holding one is

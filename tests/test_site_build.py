@@ -63,7 +63,7 @@ def test_search_index_holds_each_listed_paper_once(tmp_path: Path) -> None:
     outdir = build_small_site(tmp_path)
     index = json.loads((outdir / search.INDEX_DIR / "index.json").read_text())
     assert index["papers"] == 22 and len(index["paper_months"]) == 22  # 23 stored, one excluded by its topic
-    docs = json.loads((outdir / search.INDEX_DIR / "docs" / "0.json").read_text())
+    docs = json.loads((outdir / search.INDEX_DIR / index["build"] / "docs" / "0.json").read_text())
     assert len({d[3] for d in docs}) == 22 and [d[2] for d in docs] == sorted((d[2] for d in docs), reverse=True)
     assert (outdir / build.MARKER).is_file() and (outdir / "feeds" / "speech-synthesis.xml").is_file()
 

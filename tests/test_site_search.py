@@ -38,7 +38,7 @@ def decode(encoded: str) -> list[int]:
 def papers_with(outdir: Path, index: dict[str, Any], word: str) -> list[int]:
     """The papers a word is in, found the way search.js finds them: its shard, then the gaps summed."""
     key = search.shard_key(word, set(index["keys"]))
-    shard = json.loads((outdir / search.INDEX_DIR / "words" / search.shard_file(key)).read_text(encoding="utf-8"))
+    shard = json.loads((outdir / search.INDEX_DIR / index["build"] / "words" / search.shard_file(key)).read_text(encoding="utf-8"))
     return decode(shard[word]) if word in shard else []
 
 
@@ -46,7 +46,7 @@ def docs(outdir: Path, index: dict[str, Any]) -> list[list[Any]]:
     """Every paper's result fields, in paper-number order."""
     found = []
     for n in range(0, index["papers"], index["docs_per_file"]):
-        found += json.loads((outdir / search.INDEX_DIR / "docs" / f"{n // index['docs_per_file']}.json").read_text())
+        found += json.loads((outdir / search.INDEX_DIR / index["build"] / "docs" / f"{n // index['docs_per_file']}.json").read_text())
     return found
 
 
@@ -138,3 +138,21 @@ def test_every_word_is_found_in_its_shard_whatever_the_split(texts: list[str]) -
     for word in encoded:
         assert word in shards[search.shard_key(word, keys)]
         assert decode(encoded[word]) == [n for n, text in enumerate(texts) if word in search.words("T\n\n\n" + text)]
+
+
+def test_the_build_is_named_by_its_content(small: Path, tmp_path: Path) -> None:
+    """The same papers give the same build (browser caches stay good); other papers, another one."""
+    first = read_index(small)["build"]
+    root = make_repo(tmp_path / "repo")
+    assert build.main([str(tmp_path / "same"), "--root", str(root), "-q"]) == 0
+    assert read_index(tmp_path / "same")["build"] == first
+    assert sorted(p.name for p in (tmp_path / "same" / search.INDEX_DIR).iterdir()) == sorted([first, "index.json"])
+    (root / "data" / "papers").joinpath("2405.json").unlink()  # a month of papers gone
+    assert build.main([str(tmp_path / "other"), "--root", str(root), "-q"]) == 0
+    assert read_index(tmp_path / "other")["build"] != first
+
+
+def test_kana_and_han_are_found_by_their_pairs() -> None:
+    assert search.words("日本語の音声") == ["日", "本", "語", "の", "音", "声", "日本", "本語", "語の", "の音", "音声"]
+    assert search.query_words("音声合成 TTS") == ["音声", "声合", "合成", "tts"]
+    assert search.query_words("x" * 50) == ["x" * 50]  # too long to be indexed: found nowhere, never dropped

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import glob
 import os
 import shutil
 import sys
@@ -38,6 +39,10 @@ MARKER = ".daily-papers-site"
 
 class OutdirError(Exception):
     """OUTDIR holds something that is not a site this command built."""
+
+
+class ArgumentError(Exception):
+    """A command-line value that cannot be used as given."""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -98,7 +103,15 @@ def swap_in(built: Path, outdir: Path) -> None:
         outdir.rename(old)
     built.rename(outdir)
     if old is not None:
-        shutil.rmtree(old)
+        remove_site(old)
+
+
+def remove_site(folder: Path) -> None:
+    """Remove a site this command built, its MARKER last: a kill midway leaves a folder the next build clears."""
+    for child in folder.iterdir():
+        if child.name != MARKER:
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    shutil.rmtree(folder)
 
 
 def shown_papers(renderer: render.Renderer) -> list[dict[str, Any]]:
@@ -121,11 +134,12 @@ def taking_turns(outdir: Path) -> Iterator[None]:
     folder = os.open(outdir.parent, os.O_RDONLY)  # a folder can be locked: no lock file left behind
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
-        for left in outdir.parent.glob(f".{outdir.name}.building-*"):
+        name = glob.escape(outdir.name)
+        for left in outdir.parent.glob(f".{name}.building-*"):
             shutil.rmtree(left, ignore_errors=True)
-        for left in outdir.parent.glob(f"{outdir.name}.old-*"):
+        for left in outdir.parent.glob(f"{name}.old-*"):
             if (left / MARKER).is_file():
-                shutil.rmtree(left, ignore_errors=True)
+                remove_site(left)
         yield
     finally:
         os.close(folder)  # closing releases the lock
@@ -158,9 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     try:
+        if args.base_url and urlsplit(args.base_url).scheme not in ("http", "https"):
+            raise ArgumentError(f"--base-url {args.base_url}: give the site's whole address, like https://OWNER.github.io/REPO/")
         site_path = base_path(args.base_url, os.environ.get("GITHUB_REPOSITORY"))
         site, indexed = build(args.root.resolve(), args.outdir.resolve(), site_path)
-    except (cfg.ConfigError, st.StoreError, OutdirError) as exc:
+    except (cfg.ConfigError, st.StoreError, OutdirError, ArgumentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except jinja2.TemplateError as exc:

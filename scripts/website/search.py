@@ -6,13 +6,15 @@ are an ascending list of paper numbers: the first matches of a query are its new
 intersecting a few lists, with no ranking and no engine in the browser. Pagefind did this job first and
 was measured out at 40,000 papers (README, Performance): 105 s and 6.4 GB to index, 6.4 s a search.
 
-    search/index.json            the shard keys, the filters' values and each paper's filter values
-    search/words/<hex key>.json  {word: its papers as base64 varint gaps} for the words under one key (a prefix)
-    search/docs/<n>.json         what a result shows, for papers n*DOCS_PER_FILE ... (n+1)*DOCS_PER_FILE-1
+    search/index.json                   the build, shard keys, the filters' values and each paper's filter values
+    search/<build>/words/<hex key>.json {word: its papers as base64 varint gaps} for the words under one key
+    search/<build>/docs/<n>.json        what a result shows, for papers n*DOCS_PER_FILE ... (n+1)*DOCS_PER_FILE-1
 
 A word belongs to the shard whose key is the longest prefix of it; a key whose words weigh over
 SHARD_BYTES is split into keys one character longer, the words no longer than it staying with it.
-Words are Unicode letters and digits (NFKC, lower-cased): the same rule as search.js's `words`.
+Words are runs of Unicode letters and digits with their combining marks (NFKC, lower-cased, İ as i, ς as σ);
+Kana and Han, written without spaces, are indexed as single characters and pairs. search.js's `words`
+follows the same rules (a browser test compares the two on hostile text).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 import array
 import base64
 import bisect
+import functools
+import hashlib
 import itertools
 import json
 import re
@@ -39,20 +43,63 @@ SHARD_BYTES = 48_000  # a shard over this is split by one more character (one wo
 MAX_KEY = 12  # characters of the longest shard key: deep enough for many words sharing a beginning
 ENCODE_BATCH = 1_000_000  # papers of words encoded at once (tens of MB of temporary arrays)
 MAX_WORD = 40  # longer runs of letters are not words a person types (hashes, run-together URLs)
-_WORD = re.compile(r"[^\W_]+")  # letters and digits: search.js uses /[\p{L}\p{N}]+/gu
 _ASCII_GAPS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})  # ASCII's non-word characters
+_CJK = ("\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+        "\U00020000-\U0003134f")  # Kana and Han: written without spaces between words
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_ONLY = re.compile(f"[{_CJK}]+$")
+
+
+def _marks() -> str:
+    """Every combining mark (Unicode categories M*) as a regex class body: vowel signs and accents stay in their word."""
+    ranges, start, previous = [], None, -2
+    for code in range(0x110000):
+        if unicodedata.category(chr(code))[0] == "M":
+            if code != previous + 1:
+                if start is not None:
+                    ranges.append((start, previous))
+                start = code
+            previous = code
+    ranges.append((start, previous))
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+
+
+@functools.lru_cache(maxsize=1)
+def _word() -> re.Pattern[str]:
+    """A letter or digit, then letters, digits or marks (search.js WORD); compiled on the first non-ASCII text."""
+    return re.compile(f"[^\\W_](?:[^\\W_]|[{_marks()}])*")
 
 
 def words(text: str) -> list[str]:
-    """The searchable words of a text, in order: what a query's words are matched against."""
-    return [w for w in _raw_words(text) if len(w) <= MAX_WORD]
+    """The words a paper is indexed under, in order; Kana and Han runs as each character and each pair."""
+    found = []
+    for word in _raw_words(text):
+        if len(word) > MAX_WORD:
+            continue
+        if _CJK_ONLY.match(word):
+            found += [*word, *(word[i:i + 2] for i in range(len(word) - 1))]
+        else:
+            found.append(word)
+    return found
+
+
+def query_words(text: str) -> list[str]:
+    """The words a query asks for: as indexed, but a Kana or Han run as its pairs (a phrase) and none dropped."""
+    found = []
+    for word in _raw_words(text):
+        if _CJK_ONLY.match(word) and len(word) > 1:
+            found += [word[i:i + 2] for i in range(len(word) - 1)]
+        else:
+            found.append(word)
+    return found
 
 
 def _raw_words(text: str) -> list[str]:
-    """Runs of letters and digits, NFKC and lower-cased; ASCII text (nearly all) split without a regex."""
+    """Runs of letters and digits (with their marks), NFKC and lower-cased; ASCII text split without a regex."""
     if text.isascii():
         return text.lower().translate(_ASCII_GAPS).split()
-    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+    text = unicodedata.normalize("NFKC", text).lower().replace("i\u0307", "i").replace("\u03c2", "\u03c3")
+    return _word().findall(_CJK_RUN.sub(r" \g<0> ", text))
 
 
 def searchable_text(paper: Entry) -> str:
@@ -80,7 +127,8 @@ def postings(papers: Iterable[Entry]) -> tuple[list[str], np.ndarray, np.ndarray
     fresh = itertools.count()
     word_ids, numbers = array.array("i"), array.array("i")  # 32 bits: 2 billion word occurrences
     for number, paper in enumerate(papers):
-        distinct = set(_raw_words(searchable_text(paper)))
+        text = searchable_text(paper)
+        distinct = set(_raw_words(text) if text.isascii() else words(text))  # long words go later, once each
         word_ids.extend(map(ids.setdefault, distinct, fresh))
         numbers.extend(itertools.repeat(number, len(distinct)))
     order = np.argsort(np.frombuffer(word_ids, dtype=np.int32), kind="stable")  # stable: papers stay ascending
@@ -206,9 +254,25 @@ def compact(value: Any) -> str:
 
 
 def build_index(site: Site, outdir: Path) -> int:
-    """Write the search index into outdir/search; returns the papers it holds."""
+    """Write the search index into outdir/search; returns the papers it holds.
+
+    The words and docs files go in a folder named by a digest of their content, named in index.json: a page
+    opened before a deploy asks for files of its own build, finds them gone, and reloads the index, instead
+    of mixing one day's paper numbers with the next day's.
+    """
+    scratch = outdir / INDEX_DIR / ".building"
+    digest = hashlib.sha256(f"format {FORMAT}".encode())
+    index: dict[str, Any] = {}
     for path, data in index_files(site):
-        target = outdir / INDEX_DIR / path
+        if path == "index.json":
+            index = json.loads(data)
+            continue
+        digest.update(path.encode("utf-8") + b"\0" + data)
+        target = scratch / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    return len(site.home)
+    build = digest.hexdigest()[:16]
+    scratch.mkdir(parents=True, exist_ok=True)
+    scratch.rename(outdir / INDEX_DIR / build)
+    (outdir / INDEX_DIR / "index.json").write_bytes(compact({**index, "build": build}).encode("utf-8"))
+    return int(index["papers"])

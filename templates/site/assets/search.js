@@ -9,7 +9,11 @@ const FILTERS = ["topic", "year", "month", "category", "code"];
 const PAGE = 10;
 const PREFIX_FROM = 3;  // a query word this long also matches the words it begins: codec finds codecs
 const MAX_WORD = 40;  // search.py MAX_WORD
-const WORD = /[\p{L}\p{N}]+/gu;  // search.py _WORD: letters and digits
+const CJK = "\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+const CJK_RUN = new RegExp(`[${CJK}]+`, "gu");  // search.py _CJK: Kana and Han, written without spaces
+const CJK_ONLY = new RegExp(`^[${CJK}]+$`, "u");
+const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;  // search.py _word: a letter or digit, then those or marks
+const SHOWN_WORD = new RegExp(`[${CJK}]+|[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}]*`, "gu");
 const BASE = new URL("../search/", import.meta.url);
 
 const form = document.getElementById("search");
@@ -19,25 +23,84 @@ const list = document.getElementById("results");
 const more = document.getElementById("more");
 const select = Object.fromEntries(FILTERS.map((name) => [name, document.getElementById(`f-${name}`)]));
 
-let index = null;  // index.json: shard keys, filter values, each paper's filter values
+let index = null;  // index.json: the build, shard keys, filter values, each paper's filter values
 let keys = new Set();
+let loaded = new Map();  // file of this build -> promise of its JSON, each fetched once
 let latest = 0;  // the newest search; an older one that finishes late shows nothing
-let shown = { found: [], next: 0, matched: new Set() };
-const loaded = new Map();  // file -> promise of its JSON, each file fetched once
+let shown = { found: [], next: 0, matched: new Set(), loading: false };
 
-export function words(text) {
-  // The searchable words of a text (search.py `words`): NFKC, lower-cased, letters and digits.
-  return (text.normalize("NFKC").toLowerCase().match(WORD) || []).filter((w) => [...w].length <= MAX_WORD);
+function fold(word) {
+  // As search.py `_raw_words` folds a word: NFKC, lower case, İ as i, final ς as σ.
+  return word.normalize("NFKC").toLowerCase().replaceAll("i\u0307", "i").replaceAll("ς", "σ");
 }
 
-function fetchJson(path) {
-  if (!loaded.has(path)) {
-    loaded.set(path, fetch(new URL(path, BASE)).then((answer) => {
-      if (!answer.ok) throw new Error(`${path}: HTTP ${answer.status}`);
-      return answer.json();
-    }));
+function rawWords(text) {
+  return fold(text).replace(CJK_RUN, " $& ").match(WORD) || [];
+}
+
+function pairs(chars) {
+  const found = [];
+  for (let i = 0; i + 1 < chars.length; i++) found.push(chars[i] + chars[i + 1]);
+  return found;
+}
+
+export function words(text) {
+  // The words a paper is indexed under (search.py `words`): Kana and Han runs as each character and pair.
+  const found = [];
+  for (const word of rawWords(text)) {
+    const chars = [...word];
+    if (chars.length > MAX_WORD) continue;
+    if (CJK_ONLY.test(word)) found.push(...chars, ...pairs(chars));
+    else found.push(word);
   }
+  return found;
+}
+
+export function queryWords(text) {
+  // The words a query asks for (search.py `query_words`): a Kana or Han run as its pairs, none dropped.
+  const found = [];
+  for (const word of rawWords(text)) {
+    const chars = [...word];
+    if (CJK_ONLY.test(word) && chars.length > 1) found.push(...pairs(chars));
+    else found.push(word);
+  }
+  return found;
+}
+
+class Outdated extends Error {}
+
+async function fetchJson(url, options) {
+  const answer = await fetch(url, options);
+  if (answer.status === 404) throw new Outdated(url);
+  if (!answer.ok) throw new Error(`${url}: HTTP ${answer.status}`);
+  return answer.json();
+}
+
+function fromBuild(path) {
+  // A file of the index's build: fetched once; gone after a deploy (Outdated).
+  if (!loaded.has(path)) loaded.set(path, fetchJson(new URL(`${index.build}/${path}`, BASE)));
   return loaded.get(path);
+}
+
+async function loadIndex(options) {
+  const found = await fetchJson(new URL("index.json", BASE), options);
+  if (found.format !== FORMAT) throw new Outdated("format");
+  index = found;
+  keys = new Set(index.keys);
+  loaded = new Map();
+}
+
+async function fresh(work) {
+  // Run work; if the site was deployed meanwhile (a file of our build is gone), load the new index, once.
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof Outdated)) throw error;
+    const before = index.build;
+    await loadIndex({ cache: "reload" });  // from the server, not a revalidated copy
+    if (index.build === before) throw error;
+    return work();
+  }
 }
 
 function hex(key) {
@@ -80,7 +143,7 @@ async function papersWith(term) {
   const hits = new Uint8Array(index.papers);
   const matched = [];
   const prefix = [...term].length >= PREFIX_FROM;
-  const shards = await Promise.all(shardsFor(term).map((key) => fetchJson(`words/${hex(key)}.json`)));
+  const shards = await Promise.all(shardsFor(term).map((key) => fromBuild(`words/${hex(key)}.json`)));
   for (const shard of shards) {
     for (const word in shard) {
       if (word !== term && !(prefix && word.startsWith(term))) continue;
@@ -103,9 +166,12 @@ function facetsOf(number) {
   };
 }
 
-function passes(facets, filters, except) {
-  return FILTERS.every((name) => name === except || !filters[name] || facets[name].includes(filters[name]));
+function passes(facets, filters, ignored) {
+  return FILTERS.every((name) => ignored.includes(name) || !filters[name] || facets[name].includes(filters[name]));
 }
+
+// Each filter's counts ignore its own choice (and a year's, the month's: a month lies in one year).
+const IGNORED_FOR = { topic: ["topic"], year: ["year", "month"], month: ["month"], category: ["category"], code: ["code"] };
 
 function choose(matching, filters) {
   // The chosen papers, newest first, and each filter's counts among papers passing the other filters.
@@ -114,9 +180,9 @@ function choose(matching, filters) {
   for (let number = 0; number < index.papers; number++) {
     if (matching && !matching[number]) continue;
     const facets = facetsOf(number);
-    if (passes(facets, filters, null)) found.push(number);
+    if (passes(facets, filters, [])) found.push(number);
     for (const name of FILTERS) {
-      if (!passes(facets, filters, name)) continue;
+      if (!passes(facets, filters, IGNORED_FOR[name])) continue;
       for (const value of facets[name]) counts[name].set(value, (counts[name].get(value) || 0) + 1);
     }
   }
@@ -125,7 +191,7 @@ function choose(matching, filters) {
 
 async function find(query, filters) {
   // Papers holding every word of the query (or all papers, for filters alone) that pass the filters.
-  const terms = [...new Set(words(query))];
+  const terms = [...new Set(queryWords(query))];
   const lists = await Promise.all(terms.map(papersWith));
   let matching = null;
   const matched = new Set();
@@ -137,12 +203,6 @@ async function find(query, filters) {
   return { ...choose(matching, filters), matched };
 }
 
-function stateFromUrl() {
-  const params = new URLSearchParams(location.search);
-  box.value = params.get("q") || "";
-  for (const name of FILTERS) setChoices(name, params.get(name) || "", null);
-}
-
 function urlFromState() {
   const params = new URLSearchParams();
   if (box.value.trim()) params.set("q", box.value.trim());
@@ -151,8 +211,14 @@ function urlFromState() {
   return location.pathname + (query ? `?${query}` : "");
 }
 
+function filtersFromUrl() {
+  const params = new URLSearchParams(location.search);
+  for (const name of FILTERS) setChoices(name, params.get(name) || "", null);
+}
+
 function label(name, value) {
-  if (name === "code") return value === "yes" ? "with code" : "without code";
+  if (name === "code" && value === "yes") return "with code";
+  if (name === "code" && value === "no") return "without code";
   return value;
 }
 
@@ -192,14 +258,32 @@ function text(tag, content, className) {
   return node;
 }
 
+function markedChars(word, matched) {
+  // Which characters of a Kana or Han run a matched character or pair covers.
+  const chars = [...word];
+  const covered = chars.map((char) => matched.has(char));
+  for (let i = 0; i + 1 < chars.length; i++) {
+    if (matched.has(chars[i] + chars[i + 1])) covered[i] = covered[i + 1] = true;
+  }
+  return { chars, covered };
+}
+
 function marked(tag, content, matched, className) {
   // The text with each matched word in <mark>: words found as search.py finds them, the rest kept as is.
   const node = text(tag, "", className);
   let at = 0;
-  for (const found of content.matchAll(WORD)) {
-    if (!matched.has(found[0].normalize("NFKC").toLowerCase())) continue;
-    node.append(content.slice(at, found.index), text("mark", found[0]));
-    at = found.index + found[0].length;
+  for (const found of content.matchAll(SHOWN_WORD)) {
+    const word = found[0];
+    if (CJK_ONLY.test(word)) {
+      const { chars, covered } = markedChars(word, matched);
+      if (!covered.includes(true)) continue;
+      node.append(content.slice(at, found.index));
+      chars.forEach((char, i) => node.append(covered[i] ? text("mark", char) : char));
+    } else {
+      if (!matched.has(fold(word))) continue;
+      node.append(content.slice(at, found.index), text("mark", word));
+    }
+    at = found.index + word.length;
   }
   node.append(content.slice(at));
   return node;
@@ -229,10 +313,13 @@ function show(paper, matched) {
   item.className = "paper";
   const heading = document.createElement("h3");
   heading.append(link(new URL(url, new URL("../", BASE)).href, marked("span", title || url, matched)));
-  const line = [authors, date, topics, categories].filter(Boolean).join(" · ");
-  item.append(heading, text("p", line, "meta"));
+  const line = document.createElement("p");
+  line.className = "meta";
+  if (authors) line.append(marked("span", authors, matched), " · ");
+  line.append([date, topics, categories].filter(Boolean).join(" · "));
+  item.append(heading, line);
   if (abstract) item.append(marked("p", excerpt(abstract, matched), matched, "excerpt"));
-  if (comment) item.append(text("p", comment, "comment"));
+  if (comment) item.append(marked("p", comment, matched, "comment"));
   const links = document.createElement("p");
   links.className = "links";
   links.append(link(pdf, "PDF"));
@@ -241,20 +328,31 @@ function show(paper, matched) {
   return item;
 }
 
-async function showMore(run) {
-  const batch = shown.found.slice(shown.next, shown.next + PAGE);
-  const files = await Promise.all(batch.map((n) => fetchJson(`docs/${Math.floor(n / index.docs_per_file)}.json`)));
-  if (run !== latest) return;
-  list.append(...batch.map((n, i) => show(files[i][n % index.docs_per_file], shown.matched)));
-  shown.next += batch.length;
-  more.hidden = shown.next >= shown.found.length;
+async function showMore(run, results) {
+  // The next ten of these results, unless a newer search has replaced them meanwhile.
+  if (results.loading) return;
+  results.loading = true;
+  more.disabled = true;
+  try {
+    const batch = results.found.slice(results.next, results.next + PAGE);
+    const files = await Promise.all(batch.map((n) => fromBuild(`docs/${Math.floor(n / index.docs_per_file)}.json`)));
+    if (run !== latest || results !== shown) return;
+    list.append(...batch.map((n, i) => show(files[i][n % index.docs_per_file], results.matched)));
+    results.next += batch.length;
+    more.hidden = results.next >= results.found.length;
+  } finally {
+    results.loading = false;
+    more.disabled = false;
+  }
 }
 
 async function search() {
   const run = ++latest;
+  await ready;
+  if (run !== latest) return;
   const query = box.value.trim();
   const filters = chosenFilters();
-  if (!words(query).length && !Object.keys(filters).length) {
+  if (!queryWords(query).length && !Object.keys(filters).length) {
     for (const name of FILTERS) setChoices(name, "", null);
     list.replaceChildren();
     list.dataset.query = urlFromState();
@@ -262,50 +360,70 @@ async function search() {
     status.textContent = "Type words to search, or choose a filter.";
     return;
   }
-  const { found, counts, matched } = await find(query, filters);
-  if (run !== latest) return;
-  shown = { found, next: 0, matched };
-  for (const name of FILTERS) setChoices(name, filters[name] || "", counts[name]);
-  list.replaceChildren();
-  await showMore(run);
-  if (run !== latest) return;
-  const count = found.length;
+  const results = await fresh(async () => {
+    const { found, counts, matched } = await find(query, filters);
+    if (run !== latest) return null;
+    const next = { found, next: 0, matched, loading: false };
+    shown = next;
+    for (const name of FILTERS) setChoices(name, filters[name] || "", counts[name]);
+    list.replaceChildren();
+    await showMore(run, next);
+    return next;
+  });
+  if (!results || run !== latest) return;
+  const count = results.found.length;
   status.textContent = count ? `${count} paper${count === 1 ? "" : "s"}, newest first` : "No paper matches.";
   list.dataset.query = urlFromState();
 }
 
-function changed(push) {
+function typed() {
+  // While typing, one history entry follows the box; Enter, a filter or leaving the box starts a new one.
   const url = urlFromState();
-  if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
+  if (url !== location.pathname + location.search) {
+    history[history.state?.typing ? "replaceState" : "pushState"]({ typing: true }, "", url);
+  }
   search().catch(failed);
 }
 
+function settled(push) {
+  const url = urlFromState();
+  if (push && url !== location.pathname + location.search) history.pushState({ typing: false }, "", url);
+  else history.replaceState({ typing: false }, "", url);
+}
+
 function failed(error) {
-  status.textContent = `Search failed (${error.message}): reload the page, or browse the topics instead.`;
+  status.textContent = error instanceof Outdated
+    ? "The site was updated: reload the page to search it."
+    : `Search failed (${error.message}): reload the page, or browse the topics instead.`;
   list.dataset.query = urlFromState();
 }
 
-async function start() {
-  try {
-    index = await fetchJson("index.json");
-    if (index.format !== FORMAT) throw new Error("the index is from another version of the site");
-    keys = new Set(index.keys);
-  } catch (error) {
-    status.textContent = "Search is not available on this site yet: browse the topics instead.";
-    return;
-  }
-  stateFromUrl();
-  box.addEventListener("input", () => changed(false));
+let ready = null;
+
+function start() {
+  box.value = new URLSearchParams(location.search).get("q") || "";
+  ready = loadIndex().then(filtersFromUrl);
+  box.addEventListener("input", typed);
+  box.addEventListener("change", () => settled(false));
   for (const name of FILTERS) {
     select[name].addEventListener("change", () => {
       if (name === "year" && !select.month.value.startsWith(select.year.value)) select.month.value = "";
-      changed(true);
+      settled(true);
+      search().catch(failed);
     });
   }
-  form.addEventListener("submit", (event) => { event.preventDefault(); changed(true); });
-  more.addEventListener("click", () => showMore(latest).catch(failed));
-  window.addEventListener("popstate", () => { stateFromUrl(); search().catch(failed); });
-  await search().catch(failed);
+  form.addEventListener("submit", (event) => { event.preventDefault(); settled(false); search().catch(failed); });
+  more.addEventListener("click", () => showMore(latest, shown).catch(failed));
+  window.addEventListener("popstate", () => {
+    box.value = new URLSearchParams(location.search).get("q") || "";
+    ready.then(() => { filtersFromUrl(); return search(); }).catch(failed);
+  });
+  ready.then(() => search()).catch((error) => {
+    status.textContent = error instanceof Outdated
+      ? "The site was updated: reload the page to search it."
+      : "Search is not available on this site yet: browse the topics instead.";
+    list.dataset.query = urlFromState();
+  });
 }
 
 if (form) start();
