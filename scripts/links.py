@@ -15,6 +15,24 @@ _HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "huggingface.co": "Hug
 _NOT_REPOS = {"github.com": {"orgs", "features", "topics", "about", "sponsors", "settings", "marketplace"}}
 
 
+_REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
+
+
+def repository(value: str | None) -> str | None:
+    """An OWNER/NAME GitHub repository (GITHUB_REPOSITORY's form), or None for anything else."""
+    return value if value and _REPOSITORY.fullmatch(value) and value.split("/")[1] not in (".", "..") else None
+
+
+def pages_url(repo: str | None) -> str | None:
+    """Where GitHub Pages serves a repository's site: https://owner.github.io/name/ (a user site at the top)."""
+    if not repository(repo):
+        return None
+    owner, name = repo.split("/")  # type: ignore[union-attr]
+    if name.lower() == f"{owner.lower()}.github.io":
+        return f"https://{owner.lower()}.github.io/"
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
 def abs_url(paper_id: str) -> str:
     """The arXiv abstract page; refuses anything that is not an arXiv id."""
     if not valid_id(paper_id):

@@ -96,9 +96,11 @@ class Renderer:
     """Renders every output file for a config and a store's papers, from the page model it builds."""
 
     def __init__(self, config: Config, papers: list[Paper], previous: dict[str, Any] | None = None,
-                 root: Path | None = None):
-        """previous: the last run's manifest, and root: where its files are; with both, unchanged parts are kept."""
+                 root: Path | None = None, site_url: str | None = None):
+        """previous: the last run's manifest, and root: where its files are; with both, unchanged parts are kept.
+        site_url: where this repository's site is published (README links it), when known."""
         self.config = config
+        self.site_url = site_url
         self.templates = templates_of(root)
         self.env = environment(self.templates)
         for name in self.env.list_templates(extensions=["j2"]):  # a broken template fails before anything is written
@@ -160,7 +162,7 @@ class Renderer:
         template = self.env.get_template("README.md.j2")
         text = template.render(config=self.config, settings=self.config.settings, views=self.views,
                                newest_paper=self.model.newest_paper, row=self.rows.line, section=self.section,
-                               total=self.model.total)
+                               total=self.model.total, site_url=self.site_url)
         return text.encode("utf-8")
 
     def topic_pages(self, view: TopicView) -> dict[str, bytes | None]:

@@ -3,7 +3,9 @@
 A window that starts at the newest stored paper misses papers arXiv announces late (their stamp
 is the submission time) and can be pushed past today by one bad stamp. The moment of the last
 successful fetch is our own clock, moved only by a success, so a failed run leaves the window where
-it was. The query is kept too: a topic whose query changed is fetched like a new one.
+it was. The query is kept too: a topic whose query changed is fetched like a new one. And the
+repository the workflow last ran in (GITHUB_REPOSITORY), so README can link a fork's own site the
+same way wherever it is rendered.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import links
 from store import StoreError, atomic_write
 
 PATH = Path("data") / "state.json"
@@ -36,6 +39,15 @@ def load(root: Path) -> dict[str, dict[str, str]]:
     return topics
 
 
+def repository(root: Path) -> str | None:
+    """The OWNER/NAME the workflow last ran in, if recorded (load() has checked the file)."""
+    path = root / PATH
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return links.repository(data.get("repository"))
+
+
 def _entry_ok(entry: Any) -> bool:
     """Whether one topic's entry has the shape this code writes, with a real time."""
     if not (isinstance(entry, dict) and isinstance(entry.get("fetched"), str) and isinstance(entry.get("query"), str)
@@ -47,11 +59,12 @@ def _entry_ok(entry: Any) -> bool:
         return False
 
 
-def dumps(topics: dict[str, dict[str, str]]) -> bytes:
+def dumps(topics: dict[str, dict[str, str]], repo: str | None = None) -> bytes:
     """Stable JSON, like the store's."""
-    return (json.dumps({"topics": topics}, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    data: dict[str, Any] = {"topics": topics, **({"repository": repo} if repo else {})}
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def save(root: Path, topics: dict[str, dict[str, str]]) -> bool:
+def save(root: Path, topics: dict[str, dict[str, str]], repo: str | None = None) -> bool:
     """Write the state atomically; True when it changed."""
-    return atomic_write(root / PATH, dumps(topics))
+    return atomic_write(root / PATH, dumps(topics, repo))

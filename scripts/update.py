@@ -22,6 +22,7 @@ import jinja2
 import announce
 import config as cfg
 import fetch
+import links
 import plan
 import publish
 import manifest
@@ -213,21 +214,23 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         run.created = _union(run.created, [i for i in counts.new if i not in known])  # new in every topic it is in
         run.updated = _union(run.updated, counts.updated)
         outcome.refreshed += len(counts.refreshed)
-    stored_state = fetch_state.load(root)
+    stored_state, stored_repository = fetch_state.load(root), fetch_state.repository(root)
     topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
+    repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or stored_repository
     if baseline is not None:
         announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
-    renderer = render.Renderer(config, list(store.papers.values()), manifest.load_manifest(root), root)
+    renderer = render.Renderer(config, list(store.papers.values()), manifest.load_manifest(root), root,
+                               site_url=links.pages_url(repository))
     for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
         run.listed, run.hidden = len(view.papers), view.hidden
         listed_ids = {p["id"] for p in view.papers}
         run.new = [i for i in run.new if i in listed_ids]  # a hidden paper is not news
         run.updated = [i for i in run.updated if i in listed_ids]
         outcome.new_papers[run.name] = [store.papers[i] for i in run.fresh]
-    state_changed = topics_state != stored_state
+    state_changed = topics_state != stored_state or repository != stored_repository
     if write:
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
-        if state_changed and fetch_state.save(root, topics_state):
+        if state_changed and fetch_state.save(root, topics_state, repository):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
         outcome.changed_files += outputs.write_outputs(root, renderer.outputs())
     else:

@@ -16,6 +16,13 @@ NOW = "2026-02-13T00:00:00Z"
 SEED = REPO / "tests" / "fixtures" / "seed" / "daily-papers-readme.md"
 
 
+@pytest.fixture(autouse=True)
+def outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs as on a laptop, also in GitHub's CI: a test that needs Actions' variables sets them."""
+    for name in ("GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeArxiv]:
     """A fake arXiv on 127.0.0.1; the real client reaches it through ARXIV_API_URL, without waiting."""

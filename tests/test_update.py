@@ -338,3 +338,23 @@ def test_a_readme_that_is_a_folder_is_one_line(tmp_path: Path, capsys: pytest.Ca
     assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: README.md: Is a directory; ") and "\n" not in err, err
+
+
+@pytest.mark.parametrize("repository,site", [("Octo/speech-papers", "https://octo.github.io/speech-papers/"),
+                                             ("octo/Octo.github.io", "https://octo.github.io/")])
+def test_readme_links_the_site_of_the_repository_the_workflow_runs_in(
+        tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, repository: str, site: str) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2602.00001", "A codec")]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert "https://OWNER.github.io/REPO/" in (tmp_path / "README.md").read_text()  # not known yet
+    monkeypatch.setenv("GITHUB_REPOSITORY", repository)
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "data" / "state.json").read_text())["repository"] == repository
+    assert f"**<{site}>**" in (tmp_path / "README.md").read_text()
+    monkeypatch.setenv("GITHUB_REPOSITORY", "not a repository; rm -rf")  # ignored: the recorded one stays
+    assert update.main(["--root", str(tmp_path)]) == 0
+    monkeypatch.delenv("GITHUB_REPOSITORY")
+    before = snapshot(tmp_path)
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0  # rendered on a laptop: the same bytes
+    assert snapshot(tmp_path) == before and f"**<{site}>**" in (tmp_path / "README.md").read_text()
