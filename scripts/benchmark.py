@@ -9,6 +9,7 @@ are kept, see manifest.MANIFEST), and a full re-render of every page (as after a
     python scripts/benchmark.py --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
     python scripts/benchmark.py --exclusions-only   # relevance with 10,000 exclude phrases (below)
     python scripts/benchmark.py --site          # the site (scripts/site.py): build, size, first load, search speed
+    python scripts/benchmark.py --only-extras  # just the site's extras (similar papers, BibTeX, charts, reasons)
 
 Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
 fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
@@ -285,6 +286,123 @@ def site_benchmark(sizes: list[int]) -> None:
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
 
 
+def abstracts(size: int, seed: int = 17) -> tuple[list[str], list[int]]:
+    """Title+abstract texts with a natural word distribution (Zipf over 60,000 words, stop words included)
+    and 300 subjects with words of their own, so TF-IDF sees what real abstracts give it; and each text's subject.
+
+    The daily-run papers above use 20 words, which every paper shares: no signal for similar papers.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    words = np.array([f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676 % 26)}ex{i}" for i in range(60_000)])
+    words[:8] = ["the", "of", "and", "a", "to", "in", "we", "is"]
+    weights = 1 / np.arange(1, len(words) + 1) ** 1.07
+    cumulative = np.cumsum(weights / weights.sum())
+    subject_words = rng.integers(2_000, len(words), size=(300, 40))
+    subjects = rng.integers(0, 300, size=size).tolist()
+    texts = []
+    for subject in subjects:  # one paper at a time, so the corpus costs memory only as text
+        length = int(rng.integers(150, 250))
+        own = rng.choice(subject_words[subject], size=length // 7)
+        common = np.minimum(np.searchsorted(cumulative, rng.random(length - len(own))), len(words) - 1)
+        texts.append(" ".join(words[np.concatenate([common, own])].tolist()))
+    return texts, subjects
+
+
+EXTRAS_MARKUP = (r'<p class="why">.*?</p>\n?|<button type="button" class="star[^>]*>.*?</button>'
+                 r'|<details class="(?:cite|similar)".*?</details>\n?|<span class="Z3988"[^>]*></span>\n?')
+
+
+def extras_papers(size: int) -> tuple[list[dict], list[int]]:
+    """`size` synthetic papers over 20 topics (one each) with Zipf-distributed words, and each one's subject."""
+    texts, subjects = abstracts(size)
+    rng = random.Random(size)
+    papers = []
+    for i, text in enumerate(texts):
+        day = FIRST_DAY + datetime.timedelta(days=i * (LAST_DAY - FIRST_DAY).days // size)
+        paper = synthetic(i, rng, day.isoformat())
+        paper["id"] = f"{paper['id'][:4]}.{i:05d}"
+        paper["title"], paper["abstract"] = text[:80], "speech " + text[80:]
+        papers.append(paper)
+    return papers, subjects
+
+
+def site_pages_bytes(site: object, extras: object) -> dict:
+    """Render every page and .bib of the site in memory: total bytes, largest file, and the bytes the
+    extras' markup (why, Star, Cite with COinS, similar papers) adds per paper entry on a page."""
+    import re
+
+    from website import pages
+
+    markup = re.compile(EXTRAS_MARKUP, re.S)
+    total = bib = added = entries = largest = 0
+    for path, data in pages.all_pages(site, extras):  # type: ignore[arg-type]
+        total += len(data)
+        largest = max(largest, len(data))
+        if path.endswith(".bib"):
+            bib += len(data)
+        elif path.endswith(".html"):
+            text = data.decode("utf-8")
+            entries += text.count('<article class="paper"')
+            added += sum(len(m.encode("utf-8")) for m in markup.findall(text))
+    return {"pages_mb": round(total / 1e6, 1), "bib_mb": round(bib / 1e6, 1), "largest_mb": round(largest / 1e6, 2),
+            "entries": entries, "bytes_per_entry": round(added / max(entries, 1))}
+
+
+def measure_extras(size: int) -> dict:
+    """Time the site's extras on `size` papers over 20 topics: similar papers alone, all of build_extras,
+    then every page of the site rendered with them (no search index: that is --site's part)."""
+    import config as cfg
+    import render
+    from website.build import shown_papers
+    from website.extras import build_extras
+    from website.model import build_model
+    from website.similar import similar_papers
+
+    papers, subjects = extras_papers(size)
+    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]}
+              for t in range(TOPICS)]
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "keywords.yaml").write_text(json.dumps({"topics": topics}))
+        config = cfg.load(Path(tmp) / "keywords.yaml")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    similar = similar_papers(papers)
+    similar_done = time.perf_counter()
+    renderer = render.Renderer(config, papers)
+    site = build_model(config, papers, renderer)
+    model_done, cpu_started = time.perf_counter(), time.process_time()
+    extras = build_extras(config, papers, shown_papers(renderer))
+    done, cpu_done = time.perf_counter(), time.process_time()
+    sizes = site_pages_bytes(site, extras)
+    pages_done = time.perf_counter()
+    same = [subjects[int(other[-5:])] == subjects[int(paper_id[-5:])]
+            for paper_id, ids in similar.items() for other in ids[:1]]
+    return {"papers": size, "similar": round(similar_done - started, 2), "extras": round(done - model_done, 2),
+            "cpu": round(cpu_done - cpu_started, 2), "model": round(model_done - similar_done, 2),
+            "pages": round(pages_done - done, 2), **sizes,
+            "same_subject": round(sum(same) / max(len(same), 1), 3),
+            "before_mb": round(before / 1024),
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def extras_table(sizes: list[int]) -> list[str]:
+    """One line per size, each measured in a fresh process so its peak memory is its own."""
+    lines = [f"{'papers':>8} {'similar s':>10} {'all extras s':>13} {'CPU s':>6} {'model s':>8} {'pages s':>8} "
+             f"{'pages MB':>9} {'.bib MB':>8} {'largest MB':>11} {'entries':>8} {'extras B/entry':>15} "
+             f"{'top-1 same subject':>19} {'peak MB':>8} {'(papers alone)':>15}"]
+    for size in sizes:
+        out = subprocess.run([sys.executable, __file__, "--measure-extras", str(size)],
+                             capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout)
+        lines.append(f"{r['papers']:>8} {r['similar']:>10} {r['extras']:>13} {r['cpu']:>6} {r['model']:>8} "
+                     f"{r['pages']:>8} {r['pages_mb']:>9} {r['bib_mb']:>8} {r['largest_mb']:>11} {r['entries']:>8} "
+                     f"{r['bytes_per_entry']:>15} "
+                     f"{r['same_subject']:>19} {r['peak_mb']:>8} {r['before_mb']:>15}")
+    return lines
+
+
 def calibration() -> float:
     """Seconds a fixed pure-Python loop takes now: shared machines vary run to run, so say how fast this one was."""
     started = time.perf_counter()
@@ -306,6 +424,8 @@ def main() -> int:
     parser.add_argument("--site", action="store_true", help="benchmark the site (scripts/site.py) instead")
     parser.add_argument("--site-store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--measure-extras", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--only-extras", action="store_true", help="measure only the site's extras (issue 17)")
     args = parser.parse_args()
     if args.fetch:
         return fetch_days()
@@ -314,6 +434,14 @@ def main() -> int:
         return 0
     if args.site_build:
         print(json.dumps(site_build(Path(args.site_build[0]), Path(args.site_build[1]))))
+        return 0
+    if args.measure_extras:
+        print(json.dumps(measure_extras(args.measure_extras)))
+        return 0
+    if args.only_extras:
+        print("Site extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution):")
+        print(*extras_table(args.sizes), sep="\n")
+        print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
         return 0
     if args.site:
         site_benchmark(args.sizes)
@@ -345,6 +473,8 @@ def main() -> int:
     print(header, *results["full"], sep="\n")
     print(f"\nmedian of {args.repeat} runs, each in a fresh process on a fresh copy; peak MB is the highest max RSS")
     print("\nRelevance with many exclude phrases:", exclusion_benchmark(), sep="\n")
+    print("\nSite extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution, one run each):")
+    print(*extras_table(args.sizes), sep="\n")
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s (compare figures taken at similar speeds)")
     return 0
 

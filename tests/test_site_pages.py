@@ -9,14 +9,14 @@ import config as cfg
 import store as st
 from site_html import Parsed, parse
 from site_repo import HOSTILE, make_repo
-from website import model, pages
+from website import build, pages
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Parsed]:
     root = make_repo(tmp_path_factory.mktemp("pages") / "repo")
-    site = model.build_model(cfg.load(root / "keywords.yaml"), list(st.load(root).papers.values()))
-    return {path: parse(data.decode("utf-8")) for path, data in pages.all_pages(site)}
+    site, extras, _ = build.prepare(cfg.load(root / "keywords.yaml"), list(st.load(root).papers.values()))
+    return {path: parse(data.decode("utf-8")) for path, data in pages.all_pages(site, extras) if path.endswith(".html")}
 
 
 def test_every_page_is_rendered(rendered: dict[str, Parsed]) -> None:
@@ -66,8 +66,79 @@ def test_topic_pages_show_each_paper_with_an_anchor_collapsed_abstract_and_links
     page = rendered["topics/codec/2025-11.html"]
     articles = [e.attrs["id"] for e in page.all("article")]
     assert articles == ["p-2511.00003", "p-2511.00015"]
-    assert len(page.all("details")) == 2 and len(page.all("summary")) == 2
+    abstracts = [e for e in page.all("details") if not e.attrs.get("class")]
+    assert len(abstracts) == 2 and len(page.all("summary")) == len(page.all("details"))
     hrefs = [e.attrs.get("href", "") for e in page.all("a")]
     assert "https://arxiv.org/pdf/2511.00015" in hrefs and "#p-2511.00015" in hrefs
     assert "https://github.com/example/codec-repo" not in hrefs  # n=5 has no code link
     assert "https://github.com/example/codec-repo" in [e.attrs.get("href") for e in rendered["topics/codec/2025-07.html"].all("a")]
+
+
+def test_each_paper_says_why_it_is_listed_and_carries_star_cite_and_coins(rendered: dict[str, Parsed]) -> None:
+    """Every article: a permalink (stars.js makes the Star toggle from it and from the BibTeX), a collapsed BibTeX
+    naming its id, one COinS span the Zotero connector reads."""
+    from urllib.parse import parse_qs
+
+    for path in ("index.html", "topics/codec/2025-11.html", "topics/speech-synthesis/2026-01.html"):
+        page = rendered[path]
+        articles = [e.attrs["id"].removeprefix("p-") for e in page.all("article")]
+        assert [e.attrs["type"] for e in page.all("button")] == ["submit"], path  # Star, Copy: made by stars.js
+        permalinks = [e.attrs["href"] for e in page.all("a") if e.attrs.get("class") == "here"]
+        assert [link.rsplit("#", 1)[1] for link in permalinks] == [f"p-{a}" for a in articles], path
+        assert [e.attrs["data-paper-id"] for e in page.all("pre")] == articles, path
+        coins = [parse_qs(e.attrs["title"]) for e in page.all("span") if e.attrs.get("class") == "Z3988"]
+        assert [c["rft_id"][0] for c in coins] == [f"info:arxiv/{a}" for a in articles], path
+        assert all(c["rft.au"] == ["Ada Lovelace", "Alan Turing"] and c["rft.atitle"][0] for c in coins), path
+    text = "".join(rendered["topics/codec/2025-11.html"].text)
+    assert text.count("Why listed:") == 2 and '"codec" in title' in text
+    assert "Why listed in Codec:" in "".join(rendered["index.html"].text)  # the home page names the topic
+    home = [e.attrs["href"] for e in rendered["index.html"].all("a") if e.attrs.get("class") == "here"]
+    assert "topics/codec/2025-11.html#p-2511.00015" in home  # the home page changes daily: permalinks go to month pages
+
+
+def test_topic_page_links_its_bib_and_draws_its_trend_and_hidden_papers(rendered: dict[str, Parsed]) -> None:
+    page = rendered["topics/codec/index.html"]
+    assert [e.attrs["href"] for e in page.all("a") if e.attrs.get("class") == "bib"] == ["codec.bib"]
+    assert len(page.all("svg")) == 1 and page.all("svg")[0].attrs["role"] == "img"
+    bars = {e.attrs["data-month"]: int(e.attrs["data-count"]) for e in page.all("rect")}
+    assert bars["2025-11"] == 2 and sum(bars.values()) == 7  # the watermark paper is hidden, not counted
+    hidden = [e.attrs["data-paper-id"] for e in page.all("li") if "data-paper-id" in e.attrs]
+    assert hidden == ["2511.00099"] and 'hidden: excluded by "watermark"' in "".join(page.text)
+    assert not rendered["topics/codec/2025-11.html"].all("svg")  # the chart is on the front page only
+
+
+def test_the_starred_page_has_its_view_and_every_page_loads_stars_js(rendered: dict[str, Parsed]) -> None:
+    view = rendered["starred.html"]
+    assert any("data-starred-view" in e.attrs for e in view.all("section"))
+    actions = {e.attrs.get("data-stars-action") for e in view.all("button") + view.all("input")}
+    assert {"export-bibtex", "export-ids", "import-text", "import-file"} <= actions
+    labelled = {e.attrs["for"] for e in view.all("label")}
+    assert all(e.attrs["id"] in labelled for e in view.all("textarea"))
+    for path, page in rendered.items():
+        assert any(e.attrs.get("src", "").endswith("assets/stars.js") for e in page.all("script")), path
+        assert any(e.attrs.get("href", "").endswith("starred.html") for e in page.all("a")), path
+
+
+def test_a_big_topic_bib_is_split_under_the_limit() -> None:
+    from website import bibtex
+
+    papers = [{"id": f"2501.{n:05d}", "title": f"Paper {n}", "authors": ["A B"], "published": "2025-01-01"}
+              for n in range(40)]
+    entries = bibtex.entries(papers, bibtex.citation_keys(papers))
+    parts = bibtex.bib_parts(papers, entries, "Big", 2_000)
+    assert len(parts) > 2 and all(len(part.encode()) <= 2_000 for part in parts)
+    assert "".join(parts).count("@misc{") == 40 and all(part.startswith("% Big:") for part in parts)
+    assert bibtex.bib_parts(papers, entries, "Big", 10**9) == [bibtex.bib_file(papers, entries, "Big")]
+
+
+def test_many_hidden_papers_get_a_page_of_their_own(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_repo(tmp_path / "repo")
+    site, extras, _ = build.prepare(cfg.load(root / "keywords.yaml"), list(st.load(root).papers.values()))
+    monkeypatch.setattr(pages, "HIDDEN_INLINE", 0)
+    rendered = dict(pages.all_pages(site, extras))
+    assert "topics/codec/hidden.html" in rendered and "topics/speech-synthesis/hidden.html" not in rendered
+    front = parse(rendered["topics/codec/index.html"].decode("utf-8"))
+    assert "hidden.html" in [e.attrs.get("href") for e in front.all("a")]
+    own = parse(rendered["topics/codec/hidden.html"].decode("utf-8"))
+    assert [e.attrs["data-paper-id"] for e in own.all("li") if "data-paper-id" in e.attrs] == ["2511.00099"]
+    assert 'hidden: excluded by "watermark" in title' in "".join(own.text)

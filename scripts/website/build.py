@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import jinja2
@@ -29,6 +29,7 @@ import config as cfg
 import render
 import store as st
 from website import pages, search
+from website.extras import Extras, build_extras
 from website.model import Site, build_model
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -76,9 +77,10 @@ def check_outdir(outdir: Path) -> None:
                           "choose a new or empty folder")
 
 
-def write_site(site: Site, renderer: render.Renderer, target: Path, site_path: str = "/") -> int:
-    """Every file of the site into target (an empty folder); returns the papers indexed for search."""
-    for path, data in pages.all_pages(site, site_path):
+def write_site(site: Site, extras: Extras, renderer: render.Renderer, target: Path, site_path: str = "/") -> int:
+    """Every file of the site into target (an empty folder): pages, each topic's .bib (topics/<slug>/<slug>.bib),
+    feeds, assets and the search index; returns the papers indexed for search."""
+    for path, data in pages.all_pages(site, extras, site_path):
         write(target / path, data)
     for view in renderer.views:
         write(target / "feeds" / f"{view.slug}.xml", renderer.feed(view))
@@ -112,6 +114,19 @@ def remove_site(folder: Path) -> None:
     shutil.rmtree(folder)
 
 
+def shown_papers(renderer: render.Renderer) -> list[dict[str, Any]]:
+    """The stored papers the site lists (each once): similar papers and BibTeX are made for these only,
+    so every similar-paper link resolves to a page of the site."""
+    return list({paper["id"]: paper for view in renderer.views for paper in view.papers}.values())
+
+
+def prepare(config: cfg.Config, papers: list[dict[str, Any]]) -> tuple[Site, Extras, render.Renderer]:
+    """The site's model and its extras (computed once per build), from the same views README.md is rendered from."""
+    renderer = render.Renderer(config, papers)
+    site = build_model(config, papers, renderer)
+    return site, build_extras(config, papers, shown_papers(renderer)), renderer
+
+
 @contextlib.contextmanager
 def taking_turns(outdir: Path) -> Iterator[None]:
     """Lock OUTDIR's parent folder and clear what a killed build left there: one build at a time."""
@@ -142,11 +157,10 @@ def build_unlocked(root: Path, outdir: Path, site_path: str) -> tuple[Site, int]
     config = cfg.load(root / "keywords.yaml")
     with st.gc_paused():
         papers = list(st.load(root).papers.values())
-        renderer = render.Renderer(config, papers)
-        site = build_model(config, papers, renderer)
+        site, extras, renderer = prepare(config, papers)
     scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=outdir.parent))
     try:
-        indexed = write_site(site, renderer, scratch, site_path)
+        indexed = write_site(site, extras, renderer, scratch, site_path)
         swap_in(scratch, outdir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

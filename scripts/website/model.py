@@ -100,6 +100,7 @@ class Site:
     latest: list[Entry]
     home: dict[str, str]  # paper id -> its page and anchor on the first topic that lists it
     updated: str
+    entries: dict[str, Entry] = field(default_factory=dict)  # paper id -> the paper as shown (similar papers' titles)
 
     @property
     def total(self) -> int:
@@ -163,4 +164,4 @@ def build_model(config: Config, papers: list[dict[str, Any]], renderer: render.R
         topics.append(topic)
     latest = sorted(entries.values(), key=lambda e: (e.date, e.id), reverse=True)[:HOME_LATEST]
     return Site(title=mdtext.plain(str(config.settings["title"])), topics=topics, latest=latest, home=home,
-                updated=latest[0].date if latest else "never")
+                updated=latest[0].date if latest else "never", entries=entries)

@@ -1,0 +1,333 @@
+/* Stars: star any paper, see the starred ones, export them (BibTeX, arXiv ids), import them elsewhere.
+ *
+ * Stored in this browser only (localStorage), one list per site (key "daily-papers.stars:" + the
+ * site's root path, so two sites on one OWNER.github.io origin keep their own). No inline script:
+ * load it with <script src="{{ root }}assets/stars.js" defer></script> (the site's root is found from the
+ * script's own address, one folder up); the site's CSP allows scripts only from 'self'.
+ *
+ * DOM CONTRACT: the markup the site emits (templates/site/_extras.html.j2 has macros for it)
+ *
+ *  1. A star button per paper, anywhere in the paper's markup (on the site's pages the script makes it,
+ *     see addButtons: an <article> holding a <pre class="bibtex" data-paper-id> and an a.here permalink):
+ *       <button type="button" class="star" data-paper-id="2401.01234"
+ *               data-paper-url="../../topics/tts/2024-01.html#p-2401.01234" aria-pressed="false">Star</button>
+ *     data-paper-url is relative to the page (stars.js stores it absolute). The title is data-paper-title
+ *     if given, else the text of the first link in the h3 (or h2) of the <article> holding the button, as on
+ *     the site's pages (so the title is not repeated in every entry). The script toggles the
+ *     star on click and sets aria-pressed (the button's name stays "Star"; a filled or empty star
+ *     glyph, hidden from screen readers, shows the state).
+ *  2. Optional, per paper: its BibTeX entry as text, used by Copy and by the export:
+ *       <pre class="bibtex" data-paper-id="2401.01234">@misc{...}</pre>
+ *     and a copy button: <button type="button" class="copy-bibtex" data-paper-id="2401.01234">Copy BibTeX</button>
+ *     (made by the script after each such <pre> in an <article> when the page has none)
+ *     Without a <pre>, the export writes a minimal entry from the id and title.
+ *  3. Optional, the Starred view (one per page, e.g. starred.html), all parts optional:
+ *       <section data-starred-view>
+ *         <p data-starred-count aria-live="polite"></p>
+ *         <ol data-starred-list></ol>
+ *         <button type="button" data-stars-action="export-bibtex">Export BibTeX</button>
+ *         <button type="button" data-stars-action="export-ids">Export arXiv ids</button>
+ *         <input type="file" accept=".bib,.txt,text/plain" data-stars-action="import-file">
+ *         <textarea data-stars-import-text></textarea>
+ *         <button type="button" data-stars-action="import-text">Import</button>
+ *         <p data-stars-status role="status"></p>
+ *       </section>
+ *     Import takes a .bib (entries with eprint = {ID}, kept as they are) or any text with
+ *     arXiv ids (one per line, as the id export writes); stars already there are kept.
+ *  4. Hidden until JavaScript runs: elements with class "js-only" and the hidden attribute
+ *     get it removed (so buttons that need this script do not show without it).
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var root = new URL("..", script ? script.src : document.baseURI);
+  var KEY = "daily-papers.stars:" + root.pathname;
+  var ID = /(?:arXiv:|arxiv\.org\/(?:abs|pdf)\/)?\b(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?\b/g;
+
+  function load() {
+    try {
+      var data = JSON.parse(localStorage.getItem(KEY) || "{}");
+      return data && typeof data === "object" && !Array.isArray(data) ? data : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function save(stars) {
+    try {
+      localStorage.setItem(KEY, JSON.stringify(stars));
+      return true;
+    } catch (e) {
+      status("Could not save stars in this browser: " + e.message);
+      return false;
+    }
+  }
+
+  function status(text) {
+    document.querySelectorAll("[data-stars-status]").forEach(function (el) { el.textContent = text; });
+  }
+
+  function pageBibtex(id) {
+    var pre = document.querySelector('pre.bibtex[data-paper-id="' + CSS.escape(id) + '"]');
+    return pre ? pre.textContent.trim() + "\n" : "";
+  }
+
+  function latexEscape(text) {
+    var map = { "\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "%": "\\%",
+      "&": "\\&", "#": "\\#", "$": "\\$", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}" };
+    return String(text).replace(/[\\{}%&#$_~^]/g, function (c) { return map[c]; });
+  }
+
+  function minimalEntry(id, star) {
+    var title = star.title && star.title !== id ? "  title = {" + latexEscape(star.title) + "},\n" : "";
+    return "@misc{arxiv" + id.replace(/[^0-9a-z]/gi, "") + ",\n" + title + "  eprint = {" + id +
+      "},\n  archivePrefix = {arXiv},\n  url = {https://arxiv.org/abs/" + id + "}\n}\n";
+  }
+
+  /* The paper's title: data-paper-title, else the text of its article's heading link (the site's pages). */
+  function titleOf(button) {
+    var title = button.getAttribute("data-paper-title");
+    var heading = title ? null : button.closest("article") && button.closest("article").querySelector("h3 a, h2 a");
+    return title || (heading ? heading.textContent.trim() : "");
+  }
+
+  function starOf(button) {
+    var id = button.getAttribute("data-paper-id");
+    var url = button.getAttribute("data-paper-url");
+    return {
+      title: titleOf(button) || id,
+      url: url ? new URL(url, document.baseURI).href : "https://arxiv.org/abs/" + id,
+      bibtex: pageBibtex(id),
+    };
+  }
+
+  function toggle(button) {
+    var id = button.getAttribute("data-paper-id");
+    var stars = load();
+    if (stars[id]) {
+      delete stars[id];
+    } else {
+      stars[id] = starOf(button);
+      stars[id].starred = new Date().toISOString();
+    }
+    save(stars);
+    refresh();
+  }
+
+  /* A star imported on another machine has no title or BibTeX until a page here shows the paper. */
+  function fillFromPage(stars) {
+    var changed = false;
+    document.querySelectorAll("button.star[data-paper-id]").forEach(function (button) {
+      var id = button.getAttribute("data-paper-id");
+      var star = stars[id];
+      if (!star) return;
+      var fresh = starOf(button);
+      ["title", "url", "bibtex"].forEach(function (field) {
+        var placeholder = !star[field] || star[field] === id || (field === "url" && /^https:\/\/arxiv\.org\//.test(star[field]));
+        if (fresh[field] && placeholder && star[field] !== fresh[field]) { star[field] = fresh[field]; changed = true; }
+      });
+    });
+    if (changed) save(stars);
+  }
+
+  function refresh() {
+    var stars = load();
+    fillFromPage(stars);
+    document.querySelectorAll("button.star[data-paper-id]").forEach(function (button) {
+      var on = Boolean(stars[button.getAttribute("data-paper-id")]);
+      if (button.getAttribute("aria-pressed") === (on ? "true" : "false") && button.dataset.drawn) return;
+      var glyph = document.createElement("span");
+      glyph.setAttribute("aria-hidden", "true");
+      glyph.textContent = on ? "\u2605" : "\u2606";
+      button.replaceChildren(glyph, " Star");  /* the name stays "Star"; aria-pressed says whether it is on */
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.dataset.drawn = "1";
+    });
+    renderView(stars);
+  }
+
+  function sortedIds(stars) {
+    return Object.keys(stars).sort(function (a, b) {
+      return (stars[b].starred || "").localeCompare(stars[a].starred || "") || a.localeCompare(b);
+    });
+  }
+
+  function renderView(stars) {
+    var ids = sortedIds(stars);
+    document.querySelectorAll("[data-starred-count]").forEach(function (el) {
+      el.textContent = ids.length === 1 ? "1 starred paper" : ids.length + " starred papers";
+    });
+    document.querySelectorAll("[data-starred-list]").forEach(function (list) {
+      list.replaceChildren();
+      ids.forEach(function (id) {
+        var star = stars[id];
+        var item = document.createElement("li");
+        item.setAttribute("data-paper-id", id);
+        var link = document.createElement("a");
+        link.href = /^https?:\/\//.test(star.url || "") ? star.url : "https://arxiv.org/abs/" + id;
+        link.textContent = star.title || id;
+        var code = document.createElement("span");
+        code.className = "arxiv-id";
+        code.textContent = " arXiv:" + id + " ";
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "unstar";
+        remove.setAttribute("data-paper-id", id);
+        remove.textContent = "Remove";
+        remove.setAttribute("aria-label", "Remove star: " + (star.title || id));
+        item.append(link, code, remove);
+        list.append(item);
+      });
+    });
+  }
+
+  function bibtexExport(stars) {
+    return sortedIds(stars).map(function (id) {
+      return (stars[id].bibtex || minimalEntry(id, stars[id])).trim() + "\n";
+    }).join("\n");
+  }
+
+  function idsExport(stars) {
+    return sortedIds(stars).join("\n") + "\n";
+  }
+
+  function download(name, text, type) {
+    var url = URL.createObjectURL(new Blob([text], { type: type }));
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+
+  /* Split a .bib text into entries, matching braces (a title may hold braces of its own). */
+  function bibEntries(text) {
+    var entries = [];
+    var start = /@[A-Za-z]+\s*\{/g;
+    var match;
+    while ((match = start.exec(text))) {
+      var depth = 0, end = -1;
+      for (var i = match.index + match[0].length - 1; i < text.length; i++) {
+        if (text[i] === "{") depth++;
+        else if (text[i] === "}" && --depth === 0) { end = i + 1; break; }
+      }
+      if (end < 0) break;
+      entries.push(text.slice(match.index, end));
+      start.lastIndex = end;
+    }
+    return entries;
+  }
+
+  function fieldOf(entry, name) {
+    var m = new RegExp("\\b" + name + "\\s*=\\s*[{\"]([^\\n]*?)[}\"]\\s*,?\\s*$", "im").exec(entry);
+    return m ? m[1] : "";
+  }
+
+  function importText(text) {
+    var stars = load();
+    var added = 0;
+    var now = new Date().toISOString();
+    function add(id, star) {
+      if (!stars[id]) { stars[id] = star; added++; }
+      else if (star.bibtex && !stars[id].bibtex) { stars[id].bibtex = star.bibtex; }
+    }
+    var entries = bibEntries(text);
+    if (entries.length) {
+      entries.forEach(function (entry) {
+        var found = (fieldOf(entry, "eprint") + " " + fieldOf(entry, "url")).match(ID);
+        if (!found) return;
+        var id = found[0].replace(/^(arXiv:|arxiv\.org\/(abs|pdf)\/)/, "").replace(/v\d+$/, "");
+        var title = fieldOf(entry, "title").replace(/[{}]/g, "").replace(/\\textbrace(left|right)/g, "") || id;
+        add(id, { title: title, url: "https://arxiv.org/abs/" + id, bibtex: entry.trim() + "\n", starred: now });
+      });
+    } else {
+      (text.match(ID) || []).forEach(function (raw) {
+        var id = raw.replace(/^(arXiv:|arxiv\.org\/(abs|pdf)\/)/, "").replace(/v\d+$/, "");
+        add(id, { title: id, url: "https://arxiv.org/abs/" + id, bibtex: "", starred: now });
+      });
+    }
+    if (save(stars)) status("Imported " + added + " new " + (added === 1 ? "star" : "stars") + ".");
+    refresh();
+  }
+
+  function copyBibtex(button) {
+    var text = pageBibtex(button.getAttribute("data-paper-id"));
+    if (!text) return;
+    var done = function () { button.textContent = "Copied"; setTimeout(function () { button.textContent = "Copy BibTeX"; }, 1500); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { status("Copy failed: select the entry and copy it."); });
+    } else {
+      status("Copy is not available here: select the entry and copy it.");
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("button");
+    if (!target) return;
+    if (target.matches("button.star[data-paper-id]")) toggle(target);
+    else if (target.matches("button.unstar[data-paper-id]")) {
+      var stars = load();
+      delete stars[target.getAttribute("data-paper-id")];
+      save(stars);
+      refresh();
+    } else if (target.matches("button.copy-bibtex[data-paper-id]")) copyBibtex(target);
+    else if (target.matches('[data-stars-action="export-bibtex"]')) download("starred.bib", bibtexExport(load()), "application/x-bibtex");
+    else if (target.matches('[data-stars-action="export-ids"]')) download("starred-arxiv-ids.txt", idsExport(load()), "text/plain");
+    else if (target.matches('[data-stars-action="import-text"]')) {
+      var area = document.querySelector("[data-stars-import-text]");
+      if (area) importText(area.value);
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches('input[type="file"][data-stars-action="import-file"]') || !input.files.length) return;
+    input.files[0].text().then(importText, function (e) { status("Could not read the file: " + e.message); });
+  });
+
+  window.addEventListener("storage", function (event) {
+    if (event.key === KEY) refresh();
+  });
+
+  /* The site's pages carry no buttons (they would be repeated for every paper): each <article> with a
+     <pre class="bibtex" data-paper-id> gets its Star toggle (after its links; its address is the article's
+     "#" permalink, a.here) and its Copy BibTeX button (after the entry) here. */
+  function addButtons() {
+    document.querySelectorAll("article pre.bibtex[data-paper-id]").forEach(function (pre) {
+      var id = pre.getAttribute("data-paper-id");
+      var article = pre.closest("article");
+      if (!article.querySelector("button.star")) {
+        var star = document.createElement("button");
+        star.type = "button";
+        star.className = "star";
+        star.setAttribute("data-paper-id", id);
+        var permalink = article.querySelector("a.here");
+        if (permalink) star.setAttribute("data-paper-url", permalink.href);
+        star.setAttribute("aria-pressed", "false");
+        star.textContent = "\u2606 Star";
+        var links = article.querySelector(".links");
+        if (links) links.append(" ", star); else article.append(star);
+      }
+      if (!pre.parentNode.querySelector("button.copy-bibtex")) {
+        var copy = document.createElement("button");
+        copy.type = "button";
+        copy.className = "copy-bibtex";
+        copy.setAttribute("data-paper-id", id);
+        copy.textContent = "Copy BibTeX";
+        pre.after(copy);
+      }
+    });
+  }
+
+  function start() {
+    document.querySelectorAll(".js-only[hidden]").forEach(function (el) { el.removeAttribute("hidden"); });
+    addButtons();
+    refresh();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
