@@ -149,3 +149,31 @@ def test_the_command_line_builds_the_site(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("site: 2 topics, 22 papers (22 searchable)")
     assert (tmp_path / "out" / "search.html").is_file()
+
+
+def test_a_build_on_two_cores_writes_what_one_writes(tmp_path: Path) -> None:
+    """The command line forks (similar papers, half the pages); with threads running, all is done in one process."""
+    import subprocess
+    import sys
+    import threading
+
+    from conftest import REPO
+
+    root = make_repo(tmp_path / "repo")
+    subprocess.run([sys.executable, str(REPO / "scripts" / "site.py"), str(tmp_path / "two"), "--root", str(root), "-q"],
+                   check=True, timeout=120)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert build.main([str(tmp_path / "one"), "--root", str(root), "-q"]) == 0
+    finally:
+        stop.set()
+        other.join()
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert sorted(one) == sorted(two) and len(one) > 40
+    assert [name for name in one if one[name] != two[name]] == []

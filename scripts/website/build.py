@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import fcntl
 import glob
 import os
@@ -28,7 +29,7 @@ import jinja2
 import config as cfg
 import render
 import store as st
-from website import pages, search
+from website import pages, parallel, search, similar
 from website.extras import Extras, build_extras
 from website.model import Site, build_model
 
@@ -77,16 +78,23 @@ def check_outdir(outdir: Path) -> None:
                           "choose a new or empty folder")
 
 
-def write_site(site: Site, extras: Extras, renderer: render.Renderer, target: Path, site_path: str = "/") -> int:
-    """Every file of the site into target (an empty folder): pages, each topic's .bib (topics/<slug>/<slug>.bib),
-    feeds, assets and the search index; returns the papers indexed for search."""
-    for path, data in pages.all_pages(site, extras, site_path):
+def write_site(site: Site, extras: Extras, renderer: render.Renderer, target: Path, site_path: str = "/") -> None:
+    """Every file of the site but the search index into target: pages and each topic's .bib
+    (topics/<slug>/<slug>.bib), half of them from a second process, then feeds and assets."""
+    other_half = parallel.started(lambda: write_pages(site, extras, target, site_path, (1, 2)))
+    with parallel.awaited(other_half):
+        write_pages(site, extras, target, site_path, (0, 2))
+        for view in renderer.views:
+            write(target / "feeds" / f"{view.slug}.xml", renderer.feed(view))
+        shutil.copytree(ASSETS, target / "assets")
+        (target / MARKER).write_text("built by scripts/site.py; the whole folder is replaced on each build\n")
+    other_half()
+
+
+def write_pages(site: Site, extras: Extras, target: Path, site_path: str, share: tuple[int, int]) -> None:
+    """One share of the pages (pages.all_pages) into target."""
+    for path, data in pages.all_pages(site, extras, site_path, share):
         write(target / path, data)
-    for view in renderer.views:
-        write(target / "feeds" / f"{view.slug}.xml", renderer.feed(view))
-    shutil.copytree(ASSETS, target / "assets")
-    (target / MARKER).write_text("built by scripts/site.py; the whole folder is replaced on each build\n")
-    return search.build_index(site, target)
 
 
 def write(path: Path, data: bytes) -> None:
@@ -121,10 +129,15 @@ def shown_papers(renderer: render.Renderer) -> list[dict[str, Any]]:
 
 
 def prepare(config: cfg.Config, papers: list[dict[str, Any]]) -> tuple[Site, Extras, render.Renderer]:
-    """The site's model and its extras (computed once per build), from the same views README.md is rendered from."""
-    renderer = render.Renderer(config, papers)
-    site = build_model(config, papers, renderer)
+    """The site's model and its extras, from the same views README.md is rendered from (all in this process)."""
+    site, renderer = model_of(config, papers)
     return site, build_extras(config, papers, shown_papers(renderer)), renderer
+
+
+def model_of(config: cfg.Config, papers: list[dict[str, Any]]) -> tuple[Site, render.Renderer]:
+    """The site's model, from the same views README.md is rendered from."""
+    renderer = render.Renderer(config, papers)
+    return build_model(config, papers, renderer), renderer
 
 
 @contextlib.contextmanager
@@ -155,12 +168,19 @@ def build_unlocked(root: Path, outdir: Path, site_path: str) -> tuple[Site, int]
     """Build while holding the lock: model, scratch folder, swap."""
     check_outdir(outdir)
     config = cfg.load(root / "keywords.yaml")
-    with st.gc_paused():
-        papers = list(st.load(root).papers.values())
-        site, extras, renderer = prepare(config, papers)
     scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=outdir.parent))
     try:
-        indexed = write_site(site, extras, renderer, scratch, site_path)
+        with st.gc_paused():
+            papers = list(st.load(root).papers.values())
+            site, renderer = model_of(config, papers)
+            shown = shown_papers(renderer)
+            # The similar papers on the other core; the rest of the extras and the search index here, meanwhile.
+            other_core = parallel.started(lambda: similar.similar_papers(shown))
+            with parallel.awaited(other_core):
+                extras = build_extras(config, papers, shown, similar_ids={})
+                indexed = search.build_index(site, scratch)
+            similar_ids = other_core()
+        write_site(site, dataclasses.replace(extras, similar=similar_ids), renderer, scratch, site_path)
         swap_in(scratch, outdir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -44,10 +44,12 @@ class Extras:
 
 
 def build_extras(config: Config, papers: Iterable[dict[str, Any]],
-                 shown: Iterable[dict[str, Any]] | None = None) -> Extras:
+                 shown: Iterable[dict[str, Any]] | None = None,
+                 similar_ids: dict[str, list[str]] | None = None) -> Extras:
     """Compute the extras from the store: `papers` is every stored paper (hidden ones too, for the reasons),
     `shown` the papers the site has pages for (default: those listed in some topic); similar papers
-    and BibTeX are computed for those only, so every link resolves."""
+    and BibTeX are computed for those only, so every link resolves. similar_ids: the similar papers,
+    when another process computed them already."""
     papers = list(papers)
     reasons = {topic.name: why.reasons(topic, papers) for topic in config.topics}
     listed = {topic.name: [paper for paper, _ in reasons[topic.name].listed] for topic in config.topics}
@@ -60,7 +62,7 @@ def build_extras(config: Config, papers: Iterable[dict[str, Any]],
         keys=keys,
         bibtex=entries,
         coins={p["id"]: cite.coins_title(p) for p in shown},
-        similar=similar.similar_papers(shown),
+        similar=similar.similar_papers(shown) if similar_ids is None else similar_ids,
         listed={name: [p for p in group if p["id"] in entries] for name, group in listed.items()},
         charts={name: trends.chart(name, group) for name, group in listed.items()},
         reasons=reasons,

@@ -101,12 +101,25 @@ def topic_pages(site: Site, extras: Extras, topic: TopicSite) -> Iterator[tuple[
                render("page.html.j2", site, root, here, topic=topic, page=page, newer=newer, older=older, extras=extras))
 
 
-def all_pages(site: Site, extras: Extras, site_path: str = "/") -> Iterator[tuple[str, bytes]]:
+def all_pages(site: Site, extras: Extras, site_path: str = "/", share: tuple[int, int] = (0, 1)
+              ) -> Iterator[tuple[str, bytes]]:
     """Every HTML page of the site (and each topic's .bib) as (path, bytes), one at a time; site_path is where
-    the site is served."""
-    yield "index.html", render("index.html.j2", site, "", extras=extras)
-    yield "search.html", render("search.html.j2", site, "", filters=FILTERS)
-    yield "starred.html", render("starred.html.j2", site, "")
-    yield "404.html", render("404.html.j2", site, site_path)  # served at any missing address: links from the top
-    for topic in site.topics:
+    the site is served. share (k, n): only the k-th of n even shares of the topics (the rest only in share 0)."""
+    if share[0] == 0:
+        yield "index.html", render("index.html.j2", site, "", extras=extras)
+        yield "search.html", render("search.html.j2", site, "", filters=FILTERS)
+        yield "starred.html", render("starred.html.j2", site, "")
+        yield "404.html", render("404.html.j2", site, site_path)  # served at any missing address: links from the top
+    for topic in shares(site.topics, share[1])[share[0]]:
         yield from topic_pages(site, extras, topic)
+
+
+def shares(topics: list[TopicSite], count: int) -> list[list[TopicSite]]:
+    """The topics in `count` groups of about as many papers each (biggest first, each to the lightest group)."""
+    groups: list[list[TopicSite]] = [[] for _ in range(count)]
+    weights = [0] * count
+    for topic in sorted(topics, key=lambda t: len(t.papers), reverse=True):
+        lightest = weights.index(min(weights))
+        groups[lightest].append(topic)
+        weights[lightest] += len(topic.papers) + 1
+    return groups

@@ -261,17 +261,18 @@ def build_index(site: Site, outdir: Path) -> int:
     of mixing one day's paper numbers with the next day's.
     """
     scratch = outdir / INDEX_DIR / ".building"
-    digest = hashlib.sha256(f"format {FORMAT}".encode())
+    digests: dict[str, str] = {}
     index: dict[str, Any] = {}
     for path, data in index_files(site):
         if path == "index.json":
             index = json.loads(data)
             continue
-        digest.update(path.encode("utf-8") + b"\0" + data)
+        digests[path] = hashlib.sha256(data).hexdigest()
         target = scratch / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    build = digest.hexdigest()[:16]
+    listing = "".join(f"{path} {digest}\n" for path, digest in sorted(digests.items()))  # in any order written
+    build = hashlib.sha256(f"format {FORMAT}\n{listing}".encode()).hexdigest()[:16]
     scratch.mkdir(parents=True, exist_ok=True)
     scratch.rename(outdir / INDEX_DIR / build)
     (outdir / INDEX_DIR / "index.json").write_bytes(compact({**index, "build": build}).encode("utf-8"))
