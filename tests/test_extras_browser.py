@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ import pytest
 
 import config as cfg
 import store as st
+from browsers import chromium
 from conftest import write_keywords
 from website import build
 from website.extras import Extras
@@ -33,9 +32,6 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install 
 expect = playwright_api.expect
 
 LABELLED = Path(__file__).parent / "fixtures" / "labelled_papers.json"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
-INSTALL = "no Chromium: install one with 'sudo apt-get install chromium' (or 'python -m playwright install chromium')"
 TOPICS = [
     {"name": "Speech", "query": '"speech synthesis" OR TTS OR "text-to-speech" OR "audio captioning" OR captions'},
     {"name": "Science", "query": "protein OR traffic OR robot OR quantum", "exclude": ["reinforcement learning"]},
@@ -106,16 +102,8 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def browser(served: Served) -> Iterator[Any]:
     """Headless Chromium (the system's where Playwright's own is not installed); CI fails without one."""
-    executable = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-    with playwright_api.sync_playwright() as p:
-        try:
-            launched = p.chromium.launch(executable_path=executable, args=ARGS)
-        except playwright_api.Error as exc:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"{INSTALL}: {exc}".splitlines()[0])
-            pytest.skip(INSTALL)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def new_page(browser: Any, problems: list[str], **options: Any) -> Any:

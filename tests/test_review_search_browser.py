@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import functools
 import http.server
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -22,15 +21,8 @@ import store as st
 from conftest import write_keywords
 from site_repo import UNIQUE_ID, UNIQUE_WORD, paper
 from site_server import LikePages, build_small_site
-from test_site_browser import (
-    CHROMIUM_ARGS,
-    INSTALL,
-    result_count,
-    result_ids,
-    search,
-    system_chromium,
-    wait_for_results,
-)
+from browsers import chromium
+from test_site_browser import result_count, result_ids, search, wait_for_results
 from website import build
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
@@ -120,15 +112,8 @@ def review_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def review_browser() -> Iterator[playwright_api.Browser]:
     """Headless Chromium for this module."""
-    with playwright_api.sync_playwright() as p:
-        try:
-            launched = p.chromium.launch(executable_path=system_chromium(), args=CHROMIUM_ARGS)
-        except playwright_api.Error as exc:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"{INSTALL}: {exc}".splitlines()[0])
-            pytest.skip(INSTALL)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

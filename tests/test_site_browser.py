@@ -7,42 +7,21 @@ to install one.
 
 from __future__ import annotations
 
-import os
-import shutil
 from typing import Iterator
 
 import pytest
 
+from browsers import chromium
 from site_repo import BOTH_ID, HOSTILE, UNIQUE_ID, UNIQUE_WORD
 from site_server import served  # noqa: F401 - the fixture
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-INSTALL = "no Chromium: install one with 'sudo apt-get install chromium' (or 'python -m playwright install chromium')"
-
-
-def system_chromium() -> str | None:
-    """The system's Chromium, if installed."""
-    for name in ("chromium", "chromium-browser"):
-        if path := shutil.which(name):
-            return path
-    return "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
-
-
 @pytest.fixture(scope="module")
 def browser(served: str) -> Iterator["playwright_api.Browser"]:  # noqa: F811
     """Headless Chromium for this module's tests (the site is built first: Playwright runs an event loop)."""
-    with playwright_api.sync_playwright() as p:
-        try:
-            launched = p.chromium.launch(executable_path=system_chromium(), args=CHROMIUM_ARGS)
-        except playwright_api.Error as exc:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"{INSTALL}: {exc}".splitlines()[0])
-            pytest.skip(INSTALL)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -1,0 +1,43 @@
+"""Headless Chromium for the browser tests: the system's (Debian package chromium) or Playwright's own.
+
+In CI (CI=true) the browser tests must run: a missing browser fails them. Elsewhere they skip, saying
+how to install one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from typing import Any, Iterator
+
+import pytest
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+INSTALL = "no Chromium: install one with 'sudo apt-get install chromium' (or 'python -m playwright install chromium')"
+
+
+def system_chromium() -> str | None:
+    """The system's Chromium, if installed."""
+    for name in ("chromium", "chromium-browser"):
+        if path := shutil.which(name):
+            return path
+    return "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """A launched headless Chromium, closed after; without one, fail in CI and skip elsewhere."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+    with sync_api.sync_playwright() as p:
+        try:
+            launched = p.chromium.launch(executable_path=system_chromium(), args=CHROMIUM_ARGS)
+        except sync_api.Error as exc:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{INSTALL}: {exc}".splitlines()[0])
+            pytest.skip(INSTALL)
+        try:
+            yield launched
+        finally:
+            launched.close()
