@@ -1,4 +1,4 @@
-"""COinS and Highwire metadata: the fields reference managers read, with the right values."""
+"""COinS metadata: the fields reference managers read, with the right values."""
 
 from __future__ import annotations
 
@@ -41,12 +41,3 @@ def test_coins_title_is_one_attribute_value() -> None:
 def test_coins_without_date_uses_the_ids_year() -> None:
     pairs = dict(parse_qsl(cite.coins_title(paper(published=None, authors=[]))))
     assert pairs["rft.date"] == "2024" and "rft.au" not in pairs
-
-
-def test_highwire_meta_tags() -> None:
-    meta = cite.highwire_meta(paper())
-    assert ("citation_title", "Neural TTS for & <Everyone>") in meta
-    assert [v for k, v in meta if k == "citation_author"] == ["Jane Smith", "Zoë Ørsted"]
-    assert ("citation_publication_date", "2024/01/02") in meta
-    assert ("citation_arxiv_id", "2401.01234") in meta
-    assert ("citation_pdf_url", "https://arxiv.org/pdf/2401.01234v3") in meta

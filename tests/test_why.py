@@ -7,7 +7,7 @@ import config as cfg
 import query as q
 import relevance
 from conftest import REPO, load_store
-from website.why import reason_map, reasons
+from website.why import reasons
 
 
 def topic(query: str, exclude: tuple[str, ...] = (), categories: tuple[str, ...] = ()) -> cfg.Topic:
@@ -43,7 +43,7 @@ def test_shipped_store_reasons_match_explain() -> None:
         assert [p["id"] for p, _ in split.listed] == [p["id"] for p in relevance.listed(t, papers)]
         found = {p["id"] for p in papers if t.name in p["topics"]}
         assert {p["id"] for p, _ in split.listed + split.hidden} == found
-        by_id = reason_map(t, papers)
+        by_id = {p["id"]: reason for p, reason in split.listed + split.hidden}
         assert all(by_id[p["id"]] == relevance.decide(t, p).reason for p in papers if p["id"] in found)
         assert all(r.startswith("listed: ") for _, r in split.listed)
         assert all(r.startswith("hidden: ") for _, r in split.hidden)

@@ -1,4 +1,4 @@
-"""Metadata reference managers read from a page: COinS spans for lists, Highwire meta tags for one paper.
+"""Metadata reference managers read from a page: COinS spans, one per paper in a list.
 
 The Zotero connector reads every `<span class="Z3988" title="...">` on a page (OpenURL
 ContextObjects, Z39.88-2004) and offers to save them all; for a page about one paper it also
@@ -51,18 +51,3 @@ def coins_title(paper: dict[str, Any]) -> str:
     """The title attribute of a paper's `<span class="Z3988">` (URL-encoded like urlencode; the template
     HTML-escapes it)."""
     return "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, value in coins_fields(paper))
-
-
-def highwire_meta(paper: dict[str, Any]) -> list[tuple[str, str]]:
-    """`<meta name=... content=...>` pairs for a page about one paper (Google Scholar and Zotero read them)."""
-    paper_id = paper["id"]
-    meta = [("citation_title", " ".join((paper.get("title") or "").split()))]
-    meta += [("citation_author", " ".join(name.split())) for name in paper.get("authors") or [] if name.strip()]
-    meta += [
-        ("citation_publication_date", ((paper.get("published") or "")[:10] or year_of(paper)).replace("-", "/")),
-        ("citation_arxiv_id", paper_id),
-        ("citation_doi", f"10.48550/arXiv.{paper_id}"),
-        ("citation_abstract_html_url", abs_url(paper)),
-        ("citation_pdf_url", f"https://arxiv.org/pdf/{paper_id}v{int(paper.get('version') or 1)}"),
-    ]
-    return meta

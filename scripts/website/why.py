@@ -27,8 +27,3 @@ def reasons(topic: Topic, papers: Iterable[dict[str, Any]]) -> Reasons:
         (result.listed if decision.listed else result.hidden).append((paper, decision.reason))
     return result
 
-
-def reason_map(topic: Topic, papers: Iterable[dict[str, Any]]) -> dict[str, str]:
-    """Paper id -> reason, for a template that looks reasons up while it renders a topic's rows."""
-    split = reasons(topic, papers)
-    return {paper["id"]: reason for paper, reason in split.listed + split.hidden}
