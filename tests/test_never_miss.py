@@ -386,21 +386,16 @@ def test_the_day_after_a_new_topic_does_not_dump_its_last_fortnight_as_new(
     assert "Status: nothing new" in out, out
 
 
-from test_publish import remote  # noqa: E402,F401 - the bare-remote fixture
+from test_publish import pushed_then_cloned, remote  # noqa: E402,F401 - the bare-remote fixture
 
 
 def test_after_a_push_race_a_paper_the_other_run_stored_is_not_called_new(
         remote: tuple, fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two runs fetch the same new paper; the second, merged again on the remote tip, adds nothing new to the store."""
-    import shutil
-
     import git
 
     bare, work = remote
-    fake.papers = [paper("2601.00001", "A codec", updated="2026-02-11T00:00:00Z")]
-    assert update.main(["--root", str(work), "--push"]) == 0
-    other = tmp_path / "other"
-    shutil.copytree(work, other)
+    other = pushed_then_cloned(work, fake, tmp_path)
     fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T02:00:00Z")
     assert update.main(["--root", str(other), "--push"]) == 0  # a manual run lands first

@@ -62,10 +62,7 @@ def test_second_run_with_nothing_new_makes_no_commit(remote: tuple[git.Repo, Pat
 
 def test_push_race_lands_both_changes(remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path) -> None:
     bare, work = remote
-    fake.papers = [paper("2601.00001", "A codec", updated="2026-02-11T00:00:00Z")]
-    assert update.main(["--root", str(work), "--push"]) == 0
-    other = tmp_path / "other"
-    shutil.copytree(work, other)
+    other = pushed_then_cloned(work, fake, tmp_path)
     # Another clone runs later in the day, sees a new vocoder paper and pushes first.
     fake.papers.append(paper("2601.00002", "A vocoder", updated="2026-02-12T00:00:00Z"))
     assert update.main(["--root", str(other), "--push", "--topic", "Vocoder"]) == 0
@@ -141,6 +138,24 @@ def _push_during_fetch(monkeypatch: pytest.MonkeyPatch, change: Callable[[], Non
         return runs
 
     monkeypatch.setattr(update, "fetch_topics", fetch_then_race)
+
+
+def _push_topics(work: Path, topics: list[dict[str, str]], settings: dict[str, str] | None, message: str) -> git.Repo:
+    """Edit keywords.yaml, commit and push it, as a user does on GitHub; returns the checkout's repo."""
+    write_keywords(work, topics, settings)
+    repo = git.Repo(work)
+    repo.git.commit("-am", message)
+    repo.git.push("origin", "HEAD:main")
+    return repo
+
+
+def pushed_then_cloned(work: Path, fake: FakeArxiv, tmp_path: Path) -> Path:
+    """A run pushes a codec paper; then a copy of that checkout, as another run's (a push race's other side)."""
+    fake.papers = [paper("2601.00001", "A codec", updated="2026-02-11T00:00:00Z")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    other = tmp_path / "other"
+    shutil.copytree(work, other)
+    return other
 
 
 def _user_commit(repo: git.Repo, files: dict[str, str], message: str, push: bool = True) -> str:
@@ -369,11 +384,8 @@ def test_detached_head_merge_in_progress_and_index_lock_are_refused_before_anyth
 def test_papers_stored_by_a_killed_run_are_announced_by_the_next(
         remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bare, work = remote
-    write_keywords(work, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
-                   {"notify": "issue"})
-    repo = git.Repo(work)
-    repo.git.commit("-am", "Notify by issue")
-    repo.git.push("origin", "HEAD:main")
+    _push_topics(work, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
+                 {"notify": "issue"}, "Notify by issue")
     fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
 
     def killed(*args: Any, **kwargs: Any) -> None:
@@ -512,11 +524,8 @@ def links_in(text: str) -> list[str]:
 def test_hostile_titles_and_topic_names_stay_inert_in_the_commit_and_the_issue(
         remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path) -> None:
     bare, work = remote
-    write_keywords(work, [{"name": "Codec #3 @team", "query": "codec"}, {"name": "GH-4 owner/repo#5", "query": "vocoder"}],
-                   {"notify": "issue"})
-    repo = git.Repo(work)
-    repo.git.commit("-am", "Hostile topic names")
-    repo.git.push("origin", "HEAD:main")
+    _push_topics(work, [{"name": "Codec #3 @team", "query": "codec"},
+                        {"name": "GH-4 owner/repo#5", "query": "vocoder"}], {"notify": "issue"}, "Hostile topic names")
     fake.papers = [paper(f"2601.{i:05d}", f"{title} codec vocoder") for i, title in enumerate(HOSTILE_TITLES, 1)]
     for item in fake.papers:
         item["authors"] = ["@mallory", "Bob #7"]
