@@ -21,6 +21,9 @@ REQUIRED = ("id", "version", "title", "abstract", "updated", "topics")
 _REQUIRED = frozenset(REQUIRED)
 FIELDS = ("id", "version", "title", "authors", "abstract", "comment", "categories",
           "primary_category", "published", "updated", "topics")
+# Fields a record holds only once they have a value, so the shards of papers without one stay as they were.
+SPARSE_FIELDS = ("tldr",)
+TLDR_KEYS = ("model", "text", "version")
 _NEW_ID = re.compile(r"^\d{4}\.\d{4,5}$")
 _OLD_ID = re.compile(r"^[a-z\-]+(?:\.[A-Z]{2})?/\d{7}$")
 _VERSIONED = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
@@ -270,6 +273,19 @@ def record_problem(key: str, record: Any) -> str | None:
         return f"updated must be {STAMP_HELP}, got {_clip(repr(record['updated']))}"
     if record.get("published") is not None and not is_stamp(record["published"]):
         return f"published must be {STAMP_HELP} or null, got {_clip(repr(record['published']))}"
+    if record.get("tldr") is not None:
+        return tldr_problem(record["tldr"])
+    return None
+
+
+def tldr_problem(tldr: Any) -> str | None:
+    """What is wrong with a stored machine summary ({"model", "text", "version"}), or None."""
+    if not isinstance(tldr, dict) or sorted(tldr) != sorted(TLDR_KEYS):
+        return 'tldr must be null or {"model": "...", "text": "...", "version": N}'
+    if not (_is_text(tldr["model"]) and _is_text(tldr["text"])):
+        return "tldr model and text must be text (UTF-8, no lone surrogates)"
+    if type(tldr["version"]) is not int or tldr["version"] < 1:
+        return f"tldr version must be a whole number >= 1, got {_clip(repr(tldr['version']))}"
     return None
 
 
@@ -285,7 +301,9 @@ def new_record(**values: Any) -> dict[str, Any]:
     record: dict[str, Any] = {name: list(v) if isinstance(v, list) else v for name, v in OPTIONAL.items()}
     record.update(values)
     record["topics"] = sorted(set(record.get("topics", [])))
-    return {k: record[k] for k in FIELDS}
+    shaped = {k: record[k] for k in FIELDS}
+    shaped.update({k: record[k] for k in SPARSE_FIELDS if record.get(k) is not None})
+    return shaped
 
 
 def adopt_topics(store: Store, renames: dict[str, str]) -> int:

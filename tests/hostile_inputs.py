@@ -90,6 +90,11 @@ STORE_RECORDS: list[tuple[str, str, str]] = [
     ("published is a word", _ONE % '{"id": "2601.00001", "version": 1, "title": "T", "abstract": "A", '
                                     '"updated": "2026-01-01", "published": "soon", "topics": ["A"]}',
      "published must be a date"),
+    ("tldr is text", _ONE % '{"id": "2601.00001", "version": 1, "title": "T", "abstract": "A", '
+                            '"updated": "2026-01-01", "tldr": "short", "topics": ["A"]}', "tldr must be null or"),
+    ("tldr version is zero", _ONE % '{"id": "2601.00001", "version": 1, "title": "T", "abstract": "A", '
+                                    '"updated": "2026-01-01", "tldr": {"model": "m", "text": "t", "version": 0}, '
+                                    '"topics": ["A"]}', "tldr version must be a whole number"),
     ("comment is a number", _ONE % '{"id": "2601.00001", "version": 1, "title": "T", "abstract": "A", '
                                    '"updated": "2026-01-01", "comment": 5, "topics": ["A"]}', "comment must be text"),
     ("title is null", _ONE % '{"id": "2601.00001", "version": 1, "title": null, "abstract": "A", '

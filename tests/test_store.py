@@ -47,6 +47,17 @@ def test_same_version_fills_missing_metadata_only(tmp_path: Path) -> None:
     assert s.papers["2601.00001"]["categories"] == ["cs.SD"] and s.papers["2601.00001"]["title"] == "Imported"
 
 
+def test_a_summary_is_kept_with_its_record_and_absent_when_there_is_none(tmp_path: Path) -> None:
+    s = st.Store(tmp_path)
+    tldr = {"model": "m", "text": "It does X.", "version": 1}
+    st.merge(s, "A", [rec("2601.00001"), rec("2601.00002", tldr=tldr)])
+    assert "tldr" not in s.papers["2601.00001"] and s.papers["2601.00002"]["tldr"] == tldr
+    st.merge(s, "A", [rec("2601.00002", 2, "New")])  # a v2 keeps the v1 summary until it gets its own
+    assert s.papers["2601.00002"]["tldr"] == tldr and s.papers["2601.00002"]["version"] == 2
+    s.save()
+    assert st.load(tmp_path).papers["2601.00002"]["tldr"] == tldr
+
+
 def test_json_is_sorted_indented_and_sharded_by_id_month(tmp_path: Path) -> None:
     s = st.Store(tmp_path)
     st.merge(s, "A", [rec("2601.00002"), rec("2601.00001"), rec("2512.00001"), rec("astro-ph/0601001")])
