@@ -259,6 +259,7 @@ class _PoliteAdapter(requests.adapters.HTTPAdapter):
             raise
         finally:
             self.watchdog.disarm()
+        fetcher.note_date(response.headers.get("Date"))
         if response.is_redirect:
             return response  # requests follows it (to https, or a moved mirror) with a new, paced request
         fetcher.last_total, undated = check_response(response)
@@ -269,7 +270,7 @@ class _PoliteAdapter(requests.adapters.HTTPAdapter):
 def to_record(result: arxiv.Result, now: datetime | None = None) -> dict[str, Any] | None:
     """An arxiv.Result as a store record (without topics); None if its id is not an arXiv id.
 
-    A stamp later than now (a mirror's clock, a bad answer) is clamped to now with a warning, so it can
+    A stamp later than now (arXiv's time from its Date header; a bad answer) is clamped to now with a warning, so it can
     neither sort above every real paper for ever nor claim a date that has not happened.
     """
     parsed = split_id(result.get_short_id())
@@ -322,6 +323,17 @@ class Fetcher:
     throttles: list[int] = field(default_factory=list)  # the status of every throttled answer, in order
     started: float = field(default=0.0)
     last_start: float | None = None
+    arxiv_now: datetime | None = None  # arXiv's own time: the Date header of its latest answer
+    answered_at: datetime | None = None  # the Date of the first answer to the latest fetch(); None without one
+
+    def note_date(self, header: str | None) -> None:
+        """Keep arXiv's own time from an answer's Date header: future stamps are judged by it, not our clock."""
+        try:
+            moment = email.utils.parsedate_to_datetime(header) if header else None
+        except (TypeError, ValueError):
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            self.arxiv_now = moment.astimezone(timezone.utc)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -399,12 +411,14 @@ class Fetcher:
         window would leave a gap the next run skips.
         """
         page_size = min(page_size or self.page_size, self.page_size)
-        now = self.now or datetime.now(timezone.utc)
         records: list[dict[str, Any]] = []
         offset = 0
+        self.arxiv_now = self.answered_at = None
         while offset < limit:
             size = min(page_size, limit - offset)
             page = self._page(query, offset, size)
+            self.answered_at = self.answered_at or self.arxiv_now
+            now = self.arxiv_now or self.now or datetime.now(timezone.utc)  # the local clock only as a fallback
             stamps = []
             for result in page:
                 record = None if result.entry_id in self.undated else to_record(result, now)

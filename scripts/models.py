@@ -19,7 +19,8 @@ class TopicRun:
     capped: bool = False
     since: str | None = None
     new_topic: bool = False  # fetched as new (first run, or its query changed): only its latest papers
-    fetched: str | None = None  # when the successful fetch started; becomes state.json's window start
+    fetched: str | None = None  # when the successful fetch started (arXiv's time); becomes state.json's window start
+    arxiv_time: str | None = None  # arXiv's own time (its answer's Date header), when it sent one
     start: str | None = None  # a new topic's oldest paper: its later windows reach back no further
     query: str = ""
     new: list[str] = field(default_factory=list)  # listed in this topic for the first time (new or joined)

@@ -59,21 +59,38 @@ def window_start(topic: Topic, state: dict[str, dict[str, str]], papers: list[di
                  overlap_days: int, now: datetime) -> str | None:
     """Where a topic's window starts: its last successful fetch minus the overlap; None if it must start anew.
 
-    A topic fetched under another query starts anew. A store from before state.json existed windows from
-    its newest stored paper (never later than now), once.
+    A topic fetched under another query starts anew. A recorded fetch later than now (a clock was wrong) is
+    unknown: like a store from before state.json existed, it windows from the newest stored paper.
     """
     entry = state.get(topic.name) or next((v for k, v in sorted(state.items()) if topic.claims(k)), None)
     overlap = timedelta(days=overlap_days)
+    stamps = [p["updated"] for p in papers if p.get("updated")]
     if entry is not None:
         if entry["query"] != query_key(topic):
             return None
-        since = iso(min(parse_time(entry["fetched"]), now) - overlap)
+        fetched = parse_time(entry["fetched"])
+        if fetched <= now:
+            since = iso(fetched - overlap)
+        elif stamps:  # one of the two clocks was wrong: the fetch is unknown, the stored papers are arXiv's word
+            since = iso(min(parse_time(max(stamps)), fetched) - overlap)
+        else:
+            return None
         return max(since, entry.get("start") or since)
-    stamps = [p["updated"] for p in papers if p.get("updated")]
     if not stamps:
         return None
     newest = min(parse_time(max(stamps)), now)
     return iso(newest - overlap)
+
+
+def clock_warning(state: dict[str, dict[str, str]], now: datetime, fetching: bool) -> str | None:
+    """One line when this machine's clock is earlier than a recorded fetch: one of the two clocks was wrong."""
+    late = max((e["fetched"] for e in state.values()), default="")
+    if not late or parse_time(late) <= now:
+        return None
+    done = ("windows start from each topic's newest stored paper minus overlap_days, and future dates in arXiv's "
+            "answer are judged by arXiv's own time" if fetching else "nothing was fetched")
+    return (f"warning: this machine's clock says {iso(now)}, earlier than the fetch recorded in data/state.json at "
+            f"{late}: one of the two clocks was wrong; {done}; no stored date was rewritten from this clock")
 
 
 def query_key(topic: Topic) -> str:

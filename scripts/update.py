@@ -155,7 +155,9 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
                 run.capped = capped and request.since is not None
                 run.new_topic = request.since is None
                 run.query = plan.query_key(topic)
-                run.fetched = None if run.capped else plan.iso(now)
+                answered = fetcher.answered_at  # arXiv's clock, not ours: the local one may be wrong either way
+                run.arxiv_time = plan.iso(answered) if answered else None
+                run.fetched = None if run.capped else plan.iso(answered or now)
                 if run.new_topic and run.records and len(records) >= request.limit:
                     run.start = min(r["updated"] for r in run.records)  # older ones are --backfill's, not news
         for run in topic_runs:
@@ -204,7 +206,9 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         imported = import_seed(root, store)
     outcome = Outcome(runs=runs, imported=imported)
     outcome.renamed, outcome.orphans = adopt_renamed_topics(config, store)
-    st.clamp_future(store, plan.iso(now), plan.iso(now + timedelta(hours=1)))
+    arxiv_now = max((plan.parse_time(r.arxiv_time) for r in runs if r.arxiv_time), default=None)
+    if arxiv_now:  # repair dates stored in the future, by arXiv's clock only: never rewritten from ours
+        st.clamp_future(store, plan.iso(arxiv_now), plan.iso(arxiv_now + timedelta(hours=1)))
     known = set(store.papers)
     for run in runs:
         if run.error:
@@ -416,6 +420,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
         baseline = publish.baseline(checkout) if checkout else None
         store = st.load(root)
         imported = import_seed(root, store)
+        warning = plan.clock_warning(fetch_state.load(root), now, fetching=not args.no_fetch)
+        if warning:
+            log.warning("%s", warning)
     except (cfg.ConfigError, st.StoreError, seed_import.ImportError_, publish.PublishError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

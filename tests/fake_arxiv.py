@@ -8,7 +8,9 @@ finds `TT-rank`, which is what the local relevance check must undo.
 
 from __future__ import annotations
 
+import email.utils
 import gzip
+import os
 import re
 import threading
 import time
@@ -180,6 +182,8 @@ class FakeArxiv:
         self.requests: list[dict[str, str]] = []
         self.arrivals: list[tuple[float, dict[str, str]]] = []  # (time.monotonic() on arrival, request headers)
         self.reorder: Any = None  # a function of the sorted results, to serve them out of order
+        self.date: str | None = None  # the Date header's moment (ISO); None: DAILY_PAPERS_NOW when set, else now
+        self.send_date = True  # False: answers carry no Date header (an odd mirror)
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -198,6 +202,12 @@ class FakeArxiv:
     def requests_for(self, text: str) -> int:
         """How many requests asked a query containing text."""
         return sum(text in r.get("search_query", "") for r in self.requests)
+
+    def date_header(self) -> str:
+        """arXiv's own time, as its Date header says it: the test's moment, the simulated one, or the real one."""
+        stamp = self.date or os.environ.get("DAILY_PAPERS_NOW")
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else datetime.now(timezone.utc)
+        return email.utils.format_datetime(moment.astimezone(timezone.utc), usegmt=True)
 
     def _take_fault(self, query: str, start: int) -> Fault | None:
         with self.lock:
@@ -277,6 +287,12 @@ class FakeArxiv:
                     self.wfile.write(body[offset:offset + 16])
                     self.wfile.flush()
                     time.sleep(0.1)
+
+            def send_response(self, code: int, message: str | None = None) -> None:
+                self.send_response_only(code, message)
+                self.send_header("Server", "fake-arxiv")
+                if fake.send_date:
+                    self.send_header("Date", fake.date_header())
 
             def log_message(self, *args: object) -> None:
                 pass

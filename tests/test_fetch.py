@@ -6,6 +6,7 @@ import json
 import re
 import socket
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -294,3 +295,22 @@ def test_a_future_stamp_is_clamped_and_the_next_day_is_still_fetched(
     assert update.main(["--root", str(tmp_path)]) == 0
     stored = load_store(tmp_path)
     assert "2602.00003" in stored and stored["2601.00002"]["updated"] == "2026-02-12T01:00:00Z"
+
+
+def test_incoming_future_stamps_are_clamped_to_arxivs_date_not_the_local_clock(fake: FakeArxiv) -> None:
+    """The local clock is years ahead: a stamp later than arXiv's own Date header is still in the future."""
+    fake.date = "2026-03-01T00:00:00Z"
+    fake.papers = [paper("2603.00001", "A codec", updated="2026-03-05T00:00:00Z", published="2026-03-04T00:00:00Z"),
+                   paper("2602.00002", "Another codec", updated="2026-02-20T00:00:00Z")]
+    f = fetcher(fake.url, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    records = {r["id"]: r for r in f.fetch("codec", None, 10, 10)[0]}
+    assert records["2603.00001"]["updated"] == records["2603.00001"]["published"] == "2026-03-01T00:00:00Z"
+    assert records["2602.00002"]["updated"] == "2026-02-20T00:00:00Z"
+    assert f.answered_at == datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+
+def test_without_a_date_header_the_local_clock_is_the_fallback(fake: FakeArxiv) -> None:
+    fake.send_date = False
+    fake.papers = [paper("2603.00001", "A codec", updated="2026-03-05T00:00:00Z")]
+    f = fetcher(fake.url, now=datetime(2026, 3, 2, tzinfo=timezone.utc))
+    assert f.fetch("codec", None, 10, 10)[0][0]["updated"] == "2026-03-02T00:00:00Z" and f.answered_at is None

@@ -358,3 +358,68 @@ def test_readme_links_the_site_of_the_repository_the_workflow_runs_in(
     before = snapshot(tmp_path)
     assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0  # rendered on a laptop: the same bytes
     assert snapshot(tmp_path) == before and f"**<{site}>**" in (tmp_path / "README.md").read_text()
+
+
+def _clock_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "clock" in r.getMessage()]
+
+
+def test_a_clock_behind_rewrites_no_stored_date(tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """DAILY_PAPERS_NOW months behind: --no-fetch changes nothing stored; a fetch clamps by arXiv's Date header."""
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2602.00001", "A codec", updated="2026-02-10T12:00:00Z", published="2026-02-01T00:00:00Z"),
+                   paper("2602.00002", "A codec too", updated="2026-02-09T12:00:00Z")]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    data = {k: v for k, v in snapshot(tmp_path).items() if k.startswith("data/papers/")}
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2025-01-01T00:00:00Z")
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0
+    assert {k: v for k, v in snapshot(tmp_path).items() if k.startswith("data/papers/")} == data
+    fake.date = "2026-02-14T01:00:00Z"  # arXiv's own time is right
+    fake.papers[1] = paper("2602.00002", "A codec too", version=2, updated="2026-02-13T20:00:00Z")
+    fake.papers.append(paper("2602.00003", "A codec from the future", updated="2099-12-31T00:00:00Z"))
+    caplog.clear()
+    assert update.main(["--root", str(tmp_path)]) == 0
+    stored = load_store(tmp_path)
+    assert stored["2602.00001"]["updated"] == "2026-02-10T12:00:00Z"
+    assert stored["2602.00001"]["published"] == "2026-02-01T00:00:00Z"
+    assert stored["2602.00002"]["version"] == 2 and stored["2602.00002"]["updated"] == "2026-02-13T20:00:00Z"
+    assert stored["2602.00003"]["updated"] == "2026-02-14T01:00:00Z"
+    assert len(_clock_lines(caplog)) == 1, _clock_lines(caplog)
+
+
+def test_a_run_with_the_clock_years_ahead_does_not_hide_a_later_gap(tmp_path: Path, fake: FakeArxiv,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """One run years ahead, then 30 days without a run: the papers of the whole gap are fetched."""
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "A codec", updated="2026-01-09T12:00:00Z")]
+    fake.date = "2026-01-10T01:00:00Z"
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2030-01-01T00:00:00Z")
+    assert update.main(["--root", str(tmp_path)]) == 0
+    fake.date = None
+    fake.papers += [paper("2601.00002", "A codec in the gap", updated="2026-01-15T12:00:00Z"),
+                    paper("2602.00003", "A recent codec", updated="2026-02-08T12:00:00Z")]
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-09T01:00:00Z")
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert {"2601.00002", "2602.00003"} <= set(load_store(tmp_path))
+
+
+def test_a_recorded_fetch_later_than_now_windows_from_the_newest_stored_paper(
+        tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A future `fetched` (an earlier version's run with a clock ahead) is unknown: one warning line, no gap."""
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "A codec", updated="2026-01-09T12:00:00Z")]
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-01-10T01:00:00Z")
+    assert update.main(["--root", str(tmp_path)]) == 0
+    path = tmp_path / "data" / "state.json"
+    state = json.loads(path.read_text())
+    state["topics"]["Codec"]["fetched"] = "2030-01-01T00:00:00Z"
+    path.write_text(json.dumps(state))
+    fake.papers += [paper("2601.00002", "A codec in the gap", updated="2026-01-15T12:00:00Z")]
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-09T01:00:00Z")
+    caplog.clear()
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert "2601.00002" in load_store(tmp_path)
+    lines = _clock_lines(caplog)
+    assert len(lines) == 1 and "2030-01-01T00:00:00Z" in lines[0], lines
+    assert json.loads(path.read_text())["topics"]["Codec"]["fetched"] == "2026-02-09T01:00:00Z"
