@@ -31,7 +31,10 @@ class Baseline:
         def read(names: set[str]) -> Records:
             return {i: r for i, r in snapshot.items() if st.shard_name(i) in names}
 
-        return cls(read=read, changed=set)
+        def changed() -> set[str]:  # shards whose records were replaced since, saved or not (a backfill saves)
+            return {st.shard_name(i) for i, r in store.papers.items() if snapshot.get(i) is not r}
+
+        return cls(read=read, changed=changed)
 
 
 def changes(baseline: Baseline, store: st.Store, renamed: dict[str, str] | None = None) -> dict[str, st.MergeCounts]:

@@ -26,6 +26,7 @@ class TopicRun:
     new: list[str] = field(default_factory=list)  # listed in this topic for the first time (new or joined)
     created: list[str] = field(default_factory=list)  # new to the store
     updated: list[str] = field(default_factory=list)
+    hidden_updated: list[str] = field(default_factory=list)  # revised, but this topic hides them
     listed: int = 0
     hidden: int = 0
 

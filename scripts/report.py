@@ -60,10 +60,23 @@ def topic_line(run: "TopicRun") -> str:
 
 
 def totals(runs: list["TopicRun"]) -> tuple[int, int]:
-    """Papers new to the store, and papers replaced by a newer version, across topics."""
-    new = {i for r in runs for i in r.created}
+    """Papers new to the store, and papers replaced by a newer version, that some topic's table lists."""
+    new = {i for r in runs for i in r.fresh}
     updated = {i for r in runs for i in r.updated} - new
     return len(new), len(updated)
+
+
+def hidden_total(runs: list["TopicRun"]) -> int:
+    """Papers new to the store or revised that every topic hides: counted apart, never as news."""
+    listed = {i for r in runs for i in (*r.fresh, *r.updated)}
+    return len({i for r in runs for i in (*r.created, *r.hidden_updated)} - listed)
+
+
+def counts_text(runs: list["TopicRun"]) -> str:
+    """'3 new, 1 updated', with ', +2 hidden' when papers no table lists came too."""
+    new, updated = totals(runs)
+    hidden = hidden_total(runs)
+    return f"{new} new, {updated} updated" + (f", +{hidden} hidden" if hidden else "")
 
 
 def status(runs: list["TopicRun"], fetch_report: "FetchReport | None") -> str:
@@ -84,7 +97,10 @@ def status(runs: list["TopicRun"], fetch_report: "FetchReport | None") -> str:
     new, updated = totals(runs)
     asked = f"{plural(fetch_report.requests, 'request')} in {fetch_report.seconds:.1f} s"
     if new or updated:
-        return f"new papers: {new} new, {updated} updated ({asked})"
+        return f"new papers: {counts_text(runs)} ({asked})"
+    if hidden_total(runs):
+        return (f"nothing new listed: {plural(hidden_total(runs), 'paper')} came, hidden by every topic ({asked}); "
+                "update.py --explain TOPIC says why")
     return (f"nothing new: arXiv answered ({asked}) but announced nothing new since the last run; "
             f"{announcement_note(fetch_report.now)}")
 
@@ -117,8 +133,9 @@ def exit_status(runs: list["TopicRun"]) -> int:
 def commit_message(outcome: "Outcome") -> str:
     """'12 new, 1 updated: TTS +3, Speech Synthesis +9', or what else changed; papers joining a topic apart."""
     new, updated = totals(outcome.runs)
+    hidden = hidden_total(outcome.runs)
     parts = [f"{_inert_name(r.name)} +{len(r.fresh)}" for r in outcome.runs if r.fresh]
-    head = f"{new} new, {updated} updated"
+    head = counts_text(outcome.runs)
     if parts:
         head += ": " + ", ".join(parts)
     extra = []
@@ -134,7 +151,7 @@ def commit_message(outcome: "Outcome") -> str:
     failed = [r.name for r in outcome.runs if r.error]
     if failed:
         extra.append(f"not fetched: {', '.join(_inert_name(n) for n in failed)}")
-    if not new and not updated and extra:
+    if not new and not updated and not hidden and extra:
         text = "; ".join(extra)
         return text[:1].upper() + text[1:]
     return "; ".join([head, *extra]) if extra else head
@@ -153,14 +170,13 @@ def print_summary(runs: list["TopicRun"], outcome: "Outcome | None", fetch_repor
             print(topic_line(run))
     for line in orphan_lines(outcome):
         print(line)
-    new, updated = totals(runs)
     failed = [r for r in runs if r.error]
     counts = (f"{len(failed)} of {len(runs)} topics not fetched" if failed
               else "all topics fetched" if runs else "nothing fetched (re-rendered from the store)")
     if outcome is None:
         print(f"Summary: {counts}; nothing written")
     else:
-        print(f"Summary: {new} new, {updated} updated, {len(outcome.changed_files)} files changed; {counts}")
+        print(f"Summary: {counts_text(runs)}, {len(outcome.changed_files)} files changed; {counts}")
     print(f"Status: {status(runs, fetch_report)}")
 
 
@@ -190,6 +206,7 @@ def summary_markdown(runs: list["TopicRun"], outcome: "Outcome | None", config: 
     new, updated = totals(runs)
     line = status(runs, fetch_report)
     return template.render(runs=runs, outcome=outcome, config=config, new=new, updated=updated, advice=advice,
+                           hidden=hidden_total(runs),
                            status=line, headline=line.split(":")[0], orphans=orphan_lines(outcome))
 
 

@@ -192,8 +192,8 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
           baseline: announce.Baseline | None = None) -> Outcome:
     """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to.
 
-    With a baseline (the store of the commit to build on), each topic's new and updated papers are what
-    the store adds over it: what the commit will announce, including papers a killed run stored.
+    Each topic's new and updated papers are what the store adds over the baseline: the store of the commit
+    to build on (what the commit announces, with papers a killed run stored), else the store as loaded.
     """
     with st.gc_paused():
         return _apply(root, config, runs, write, store, imported, now or run_moment(), baseline)
@@ -209,26 +209,22 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
     arxiv_now = max((plan.parse_time(r.arxiv_time) for r in runs if r.arxiv_time), default=None)
     if arxiv_now:  # repair dates stored in the future, by arXiv's clock only: never rewritten from ours
         st.clamp_future(store, plan.iso(arxiv_now), plan.iso(arxiv_now + timedelta(hours=1)))
-    known = set(store.papers)
+    baseline = baseline or announce.Baseline.of_store(store)  # counted alike with and without --commit
     for run in runs:
         if run.error:
             continue
-        counts = st.merge(store, run.name, run.records)
-        run.new = _union(run.new, counts.new)  # union: apply runs again after a push race
-        run.created = _union(run.created, [i for i in counts.new if i not in known])  # new in every topic it is in
-        run.updated = _union(run.updated, counts.updated)
-        outcome.refreshed += len(counts.refreshed)
+        outcome.refreshed += len(st.merge(store, run.name, run.records).refreshed)
     stored_state, stored_repository = fetch_state.load(root), fetch_state.repository(root)
     topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
     repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or stored_repository
-    if baseline is not None:
-        announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
+    announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
     renderer = render.Renderer(config, list(store.papers.values()), manifest.load_manifest(root), root,
                                site_url=links.pages_url(repository))
     for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
         run.listed, run.hidden = len(view.papers), view.hidden
         listed_ids = {p["id"] for p in view.papers}
         run.new = [i for i in run.new if i in listed_ids]  # a hidden paper is not news
+        run.hidden_updated = [i for i in run.updated if i not in listed_ids]
         run.updated = [i for i in run.updated if i in listed_ids]
         outcome.new_papers[run.name] = [store.papers[i] for i in run.fresh]
     state_changed = topics_state != stored_state or repository != stored_repository
@@ -284,11 +280,6 @@ def advance_state(config: cfg.Config, topics_state: dict[str, dict[str, str]], r
         if start and start > plan.iso(plan.parse_time(run.fetched) - overlap):  # a new topic's floor, while it matters
             state[run.name]["start"] = start
     return state
-
-
-def _union(first: list[str], second: list[str]) -> list[str]:
-    """Ids in either list, once each, in order."""
-    return list(dict.fromkeys(first + second))
 
 
 def explain(config: cfg.Config, root: Path, name: str) -> int:
@@ -420,6 +411,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         baseline = publish.baseline(checkout) if checkout else None
         store = st.load(root)
         imported = import_seed(root, store)
+        baseline = baseline or announce.Baseline.of_store(store)  # before fetch or backfill changes the store
         warning = plan.clock_warning(fetch_state.load(root), now, fetching=not args.no_fetch)
         if warning:
             log.warning("%s", warning)
