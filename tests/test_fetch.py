@@ -294,3 +294,18 @@ def test_a_future_stamp_is_clamped_and_the_next_day_is_still_fetched(
     assert update.main(["--root", str(tmp_path)]) == 0
     stored = load_store(tmp_path)
     assert "2602.00003" in stored and stored["2601.00002"]["updated"] == "2026-02-12T01:00:00Z"
+
+
+def test_a_server_counting_from_its_own_answers_never_sees_a_gap_under_the_delay(fake: FakeArxiv) -> None:
+    """Issue 21: pacing counted from the start of the previous request let an edge that counts from its answer see
+    less than the delay after a slow answer, and answer 429. Counted from the end of the answer, it never does."""
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
+    fake.min_gap = 0.5  # this server answers 429 to a request arriving sooner than 0.5 s after its previous answer
+    fake.faults.append(Fault("hang", seconds=0.4, times=2))  # two slow answers: 0.4 s of the 0.5 s pass inside them
+    f = fetch.Fetcher(url=fake.url, delay=0.5, backoff_base=0.01, max_tries=1)
+    for query in ("codec", "vocoder", "codec", "vocoder"):
+        f.fetch(query, None, 10, 10)
+    assert f.throttles == [] and len(fake.gaps) == 3
+    assert min(fake.gaps) >= 0.5, fake.gaps
+    times = [at for at, _ in fake.arrivals]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.5, times
