@@ -2,8 +2,8 @@
 
 The package (4.x) has no request timeout, retries without backoff, paces only after a success
 and reads a malformed page as "no results". We keep its Client for URLs, paging and parsing,
-and put a requests adapter under it that paces every request (3 s between starts, failures
-included), names us (User-Agent, Accept), bounds each whole answer in time and size, drops
+and put a requests adapter under it that paces every request (3 s from the end of the previous
+answer, failures included, so arXiv never sees a shorter gap), names us (User-Agent, Accept), bounds each whole answer in time and size, drops
 entries whose dates cannot be read, and turns bad answers into exceptions we retry with
 exponential backoff and jitter, honouring Retry-After. HTTP 429 and 406 are throttling.
 """
@@ -259,6 +259,7 @@ class _PoliteAdapter(requests.adapters.HTTPAdapter):
             raise
         finally:
             self.watchdog.disarm()
+            fetcher.last_end = fetcher.clock()
         if response.is_redirect:
             return response  # requests follows it (to https, or a moved mirror) with a new, paced request
         fetcher.last_total, undated = check_response(response)
@@ -322,6 +323,7 @@ class Fetcher:
     throttles: list[int] = field(default_factory=list)  # the status of every throttled answer, in order
     started: float = field(default=0.0)
     last_start: float | None = None
+    last_end: float | None = None  # when the last answer was wholly read (or the request failed)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -335,9 +337,14 @@ class Fetcher:
         self.client._session = session  # the package keeps its session here; no public hook exists
 
     def pace(self) -> None:
-        """Wait until `delay` seconds have passed since the last request started (failed or not), then count this one."""
-        if self.last_start is not None:
-            wait = self.last_start + self.delay - self.clock()
+        """Wait until `delay` seconds have passed since the last answer ended (failed or not), then count this one.
+
+        Counted from the end, not the start: however long an answer takes, the server's own gap between our
+        requests (from its answer, or from the previous arrival) is never under `delay`.
+        """
+        previous = self.last_end if self.last_end is not None else self.last_start
+        if previous is not None:
+            wait = previous + self.delay - self.clock()
             if wait > 0:
                 self.sleep(wait)
         self.last_start = self.clock()
