@@ -40,6 +40,7 @@ PROJECT = "daily-papers/2"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a page of 2,000 entries is about 6 MB; anything near this is broken
 MAX_WAIT = 120.0  # a Retry-After longer than this ends the request at once: the next run catches up
 THROTTLE_CODES = (429, 406)  # arXiv's edge sheds load with 406 as often as 429 (since 2026-09)
+MAX_REASON = 300  # characters of arXiv's own error message kept for the summary
 _REPOSITORY = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+$")
 
 
@@ -47,21 +48,23 @@ class Fault(Exception):
     """A failed request: why (in words), whether a retry may help, and how long arXiv asked us to wait."""
 
     def __init__(self, why: str, retryable: bool = True, retry_after: float | None = None,
-                 throttled: int | None = None):
+                 throttled: int | None = None, rejected: bool = False):
         super().__init__(why)
         self.why = why
         self.retryable = retryable
         self.retry_after = retry_after
         self.throttled = throttled  # the HTTP status when arXiv shed load (429, 406)
+        self.rejected = rejected  # arXiv refused this query (HTTP 4xx, an error feed): asking it again cannot help
 
 
 class TopicFailed(Exception):
     """A request could not be answered after all tries; str() says why, for the summary."""
 
-    def __init__(self, why: str, throttled: int | None = None, tries: int = 0):
+    def __init__(self, why: str, throttled: int | None = None, tries: int = 0, rejected: bool = False):
         super().__init__(why)
         self.throttled = throttled  # the last throttling status, when throttling is why it failed
         self.tries = tries
+        self.rejected = rejected  # arXiv refused the query itself (HTTP 400 and the like), not a passing fault
 
 
 def user_agent() -> str:
@@ -95,7 +98,8 @@ def _error_feed_message(content: bytes) -> str | None:
     for entry in root.iter(f"{ATOM}entry"):
         entry_id = entry.findtext(f"{ATOM}id") or ""
         if "/api/errors" in entry_id:
-            return " ".join((entry.findtext(f"{ATOM}summary") or "error").split())
+            message = " ".join((entry.findtext(f"{ATOM}summary") or "error").split())
+            return message if len(message) <= MAX_REASON else message[:MAX_REASON - 1] + "…"
     return None
 
 
@@ -118,7 +122,8 @@ def check_response(response: requests.Response) -> tuple[int, set[str]]:
     if status != 200:
         message = _error_feed_message(response.content)
         detail = f": {message}" if message else ""
-        raise Fault(f"arXiv rejected the request (HTTP {status}{detail})", retryable=status in (408, 425))
+        retryable = status in (408, 425)
+        raise Fault(f"arXiv rejected the request (HTTP {status}{detail})", retryable, rejected=not retryable)
     try:
         root = etree.fromstring(response.content)
     except etree.XMLSyntaxError:
@@ -128,7 +133,7 @@ def check_response(response: requests.Response) -> tuple[int, set[str]]:
         raise Fault("malformed response (not an arXiv Atom feed)")
     message = _error_feed_message(response.content)
     if message:
-        raise Fault(f"arXiv answered with an error: {message}", retryable=False)
+        raise Fault(f"arXiv answered with an error: {message}", retryable=False, rejected=True)
     undated = mark_undated_entries(root)
     if undated:
         response._content = etree.tostring(root, xml_declaration=True, encoding="utf-8")
@@ -358,8 +363,12 @@ class Fetcher:
         """Time for one whole answer, never past the end of the budget."""
         return max(0.5, min(self.timeout, self.time_left()))
 
-    def _page(self, query: str, offset: int, size: int) -> list[arxiv.Result]:
-        """One page of results, retried with backoff; raises TopicFailed when it cannot be had."""
+    def _page(self, query: str, offset: int, size: int, retry_failures: bool = True) -> list[arxiv.Result]:
+        """One page of results, retried with backoff; raises TopicFailed when it cannot be had.
+
+        Without retry_failures only throttling is retried: a part of a split request, whose whole already spent
+        its tries, asks once.
+        """
         search = arxiv.Search(query=query, max_results=offset + size,
                               sort_by=arxiv.SortCriterion.LastUpdatedDate,
                               sort_order=arxiv.SortOrder.Descending)
@@ -379,8 +388,8 @@ class Fetcher:
                 self.throttles.append(fault.throttled)
                 throttled = fault.throttled
             tries = f"{attempt} {'try' if attempt == 1 else 'tries'}"
-            if not fault.retryable or attempt == self.max_tries:
-                raise TopicFailed(f"{fault.why} after {tries}", throttled, attempt)
+            if not fault.retryable or attempt == self.max_tries or not (retry_failures or fault.throttled):
+                raise TopicFailed(f"{fault.why} after {tries}", throttled, attempt, fault.rejected)
             wait = self.backoff(attempt, fault.retry_after)
             if wait > MAX_WAIT:
                 raise TopicFailed(f"{fault.why} after {tries}; arXiv asked us to wait {wait:.0f} s, longer than this run "
@@ -397,8 +406,8 @@ class Fetcher:
         wait = self.backoff_base * (2 ** (attempt - 1)) * (0.5 + random.random() / 2)
         return max(wait, self.delay, retry_after or 0.0)
 
-    def fetch(self, query: str, since: str | None, limit: int, page_size: int | None = None
-              ) -> tuple[list[dict[str, Any]], bool]:
+    def fetch(self, query: str, since: str | None, limit: int, page_size: int | None = None,
+              retry_failures: bool = True) -> tuple[list[dict[str, Any]], bool]:
         """Newest-first records back to `since` (all of them if None), at most `limit`; and whether the limit cut it.
 
         An entry older than `since` is skipped, not the end: an out-of-order entry must not drop the rest of its
@@ -411,7 +420,7 @@ class Fetcher:
         offset = 0
         while offset < limit:
             size = min(page_size, limit - offset)
-            page = self._page(query, offset, size)
+            page = self._page(query, offset, size, retry_failures)
             stamps = []
             for result in page:
                 record = None if result.entry_id in self.undated else to_record(result, now)

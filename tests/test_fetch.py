@@ -177,7 +177,7 @@ def test_the_next_run_fills_in_what_a_failed_day_missed(tmp_path: Path, fake: Fa
     assert update.main(["--root", str(tmp_path)]) == 0
     missed = [paper(f"2602.{i:05d}", f"codec {i}", updated=f"2026-02-{2 + i % 5:02d}T00:00:00Z") for i in range(25)]
     fake.papers += missed
-    fake.faults.append(Fault("status", 503, match="codec", times=1))
+    fake.faults.append(Fault("status", 503, match="codec", times=2))  # the shared request, then Codec's half
     assert update.main(["--root", str(tmp_path)]) == 1
     assert update.main(["--root", str(tmp_path)]) == 0
     assert {p["id"] for p in missed} <= set(load_store(tmp_path))
