@@ -2,8 +2,8 @@
 
 The package (4.x) has no request timeout, retries without backoff, paces only after a success
 and reads a malformed page as "no results". We keep its Client for URLs, paging and parsing,
-and put a requests adapter under it that paces every request (3 s between starts, failures
-included), names us (User-Agent, Accept), bounds each whole answer in time and size, drops
+and put a requests adapter under it that paces every request (3 s from the end of the previous
+answer, failures included, so arXiv never sees a shorter gap), names us (User-Agent, Accept), bounds each whole answer in time and size, drops
 entries whose dates cannot be read, and turns bad answers into exceptions we retry with
 exponential backoff and jitter, honouring Retry-After. HTTP 429 and 406 are throttling.
 """
@@ -40,6 +40,7 @@ PROJECT = "daily-papers/2"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a page of 2,000 entries is about 6 MB; anything near this is broken
 MAX_WAIT = 120.0  # a Retry-After longer than this ends the request at once: the next run catches up
 THROTTLE_CODES = (429, 406)  # arXiv's edge sheds load with 406 as often as 429 (since 2026-09)
+MAX_REASON = 300  # characters of arXiv's own error message kept for the summary
 _REPOSITORY = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+$")
 
 
@@ -47,21 +48,23 @@ class Fault(Exception):
     """A failed request: why (in words), whether a retry may help, and how long arXiv asked us to wait."""
 
     def __init__(self, why: str, retryable: bool = True, retry_after: float | None = None,
-                 throttled: int | None = None):
+                 throttled: int | None = None, rejected: bool = False):
         super().__init__(why)
         self.why = why
         self.retryable = retryable
         self.retry_after = retry_after
         self.throttled = throttled  # the HTTP status when arXiv shed load (429, 406)
+        self.rejected = rejected  # arXiv refused this query (HTTP 4xx, an error feed): asking it again cannot help
 
 
 class TopicFailed(Exception):
     """A request could not be answered after all tries; str() says why, for the summary."""
 
-    def __init__(self, why: str, throttled: int | None = None, tries: int = 0):
+    def __init__(self, why: str, throttled: int | None = None, tries: int = 0, rejected: bool = False):
         super().__init__(why)
         self.throttled = throttled  # the last throttling status, when throttling is why it failed
         self.tries = tries
+        self.rejected = rejected  # arXiv refused the query itself (HTTP 400 and the like), not a passing fault
 
 
 def user_agent() -> str:
@@ -95,7 +98,8 @@ def _error_feed_message(content: bytes) -> str | None:
     for entry in root.iter(f"{ATOM}entry"):
         entry_id = entry.findtext(f"{ATOM}id") or ""
         if "/api/errors" in entry_id:
-            return " ".join((entry.findtext(f"{ATOM}summary") or "error").split())
+            message = " ".join((entry.findtext(f"{ATOM}summary") or "error").split())
+            return message if len(message) <= MAX_REASON else message[:MAX_REASON - 1] + "…"
     return None
 
 
@@ -118,7 +122,8 @@ def check_response(response: requests.Response) -> tuple[int, set[str]]:
     if status != 200:
         message = _error_feed_message(response.content)
         detail = f": {message}" if message else ""
-        raise Fault(f"arXiv rejected the request (HTTP {status}{detail})", retryable=status in (408, 425))
+        retryable = status in (408, 425)
+        raise Fault(f"arXiv rejected the request (HTTP {status}{detail})", retryable, rejected=not retryable)
     try:
         root = etree.fromstring(response.content)
     except etree.XMLSyntaxError:
@@ -128,7 +133,7 @@ def check_response(response: requests.Response) -> tuple[int, set[str]]:
         raise Fault("malformed response (not an arXiv Atom feed)")
     message = _error_feed_message(response.content)
     if message:
-        raise Fault(f"arXiv answered with an error: {message}", retryable=False)
+        raise Fault(f"arXiv answered with an error: {message}", retryable=False, rejected=True)
     undated = mark_undated_entries(root)
     if undated:
         response._content = etree.tostring(root, xml_declaration=True, encoding="utf-8")
@@ -259,6 +264,7 @@ class _PoliteAdapter(requests.adapters.HTTPAdapter):
             raise
         finally:
             self.watchdog.disarm()
+            fetcher.last_end = fetcher.clock()
         fetcher.note_date(response.headers.get("Date"))
         if response.is_redirect:
             return response  # requests follows it (to https, or a moved mirror) with a new, paced request
@@ -323,6 +329,7 @@ class Fetcher:
     throttles: list[int] = field(default_factory=list)  # the status of every throttled answer, in order
     started: float = field(default=0.0)
     last_start: float | None = None
+    last_end: float | None = None  # when the last answer was wholly read (or the request failed)
     arxiv_now: datetime | None = None  # arXiv's own time: the Date header of its latest answer
     answered_at: datetime | None = None  # the Date of the first answer to the latest fetch(); None without one
 
@@ -347,9 +354,14 @@ class Fetcher:
         self.client._session = session  # the package keeps its session here; no public hook exists
 
     def pace(self) -> None:
-        """Wait until `delay` seconds have passed since the last request started (failed or not), then count this one."""
-        if self.last_start is not None:
-            wait = self.last_start + self.delay - self.clock()
+        """Wait until `delay` seconds have passed since the last answer ended (failed or not), then count this one.
+
+        Counted from the end, not the start: however long an answer takes, the server's own gap between our
+        requests (from its answer, or from the previous arrival) is never under `delay`.
+        """
+        previous = self.last_end if self.last_end is not None else self.last_start
+        if previous is not None:
+            wait = previous + self.delay - self.clock()
             if wait > 0:
                 self.sleep(wait)
         self.last_start = self.clock()
@@ -363,8 +375,12 @@ class Fetcher:
         """Time for one whole answer, never past the end of the budget."""
         return max(0.5, min(self.timeout, self.time_left()))
 
-    def _page(self, query: str, offset: int, size: int) -> list[arxiv.Result]:
-        """One page of results, retried with backoff; raises TopicFailed when it cannot be had."""
+    def _page(self, query: str, offset: int, size: int, retry_failures: bool = True) -> list[arxiv.Result]:
+        """One page of results, retried with backoff; raises TopicFailed when it cannot be had.
+
+        Without retry_failures only throttling is retried: a part of a split request, whose whole already spent
+        its tries, asks once.
+        """
         search = arxiv.Search(query=query, max_results=offset + size,
                               sort_by=arxiv.SortCriterion.LastUpdatedDate,
                               sort_order=arxiv.SortOrder.Descending)
@@ -384,8 +400,8 @@ class Fetcher:
                 self.throttles.append(fault.throttled)
                 throttled = fault.throttled
             tries = f"{attempt} {'try' if attempt == 1 else 'tries'}"
-            if not fault.retryable or attempt == self.max_tries:
-                raise TopicFailed(f"{fault.why} after {tries}", throttled, attempt)
+            if not fault.retryable or attempt == self.max_tries or not (retry_failures or fault.throttled):
+                raise TopicFailed(f"{fault.why} after {tries}", throttled, attempt, fault.rejected)
             wait = self.backoff(attempt, fault.retry_after)
             if wait > MAX_WAIT:
                 raise TopicFailed(f"{fault.why} after {tries}; arXiv asked us to wait {wait:.0f} s, longer than this run "
@@ -402,8 +418,8 @@ class Fetcher:
         wait = self.backoff_base * (2 ** (attempt - 1)) * (0.5 + random.random() / 2)
         return max(wait, self.delay, retry_after or 0.0)
 
-    def fetch(self, query: str, since: str | None, limit: int, page_size: int | None = None
-              ) -> tuple[list[dict[str, Any]], bool]:
+    def fetch(self, query: str, since: str | None, limit: int, page_size: int | None = None,
+              retry_failures: bool = True) -> tuple[list[dict[str, Any]], bool]:
         """Newest-first records back to `since` (all of them if None), at most `limit`; and whether the limit cut it.
 
         An entry older than `since` is skipped, not the end: an out-of-order entry must not drop the rest of its
@@ -416,7 +432,7 @@ class Fetcher:
         self.arxiv_now = self.answered_at = None
         while offset < limit:
             size = min(page_size, limit - offset)
-            page = self._page(query, offset, size)
+            page = self._page(query, offset, size, retry_failures)
             self.answered_at = self.answered_at or self.arxiv_now
             now = self.arxiv_now or self.now or datetime.now(timezone.utc)  # the local clock only as a fallback
             stamps = []

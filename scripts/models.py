@@ -29,6 +29,7 @@ class TopicRun:
     hidden_updated: list[str] = field(default_factory=list)  # revised, but this topic hides them
     listed: int = 0
     hidden: int = 0
+    alone: bool | None = None  # asks alone next run (its query failed on its own); False once it succeeds
 
     @property
     def joined(self) -> list[str]:

@@ -31,6 +31,8 @@ class Request:
     since: str | None  # ISO time the window reaches back to; None for a new topic's latest `limit` papers
     limit: int
     page_size: int
+    starts: tuple[str, ...] = ()  # each shared topic's own window start, so the request can be halved
+    part: Any = None  # a half of a failed request: the split.Halves it shares with its other half
 
     @property
     def shared(self) -> bool:
@@ -128,8 +130,11 @@ def expected_results(topics: list[Topic], papers: list[dict[str, Any]], since: s
 
 
 def plan(config: Config, names: list[str], papers: list[dict[str, Any]], state: dict[str, dict[str, str]],
-         now: datetime) -> list[Request]:
-    """The requests for the named topics: shared queries first (packed under MAX_QUERY_CHARS), then new topics."""
+         now: datetime, solo: frozenset[str] = frozenset()) -> list[Request]:
+    """The requests for the named topics: shared queries first (packed under MAX_QUERY_CHARS), then new topics.
+
+    A topic in `solo` (its query failed on its own, see split.py) asks on its own until it succeeds.
+    """
     settings = config.settings
     page_size, cap = int(settings["page_size"]), int(settings["max_results_per_topic"])
     by_topic: dict[str, list[dict[str, Any]]] = {}
@@ -139,17 +144,19 @@ def plan(config: Config, names: list[str], papers: list[dict[str, Any]], state: 
             by_topic.setdefault(owner.name if owner else name, []).append(paper)
     shared: list[tuple[Topic, str]] = []
     alone: list[Request] = []
+    catch_up = now - timedelta(days=int(settings["overlap_days"]) + 7)  # windows older than this: days were missed
     for topic in (t for t in config.topics if t.name in names):
         since = window_start(topic, state, by_topic.get(topic.name, []), int(settings["overlap_days"]), now)
         if since is None:
             limit = int(settings["initial_results"])
             alone.append(Request([topic], topic.arxiv_query(), None, limit, min(limit, page_size)))
+        elif relevance.checkable(topic) and topic.name in solo:
+            alone.append(_shared_request([(topic, since)], papers, page_size, cap, now, catch_up))
         elif relevance.checkable(topic):
             shared.append((topic, since))
         else:
             alone.append(Request([topic], topic.arxiv_query(), since, min(MAX_OFFSET, cap + expected_results(
                 [topic], papers, since, now)), page_size))
-    catch_up = now - timedelta(days=int(settings["overlap_days"]) + 7)  # windows older than this: days were missed
     return [_shared_request(group, papers, page_size, cap, now, catch_up) for group in pack(shared)] + alone
 
 
@@ -177,7 +184,18 @@ def _shared_request(group: list[tuple[Topic, str]], papers: list[dict[str, Any]]
     page = min(page_size, max(MIN_PAGE, 2 * expected + MIN_PAGE))
     if parse_time(since) < catch_up:  # catching up after days without a run: the past is no guide, ask for all
         page = page_size
-    return Request(topics, combined_query(topics), since, min(MAX_OFFSET, expected + cap * len(topics)), page)
+    return Request(topics, combined_query(topics), since, min(MAX_OFFSET, expected + cap * len(topics)), page,
+                   tuple(s for _, s in group))
+
+
+def halves(request: Request, config: Config, papers: list[dict[str, Any]], now: datetime) -> list[Request]:
+    """A shared request's topics in two requests, each planned like a day's shared query of its own."""
+    settings = config.settings
+    page_size, cap = int(settings["page_size"]), int(settings["max_results_per_topic"])
+    catch_up = now - timedelta(days=int(settings["overlap_days"]) + 7)
+    group = list(zip(request.topics, request.starts, strict=True))
+    middle = (len(group) + 1) // 2
+    return [_shared_request(part, papers, page_size, cap, now, catch_up) for part in (group[:middle], group[middle:])]
 
 
 def share_out(request: Request, records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -5,7 +5,8 @@ is the submission time) and can be pushed past today by one bad stamp. The momen
 successful fetch is our own clock, moved only by a success, so a failed run leaves the window where
 it was. The query is kept too: a topic whose query changed is fetched like a new one. And the
 repository the workflow last ran in (GITHUB_REPOSITORY), so README can link a fork's own site the
-same way wherever it is rendered.
+same way wherever it is rendered. And the topics whose query failed on its own (split.py): they ask
+alone until they succeed, so the others' shared query does not fail first every day.
 """
 
 from __future__ import annotations
@@ -48,6 +49,17 @@ def repository(root: Path) -> str | None:
     return links.repository(data.get("repository"))
 
 
+def alone(root: Path) -> list[str]:
+    """The topics that ask alone until their query succeeds (load() has checked the file is JSON)."""
+    path = root / PATH
+    if not path.exists():
+        return []
+    names = json.loads(path.read_text(encoding="utf-8")).get("alone", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise StoreError(f"{PATH}: \"alone\" must be a list of topic names; {_FIX}")
+    return names
+
+
 def _entry_ok(entry: Any) -> bool:
     """Whether one topic's entry has the shape this code writes, with a real time."""
     if not (isinstance(entry, dict) and isinstance(entry.get("fetched"), str) and isinstance(entry.get("query"), str)
@@ -59,12 +71,13 @@ def _entry_ok(entry: Any) -> bool:
         return False
 
 
-def dumps(topics: dict[str, dict[str, str]], repo: str | None = None) -> bytes:
-    """Stable JSON, like the store's."""
-    data: dict[str, Any] = {"topics": topics, **({"repository": repo} if repo else {})}
+def dumps(topics: dict[str, dict[str, str]], repo: str | None = None, solo: list[str] | None = None) -> bytes:
+    """Stable JSON, like the store's; the list of topics asking alone only while it has one."""
+    data: dict[str, Any] = {"topics": topics, **({"repository": repo} if repo else {}),
+                            **({"alone": sorted(set(solo))} if solo else {})}
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def save(root: Path, topics: dict[str, dict[str, str]], repo: str | None = None) -> bool:
+def save(root: Path, topics: dict[str, dict[str, str]], repo: str | None = None, solo: list[str] | None = None) -> bool:
     """Write the state atomically; True when it changed."""
-    return atomic_write(root / PATH, dumps(topics, repo))
+    return atomic_write(root / PATH, dumps(topics, repo, solo))

@@ -123,14 +123,21 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
                  root: Path, now: datetime) -> tuple[list[TopicRun], FetchReport]:
     """Ask arXiv as the plan says (one shared query on a normal day); a failed request fails its topics only.
 
-    When arXiv still throttles after all tries of a request, the rest is not asked: more requests would
-    only earn more throttling, and the next run catches up from the last successful fetch.
+    A shared request that arXiv rejects or keeps failing is asked again in halves, down to one topic, so every
+    topic whose own query works gets its day (split_failed). When arXiv still throttles after all tries of a
+    request, the rest is not asked: more requests would only earn more throttling, and the next run catches up
+    from the last successful fetch.
     """
     runs = {name: TopicRun(name) for name in names}
     fetch_report = FetchReport(now=now)
     started = fetcher.clock()
-    requests = plan.plan(config, names, list(store.papers.values()), fetch_state.load(root), now)
-    for number, request in enumerate(requests, 1):
+    papers = list(store.papers.values())
+    solo = frozenset(fetch_state.alone(root))
+    queue = plan.plan(config, names, papers, fetch_state.load(root), now, solo)
+    planned, number = len(queue), 0
+    while queue:
+        request = queue.pop(0)
+        number += 1
         topic_runs = [runs[t.name] for t in request.topics]
         if fetch_report.skipped or any(r.throttled for r in runs.values()):
             fetch_report.skipped += [r.name for r in topic_runs]
@@ -138,35 +145,86 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
                 run.error = "not asked: arXiv kept throttling this run's earlier request"
                 run.throttled = next(r.throttled for r in runs.values() if r.throttled)
             continue
-        report.group_start(f"request {number} of {len(requests)}: {request.describe()}")
-        log.info("request %d of %d: %s; query: %s", number, len(requests), request.describe(), request.query)
+        label = f"request {number} of {planned}" if number <= planned else f"request {number} (a part of a split one)"
+        report.group_start(f"{label}: {request.describe()}")
+        log.info("%s: %s; query: %s", label, request.describe(), request.query)
         before = fetcher.requests
         try:
-            records, capped = fetcher.fetch(request.query, request.since, request.limit, request.page_size)
+            records, capped = fetcher.fetch(request.query, request.since, request.limit, request.page_size,
+                                            retry_failures=request.part is None)
         except fetch.TopicFailed as exc:
-            for run in topic_runs:
-                run.error, run.throttled = str(exc), exc.throttled
-            log.warning("%s: %s", ", ".join(r.name for r in topic_runs), exc)
+            parts = split_failed(request, exc, config, papers, now)
+            queue[:0] = parts
+            if not parts:
+                fail_request(request, topic_runs, exc, solo)
         else:
-            shares = plan.share_out(request, records)
-            log.info("%d papers from arXiv in %d request(s)", len(records), fetcher.requests - before)
-            for topic, run in zip(request.topics, topic_runs, strict=True):
-                run.records, run.since = shares[topic.name], request.since
-                run.capped = capped and request.since is not None
-                run.new_topic = request.since is None
-                run.query = plan.query_key(topic)
-                answered = fetcher.answered_at  # arXiv's clock, not ours: the local one may be wrong either way
-                run.arxiv_time = plan.iso(answered) if answered else None
-                run.fetched = None if run.capped else plan.iso(answered or now)
-                if run.new_topic and run.records and len(records) >= request.limit:
-                    run.start = min(r["updated"] for r in run.records)  # older ones are --backfill's, not news
+            take_records(request, topic_runs, records, capped, fetcher.answered_at, now)
         for run in topic_runs:
-            run.requests = fetcher.requests - before
+            run.requests += fetcher.requests - before
         report.group_end()
     fetch_report.requests = fetcher.requests
     fetch_report.seconds = fetcher.clock() - started
     fetch_report.throttles = list(fetcher.throttles)
     return [runs[n] for n in names], fetch_report
+
+
+def split_failed(request: plan.Request, exc: fetch.TopicFailed, config: cfg.Config, papers: list[dict[str, Any]],
+                 now: datetime) -> list[plan.Request]:
+    """The two halves to ask instead of a failed shared request, or none: throttled, one topic, or arXiv down.
+
+    A rejection (HTTP 400) is about a query's text, so its halves split on; a server fault that fails both halves
+    of a split looks like arXiv being down, so it is not split further (bounding the extra requests).
+    """
+    if exc.throttled or len(request.topics) < 2 or len(request.starts) != len(request.topics):
+        return []
+    if request.part is not None and not exc.rejected and request.part.get("sibling_failed"):
+        return []
+    halves = plan.halves(request, config, papers, now)
+    shared = {"sibling_failed": False}
+    for half in halves:
+        half.part = shared
+    if request.part is not None:
+        request.part["sibling_failed"] = True
+    log.warning("%s: %s; asking again in two halves to find the topic arXiv refuses",
+                ", ".join(t.name for t in request.topics), exc)
+    return halves
+
+
+def fail_request(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed,
+                 solo: frozenset[str]) -> None:
+    """Mark a request's topics failed; a topic that failed on its own is named with its query and asks alone next run."""
+    alone = len(topic_runs) == 1 and not exc.throttled and (request.part is not None or topic_runs[0].name in solo)
+    for run in topic_runs:
+        run.error, run.throttled = str(exc), exc.throttled
+        if alone:
+            run.error = f"{exc}; the query it sent alone: {request.query}"
+            run.alone = True
+    log.warning("%s: %s", ", ".join(r.name for r in topic_runs), topic_runs[0].error)
+
+
+def take_records(request: plan.Request, topic_runs: list[TopicRun], records: list[dict[str, Any]], capped: bool,
+                 answered: datetime | None, now: datetime) -> None:
+    """Give each topic of an answered request its share, and the window this fetch covered (by arXiv's clock:
+    the local one may be wrong either way; ours only when arXiv sent no Date)."""
+    shares = plan.share_out(request, records)
+    log.info("%d papers from arXiv", len(records))
+    for topic, run in zip(request.topics, topic_runs, strict=True):
+        run.records, run.since = shares[topic.name], request.since
+        run.capped = capped and request.since is not None
+        run.new_topic = request.since is None
+        run.query = plan.query_key(topic)
+        run.arxiv_time = plan.iso(answered) if answered else None
+        run.fetched = None if run.capped else plan.iso(answered or now)
+        run.alone = False
+        if run.new_topic and run.records and len(records) >= request.limit:
+            run.start = min(r["updated"] for r in run.records)  # older ones are --backfill's, not news
+
+
+def next_alone(config: cfg.Config, stored: list[str], runs: list[TopicRun]) -> list[str]:
+    """The topics that ask alone next run: those whose query failed alone, until it succeeds; gone topics drop out."""
+    decided = {r.name: r.alone for r in runs if r.alone is not None}
+    kept = {owner.name for name in stored if (owner := config.claimant(name)) is not None}
+    return sorted(n for n in kept | set(decided) if decided.get(n, n in kept))
 
 
 def import_seed(root: Path, store: st.Store) -> int:
@@ -215,6 +273,8 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
             continue
         outcome.refreshed += len(st.merge(store, run.name, run.records).refreshed)
     stored_state, stored_repository = fetch_state.load(root), fetch_state.repository(root)
+    stored_alone = fetch_state.alone(root)
+    alone = next_alone(config, stored_alone, runs)
     topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
     repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or stored_repository
     announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
@@ -227,10 +287,10 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         run.hidden_updated = [i for i in run.updated if i not in listed_ids]
         run.updated = [i for i in run.updated if i in listed_ids]
         outcome.new_papers[run.name] = [store.papers[i] for i in run.fresh]
-    state_changed = topics_state != stored_state or repository != stored_repository
+    state_changed = topics_state != stored_state or repository != stored_repository or alone != stored_alone
     if write:
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
-        if state_changed and fetch_state.save(root, topics_state, repository):
+        if state_changed and fetch_state.save(root, topics_state, repository, alone):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
         outcome.changed_files += outputs.write_outputs(root, renderer.outputs())
     else:

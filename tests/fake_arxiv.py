@@ -44,6 +44,13 @@ class Fault:
     start: int | None = None  # only for requests of this page offset
 
 
+def error_feed(message: str, anchor: str = "invalid_query") -> bytes:
+    """An arXiv error feed laid out like the recorded HTTP 400 answer, with another message."""
+    body = fixture("2026-04_new-format_idlist_abc_error-http400.xml").decode("utf-8")
+    return body.replace("incorrect_id_format_for_abc", anchor).replace("incorrect id format for abc",
+                                                                        escape(message)).encode("utf-8")
+
+
 def paper(paper_id: str, title: str, abstract: str = "", *, version: int = 1, updated: str = "2026-02-10T12:00:00Z",
           published: str | None = None, categories: tuple[str, ...] = ("cs.SD", "eess.AS"), comment: str = "",
           authors: tuple[str, ...] = ("Ada Lovelace", "Alan Turing")) -> dict[str, Any]:
@@ -184,6 +191,9 @@ class FakeArxiv:
         self.reorder: Any = None  # a function of the sorted results, to serve them out of order
         self.date: str | None = None  # the Date header's moment (ISO); None: DAILY_PAPERS_NOW when set, else now
         self.send_date = True  # False: answers carry no Date header (an odd mirror)
+        self.min_gap = 0.0  # like a peer's edge: HTTP 429 to a request arriving sooner after the previous answer
+        self.gaps: list[float] = []  # per request after the first: seconds since the previous answer began
+        self.answered: float | None = None  # time.monotonic() when the last answer began to be sent
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -258,11 +268,20 @@ class FakeArxiv:
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 params = {k: v[0] for k, v in parse_qs(urlparse(self.path).query, keep_blank_values=True).items()}
                 with fake.lock:
+                    arrived = time.monotonic()
                     fake.requests.append(params)
-                    fake.arrivals.append((time.monotonic(), dict(self.headers.items())))
-                status, headers, body, delay = fake.respond(params)
+                    fake.arrivals.append((arrived, dict(self.headers.items())))
+                    gap = None if fake.answered is None else arrived - fake.answered
+                    if gap is not None:
+                        fake.gaps.append(gap)
+                if gap is not None and gap < fake.min_gap:
+                    status, headers, body, delay = 429, {}, b"Rate exceeded.", 0.0
+                else:
+                    status, headers, body, delay = fake.respond(params)
                 if delay:
                     time.sleep(delay)
+                with fake.lock:
+                    fake.answered = time.monotonic()  # before sending: a client sees the answer end later
                 drip = float(headers.pop("X-Drip", 0))
                 try:
                     self.send_response(status)

@@ -178,7 +178,7 @@ def test_the_next_run_fills_in_what_a_failed_day_missed(tmp_path: Path, fake: Fa
     assert update.main(["--root", str(tmp_path)]) == 0
     missed = [paper(f"2602.{i:05d}", f"codec {i}", updated=f"2026-02-{2 + i % 5:02d}T00:00:00Z") for i in range(25)]
     fake.papers += missed
-    fake.faults.append(Fault("status", 503, match="codec", times=1))
+    fake.faults.append(Fault("status", 503, match="codec", times=2))  # the shared request, then Codec's half
     assert update.main(["--root", str(tmp_path)]) == 1
     assert update.main(["--root", str(tmp_path)]) == 0
     assert {p["id"] for p in missed} <= set(load_store(tmp_path))
@@ -314,3 +314,18 @@ def test_without_a_date_header_the_local_clock_is_the_fallback(fake: FakeArxiv) 
     fake.papers = [paper("2603.00001", "A codec", updated="2026-03-05T00:00:00Z")]
     f = fetcher(fake.url, now=datetime(2026, 3, 2, tzinfo=timezone.utc))
     assert f.fetch("codec", None, 10, 10)[0][0]["updated"] == "2026-03-02T00:00:00Z" and f.answered_at is None
+
+
+def test_a_server_counting_from_its_own_answers_never_sees_a_gap_under_the_delay(fake: FakeArxiv) -> None:
+    """Issue 21: pacing counted from the start of the previous request let an edge that counts from its answer see
+    less than the delay after a slow answer, and answer 429. Counted from the end of the answer, it never does."""
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
+    fake.min_gap = 0.5  # this server answers 429 to a request arriving sooner than 0.5 s after its previous answer
+    fake.faults.append(Fault("hang", seconds=0.4, times=2))  # two slow answers: 0.4 s of the 0.5 s pass inside them
+    f = fetch.Fetcher(url=fake.url, delay=0.5, backoff_base=0.01, max_tries=1)
+    for query in ("codec", "vocoder", "codec", "vocoder"):
+        f.fetch(query, None, 10, 10)
+    assert f.throttles == [] and len(fake.gaps) == 3
+    assert min(fake.gaps) >= 0.5, fake.gaps
+    times = [at for at, _ in fake.arrivals]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.5, times
