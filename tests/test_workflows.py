@@ -148,3 +148,62 @@ def test_the_site_job_builds_the_documented_command_and_hints_when_pages_is_off(
     assert upload["uses"].startswith("actions/upload-pages-artifact@") and upload["with"]["path"].endswith("/site")
     readme = (REPO / "README.md").read_text()
     assert "python scripts/site.py" in readme and "Settings → Pages" in readme and "github.io" in readme
+
+
+def run_step(script: str, tmp_path, gh_out: str, gh_err: str, gh_status: int, **env: str) -> tuple[int, str, str]:
+    """A workflow step's shell script run by bash with a stand-in `gh` (no test may call GitHub)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    gh = bin_dir / "gh"
+    gh.write_text(f"#!/bin/sh\n[ \"$1\" = issue ] && {{ echo created; exit 0; }}\n"
+                  f"printf '%s' '{gh_out}'\nprintf '%s\\n' '{gh_err}' >&2\nexit {gh_status}\n")
+    gh.chmod(0o755)
+    output = tmp_path / "output"
+    output.write_text("")
+    variables = {"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(tmp_path),
+                 "GITHUB_REPOSITORY": "o/r", "GH_REPO": "o/r", "ISSUE": "", **env}
+    result = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, env=variables, timeout=30)
+    return result.returncode, result.stdout + result.stderr, output.read_text()
+
+
+@pytest.mark.parametrize("gh_out,gh_err,gh_status,code,publish", [
+    ("workflow https://o.github.io/r/", "", 0, 0, "publish=true"),
+    ("legacy https://o.github.io/r/", "", 0, 0, "publish=false"),
+    ("", "gh: Not Found (HTTP 404)", 1, 0, "publish=false"),
+    ("", "gh: Resource not accessible by integration (HTTP 403)", 1, 1, ""),
+    ("", "gh: Server Error (HTTP 502)", 1, 1, ""),
+])
+def test_only_a_404_means_pages_is_off_other_api_failures_fail_the_job(
+        gh_out: str, gh_err: str, gh_status: int, code: int, publish: str, tmp_path) -> None:
+    check = load("update.yml")["jobs"]["site"]["steps"][0]["run"]
+    status, printed, output = run_step(check, tmp_path, gh_out, gh_err, gh_status, DRY_RUN="false")
+    assert status == code, printed
+    assert (publish in output) if publish else ("publish=" not in output), output
+    if code:
+        assert gh_err in printed and "::error" in printed and "Settings → Pages" not in printed, printed
+
+
+@pytest.mark.parametrize("gh_out,gh_err,gh_status,code,opened", [
+    ("true", "", 0, 0, True),
+    ("false", "", 0, 0, False),
+    ("", "gh: Not Found (HTTP 404)", 1, 0, False),
+    ("", "gh: Bad credentials (HTTP 401)", 1, 1, False),
+    ("", "gh: Server Error (HTTP 500)", 1, 1, False),
+])
+def test_only_has_issues_false_or_a_404_means_issues_are_off(
+        gh_out: str, gh_err: str, gh_status: int, code: int, opened: bool, tmp_path) -> None:
+    step = load("update.yml")["jobs"]["notify"]["steps"][0]["run"]
+    status, printed, _ = run_step(step, tmp_path, gh_out, gh_err, gh_status)
+    assert status == code, printed
+    assert ("created" in printed) == opened, printed
+    assert ("Issues are turned off" in printed) == (code == 0 and not opened), printed
+    if code:
+        assert gh_err in printed and "::error" in printed, printed
+
+
+def test_the_site_is_deployed_whenever_the_site_job_succeeded_even_if_the_update_failed() -> None:
+    deploy = load("update.yml")["jobs"]["deploy"]
+    condition = deploy["if"].replace(" ", "")
+    assert "!cancelled()" in condition and "needs.site.result=='success'" in condition, deploy["if"]
+    assert "success()" not in condition
+    assert deploy["timeout-minutes"] > 10  # above deploy-pages' own 10-minute timeout
