@@ -424,18 +424,38 @@ def build_commit(repo: git.Repo, worktree: Path, parent: str | None, paths: list
 # --- push ---------------------------------------------------------------------------------------
 
 def push(repo: git.Repo, sha: str, branch: str) -> bool:
-    """Push the commit to origin's branch: True done, False origin moved on (a race); any other refusal raises."""
+    """Push the commit to origin's branch: True done, False origin moved on (a race); any other refusal raises.
+
+    The push is a compare-and-swap (--force-with-lease on the commit it was built on), so it lands only where
+    origin's branch still is that commit: it can never recreate history the owner force-pushed away or a branch
+    they deleted. git's "cannot lock ref" (two pushes at one moment) is a race too.
+    """
+    parents = repo.commit(sha).parents
+    expected = parents[0].hexsha if parents else ""  # "": the branch must not exist yet
     try:
-        status, out, err = repo.git.execute(["git", "push", "--porcelain", "origin", f"{sha}:refs/heads/{branch}"],
+        status, out, err = repo.git.execute(["git", "push", "--porcelain", f"--force-with-lease=refs/heads/{branch}:"
+                                             f"{expected}", "origin", f"{sha}:refs/heads/{branch}"],
                                             with_extended_output=True, with_exceptions=False)
     except git.GitCommandError as exc:  # git could not even start
         raise PublishError(f"git push failed: {one_line(str(exc))}") from None
     if status == 0:
         return True
     refs = [line for line in str(out).splitlines() if line.startswith("!\t")]
-    if refs and all("[rejected]" in line and ("fetch first" in line or "non-fast-forward" in line) for line in refs):
+    if refs and all(_is_race(line) for line in refs):
         return False
     raise PublishError(push_problem(repo, branch, refs, str(err)))
+
+
+def _is_race(ref_line: str) -> bool:
+    """Whether a refused ref in `git push --porcelain` means origin moved meanwhile (so rebuild and retry)."""
+    return ("[rejected]" in ref_line and any(w in ref_line for w in ("fetch first", "non-fast-forward", "stale info"))
+            or ("[remote rejected]" in ref_line and "cannot lock ref" in ref_line))
+
+
+def _hook_words(stderr: str) -> str:
+    """What a hook printed, without git's own generic lines around it."""
+    generic = ("error: failed to push some refs", "To ", "hint:")
+    return one_line("\n".join(line for line in stderr.splitlines() if not line.startswith(generic)) or stderr)
 
 
 def push_problem(repo: git.Repo, branch: str, refs: list[str], stderr: str) -> str:
@@ -449,7 +469,7 @@ def push_problem(repo: git.Repo, branch: str, refs: list[str], stderr: str) -> s
     hook = Path(_git(repo, "rev-parse", "--git-path", "hooks/pre-push"))
     hook = hook if hook.is_absolute() else Path(repo.working_tree_dir or ".") / hook
     if not refs and hook.is_file() and os.access(hook, os.X_OK):
-        return (f"the pre-push hook {hook} refused the push ({one_line(stderr)}); "
+        return (f"the pre-push hook {hook} refused the push: {_hook_words(stderr)}; "
                 f"fix what it reports or ask its owner, then run again")
     lowered = stderr.lower()
     if any(word in lowered for word in ("permission", "403", "denied", "authentication", "could not read")):

@@ -395,7 +395,11 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
     """The run's commit made again on origin's tip: the tip's store plus the records this run changed,
     rendered with the tip's keywords.yaml and templates; counts are what it adds over the tip."""
     repo, root, start = checkout.repo, checkout.root, checkout.head
-    if tip is None or (start and not repo.is_ancestor(start, tip)):
+    if tip is None:
+        raise publish.PublishError(f"origin/{checkout.branch} was deleted during the run; nothing was pushed (the run "
+                                   f"never recreates a branch); the papers stay stored here; push the branch again "
+                                   f"if that was a mistake, then run again")
+    if start and not repo.is_ancestor(start, tip):
         raise publish.PublishError(f"origin/{checkout.branch} was rewritten (it no longer contains "
                                    f"{(start or '')[:12]}); nothing was pushed; pull it (git pull --rebase), "
                                    f"then run again")

@@ -593,3 +593,47 @@ def test_origin_moving_before_every_push_gives_up_after_four_and_the_next_run_an
     assert head.message.strip() == "1 new, 0 updated: Codec +1" and head.parents[0].message.strip() == "Busy"
     assert repo.head.commit == head and (work / "notes.txt").read_text() == "edit 4\n"  # 5 pushes: preflight, fetch, 3 rebuilds
     assert not repo.is_dirty(untracked_files=True)
+
+
+@pytest.mark.parametrize("owner", ["force-pushes an older history", "deletes the branch"])
+def test_history_the_owner_removes_during_a_run_is_never_pushed_back(
+        owner: str, remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 21: the bot's push fast-forwarded the removed commit, republishing it; the lease refuses now."""
+    bare, work = remote
+    first = bare.commit("main").hexsha
+    fake.papers = [paper("2601.00001", "A codec", updated="2026-02-11T00:00:00Z")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    removed = bare.commit("main").hexsha
+    fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
+    other = _other_clone(tmp_path)
+
+    def owner_acts() -> None:
+        if owner == "deletes the branch":
+            bare.git.config("receive.denyDeleteCurrent", "ignore")  # GitHub lets an owner delete any branch
+            other.git.push("origin", "--delete", "main")
+        else:
+            other.git.push("--force", "origin", f"{first}:refs/heads/main")
+
+    _push_during_fetch(monkeypatch, owner_acts)
+    capsys.readouterr()
+    assert update.main(["--root", str(work), "--push"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "nothing was pushed" in err, err
+    heads = {ref.name: ref.commit.hexsha for ref in bare.heads}
+    assert heads == ({} if owner == "deletes the branch" else {"main": first}), heads
+    assert removed not in bare.git.rev_list("--all").split()
+    assert "2601.00002" in load_store(work), "the papers stay stored for the next run"
+
+
+def test_a_pre_push_hooks_own_words_are_quoted(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    hook = work / ".git" / "hooks" / "pre-push"
+    hook.write_text("#!/bin/sh\necho 'Pushing to main needs the release checklist signed' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push"]) == 2
+    err = capsys.readouterr().err
+    assert "Pushing to main needs the release checklist signed" in err
+    assert "failed to push some refs" not in err, err
