@@ -211,10 +211,26 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
         raise PublishError(f"{shown}: uncommitted changes; the commit would show pages rendered from files it "
                            f"does not contain: commit them (git commit {' '.join(sorted(set(_top(d) for d in dirty)))})"
                            f" or stash them (git stash), then run again")
+    edited = edited_outputs(repo, root)
+    if edited:
+        raise PublishError(f"{edited[0]}: you changed this generated file (staged or not), and the run would "
+                           f"overwrite it; nothing was written; to keep the edit, make it in templates/ (README.md "
+                           f"and the pages are rendered from there) and commit that, or commit the file elsewhere; "
+                           f"or drop it (git checkout -- {edited[0]}), then run again")
     head = head_commit(repo, branch)
     if push:
         _check_remote(repo, branch, head)
     return Checkout(repo, root, branch, head)
+
+
+GENERATED = ("README.md", "papers", "feeds")  # what every run rewrites; files of the user's own there are kept
+
+
+def edited_outputs(repo: git.Repo, root: Path) -> list[str]:
+    """Tracked generated files that differ from HEAD (staged or not): a note the user wrote that a run would lose."""
+    out = _git(repo, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=no", "--", *GENERATED,
+               strip=False)
+    return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3 and entry[:2] != "D "})
 
 
 def _top(path: str) -> str:

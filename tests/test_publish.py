@@ -637,3 +637,29 @@ def test_a_pre_push_hooks_own_words_are_quoted(remote: tuple[git.Repo, Path], fa
     err = capsys.readouterr().err
     assert "Pushing to main needs the release checklist signed" in err
     assert "failed to push some refs" not in err, err
+
+
+@pytest.mark.parametrize("staged", [False, True], ids=["unstaged", "staged"])
+@pytest.mark.parametrize("generated", ["README.md", "papers/codec.md", "feeds/codec.xml"])
+def test_a_note_the_user_wrote_in_a_generated_file_is_refused_before_anything_is_written(
+        staged: bool, generated: str, remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 21: an unstaged README note was overwritten by --commit with exit 0 (a staged one on disk, then refused)."""
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    repo = git.Repo(work)
+    path = work / generated
+    edited = "My own note, kept by nobody else\n" + path.read_text()
+    path.write_text(edited)
+    if staged:
+        repo.git.add(generated)
+    fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
+    fake.requests.clear()
+    before = snapshot(work)
+    capsys.readouterr()
+    assert update.main(["--root", str(work), "--commit"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {generated}: ") and "templates/" in err[0], err
+    after = snapshot(work)
+    assert path.read_text() == edited and not fake.requests
+    assert [k for k in after.keys() | before.keys() if after.get(k) != before.get(k)] == []
