@@ -138,6 +138,9 @@ class Renderer:
                 if path not in taken:
                     taken.add(path)
                     yield path, self.feed(view, old_slug)
+        pages = {view.page for view in self.views}
+        for view in self.views:
+            yield from self.moved_pages(view, pages)
         yield "README.md", self.readme()
         yield MANIFEST, self.manifest.to_bytes()
 
@@ -232,6 +235,17 @@ class Renderer:
         return template.render(view=view, papers=papers, rows=[self.rows.lines[p["id"]] for p in papers],
                                parts=parts, part_label=part_label, up=up,
                                settings=self.config.settings).encode("utf-8")
+
+    def moved_pages(self, view: TopicView, taken: set[str]) -> Iterator[tuple[str, bytes]]:
+        """A short page at each earlier name's address (from aliases) that links to the topic's page now,
+        so links shared before a rename keep working; it goes when the alias does."""
+        template = self.env.get_template("moved.md.j2")
+        names = {pagemodel.slug(alias): alias for alias in view.topic.aliases}
+        for old_slug, old_name in sorted(names.items()):
+            path = f"papers/{old_slug}.md"
+            if path not in taken and old_slug != view.slug:
+                taken.add(path)
+                yield path, template.render(view=view, old_name=old_name, old_feed=f"feeds/{old_slug}.xml").encode()
 
     def _index(self, view: TopicView, parts: list[tuple[str, str, int]]) -> bytes:
         """A split topic's page: the list of its parts."""

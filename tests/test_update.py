@@ -188,6 +188,24 @@ def test_a_renamed_topic_keeps_every_paper_and_its_feed(tmp_path: Path, fake: Fa
     assert old_feed.split("<entry>")[1] in feed
 
 
+def test_a_renamed_topics_old_page_becomes_a_link_to_the_new_one_while_the_alias_stays(tmp_path: Path,
+                                                                                     fake: FakeArxiv) -> None:
+    """Issue 21: with aliases the old page papers/<old>.md was deleted, so links shared before the rename broke."""
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "Neural codec")]
+    assert update.main(["--root", str(tmp_path), "-q"]) == 0
+    assert (tmp_path / "papers" / "codec.md").exists()
+    write_keywords(tmp_path, [{"name": "Speech tokenizers", "query": "codec", "aliases": ["Codec"]}])
+    assert update.main(["--root", str(tmp_path), "-q", "--no-fetch"]) == 0
+    moved = (tmp_path / "papers" / "codec.md").read_text(encoding="utf-8")
+    assert "](speech-tokenizers.md)" in moved and "2601.00001" not in moved
+    assert "2601.00001" in (tmp_path / "papers" / "speech-tokenizers.md").read_text(encoding="utf-8")
+    assert (tmp_path / "feeds" / "codec.xml").exists()
+    write_keywords(tmp_path, [{"name": "Speech tokenizers", "query": "codec"}])  # the alias goes: so do its addresses
+    assert update.main(["--root", str(tmp_path), "-q", "--no-fetch"]) == 0
+    assert not (tmp_path / "papers" / "codec.md").exists()
+
+
 def test_a_stored_topic_no_topic_claims_is_reported_with_the_fix_and_kept(tmp_path: Path, fake: FakeArxiv,
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
