@@ -434,6 +434,8 @@ def main() -> int:
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--fetch", action="store_true",
                         help="instead: a normal day and a day with one HTTP 406 on the shipped keywords.yaml and store")
+    parser.add_argument("--split", action="store_true",
+                        help="instead: a day with one topic arXiv rejects (HTTP 400) among 4 and among 20, real pacing")
     parser.add_argument("--site", action="store_true", help="benchmark the site (scripts/site.py) instead")
     parser.add_argument("--site-store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
@@ -442,6 +444,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.fetch:
         return fetch_days()
+    if args.split:
+        return split_days()
     if args.site_store:
         site_store(Path(args.site_store[0]), int(args.site_store[1]))
         return 0
@@ -506,6 +510,47 @@ def median_line(built: Path, size: int, mode: str, repeat: int) -> str:
     peak = max(run["peak_mb"] for run in runs)
     return (f"{r['papers']:>8} {r['seconds']:>8} {r['cpu']:>6} {r['load']:>6} {r['apply']:>19} {r['new']:>4} "
             f"{peak:>8} {r['readme_bytes']:>13} {r['changed']:>18} of {r['files']:<6} {r['commit']:>9}")
+
+
+def split_days() -> int:
+    """Issue 21: one topic's query rejected among 4 and among 20 topics, against the fake arXiv with arXiv's real
+    pacing (3 s, 5 s backoff): the requests and wall time of that day, and of the next (the topic asks alone)."""
+    import os
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import update
+    from conftest import NOW, write_keywords
+    from fake_arxiv import FakeArxiv, paper
+    from test_split import FOUR, WORDS, reject, twenty
+
+    print(f"{'topics':>6} {'requests':>8} {'extra':>5} {'bound':>5} {'wall s':>7} {'next day':>8} {'wall s':>7}")
+    for size in (4, 20):
+        topics, words = (FOUR, WORDS) if size == 4 else twenty()
+        term = "caption" if size == 4 else "topic13x"
+        with tempfile.TemporaryDirectory() as tmp, FakeArxiv() as fake:
+            root = Path(tmp)
+            os.environ.update(ARXIV_API_URL=fake.url, ARXIV_REQUEST_DELAY="0", ARXIV_BACKOFF_SECONDS="0.01",
+                              DAILY_PAPERS_NOW=NOW)
+            write_keywords(root, topics, {"max_tries": 4})
+            fake.papers += [paper(f"2602.{i:05d}", f"A {w} paper", updated="2026-02-10T00:00:00Z")
+                            for i, w in enumerate(words.values())]
+            update.main(["--root", str(root), "-q"])
+            fake.papers += [paper(f"2602.{500 + i:05d}", f"Another {w} paper", updated="2026-02-12T10:00:00Z")
+                            for i, w in enumerate(words.values())]
+            fake.requests.clear()
+            fake.faults.append(reject(term))
+            os.environ.update(ARXIV_REQUEST_DELAY="3", ARXIV_BACKOFF_SECONDS="5")
+            started = time.monotonic()
+            update.main(["--root", str(root), "-q"])
+            day, asked = time.monotonic() - started, len(fake.requests)
+            fake.requests.clear()
+            os.environ["DAILY_PAPERS_NOW"] = "2026-02-14T00:00:00Z"
+            started = time.monotonic()
+            update.main(["--root", str(root), "-q"])
+            bound = 2 * (size - 1).bit_length()
+            print(f"{size:>6} {asked:>8} {asked - 1:>5} {bound:>5} {day:>7.1f} {len(fake.requests):>8} "
+                  f"{time.monotonic() - started:>7.1f}", flush=True)
+    return 0
 
 
 def fetch_days() -> int:
