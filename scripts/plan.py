@@ -133,7 +133,7 @@ def plan(config: Config, names: list[str], papers: list[dict[str, Any]], state: 
          now: datetime, solo: frozenset[str] = frozenset()) -> list[Request]:
     """The requests for the named topics: shared queries first (packed under MAX_QUERY_CHARS), then new topics.
 
-    A topic in `solo` (its query failed on its own, see split.py) asks on its own until it succeeds.
+    A topic in `solo` (its query failed on its own, see update.split_failed) asks on its own until it succeeds.
     """
     settings = config.settings
     page_size, cap = int(settings["page_size"]), int(settings["max_results_per_topic"])
