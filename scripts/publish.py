@@ -52,6 +52,7 @@ class Checkout:
     root: Path
     branch: str
     head: str | None
+    hand_edited: tuple[str, ...] = ()  # store shards the user changed by hand before the run: never the bot's to commit
 
 
 # --- one run at a time --------------------------------------------------------------------------
@@ -220,7 +221,23 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
     head = head_commit(repo, branch)
     if push:
         _check_remote(repo, branch, head)
-    return Checkout(repo, root, branch, head)
+    return Checkout(repo, root, branch, head, tuple(edited_shards(repo)))
+
+
+def edited_shards(repo: git.Repo) -> list[str]:
+    """Tracked store shards that differ from HEAD (staged or not) before the run: the user's hand edits."""
+    out = _git(repo, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=no", "--", STORE, strip=False)
+    return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
+
+
+def without_hand_edits(checkout: Checkout, paths: list[str], written: list[str]) -> list[str]:
+    """The owned paths less the shards the user edited by hand; refuses when this run changed one of them too."""
+    both = [p for p in checkout.hand_edited if p in written]
+    if both:
+        raise PublishError(f"{both[0]}: you edited this store file by hand and this run changed it too; nothing was "
+                           f"committed (both changes are in the file); commit your edit yourself (git commit "
+                           f"{both[0]}) or drop it (git checkout -- {both[0]}), then run again")
+    return [p for p in paths if p not in checkout.hand_edited]
 
 
 GENERATED = ("README.md", "papers", "feeds")  # what every run rewrites; files of the user's own there are kept

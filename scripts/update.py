@@ -364,8 +364,11 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
     Returns the outcome that was committed (after a race: what the rebuilt commit adds) and its commit.
     """
     repo, root, start = checkout.repo, checkout.root, checkout.head
-    ours = publish.build_commit(repo, root, start, publish.owned_paths(repo, root, start),
-                                report.commit_message(outcome))
+    owned = publish.without_hand_edits(checkout, publish.owned_paths(repo, root, start), outcome.changed_files)
+    for path in checkout.hand_edited:
+        print(f"warning: {path}: your hand edit is left uncommitted (the bot commits only what it wrote); "
+              f"commit it yourself if you mean to keep it")
+    ours = publish.build_commit(repo, root, start, owned, report.commit_message(outcome))
     if ours is None:
         return outcome, None
     if not do_push:

@@ -651,3 +651,33 @@ def test_a_note_the_user_wrote_in_a_generated_file_is_refused_before_anything_is
     after = snapshot(work)
     assert path.read_text() == edited and not fake.requests
     assert [k for k in after.keys() | before.keys() if after.get(k) != before.get(k)] == []
+
+
+@pytest.mark.parametrize("same_shard", [True, False], ids=["run-changes-that-shard", "run-changes-another"])
+def test_a_hand_edit_to_a_store_shard_is_never_committed_under_the_bots_message(
+        same_shard: bool, remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 21: an unstaged hand edit to data/papers/ was committed under the bot's message without a word."""
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    shard = work / "data" / "papers" / "2601.json"
+    edited = shard.read_text(encoding="utf-8").replace('"A codec"', '"A codec, retitled by hand"')
+    shard.write_text(edited, encoding="utf-8")
+    before = bare.commit("main").hexsha
+    fake.papers.append(paper("2601.00002" if same_shard else "2602.00002", "Another codec",
+                             updated="2026-02-12T00:00:00Z"))
+    capsys.readouterr()
+    status = update.main(["--root", str(work), "--push"])
+    captured = capsys.readouterr()
+    head = bare.commit("main")
+    committed = (head.tree / "data/papers/2601.json").data_stream.read().decode()
+    assert "retitled by hand" not in committed, "the hand edit went out under the bot's message"
+    assert "retitled by hand" in shard.read_text(encoding="utf-8"), "the hand edit is kept on disk"
+    if same_shard:
+        assert status == 2 and head.hexsha == before
+        err = captured.err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error: data/papers/2601.json: ") and "git commit" in err[0], err
+    else:
+        assert status == 0 and head.hexsha != before and "2602.00002" in (head.tree / "data/papers/2602.json"
+                                                                          ).data_stream.read().decode()
+        assert "data/papers/2601.json" in captured.out + captured.err and "uncommitted" in captured.out + captured.err
