@@ -23,6 +23,13 @@ MAX_OFFSET = 30_000  # arXiv serves at most this many results of one query, in p
 
 
 @dataclass
+class SplitPair:
+    """The two halves of a failed shared request: whether one of them failed too (then arXiv looks down)."""
+
+    sibling_failed: bool = False
+
+
+@dataclass
 class Request:
     """One arXiv query and the topics whose papers it brings."""
 
@@ -32,7 +39,7 @@ class Request:
     limit: int
     page_size: int
     starts: tuple[str, ...] = ()  # each shared topic's own window start, so the request can be halved
-    part: Any = None  # a half of a failed request: the split.Halves it shares with its other half
+    part: SplitPair | None = None  # a half of a failed request: what it shares with its other half
 
     @property
     def shared(self) -> bool:

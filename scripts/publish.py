@@ -226,8 +226,7 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
 
 def edited_shards(repo: git.Repo) -> list[str]:
     """Tracked store shards that differ from HEAD (staged or not) before the run: the user's hand edits."""
-    out = _git(repo, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=no", "--", STORE, strip=False)
-    return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
+    return changed_paths(repo, [STORE], untracked=False)
 
 
 def without_hand_edits(checkout: Checkout, paths: list[str], written: list[str]) -> list[str]:
@@ -245,9 +244,7 @@ GENERATED = ("README.md", "papers", "feeds")  # what every run rewrites; files o
 
 def edited_outputs(repo: git.Repo, root: Path) -> list[str]:
     """Tracked generated files that differ from HEAD (staged or not): a note the user wrote that a run would lose."""
-    out = _git(repo, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=no", "--", *GENERATED,
-               strip=False)
-    return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3 and entry[:2] != "D "})
+    return changed_paths(repo, list(GENERATED), untracked=False, skip_deleted=True)
 
 
 def _top(path: str) -> str:
@@ -265,9 +262,15 @@ def uncommitted(repo: git.Repo, root: Path, paths: list[Path]) -> list[str]:
             continue  # outside the repository: not part of what is committed
     if not inside:
         return []
-    out = _git(repo, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--", *inside,
-               strip=False)
-    return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
+    return changed_paths(repo, inside, untracked=True)
+
+
+def changed_paths(repo: git.Repo, pathspecs: list[str], untracked: bool, skip_deleted: bool = False) -> list[str]:
+    """Files under these pathspecs that differ from HEAD, staged or not (and new ones, with untracked)."""
+    out = _git(repo, "status", "--porcelain=v1", "-z", "--no-renames",
+               f"--untracked-files={'all' if untracked else 'no'}", "--", *pathspecs, strip=False)
+    return sorted({entry[3:] for entry in out.split("\0")
+                   if len(entry) > 3 and not (skip_deleted and entry[:2] == "D ")})
 
 
 def _check_remote(repo: git.Repo, branch: str, head: str | None) -> None:

@@ -177,14 +177,14 @@ def split_failed(request: plan.Request, exc: fetch.TopicFailed, config: cfg.Conf
     """
     if exc.throttled or len(request.topics) < 2 or len(request.starts) != len(request.topics):
         return []
-    if request.part is not None and not exc.rejected and request.part.get("sibling_failed"):
+    if request.part is not None and not exc.rejected and request.part.sibling_failed:
         return []
     halves = plan.halves(request, config, papers, now)
-    shared = {"sibling_failed": False}
+    pair = plan.SplitPair()
     for half in halves:
-        half.part = shared
+        half.part = pair
     if request.part is not None:
-        request.part["sibling_failed"] = True
+        request.part.sibling_failed = True
     log.warning("%s: %s; asking again in two halves to find the topic arXiv refuses",
                 ", ".join(t.name for t in request.topics), exc)
     return halves
