@@ -477,15 +477,19 @@ def push(repo: git.Repo, sha: str, branch: str) -> bool:
     if status == 0:
         return True
     refs = [line for line in str(out).splitlines() if line.startswith("!\t")]
-    if refs and all(_is_race(line) for line in refs):
+    if refs and all(_is_race(line, str(err)) for line in refs):
         return False
     raise PublishError(push_problem(repo, branch, refs, str(err)))
 
 
-def _is_race(ref_line: str) -> bool:
-    """Whether a refused ref in `git push --porcelain` means origin moved meanwhile (so rebuild and retry)."""
-    return ("[rejected]" in ref_line and any(w in ref_line for w in ("fetch first", "non-fast-forward", "stale info"))
-            or ("[remote rejected]" in ref_line and "cannot lock ref" in ref_line))
+def _is_race(ref_line: str, stderr: str) -> bool:
+    """Whether a refused ref in `git push --porcelain` means origin moved meanwhile (so rebuild and retry).
+
+    When another push lands between origin's lease check and its ref update, the ref line says only
+    "failed to update ref" and origin's "cannot lock ref … is at X but expected Y" comes on stderr."""
+    if "[rejected]" in ref_line:
+        return any(w in ref_line for w in ("fetch first", "non-fast-forward", "stale info"))
+    return "[remote rejected]" in ref_line and "cannot lock ref" in ref_line + stderr
 
 
 def _hook_words(stderr: str) -> str:

@@ -681,3 +681,24 @@ def test_a_hand_edit_to_a_store_shard_is_never_committed_under_the_bots_message(
         assert status == 0 and head.hexsha != before and "2602.00002" in (head.tree / "data/papers/2602.json"
                                                                           ).data_stream.read().decode()
         assert "data/papers/2601.json" in captured.out + captured.err and "uncommitted" in captured.out + captured.err
+
+
+def test_a_push_that_loses_the_race_inside_origin_is_rebuilt_and_lands(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """origin's ref moves after git checked the lease but before it locked the ref ("cannot lock ref … is at X but
+    expected Y", as receive-pack says when another push lands in between): a race, rebuilt on the new tip."""
+    bare, work = remote
+    other = _other_clone(tmp_path)
+    side = _user_commit(other, {"notes.txt": "pushed meanwhile\n"}, "Meanwhile", push=False)
+    other.git.push("origin", "HEAD:refs/heads/side")
+    hook = Path(bare.git_dir) / "hooks" / "pre-receive"
+    once = tmp_path / "moved"  # the other push lands inside our first push only
+    hook.write_text(f"#!/bin/sh\ncat >/dev/null\n[ -e {once} ] && exit 0\ntouch {once}\n"
+                    f"env -u GIT_QUARANTINE_PATH git update-ref refs/heads/main {side}\n")
+    hook.chmod(0o755)
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    assert once.exists() and any("making the commit again" in r.getMessage() for r in caplog.records)
+    head = bare.commit("main")
+    assert head.message.startswith("1 new, 0 updated: Codec +1") and head.parents[0].hexsha == side
+    assert git.Repo(work).head.commit == head and (work / "notes.txt").read_text() == "pushed meanwhile\n"
