@@ -13,6 +13,7 @@ import lookup
 import update
 from conftest import load_store, snapshot
 from fake_arxiv import FIXTURES, FakeArxiv, Fault, paper
+from test_publish import _other_clone, _push_during_fetch, _user_commit, remote  # noqa: F401 - a fixture
 
 MISSING = "2505.01263"  # a seed paper the fake arXiv does not have (withdrawn)
 
@@ -176,3 +177,26 @@ def test_the_fake_answers_id_lists_as_the_recorded_arxiv_answers(fake: FakeArxiv
     with pytest.raises(fetch.Fault) as caught:
         fetch.check_response(bad)
     assert caught.value.rejected
+
+
+def test_a_push_race_keeps_the_filled_authors_and_the_recorded_ids(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bare, work = remote
+    fake.papers = [paper("2601.00001", "A codec", updated="2026-02-11T00:00:00Z")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    shard = work / "data" / "papers" / "2601.json"
+    records = json.loads(shard.read_text(encoding="utf-8"))
+    for paper_id, title in (("2601.00001", "A codec"), ("2601.00009", "A withdrawn codec")):
+        records[paper_id] = update.st.new_record(**{**records["2601.00001"], "id": paper_id, "title": title,
+                                                    "authors": [], "categories": [], "primary_category": ""})
+    repo = git.Repo(work)
+    _user_commit(repo, {"data/papers/2601.json": update.st.dumps(records).decode()}, "Imported papers")
+    fake.papers = [paper("2601.00001", "Other title", authors=("Grace Hopper",), categories=("cs.SD",))]
+    other = _other_clone(tmp_path)
+    _push_during_fetch(monkeypatch, lambda: _user_commit(other, {"notes.txt": "mine"}, "A note of mine"))
+    assert update.main(["--root", str(work), "--push"]) == 0
+    head = bare.commit("main")
+    assert head.parents[0].message.strip() == "A note of mine"  # rebuilt on the tip the other clone pushed
+    stored = json.loads((head.tree / "data/papers/2601.json").data_stream.read())
+    assert stored["2601.00001"]["authors"] == ["Grace Hopper"] and stored["2601.00001"]["title"] == "A codec"
+    assert json.loads((head.tree / "data/lookups.json").data_stream.read())["fill_missing"] == ["2601.00009"]
