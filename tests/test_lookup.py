@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import git
@@ -59,6 +60,12 @@ def test_seed_papers_get_authors_in_two_requests_and_nothing_else_changes(
         in caplog.text
     readme = (seeded / "README.md").read_text(encoding="utf-8")
     assert "Author 2601.20481, Grace Hopper" in readme  # the row's authors cell
+    from website import build
+
+    assert build.main([str(seeded / "site"), "--root", str(seeded), "-q"]) == 0
+    cards = "".join(page.read_text(encoding="utf-8") for page in (seeded / "site").rglob("*.html"))
+    assert "Author 2601.20481, Grace Hopper" in cards  # the site's paper cards
+    shutil.rmtree(seeded / "site")
     # The next run asks nothing: every paper has its authors, and the one arXiv lacks was asked once.
     fake.requests.clear()
     files = snapshot(seeded)
