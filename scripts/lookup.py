@@ -127,15 +127,17 @@ def fill_authors(store: st.Store, fetcher: fetch.Fetcher, root: Path, skip: Iter
     for arXiv or the lookups file: the report says what to do.
     """
     report = FillReport()
+    skipped = set(skip)
+    pending = [r for r in store.papers.values() if needs_authors(r) and r["id"] not in skipped]
+    if not pending:
+        return report  # the usual day: nothing to ask, and the lookups file is not even read
     try:
         data = load(root)
     except st.StoreError as exc:
-        report.wanted, report.error = 1, str(exc)
+        report.wanted, report.error = len(pending), str(exc)
         return report
-    asked_before, skipped = set(data["fill_missing"]), set(skip)
-    wanted = sorted((r for r in store.papers.values()
-                     if needs_authors(r) and r["id"] not in asked_before and r["id"] not in skipped),
-                    key=lambda r: r["id"], reverse=True)
+    asked_before = set(data["fill_missing"])
+    wanted = sorted((r for r in pending if r["id"] not in asked_before), key=lambda r: r["id"], reverse=True)
     report.wanted = len(wanted)
     for start in range(0, min(len(wanted), BATCH * MAX_FILL_REQUESTS), BATCH):
         batch = wanted[start:start + BATCH]

@@ -207,3 +207,13 @@ def test_a_push_race_keeps_the_filled_authors_and_the_recorded_ids(
     stored = json.loads((head.tree / "data/papers/2601.json").data_stream.read())
     assert stored["2601.00001"]["authors"] == ["Grace Hopper"] and stored["2601.00001"]["title"] == "A codec"
     assert json.loads((head.tree / "data/lookups.json").data_stream.read())["fill_missing"] == ["2601.00009"]
+
+
+def test_a_broken_lookups_file_costs_the_daily_run_nothing_but_the_fill(
+        seeded: Path, fake: FakeArxiv, caplog: pytest.LogCaptureFixture) -> None:
+    fake.papers = served_seed(imported(seeded)) + [paper("2602.00001", "Zero-shot TTS", updated="2026-02-12T08:00:00Z")]
+    (seeded / "data" / "lookups.json").write_text("{broken", encoding="utf-8")
+    assert update.main(["--root", str(seeded)]) == 0
+    assert fake.id_list_requests == [] and "2602.00001" in load_store(seeded)
+    assert "warning: authors: filled 0 of 337" in caplog.text and "delete data/lookups.json" in caplog.text
+    assert (seeded / "data" / "lookups.json").read_text(encoding="utf-8") == "{broken"
