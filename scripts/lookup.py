@@ -201,7 +201,7 @@ def known_texts(root: Path, ids: list[str], fetcher: fetch.Fetcher,
     if not ask:
         return found, unknown
     if len(ask) > BATCH:
-        log.warning("lookups: %d arXiv ids to look up; asking for %d this run, the rest on the next runs",
+        log.warning("warning: lookups: %d arXiv ids to look up; asking for %d this run, the rest on the next runs",
                     len(ask), BATCH)
         ask = ask[:BATCH]
     try:
