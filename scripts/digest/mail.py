@@ -16,6 +16,7 @@ import logging
 import smtplib
 import socket
 import ssl
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
@@ -332,16 +333,23 @@ def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
                         f"does not match the port; use ssl with port 465 or starttls with port 587 "
                         f"(SMTP_SECURITY, SMTP_PORT)") from None
     except smtplib.SMTPServerDisconnected as exc:
+        if "timed out" in str(exc):  # smtplib turns a read timeout into a disconnect
+            raise MailError(_silent(where, timeout)) from None
         raise MailError(f"{where} closed the connection ({_one_line(str(exc), 120)}); check SMTP_SECURITY "
                         f"(ssl for port 465, starttls for 587) and SMTP_PORT") from None
     except smtplib.SMTPException as exc:
         raise MailError(f"{where} refused the message ({_answer(exc)}); check the SMTP_* and MAIL_* secrets") from None
     except (socket.timeout, TimeoutError):
-        raise MailError(f"{where} did not answer within {timeout:g} s; check SMTP_SERVER and SMTP_PORT (a port "
-                        f"that expects ssl waits silently when SMTP_SECURITY is starttls)") from None
+        raise MailError(_silent(where, timeout)) from None
     except OSError as exc:
         raise MailError(f"could not reach {where} ({_one_line(exc.strerror or str(exc), 120)}); check SMTP_SERVER "
                         f"and SMTP_PORT") from None
+
+
+def _silent(where: str, timeout: float) -> str:
+    """The line for a server that never answered: wrong host or port, or a TLS port spoken to in plain text."""
+    return (f"{where} did not answer within {timeout:g} s; check SMTP_SERVER and SMTP_PORT (a port that expects "
+            f"ssl waits silently when SMTP_SECURITY is starttls or none)")
 
 
 def _answer(exc: Any) -> str:
@@ -382,7 +390,7 @@ def deliver(settings: Mapping[str, Any], outcome: Any, papers: Mapping[str, dict
         send(message, smtp)
     except MailError as exc:
         line = f"email not sent: {exc}"
-        log.warning("warning: %s", line)
+        print(f"warning: {line}", file=sys.stderr)
         return line
     size = len(message.as_bytes())
     count = len(smtp.recipients)
