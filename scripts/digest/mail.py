@@ -36,6 +36,8 @@ from digest import day as days
 log = logging.getLogger("daily_papers")
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "mail"
+SECRETS = ("SMTP_SERVER", "SMTP_PORT", "SMTP_SECURITY", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "MAIL_TO")
+LOGIN_SECRETS = ("SMTP_USERNAME", "SMTP_PASSWORD")  # never a workflow variable: variables are shown in logs and settings
 SECURITY = ("ssl", "starttls", "none")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 TIMEOUT = 30.0  # seconds per SMTP step: a stuck server costs the run at most this much
