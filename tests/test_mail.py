@@ -122,6 +122,19 @@ def test_a_big_day_is_capped_per_topic_with_the_rest_on_the_site() -> None:
     assert len(message.as_bytes()) < 400_000
 
 
+def test_a_day_of_the_longest_texts_lists_fewer_papers_so_gmail_does_not_clip_it() -> None:
+    long = {"title": "@\U0001d41a " * 5000, "authors": ["An Author " * 50] * 10}
+    papers = {f"2612.{i:05d}": record(f"2612.{i:05d}", long["title"], [f"T{i % 30}"], authors=long["authors"],
+                                      tldr={"model": "m" * 500, "text": "word " * 5000, "version": 1})
+              for i in range(600)}
+    day = {"date": "2026-12-03", "new": {f"T{t}": [i for i in papers if int(i[5:]) % 30 == t] for t in range(30)},
+           "picks": [{"id": i, "because": {"id": None, "title": long["title"]}} for i in list(papers)[:40]]}
+    text, html = parts(mail.compose(day, papers, SITE, "Daily Papers"))
+    assert len(html.encode("utf-8")) <= mail.HTML_BYTES
+    assert all(f"New in T{t} (20)" in text for t in range(30)) and text.count("... and ") == 30
+    assert text.count("TL;DR (AI, ") >= 5 and len(max(text.splitlines(), key=len)) < 1_000  # picks come first
+
+
 def test_ids_missing_from_the_store_are_skipped_and_an_empty_day_has_no_sections() -> None:
     day = {"date": "2026-12-03", "new": {"A": ["2612.00001"]}, "picks": [{"id": "2612.00001", "because": None}]}
     digest = mail.digest_of(day, {}, SITE, "Daily Papers")

@@ -42,8 +42,9 @@ SECURITY = ("ssl", "starttls", "none")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 TIMEOUT = 30.0  # seconds per SMTP step: a stuck server costs the run at most this much
 PAPERS_PER_TOPIC = 25  # papers listed per topic; the rest are "and N more on the site"
-PAPERS_IN_MAIL = 150  # papers listed over all topics: the per-topic count shrinks on a big day
-PICKS_IN_MAIL = 50
+PAPERS_IN_MAIL = 100  # over all topics (the per-topic count shrinks on a big day): Gmail clips HTML past 102 KB
+PICKS_IN_MAIL = 20
+HTML_BYTES = 100_000  # Gmail clips a message whose HTML passes 102 KB: longer texts list fewer papers
 TITLE_CHARS = 300  # a hand-edited store can hold megabyte titles: the mail stays small
 TLDR_CHARS = 300  # INTERFACES.md: summaries are cut to 300 characters when rendered
 LINE_CHARS = 400  # one failure line, at most
@@ -102,6 +103,7 @@ class Digest:
     sections: list[Section]
     day_url: str | None
     site_url: str | None
+    limit: int = PAPERS_PER_TOPIC  # papers listed per topic
 
 
 def _one_line(text: str, limit: int = LINE_CHARS) -> str:
@@ -149,20 +151,21 @@ def subject_of(title: str, date: str, new: int, picks: int) -> str:
 
 
 def digest_of(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_url: str | None,
-              title: str) -> Digest:
-    """The email's content: picks first, then each topic's new papers; ids missing from the store are skipped."""
+              title: str, limit: int | None = None, most_picks: int = PICKS_IN_MAIL) -> Digest:
+    """The email's content: picks first, then each topic's new papers (at most `limit` each); ids missing from the
+    store are skipped."""
     date = str(record.get("date", ""))
     picks = [item(papers[p["id"]], p.get("because")) for p in (record.get("picks") or [])
-             if isinstance(p, dict) and p.get("id") in papers][:PICKS_IN_MAIL]
+             if isinstance(p, dict) and p.get("id") in papers][:most_picks]
     topics = {name: [papers[i] for i in ids if i in papers] for name, ids in (record.get("new") or {}).items()}
     topics = {name: found for name, found in topics.items() if found}
-    limit = per_topic_limit([len(found) for found in topics.values()])
+    limit = min(PAPERS_PER_TOPIC if limit is None else limit, per_topic_limit([len(found) for found in topics.values()]))
     sections = [Section(mdtext.short(name, 100), [item(r) for r in found[:limit]], max(0, len(found) - limit))
                 for name, found in topics.items()]
     new = len({r["id"] for found in topics.values() for r in found})
     day_url = f"{site_url}days/{date}.html" if site_url and _is_date(date) else None
     return Digest(title=mdtext.plain(title), date=date, subject=subject_of(title, date, new, len(picks)), new=new,
-                  picks=picks, sections=sections, day_url=day_url, site_url=site_url)
+                  picks=picks, sections=sections, day_url=day_url, site_url=site_url, limit=limit)
 
 
 def _is_date(text: str) -> bool:
@@ -187,8 +190,21 @@ def compose(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_u
             sender: Address | None = None, recipients: tuple[Address, ...] = (),
             now: datetime | None = None) -> EmailMessage:
     """The digest email: multipart/alternative, text/plain then text/html, from the record and the store."""
-    digest = digest_of(record, papers, site_url, title)
     env = environment()
+    limit, most_picks = None, PICKS_IN_MAIL
+    while True:  # usually once; a day of long titles and summaries lists fewer papers so the HTML stays whole
+        digest = digest_of(record, papers, site_url, title, limit, most_picks)
+        html = env.get_template("digest.html.j2").render(d=digest)
+        if len(html.encode("utf-8")) <= HTML_BYTES:
+            break
+        if digest.limit > 1:
+            limit = max(1, digest.limit * 3 // 4)
+        elif most_picks > 5:
+            most_picks = 5
+        elif digest.limit == 1:
+            limit = 0  # a hundred topics of the longest texts: each topic's heading and its count on the site
+        else:
+            break
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = digest.subject
     if sender is not None:
@@ -199,7 +215,7 @@ def compose(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_u
     if now is not None:
         message["Date"] = format_datetime(now)
     message.set_content(env.get_template("digest.txt.j2").render(d=digest))
-    message.add_alternative(env.get_template("digest.html.j2").render(d=digest), subtype="html")
+    message.add_alternative(html, subtype="html")
     return message
 
 
