@@ -121,7 +121,7 @@ def tldr_of(record: dict[str, Any]) -> dict[str, Any] | None:
 def item(record: dict[str, Any], because: dict[str, Any] | None = None) -> Item:
     """A stored paper as the email shows it."""
     found = Item(id=record["id"], title=mdtext.short(record["title"], TITLE_CHARS) or record["id"],
-                 url=links.abs_url(record["id"]), authors=mdtext.first_authors(record.get("authors")),
+                 url=links.abs_url(record["id"]), authors=mdtext.short(mdtext.first_authors(record.get("authors")), 200),
                  topics=[mdtext.short(t, 100) for t in record.get("topics", [])])
     tldr = tldr_of(record)
     if tldr:
