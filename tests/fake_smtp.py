@@ -105,7 +105,8 @@ class Server:
         if mode == "ssl":
             kwargs.update(ssl_context=server_context(*cert))  # type: ignore[misc]
         if login:
-            kwargs.update(authenticator=check_login, auth_required=True, auth_require_tls=mode == "starttls")  # aiosmtpd counts only STARTTLS as TLS
+            # aiosmtpd counts only STARTTLS as TLS: over implicit TLS it would not offer AUTH if it must be on TLS
+            kwargs.update(authenticator=check_login, auth_required=True, auth_require_tls=mode == "starttls")
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **kwargs)
 
     def __enter__(self) -> "Server":

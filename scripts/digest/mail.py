@@ -344,7 +344,8 @@ def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
         raise MailError(f"{where} refused the recipient {_one_line(refused, 120)} "
                         f"({_answer(next(iter(exc.recipients.values()), None))}); fix MAIL_TO") from None
     except ssl.SSLCertVerificationError as exc:
-        raise MailError(f"{where}: the server's certificate is not trusted ({_one_line(exc.verify_message or str(exc), 120)}); "
+        reason = _one_line(exc.verify_message or str(exc), 120)
+        raise MailError(f"{where}: the server's certificate is not trusted ({reason}); "
                         f"check that SMTP_SERVER is your provider's host name") from None
     except ssl.SSLError as exc:
         raise MailError(f"{where}: TLS failed ({_one_line(exc.reason or str(exc), 80)}): SMTP_SECURITY={smtp.security} "
