@@ -21,7 +21,6 @@ import jinja2
 
 import announce
 import config as cfg
-from digest import mail
 import fetch
 import links
 import lookup
@@ -36,6 +35,7 @@ import report
 import seed_import
 import state as fetch_state
 import store as st
+from digest import mail
 from models import FetchReport, Outcome, TopicRun
 
 ROOT = Path(__file__).resolve().parent.parent

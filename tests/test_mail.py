@@ -391,3 +391,23 @@ def test_a_push_race_mails_each_paper_once(remote: tuple[git.Repo, Path], fake: 
     monkeypatch.setattr(update, "fetch_topics", real)
     assert update.main(["--root", str(work), "--push"]) == 0  # retried: nothing new, nothing mailed
     assert len(smtp.inbox.received) == 2
+
+
+def test_a_broken_mail_template_is_one_warning_after_the_push(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                              smtp: Server, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    edited = tmp_path / "templates" / "mail"
+    edited.mkdir(parents=True)
+    (edited / "digest.txt.j2").write_text((mail.TEMPLATES / "digest.txt.j2").read_text())
+    (edited / "digest.html.j2").write_text("<p>\n{{ d.nope.deeper }}\n</p>\n")
+    monkeypatch.setattr(mail, "TEMPLATES", edited)
+    mail.environment.cache_clear()
+    try:
+        fake.papers = [paper("2601.00001", "A codec")]
+        assert update.main(["--root", str(work), "--push"]) == 0
+    finally:
+        mail.environment.cache_clear()
+    assert bare.commit("main").message.startswith("1 new") and not smtp.inbox.received
+    assert "warning: email not sent: templates/mail/digest.html.j2:2: " in capsys.readouterr().err

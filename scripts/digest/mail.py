@@ -30,6 +30,8 @@ import jinja2
 
 import links
 import mdtext
+import render
+import state as fetch_state
 from store import valid_id
 from digest import day as days
 
@@ -408,9 +410,11 @@ def deliver(settings: Mapping[str, Any], outcome: Any, papers: Mapping[str, dict
                           smtp.sender, smtp.recipients, now)
         send(message, smtp)
     except MailError as exc:
-        line = f"email not sent: {exc}"
-        print(f"warning: {line}", file=sys.stderr)
-        return line
+        return _warn(str(exc))
+    except Exception as exc:  # an edited templates/mail/ file that fails: the papers are pushed, so only a warning
+        if not isinstance(exc, jinja2.TemplateError) and not render.from_template(exc):
+            raise
+        return _warn(render.template_problem(exc))
     size = len(message.as_bytes())
     count = len(smtp.recipients)
     log.info("emailed the digest of %s to %d address%s (%s bytes)", record["date"], count,
@@ -418,10 +422,15 @@ def deliver(settings: Mapping[str, Any], outcome: Any, papers: Mapping[str, dict
     return None
 
 
+def _warn(problem: str) -> str:
+    """Say on stderr that the email was not sent and why; the same line goes to the job summary."""
+    line = f"email not sent: {problem}"
+    print(f"warning: {line}", file=sys.stderr)
+    return line
+
+
 def deliver_after_run(settings: Mapping[str, Any], outcome: Any, store: Any, root: Path, now: datetime) -> list[str]:
     """update.py's one call, once the papers are pushed (or written): the warnings for the job summary."""
-    import state as fetch_state
-
     papers = dict(store.papers)
     papers.update((p["id"], p) for found in outcome.new_papers.values() for p in found)  # a rebuilt commit's records
     repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or fetch_state.repository(root)
