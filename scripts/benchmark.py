@@ -630,14 +630,18 @@ def authors_fill() -> int:
     return 0
 
 
+SUMMARY = ("A streaming codec language model that predicts speech tokens from text and a short voice prompt, "
+           "cutting latency to 80 ms while matching the naturalness of larger offline text-to-speech systems.")
+
+
 def mail_day(papers: list[dict], topics: int, picks: int) -> tuple[dict, dict]:
-    """A day's record and store for the digest: the papers spread over `topics` topics, each with a 250-character
-    TL;DR of its version, the first `picks` picked because of the last paper."""
+    """A day's record and store for the digest: the papers spread over `topics` topics (0: their own), each with a
+    TL;DR of its version as long as a real one (about 200 characters), the first `picks` picked because of the last."""
     store, new = {}, {}
     for n, record in enumerate(papers):
         topic = f"Topic {n % topics + 1}" if topics else record["topics"][0]
         record = {**record, "topics": [topic], "tldr": {"model": "openai/gpt-4.1-mini", "version": record["version"],
-                                                      "text": ("A one-sentence summary of the paper's method. " * 6)[:250]}}
+                                                      "text": SUMMARY}}
         store[record["id"]] = record
         new.setdefault(topic, []).append(record["id"])
     liked = papers[-1]
