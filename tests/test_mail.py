@@ -268,6 +268,15 @@ def test_a_refused_recipient_names_mail_to() -> None:
             mail.send(composed(), mail.smtp_settings(server.env("none", to="gone@example.org")))
 
 
+def test_one_refused_recipient_of_two_is_named_and_the_other_gets_it() -> None:
+    with Server("none") as server:
+        server.inbox.refuse.add("gone@example.org")
+        with pytest.raises(mail.MailError, match=r"^sent, but 127.0.0.1:\d+ refused the recipient gone@example.org "
+                                                 r"\(550 5.1.1 no such user here\); fix MAIL_TO$"):
+            mail.send(composed(), mail.smtp_settings(server.env("none", to="me@example.org, gone@example.org")))
+    assert [r.recipients for r in server.inbox.received] == [["me@example.org"]]
+
+
 def test_an_unreachable_server_names_server_and_port() -> None:
     env = {"SMTP_SERVER": "127.0.0.1", "SMTP_PORT": str(free_port()), "SMTP_SECURITY": "none",
            "MAIL_FROM": "bot@example.org"}

@@ -326,8 +326,11 @@ def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
         try:
             if smtp.username:
                 client.login(smtp.username, smtp.password or "")
-            client.send_message(message, from_addr=smtp.sender.addr_spec,
-                                to_addrs=[r.addr_spec for r in smtp.recipients])
+            refused = client.send_message(message, from_addr=smtp.sender.addr_spec,
+                                          to_addrs=[r.addr_spec for r in smtp.recipients])
+            if refused:  # smtplib raises only when every recipient is refused
+                raise MailError(f"sent, but {where} refused the recipient {_one_line(', '.join(sorted(refused)), 120)} "
+                                f"({_answer(next(iter(refused.values())))}); fix MAIL_TO")
         finally:
             _quit(client)
     except MailError:
