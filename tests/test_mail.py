@@ -5,6 +5,7 @@ through scripts/update.py with the fake arXiv and a bare remote."""
 from __future__ import annotations
 
 import re
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ import git
 import pytest
 
 import config as cfg
+import hostile_inputs as hostile
+import mdtext
 import store as st
 import update
 from conftest import write_keywords
@@ -84,6 +87,34 @@ def test_hostile_arxiv_and_model_text_is_inert_in_both_parts() -> None:
         "https://arxiv.org/abs/2612.00001", "https://arxiv.org/abs/2612.00002", "https://arxiv.org/abs/2612.00003",
         "https://arxiv.org/abs/2510.00981", f"{SITE}days/2026-12-03.html"}
     assert HOSTILE in text and "\r" not in text  # plain text is shown as text by every client
+
+
+ALLOWED_TAGS = {"html", "head", "meta", "title", "body", "h1", "h2", "p", "ol", "ul", "li", "a", "br", "span", "strong"}
+ALLOWED_ATTRS = {"lang", "charset", "name", "content", "style", "href"}
+
+
+@pytest.mark.parametrize("text", [t for _, t in hostile.MAIL_TEXTS], ids=[i for i, _ in hostile.MAIL_TEXTS])
+def test_every_hostile_text_stays_text_in_every_part(text: str) -> None:
+    day, papers = day_of_three()
+    papers["2612.00001"]["title"] = text
+    papers["2612.00001"]["tldr"] = {"model": text, "text": text, "version": 1}
+    papers["2612.00003"]["topics"] = [text]
+    day["picks"][0]["because"]["title"] = text
+    day["new"][text] = day["new"].pop("TTS")
+    message = mail.compose(day, papers, SITE, "Daily Papers", mail.address("bot@example.org", "MAIL_FROM"),
+                           (mail.address("me@example.org", "MAIL_TO"),))
+    again = message_from_bytes(message.as_bytes(), policy=policy.default)  # what the reader's client parses
+    assert [p.get_content_type() for p in again.walk()] == ["multipart/alternative", "text/plain", "text/html"]
+    assert set(again.keys()) == set(message.keys()) and again["Subject"] == message["Subject"]
+    assert "Bcc" not in again and "victim" not in str(again["Subject"]) + str(again["To"])
+    text_part, html = (body.replace("\r\n", "\n") for body in parts(again))  # as sent: CRLF line ends
+    page = parse(html)
+    assert {e.tag for e in page.elements} <= ALLOWED_TAGS
+    assert {a for e in page.elements for a in e.attrs} <= ALLOWED_ATTRS
+    assert all(e.attrs["href"].startswith(("https://arxiv.org/abs/", SITE)) for e in page.all("a"))
+    assert all(c.isprintable() or c == "\n" for c in text_part)
+    assert len(html.encode("utf-8")) <= mail.HTML_BYTES and max(map(len, text_part.splitlines())) <= 1_000
+    assert mdtext.short(text, 60).rstrip("…") in "".join(page.text)
 
 
 def test_no_arxiv_text_reaches_a_header_and_the_subject_cannot_be_split() -> None:
