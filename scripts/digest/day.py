@@ -25,11 +25,26 @@ def from_new_papers(new_papers: dict[str, list[dict[str, Any]]], day: str) -> di
 
 
 def record_of(outcome: Any, now: datetime) -> dict[str, Any]:
-    """The day's record of this run: outcome.day when the picks step made one, else one without picks."""
+    """This run's part of the day's record: outcome.day when the picks step made one, else one without picks.
+
+    The day's record is the union of the day's runs (a second run merges into it), but each run mails only the
+    papers it made new, so no paper is mailed twice: the record is cut to this run's papers and their picks.
+    """
+    ours = from_new_papers(outcome.new_papers, run_date(outcome.runs, now))
     made = getattr(outcome, "day", None)
-    if made:
-        return made
-    return from_new_papers(outcome.new_papers, run_date(outcome.runs, now))
+    return only_ours(made, ours) if made else ours
+
+
+def only_ours(record: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
+    """The record's topics and picks limited to this run's new papers, in the record's order (its date kept)."""
+    new = {}
+    for topic, ids in ours["new"].items():
+        mine = set(ids)
+        listed = [i for i in (record.get("new") or {}).get(topic, []) if i in mine]
+        new[topic] = listed + [i for i in ids if i not in set(listed)]
+    kept = {i for ids in new.values() for i in ids}
+    picks = [p for p in record.get("picks") or [] if isinstance(p, dict) and p.get("id") in kept]
+    return {"date": record.get("date") or ours["date"], "new": new, "picks": picks}
 
 
 def new_ids(record: dict[str, Any]) -> list[str]:
