@@ -67,7 +67,7 @@ def landed(page: Any, url: str) -> None:
 @pytest.mark.parametrize("old,new", [
     (f"topics/{OLD}/2024-05.html#p-{UNIQUE_ID}", f"topics/{NEW}/2024-05.html#p-{UNIQUE_ID}"),
     (f"topics/{OLD}/2026-01.html#p-{BUSY_PART_2}", f"topics/{NEW}/2026-01-2.html#p-{BUSY_PART_2}"),
-    (f"topics/{OLD}/index.html#p-{UNIQUE_ID}", f"topics/{NEW}/2024-05.html#p-{UNIQUE_ID}"),
+    (f"topics/{OLD}/index.html#p-{UNIQUE_ID}", f"topics/{NEW}/index.html#p-{UNIQUE_ID}"),  # its latest papers
     (f"topics/{OLD}/2019-01.html#p-{UNIQUE_ID}", f"topics/{NEW}/2024-05.html#p-{UNIQUE_ID}"),  # gone: the 404 page
     (f"topics/{NEW}/2026-01.html#p-{BUSY_PART_2}", f"topics/{NEW}/2026-01-2.html#p-{BUSY_PART_2}"),
 ])
