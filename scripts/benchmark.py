@@ -506,7 +506,8 @@ def main() -> int:
         site_benchmark(args.sizes)
         return 0
     if args.renames:
-        print("A renamed topic on the site (its old pages and feed) and the id -> page lookup:", *renames_figures(args.sizes), sep="\n")
+        print("A renamed topic on the site (its old pages and feed) and the id -> page lookup:",
+              *renames_figures(args.sizes), sep="\n")
         return 0
     if args.build:
         root = Path(args.build[0])

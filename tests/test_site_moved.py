@@ -47,7 +47,8 @@ def test_redirect_pages_keep_the_strict_policy_and_run_no_inline_code(site: Path
     old = html_files(site / "topics" / OLD)
     assert len(old) > 5
     for name, page in old.items():
-        (policy,) = [e.attrs["content"] for e in page.all("meta") if e.attrs.get("http-equiv") == "Content-Security-Policy"]
+        (policy,) = [e.attrs["content"] for e in page.all("meta")
+                     if e.attrs.get("http-equiv") == "Content-Security-Policy"]
         assert policy == pages.CSP, name
         assert not "".join(page.script_text).strip() and not page.all("style"), name
         assert not [a for e in page.elements for a in e.attrs if a.startswith("on") or a == "style"], name

@@ -87,7 +87,8 @@ def shard_data(papers: dict[str, list[str]]) -> dict[str, Any]:
     for paths in papers.values():
         for path in paths:
             numbers.setdefault(path, len(numbers))
-    return {"pages": list(numbers), "papers": {pid: [numbers[p] for p in paths] for pid, paths in sorted(papers.items())}}
+    return {"pages": list(numbers),
+            "papers": {pid: [numbers[p] for p in paths] for pid, paths in sorted(papers.items())}}
 
 
 def compact(data: Any) -> bytes:
