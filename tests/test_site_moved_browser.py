@@ -118,3 +118,22 @@ def test_a_star_saved_before_the_rename_links_to_the_paper_after_it(tmp_path: Pa
             link.click()
             landed(page, expect)
         context.close()
+
+
+IDS = ["2405.00007", "0704.0001", "1912.12345", "hep-th/9901001", "math.AG/0601001", "cs/0112017", "not-an-id"]
+
+
+def test_the_page_finds_a_papers_lookup_file_as_the_build_wrote_it(browser: Any, served: str,
+                                                                  problems: list[str]) -> None:
+    """moved.js names an id's shard, and reads an id from its anchor, exactly as website.moved and the site do."""
+    from website import moved
+    from website.model import Entry
+
+    context = browser.new_context()
+    page = new_page(context, problems)
+    page.goto(served + "index.html")
+    assert page.evaluate("ids => ids.map(window.dailyPapersWhere.shard)", IDS) == [moved.shard(i) for i in IDS]
+    anchors = [Entry(id=i, title="", authors=(), date="", categories=(), comment="", abstract="", abs_url="",
+                     pdf_url="", code=()).anchor for i in IDS[:-1]]
+    assert page.evaluate("anchors => anchors.map(window.dailyPapersWhere.idOf)", anchors) == IDS[:-1]
+    context.close()

@@ -88,7 +88,7 @@
     return new URL(same.length ? same[0] : list[0], root).href + "#" + anchorOf(id);
   }
 
-  window.dailyPapersWhere = { pages: pages, current: current };
+  window.dailyPapersWhere = { pages: pages, current: current, shard: shardOf, idOf: idOf };
 
   var moved = document.querySelector("a[data-moved-to]");
   if (moved) {
