@@ -353,13 +353,17 @@ def mailed_ids(server: Server) -> list[list[str]]:
 
 
 def test_one_mail_per_run_with_new_papers_none_on_dry_run_or_rerun(remote: tuple[git.Repo, Path], fake: FakeArxiv,
-                                                                   smtp: Server) -> None:
+                                                                   smtp: Server, caplog: pytest.LogCaptureFixture) -> None:
     bare, work = remote
     fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
     assert update.main(["--root", str(work), "--dry-run"]) == 0
     assert not smtp.inbox.received
     assert update.main(["--root", str(work), "--push"]) == 0
     assert mailed_ids(smtp) == [["2601.00001", "2601.00002"]]
+    size = len(smtp.inbox.received[0].data)
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("emailed")]
+    assert re.fullmatch(r"emailed the digest of 2026-02-1\d to 1 address \(([\d,]+) bytes\)", said[0])
+    assert abs(int(re.search(r"([\d,]+) bytes", said[0]).group(1).replace(",", "")) - size) < 200
     got = smtp.inbox.received[0].message
     assert re.fullmatch(r"Daily Papers, 2026-02-1\d: 2 new", got["Subject"]), got["Subject"]
     assert "https://owner.github.io/repo/days/2026-02-1" in got.get_body(("html",)).get_content()
