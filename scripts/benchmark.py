@@ -474,6 +474,7 @@ def main() -> int:
                         help="instead: a day with one topic arXiv rejects (HTTP 400) among 4 and among 20, real pacing")
     parser.add_argument("--authors", action="store_true",
                         help="instead: filling the shipped papers' authors with id_list requests, real pacing")
+    parser.add_argument("--mail", action="store_true", help="the digest email's size on a typical and a big day")
     parser.add_argument("--site", action="store_true", help="benchmark the site (scripts/site.py) instead")
     parser.add_argument("--site-store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
@@ -486,6 +487,8 @@ def main() -> int:
         return fetch_days()
     if args.split:
         return split_days()
+    if args.mail:
+        return mail_sizes()
     if args.authors:
         return authors_fill()
     if args.site_store:
@@ -665,6 +668,51 @@ def authors_fill() -> int:
             sizes = [len(batch) for batch in server.id_list_requests]
             print(f"{label:<10} {wanted if label == 'first' else 0:>6} {len(report.filled):>6} {report.requests:>8} "
                   f"{max(sizes, default=0):>11} {seconds:>7.1f}", flush=True)
+    return 0
+
+
+SUMMARY = ("A streaming codec language model that predicts speech tokens from text and a short voice prompt, "
+           "cutting latency to 80 ms while matching the naturalness of larger offline text-to-speech systems.")
+
+
+def mail_day(papers: list[dict], topics: int, picks: int) -> tuple[dict, dict]:
+    """A day's record and store for the digest: the papers spread over `topics` topics (0: their own), each with a
+    TL;DR of its version as long as a real one (about 200 characters), the first `picks` picked because of the last."""
+    store, new = {}, {}
+    for n, record in enumerate(papers):
+        topic = f"Topic {n % topics + 1}" if topics else record["topics"][0]
+        record = {**record, "topics": [topic], "tldr": {"model": "openai/gpt-4.1-mini", "version": record["version"],
+                                                      "text": SUMMARY}}
+        store[record["id"]] = record
+        new.setdefault(topic, []).append(record["id"])
+    liked = papers[-1]
+    chosen = [{"id": p["id"], "score": 0.4, "because": {"id": liked["id"], "title": liked["title"]}} for p in papers[:picks]]
+    return {"date": "2026-12-03", "new": new, "picks": chosen}, store
+
+
+def mail_sizes() -> int:
+    """Issue 23: the digest email's size (whole message as sent, and each part) and compose time, for the shipped
+    store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics."""
+    import store as st
+    from digest import mail
+
+    repo = Path(__file__).resolve().parent.parent
+    newest = sorted(st.load(repo).papers.values(), key=lambda r: r["updated"], reverse=True)
+    rng = random.Random(5)
+    big = [synthetic(i, rng, f"2026-12-0{1 + i % 3}") for i in range(1_200)]
+    big = [{**p, "topics": ["x"], "version": 1, "id": f"2612.{i:05d}"} for i, p in enumerate(big)]
+    print(f"{'day':<34} {'new':>5} {'listed':>6} {'message bytes':>13} {'text chars':>10} {'html chars':>10} {'ms':>6}")
+    for label, papers, topics, picks in (("typical: 14 newest shipped, 3 picks", newest[:14], 0, 3),
+                                         ("big: 1,200 papers, 20 topics", big, 20, 10)):
+        day, store = mail_day(papers, topics, picks)
+        started = time.perf_counter()
+        message = mail.compose(day, store, "https://owner.github.io/repo/", "Daily Papers",
+                               mail.address("bot@example.org", "MAIL_FROM"), (mail.address("me@example.org", "MAIL_TO"),))
+        raw = message.as_bytes()
+        ms = (time.perf_counter() - started) * 1000
+        text, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
+        listed = text.count("\n- ")
+        print(f"{label:<34} {len(papers):>5} {listed:>6} {len(raw):>13,} {len(text):>10,} {len(html):>10,} {ms:>6.0f}")
     return 0
 
 
