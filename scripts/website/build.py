@@ -29,7 +29,7 @@ import jinja2
 import config as cfg
 import render
 import store as st
-from website import pages, parallel, search, similar
+from website import days, pages, parallel, save, search, similar
 from website.extras import Extras, build_extras
 from website.model import Site, build_model
 
@@ -173,6 +173,7 @@ def build_unlocked(root: Path, outdir: Path, site_path: str) -> tuple[Site, int]
         with st.gc_paused():
             papers = list(st.load(root).papers.values())
             site, renderer = model_of(config, papers)
+            site.days, site.save_to = days.build_days(root, site), save.save_target(os.environ)
             shown = shown_papers(renderer)
             # The similar papers on the other core; the rest of the extras and the search index here, meanwhile.
             other_core = parallel.started(lambda: similar.similar_papers(shown))
