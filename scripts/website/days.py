@@ -125,7 +125,9 @@ def cut(text: str, limit: int) -> str:
     """Text cut at a word before `limit` characters, with an ellipsis."""
     if len(text) <= limit:
         return text
-    return (text[:limit - 1].rsplit(" ", 1)[0] or text[:limit - 1]).rstrip() + "…"
+    head = text[:limit]
+    words = head.rsplit(" ", 1)[0].rstrip() if " " in head else ""
+    return (words or text[:limit - 1].rstrip()) + "…"
 
 
 def shown(site: Site, paper_id: Any) -> Entry | None:
@@ -148,7 +150,9 @@ def build_day(digest: dict[str, Any], site: Site) -> Day:
         drawn.add(paper.id)
         picks.append(Pick(paper, *because_of(pick, site)))
     sections = []
-    for name, ids in digest.get("new", {}).items():
+    order = {topic.name: number for number, topic in enumerate(site.topics)}
+    new = digest.get("new", {})  # its keys are sorted in the file: topics are shown in keywords.yaml's order
+    for name, ids in sorted(new.items(), key=lambda item: order.get(item[0], len(order))):
         full, above = [], []
         for paper_id in ids:
             paper = shown(site, paper_id)
