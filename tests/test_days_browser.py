@@ -73,14 +73,18 @@ def page(request: pytest.FixtureRequest, browser: "playwright_api.Browser") -> I
     assert not problems, problems
 
 
-def shot(page: "playwright_api.Page", name: str, tmp_path: Path) -> None:
-    """A full-page screenshot for people to look at, named by page and width."""
+def shot(page: "playwright_api.Page", name: str, tmp_path: Path, selector: str | None = None) -> None:
+    """A full-page screenshot (or of one element) for people to look at, named by page and width."""
     folder = SHOTS
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         folder = tmp_path
-    page.screenshot(path=str(folder / f"{name}-{page.viewport_size['width']}.png"), full_page=True)
+    path = str(folder / f"{name}-{page.viewport_size['width']}.png")
+    if selector:
+        page.locator(selector).screenshot(path=path)
+    else:
+        page.screenshot(path=path, full_page=True)
 
 
 def fits(page: "playwright_api.Page") -> None:
@@ -171,7 +175,7 @@ def test_many_stars_are_saved_in_parts_each_url_within_the_limit(page, served: s
     assert len(saved) == len(set(saved)) and sorted(saved) == sorted(starred)
     assert page.inner_text("[data-save-status]").startswith("1202 ids in 3 files")
     fits(page)
-    shot(page, "starred-save", tmp_path)
+    shot(page, "starred-save", tmp_path, "section.save")
     page.evaluate("localStorage.clear()")
     page.reload()
     page.fill("[data-stars-import-text]", "\n".join(starred[:400]))
