@@ -26,6 +26,7 @@ from website.model import Entry, Site, TopicSite
 DIGESTS = Path("data") / "digests"
 FOLDER = "days"
 RECENT = 14  # days listed on today.html (every day is on days/index.html)
+TOPIC_NAME = 120  # characters of a topic's name from a digest (keywords.yaml allows 100)
 BECAUSE_TITLE = 120  # characters of a library paper's title in "because you liked …"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -164,7 +165,7 @@ def build_day(digest: dict[str, Any], site: Site) -> Day:
             elif paper not in above and paper not in full:
                 above.append(paper)
         if full or above:
-            sections.append(Section(mdtext.plain(str(name)) or "Untitled topic", topics.get(name), full, above))
+            sections.append(Section(cut(mdtext.plain(str(name)) or "Untitled topic", TOPIC_NAME), topics.get(name), full, above))
     return Day(str(digest["date"]), picks, sections, len(skipped - drawn), len(drawn))
 
 
