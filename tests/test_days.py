@@ -255,3 +255,9 @@ def test_the_two_halves_of_a_build_write_each_day_page_once(tmp_path: Path) -> N
     halves = [list(pages.day_pages(site, extras, (k, 2))) for k in (0, 1)]
     assert [len(half) for half in halves] == [4, 2]  # today.html, days/index.html and 2 of the 4 days; 2 days
     assert dict(halves[0] + halves[1]) == whole and len(whole) == 6
+
+
+def test_the_today_link_says_so_on_the_today_page(built: Built) -> None:
+    current = {path: [e.attrs.get("aria-current") for e in page.all("a") if e.attrs.get("class") == "nav-today"]
+               for path, page in built.pages.items()}
+    assert current.pop("today.html") == ["page"] and set(map(tuple, current.values())) == {(None,)}

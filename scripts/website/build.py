@@ -29,9 +29,10 @@ import jinja2
 import config as cfg
 import render
 import store as st
-from website import days, pages, parallel, save, search, similar
+from website import pages, parallel, search, similar
 from website.extras import Extras, build_extras
 from website.model import Site, build_model
+from website import days, save  # noqa: I001 - issue 23: the day pages, the Save button
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ASSETS = pages.TEMPLATES / "assets"
