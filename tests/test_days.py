@@ -261,3 +261,27 @@ def test_the_today_link_says_so_on_the_today_page(built: Built) -> None:
     current = {path: [e.attrs.get("aria-current") for e in page.all("a") if e.attrs.get("class") == "nav-today"]
                for path, page in built.pages.items()}
     assert current.pop("today.html") == ["page"] and set(map(tuple, current.values())) == {(None,)}
+
+
+def test_a_day_with_hundreds_of_new_papers_draws_some_in_full_and_links_the_rest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A first run or a backfill makes hundreds of papers new at once: the day page stays small."""
+    monkeypatch.setattr(days, "DAY_CARDS", 2)
+    monkeypatch.setattr(days, "PAGE_CARDS", 3)
+    monkeypatch.setattr(days, "DAY_LINKS", 3)
+    speech = ["2601.00100", "2601.00101", "2601.00102", "2601.00103", "2601.00104", "2601.00105", "2601.00106"]
+    site = build_site(tmp_path, monkeypatch, capsys, {
+        "2026-02-01": {"date": "2026-02-01", "new": {"Speech Synthesis": speech,
+                                                     "Codec": ["2601.00106", "2601.00101", "2511.00015", "2507.00014"]},
+                       "picks": []}})
+    page, html = site.pages["days/2026-02-01.html"], site.html["days/2026-02-01.html"]
+    assert articles(page) == ["p-2601.00100", "p-2601.00101", "p-2511.00015"]  # 2 of a topic, 3 of the page
+    brief = re.findall(r'<ul class="brief">(.*?)</ul>', html, re.S)[0]
+    assert re.findall(r'href="([^"]*)"', brief) == [f"../topics/speech-synthesis/2026-01.html#p-2601.0010{n}"
+                                                    for n in (2, 3, 4)]
+    assert "And 2 more, on" in "".join(page.text) and "9 new papers." in "".join(page.text)
+    assert re.findall(r'<ul class="brief">(.*?)</ul>', html, re.S)[1].count("<li>") == 1  # 2507.00014: page is full
+    also = re.findall(r'<ul class="also">(.*?)</ul>', html, re.S)[0]
+    assert re.findall(r'href="([^"]*)"', also) == ["../topics/speech-synthesis/2026-01.html#p-2601.00106",
+                                                   "#p-2601.00101"]
+    assert "listed above" in also and "shown above" in also

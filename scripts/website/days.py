@@ -27,7 +27,10 @@ DIGESTS = Path("data") / "digests"
 FOLDER = "days"
 RECENT = 14  # days listed on today.html (every day is on days/index.html)
 TOPIC_NAME = 120  # characters of a topic's name from a digest (keywords.yaml allows 100)
-BECAUSE_TITLE = 120  # characters of a library paper's title in "because you liked …"
+BECAUSE_TITLE = 120
+DAY_CARDS = 50  # papers of a topic drawn in full on a day page (a first run or a backfill makes hundreds new)
+PAGE_CARDS = 150  # papers drawn in full on a day page in all (about 4.5 KB each)
+DAY_LINKS = 200  # more of a topic's papers as one link each; the rest are counted, and are on the topic's pages  # characters of a library paper's title in "because you liked …"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -43,12 +46,17 @@ class Pick:
 
 @dataclass(frozen=True)
 class Section:
-    """A topic's new papers on a day: drawn in full (`papers`), or already drawn higher up the page (`above`)."""
+    """A topic's new papers on a day: the first DAY_CARDS drawn in full (`papers`; PAGE_CARDS on the whole page),
+    the next DAY_LINKS as links
+    to their pages (`briefly`), the rest only counted (`beyond`), and those drawn higher up the page (`above`,
+    each with whether its card is on this page)."""
 
     name: str
     topic: TopicSite | None  # None for a topic the site no longer has (renamed or removed since)
     papers: list[Entry]
-    above: list[Entry]
+    above: list[tuple[Entry, bool]]
+    briefly: list[Entry] = field(default_factory=list)
+    beyond: int = 0
 
 
 @dataclass(frozen=True)
@@ -152,21 +160,42 @@ def build_day(digest: dict[str, Any], site: Site) -> Day:
         picks.append(Pick(paper, *because_of(pick, site)))
     sections = []
     order = {topic.name: number for number, topic in enumerate(site.topics)}
+    carded = {pick.paper.id for pick in picks}
     new = digest.get("new", {})  # its keys are sorted in the file: topics are shown in keywords.yaml's order
     for name, ids in sorted(new.items(), key=lambda item: order.get(item[0], len(order))):
-        full, above = [], []
-        for paper_id in ids:
-            paper = shown(site, paper_id)
-            if paper is None:
-                skipped.add(str(paper_id))
-            elif paper.id not in drawn:
-                drawn.add(paper.id)
-                full.append(paper)
-            elif paper not in above and paper not in full:
-                above.append(paper)
-        if full or above:
-            sections.append(Section(cut(mdtext.plain(str(name)) or "Untitled topic", TOPIC_NAME), topics.get(name), full, above))
+        section = topic_section(name, ids, site, topics.get(name), drawn, carded, skipped)
+        if section.papers or section.above or section.briefly or section.beyond:
+            sections.append(section)
     return Day(str(digest["date"]), picks, sections, len(skipped - drawn), len(drawn))
+
+
+def topic_section(name: str, ids: list[Any], site: Site, topic: TopicSite | None, drawn: set[str], carded: set[str],
+                  skipped: set[str]) -> Section:
+    """One topic's part of a day page; drawn, carded (drawn in full) and skipped are the page's, updated here."""
+    full: list[Entry] = []
+    briefly: list[Entry] = []
+    above: list[tuple[Entry, bool]] = []
+    beyond = 0
+    seen: set[str] = set()
+    for paper_id in ids:
+        paper = shown(site, paper_id)
+        if paper is None:
+            skipped.add(str(paper_id))
+        elif paper.id in seen:
+            continue
+        elif paper.id in drawn:
+            above.append((paper, paper.id in carded))
+        elif len(full) < DAY_CARDS and len(carded) < PAGE_CARDS:
+            full.append(paper)
+            carded.add(paper.id)
+        elif len(briefly) < DAY_LINKS:
+            briefly.append(paper)
+        else:
+            beyond += 1
+        if paper is not None:
+            seen.add(paper.id)
+            drawn.add(paper.id)
+    return Section(cut(mdtext.plain(str(name)) or "Untitled topic", TOPIC_NAME), topic, full, above, briefly, beyond)
 
 
 def build_days(root: Path, site: Site) -> list[Day]:
