@@ -213,3 +213,15 @@ def test_a_url_just_over_the_limit_splits(page, served: str) -> None:
     page.locator("button.unstar").first.click()  # the links follow the list
     page.wait_for_selector(f"[data-save-status] >> text={most} ids in one file")
     assert len(save_links(page)) == 1
+
+
+def test_the_branch_goes_in_the_path_segment_by_segment(page, served: str) -> None:
+    page.goto(served + "starred.html")
+    page.evaluate("document.querySelector('[data-save]').setAttribute('data-branch', 'feature/daily-papers')")
+    page.fill("[data-stars-import-text]", "2401.00001 hep-th/9901001")
+    page.click('[data-stars-action="import-text"]')
+    page.wait_for_selector("text=Imported 2 new stars.")
+    ((_, url),) = save_links(page)
+    path, name, ids, _ = decoded(url)
+    assert path == "/octo/papers/new/feature/daily-papers" and ids == ["2401.00001", "hep-th/9901001"]
+    assert "value=%23%20Starred%20on%20the%20site" in url and "hep-th%2F9901001%0A" in url  # encodeURIComponent
