@@ -27,10 +27,10 @@ DIGESTS = Path("data") / "digests"
 FOLDER = "days"
 RECENT = 14  # days listed on today.html (every day is on days/index.html)
 TOPIC_NAME = 120  # characters of a topic's name from a digest (keywords.yaml allows 100)
-BECAUSE_TITLE = 120
+BECAUSE_TITLE = 120  # characters of a library paper's title in "because you liked …"
 DAY_CARDS = 50  # papers of a topic drawn in full on a day page (a first run or a backfill makes hundreds new)
 PAGE_CARDS = 150  # papers drawn in full on a day page in all (about 4.5 KB each)
-DAY_LINKS = 200  # more of a topic's papers as one link each; the rest are counted, and are on the topic's pages  # characters of a library paper's title in "because you liked …"
+DAY_LINKS = 200  # more of a topic's papers as one link each; the rest are counted, and are on the topic's pages
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -47,9 +47,8 @@ class Pick:
 @dataclass(frozen=True)
 class Section:
     """A topic's new papers on a day: the first DAY_CARDS drawn in full (`papers`; PAGE_CARDS on the whole page),
-    the next DAY_LINKS as links
-    to their pages (`briefly`), the rest only counted (`beyond`), and those drawn higher up the page (`above`,
-    each with whether its card is on this page)."""
+    the next DAY_LINKS as links to their pages (`briefly`), the rest only counted (`beyond`), and those drawn
+    higher up the page (`above`, each with whether its card is on this page)."""
 
     name: str
     topic: TopicSite | None  # None for a topic the site no longer has (renamed or removed since)
