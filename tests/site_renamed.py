@@ -3,12 +3,7 @@ its alias, the store adopting the papers as the daily run does; built and served
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import threading
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -17,7 +12,7 @@ import store as st
 import update
 from conftest import write_keywords
 from site_repo import TOPICS, make_repo
-from site_server import SERVED_AT, LikePages
+from site_server import SERVED_AT
 from website import build, model
 
 OLD_NAME, NEW_NAME = "Speech Synthesis", "Text to Speech"
@@ -49,19 +44,3 @@ def build_into(root: Path, outdir: Path) -> Path:
 def renamed_site(folder: Path, aliases: bool = True) -> Path:
     """The small repository renamed, and its site; returns OUTDIR (the repository is folder/repo)."""
     return build_into(rename(make_repo(folder / "repo"), aliases), folder / "site")
-
-
-@contextlib.contextmanager
-def serving(top: Path) -> Iterator[str]:
-    """Serve top/site at http://127.0.0.1:PORT/REPO/ (missing addresses get the site's 404.html); a rebuild of
-    top/site is served at once."""
-    (top / "REPO").symlink_to(top / "site")
-    handler = functools.partial(LikePages, directory=str(top))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/REPO/"
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -52,6 +53,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The small site's base URL (under a sub-path, as on https://OWNER.github.io/REPO/)."""
     top = tmp_path_factory.mktemp("served")
     build_small_site(top)
+    with serving(top) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(top: Path) -> Iterator[str]:
+    """Serve top/site at http://127.0.0.1:PORT/REPO/ (missing addresses get the site's 404.html); a rebuild of
+    top/site is served at once."""
     (top / "REPO").symlink_to(top / "site")
     handler = functools.partial(LikePages, directory=str(top))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -10,7 +10,8 @@ from typing import Any, Iterator
 import pytest
 
 from browsers import chromium
-from site_renamed import NEW, OLD, build_into, rename, serving
+from site_renamed import NEW, OLD, build_into, rename
+from site_server import serving
 from site_repo import UNIQUE_ID, make_repo
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
