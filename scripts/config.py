@@ -74,6 +74,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "readme_max_bytes": 500_000,
     "feed_papers": 50,
     "notify": "none",
+    "summaries": "auto",
+    "summary_model": "openai/gpt-4.1-mini",
+    "summary_language": "English",
+    "max_summaries_per_run": 200,
 }
 
 _SETTING_HELP: dict[str, str] = {
@@ -89,6 +93,10 @@ _SETTING_HELP: dict[str, str] = {
     "readme_max_bytes": "a whole number from 50000 to 511000",
     "feed_papers": "a whole number from 1 to 500",
     "notify": "none or issue",
+    "summaries": "auto or off",
+    "summary_model": "a model name the endpoint serves, like openai/gpt-4.1-mini (one line, at most 100 characters)",
+    "summary_language": "a language name, like English or Deutsch (one line, at most 40 characters)",
+    "max_summaries_per_run": "a whole number from 1 to 1000",
 }
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -101,6 +109,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "time_budget": (10, 1200),
     "readme_max_bytes": (50_000, 511_000),
     "feed_papers": (1, 500),
+    "max_summaries_per_run": (1, 1000),
 }
 
 TOPIC_KEYS = ("name", "query", "categories", "exclude", "aliases")
@@ -394,6 +403,12 @@ def _settings(raw: Any, data: Any, name: str) -> dict[str, Any]:
     return settings
 
 
+def _short_line(value: Any, limit: int) -> bool:
+    """A short one-line printable text (it goes into a prompt, a label or a request)."""
+    return (isinstance(value, str) and bool(value.strip()) and len(value) <= limit and value.isprintable()
+            and value == value.strip())
+
+
 def _setting_ok(key: str, value: Any) -> bool:
     """Whether a setting's value has the right type and range."""
     if key == "title":
@@ -401,6 +416,10 @@ def _setting_ok(key: str, value: Any) -> bool:
                 and len(value) <= MAX_NAME and value.isprintable() and value.encode("utf-8", "ignore").decode() == value)
     if key == "notify":
         return value in ("none", "issue")
+    if key == "summaries":
+        return value in ("auto", "off")
+    if key in ("summary_model", "summary_language"):
+        return _short_line(value, 100 if key == "summary_model" else 40)
     if key == "readme_papers_per_topic" and value == "auto":
         return True
     if key == "readme_papers_per_topic":

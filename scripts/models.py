@@ -55,6 +55,8 @@ class Outcome:
     new_papers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # new to the store, per topic
     renamed: dict[str, str] = field(default_factory=dict)  # stored topic name -> the topic that claimed it
     orphans: dict[str, int] = field(default_factory=dict)  # stored topic names no topic claims -> papers
+    summarized: int = 0  # papers given a machine summary this run (digest/summaries.py)
+    summaries: str | None = None  # the summaries step's one line, for the job summary
 
     @property
     def failed(self) -> list[TopicRun]:
