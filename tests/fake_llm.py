@@ -11,6 +11,7 @@ import json
 import re
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
@@ -55,7 +56,9 @@ class FakeLLM:
         self.summary: Callable[[dict[str, Any]], str] = honest_summary
         self.status_for_auth: int | None = None  # 401 or 403 for every request
         self.headers: dict[str, str] = {}  # extra headers on successful answers
+        self.delay = 0.0  # seconds before each answer (timeouts)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True  # a slow answer in progress does not hold up the test's end
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -88,6 +91,8 @@ class FakeLLM:
             return int(fault), {}, _error("upstream failure")
         if fault == "404":
             return 404, {}, _error("Unknown model")
+        if fault == "not json":
+            return 200, {}, b"<html>Service Unavailable</html>"
         schema = (body.get("response_format") or {}).get("type") == "json_schema"
         if schema and self.refuse_schema:
             return 400, {}, _error("Invalid parameter: response_format json_schema is not supported")
@@ -127,6 +132,8 @@ class FakeLLM:
                 except ValueError:
                     body = {}
                 fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                if fake.delay:
+                    time.sleep(fake.delay)
                 if not self.path.endswith("/chat/completions"):
                     status, headers, data = 404, {}, _error("no such path")
                 else:
@@ -137,7 +144,10 @@ class FakeLLM:
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except OSError:  # the client gave up waiting (a timeout test)
+                    pass
 
             def log_message(self, *args: object) -> None:
                 pass
