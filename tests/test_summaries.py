@@ -350,3 +350,33 @@ def test_a_model_that_fails_costs_no_paper_commit_or_exit_status(tmp_path: Path,
     lines = [r.getMessage() for r in caplog.records if "summaries:" in r.getMessage()]
     assert len(lines) == 1 and lines[0].startswith("warning: summaries: 0 of 1"), lines
     assert "0 of 1 papers summarized" in summary.read_text()
+
+
+from test_publish import remote  # noqa: E402,F401 - the bare-remote fixture
+
+
+def test_after_a_push_race_the_rebuilt_commit_keeps_this_runs_summaries(
+        remote: tuple, fake: FakeArxiv, fake_llm: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    bare, work = remote
+    fake.papers = [paper("2601.00001", "A codec", "We build a neural audio codec.", updated="2026-02-11T00:00:00Z")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    other = tmp_path / "other"
+    shutil.copytree(work, other)
+    fake.papers.append(paper("2601.00002", "Another codec", "A vocoder and codec for speech at 2 kbps.",
+                             updated="2026-02-12T00:00:00Z"))
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T02:00:00Z")
+    monkeypatch.delenv("LLM_API_KEY")
+    assert update.main(["--root", str(other), "--push"]) == 0  # a run without a model lands first
+    landed = bare.commit("main")
+    assert "tldr" not in json.loads((landed.tree / "data/papers/2601.json").data_stream.read())["2601.00002"]
+    monkeypatch.setenv("LLM_API_KEY", "test-key")
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T03:00:00Z")
+    assert update.main(["--root", str(work), "--push"]) == 0  # summarizes, is rejected, rebuilt on the tip
+    head = bare.commit("main")
+    assert head != landed and landed in head.parents
+    stored = json.loads((head.tree / "data/papers/2601.json").data_stream.read())
+    assert stored["2601.00002"]["tldr"]["version"] == 1 and "tldr" in stored["2601.00001"]
+    readme = (head.tree / "README.md").data_stream.read().decode()
+    assert readme.count("**TL;DR (AI, gpt-4.1-mini):**") == 3  # the second paper is in both topics
