@@ -351,6 +351,13 @@ def test_a_model_that_fails_costs_no_paper_commit_or_exit_status(tmp_path: Path,
     assert len(lines) == 1 and lines[0].startswith("warning: summaries: 0 of 1"), lines
     assert "0 of 1 papers summarized" in summary.read_text()
 
+    monkeypatch.setenv("LLM_BASE_URL", fake_llm.url)  # the model is back the next day: the paper is asked again
+    fake_llm.status_for_auth, fake_llm.script = None, []
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-14T01:00:00Z")
+    assert update.main(["--root", str(work), "--push"]) == 0
+    assert clone.head.commit.message.strip() == "Summarize 1 paper (TL;DR, AI)"
+    assert load_store(work)["2602.00001"]["tldr"]["version"] == 1
+
 
 from test_publish import remote  # noqa: E402,F401 - the bare-remote fixture
 
