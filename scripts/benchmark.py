@@ -8,6 +8,7 @@ are kept, see manifest.MANIFEST), and a full re-render of every page (as after a
     python scripts/benchmark.py --sizes 5000
     python scripts/benchmark.py --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
     python scripts/benchmark.py --authors       # filling the shipped papers' authors: id_list requests, wall time
+    python scripts/benchmark.py --summaries     # TL;DRs: requests, input tokens a request, wall time at 15/minute
     python scripts/benchmark.py --exclusions-only   # relevance with 10,000 exclude phrases (below)
     python scripts/benchmark.py --site          # the site (scripts/site.py): build, size, first load, search speed
     python scripts/benchmark.py --only-extras  # just the site's extras (similar papers, BibTeX, charts, reasons)
@@ -528,6 +529,8 @@ def main() -> int:
     parser.add_argument("--authors", action="store_true",
                         help="instead: filling the shipped papers' authors with id_list requests, real pacing")
     parser.add_argument("--mail", action="store_true", help="the digest email's size on a typical and a big day")
+    parser.add_argument("--summaries", action="store_true",
+                        help="instead: TL;DRs for the shipped papers and for 200 new ones, against the fake model")
     parser.add_argument("--site", action="store_true", help="benchmark the site (scripts/site.py) instead")
     parser.add_argument("--site-store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
@@ -548,6 +551,8 @@ def main() -> int:
         return mail_sizes()
     if args.authors:
         return authors_fill()
+    if args.summaries:
+        return summaries_runs()
     if args.site_store:
         site_store(Path(args.site_store[0]), int(args.site_store[1]))
         return 0
@@ -770,6 +775,49 @@ def mail_sizes() -> int:
         text, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
         listed = text.count("\n- ")
         print(f"{label:<34} {len(papers):>5} {listed:>6} {len(raw):>13,} {len(text):>10,} {len(html):>10,} {ms:>6.0f}")
+def summaries_runs() -> int:
+    """Issue 22: the TL;DRs of the shipped store, then of a day of 200 new papers, against the fake model
+    (tests/fake_llm.py) over real HTTP: requests, estimated input tokens a request, and the wall time added at
+    GitHub Models' free-tier pace (15 requests a minute; the waits are counted, not slept)."""
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import config as cfg
+    import store as st
+    from digest import summaries
+    from fake_llm import FakeLLM
+
+    repo = Path(__file__).resolve().parent.parent
+    config = cfg.load(repo / "keywords.yaml")
+    print(f"{'run':<24} {'papers':>6} {'done':>5} {'requests':>8} {'papers/req':>10} {'max tokens':>10} "
+          f"{'mean tokens':>11} {'added wall s':>12}")
+    with tempfile.TemporaryDirectory() as tmp, FakeLLM() as server:
+        root = Path(tmp)
+        shutil.copytree(repo / "data", root / "data")
+        store = st.load(root)
+        shipped = list(store.papers.values())
+        rng = random.Random(22)
+        topic = config.topics[0].name
+        for i in range(200):  # a day's new papers: real abstracts (their length spread), new ids, one topic
+            model = rng.choice(shipped)
+            store.put({**model, "id": f"2612.{90000 + i}", "updated": "2026-12-02T20:00:00Z", "topics": [topic],
+                       "title": f"{config.topics[0].query} {model['title']}"[:300]})
+        new_ids = {f"2612.{90000 + i}" for i in range(200)}
+        runs = [("200 new papers", {"max_summaries_per_run": 200}),
+                (f"{len(shipped)} shipped papers", {"max_summaries_per_run": 1000}),
+                ("next day, nothing new", {"max_summaries_per_run": 1000})]
+        for label, settings in runs:
+            if label.endswith("shipped papers"):
+                for paper_id in new_ids:
+                    store.papers.pop(paper_id)
+            run_config = cfg.Config(config.path, config.topics, {**config.settings, **settings})
+            slept = [0.0]
+            env = {"LLM_BASE_URL": server.url, "LLM_API_KEY": "benchmark"}
+            report = summaries.summarize(store, run_config, env=env, clock=lambda: time.monotonic() + slept[0],
+                                         sleep=lambda s: slept.__setitem__(0, slept[0] + s), budget=3600)
+            tokens = report.tokens or [0]
+            per = report.wanted / report.requests if report.requests else 0
+            print(f"{label:<24} {report.wanted:>6} {len(report.done):>5} {report.requests:>8} {per:>10.1f} "
+                  f"{max(tokens):>10} {sum(tokens) / len(tokens):>11.0f} {report.seconds:>12.1f}", flush=True)
     return 0
 
 

@@ -75,6 +75,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "feed_papers": 50,
     "notify": "none",
     "email": "off",
+    "summaries": "auto",
+    "summary_model": "openai/gpt-4.1-mini",
+    "summary_language": "English",
+    "max_summaries_per_run": 200,
 }
 
 _SETTING_HELP: dict[str, str] = {
@@ -91,6 +95,10 @@ _SETTING_HELP: dict[str, str] = {
     "feed_papers": "a whole number from 1 to 500",
     "notify": "none or issue",
     "email": "off or digest (the day's new papers by email; the SMTP_* and MAIL_* secrets say where)",
+    "summaries": "auto or off",
+    "summary_model": "a model name the endpoint serves, like openai/gpt-4.1-mini (one line, at most 100 characters)",
+    "summary_language": "a language name, like English or Deutsch (one line, at most 40 characters)",
+    "max_summaries_per_run": "a whole number from 1 to 1000",
 }
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -103,6 +111,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "time_budget": (10, 1200),
     "readme_max_bytes": (50_000, 511_000),
     "feed_papers": (1, 500),
+    "max_summaries_per_run": (1, 1000),
 }
 
 TOPIC_KEYS = ("name", "query", "categories", "exclude", "aliases")
@@ -396,6 +405,12 @@ def _settings(raw: Any, data: Any, name: str) -> dict[str, Any]:
     return settings
 
 
+def _short_line(value: Any, limit: int) -> bool:
+    """A short one-line printable text (it goes into a prompt, a label or a request)."""
+    return (isinstance(value, str) and bool(value.strip()) and len(value) <= limit and value.isprintable()
+            and value == value.strip())
+
+
 def _setting_ok(key: str, value: Any) -> bool:
     """Whether a setting's value has the right type and range."""
     if key == "title":
@@ -405,6 +420,10 @@ def _setting_ok(key: str, value: Any) -> bool:
         return value in ("none", "issue")
     if key == "email":
         return value is False or value in ("off", "digest")
+    if key == "summaries":
+        return value in ("auto", "off")
+    if key in ("summary_model", "summary_language"):
+        return _short_line(value, 100 if key == "summary_model" else 40)
     if key == "readme_papers_per_topic" and value == "auto":
         return True
     if key == "readme_papers_per_topic":

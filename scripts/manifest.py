@@ -23,7 +23,8 @@ import jinja2
 from pagemodel import Paper, TopicView
 
 MANIFEST = "papers/manifest.json"  # what each topic's pages were rendered from, so unchanged parts are kept
-RENDER_CODE = ("render.py", "mdtext.py", "anchors.py", "pagemodel.py", "manifest.py", "links.py")  # pages depend on it
+RENDER_CODE = ("render.py", "mdtext.py", "anchors.py", "pagemodel.py", "manifest.py", "links.py",
+               "digest/summaries.py")  # pages depend on it
 _HERE = Path(__file__).resolve().parent
 
 
@@ -42,7 +43,7 @@ def year_digest(view: TopicView, label: str, papers: list[Paper]) -> str:
     digest = hashlib.sha1(f"{view.slug}\0{view.name}\0{view.anchor}\0{label}".encode(), usedforsecurity=False)
     for p in papers:
         digest.update(f"\0{p['id']}\0{p.get('version')}\0{p['updated']}\0{p['title']}\0{p.get('authors')}"
-                      f"\0{p.get('comment')}\0{p['abstract']}".encode("utf-8", "surrogatepass"))
+                      f"\0{p.get('comment')}\0{p['abstract']}\0{p.get('tldr')}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

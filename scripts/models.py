@@ -56,6 +56,8 @@ class Outcome:
     renamed: dict[str, str] = field(default_factory=dict)  # stored topic name -> the topic that claimed it
     orphans: dict[str, int] = field(default_factory=dict)  # stored topic names no topic claims -> papers
     warnings: list[str] = field(default_factory=list)  # optional parts that failed soft, for the job summary
+    summarized: int = 0  # papers given a machine summary this run (digest/summaries.py)
+    summaries: str | None = None  # the summaries step's one line, for the job summary
 
     @property
     def failed(self) -> list[TopicRun]:

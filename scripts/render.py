@@ -19,6 +19,7 @@ import jinja2
 
 import links
 import pagemodel
+from digest import summaries
 from anchors import github_anchor
 from config import Config
 from manifest import MANIFEST, Manifest, code_stamp, year_digest
@@ -48,7 +49,8 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
     )
     env.filters.update(md=md, plain=plain, inert=inert, day=day, atom_time=atom_time, short=short, anchor=github_anchor,
                        first_authors=first_authors, all_authors=all_authors, dated=dated,
-                       abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.labelled_code_links)
+                       abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.labelled_code_links,
+                       tldr=summaries.shown_text, tldr_label=summaries.label)
     return env
 
 

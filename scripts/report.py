@@ -148,6 +148,8 @@ def commit_message(outcome: "Outcome") -> str:
         extra.append(f"import {plural(outcome.imported, 'paper')} from the DailyArXiv README")
     if outcome.refreshed:
         extra.append(f"refresh metadata of {plural(outcome.refreshed, 'paper')}")
+    if outcome.summarized:
+        extra.append(f"summarize {plural(outcome.summarized, 'paper')} (TL;DR, AI)")
     failed = [r.name for r in outcome.runs if r.error]
     if failed:
         extra.append(f"not fetched: {', '.join(_inert_name(n) for n in failed)}")

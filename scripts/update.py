@@ -21,6 +21,7 @@ import jinja2
 
 import announce
 import config as cfg
+from digest import summaries
 import fetch
 import links
 import lookup
@@ -249,18 +250,20 @@ def import_seed(root: Path, store: st.Store) -> int:
 
 def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
           store: st.Store | None = None, imported: int = 0, now: datetime | None = None,
-          baseline: announce.Baseline | None = None) -> Outcome:
+          baseline: announce.Baseline | None = None, summarize: bool = False) -> Outcome:
     """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to.
 
     Each topic's new and updated papers are what the store adds over the baseline: the store of the commit
     to build on (what the commit announces, with papers a killed run stored), else the store as loaded.
+    summarize: ask the model for the listed papers' missing summaries after the merge (not in a dry run);
+    a push race's rebuild does not ask again: the summaries are in the records this run changed.
     """
     with st.gc_paused():
-        return _apply(root, config, runs, write, store, imported, now or run_moment(), baseline)
+        return _apply(root, config, runs, write, store, imported, now or run_moment(), baseline, summarize)
 
 
 def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, store: st.Store | None,
-           imported: int, now: datetime, baseline: announce.Baseline | None) -> Outcome:
+           imported: int, now: datetime, baseline: announce.Baseline | None, summarize: bool = False) -> Outcome:
     if store is None:
         store = st.load(root)
         imported = import_seed(root, store)
@@ -274,6 +277,9 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         if run.error:
             continue
         outcome.refreshed += len(st.merge(store, run.name, run.records).refreshed)
+    if summarize:
+        told = summaries.for_run(store, config, dry_run=not write)
+        outcome.summarized, outcome.summaries = len(told.done), told.line()
     stored_state, stored_repository = fetch_state.load(root), fetch_state.repository(root)
     stored_alone = fetch_state.alone(root)
     alone = next_alone(config, stored_alone, runs)
@@ -377,6 +383,7 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
         _follow(checkout, ours, ours, pushed=False)
         return outcome, ours
     sha = ours
+    summarized, told = outcome.summarized, outcome.summaries
     for attempt in range(1, 5):
         if publish.push(repo, sha, checkout.branch):
             _follow(checkout, sha, ours, pushed=True)
@@ -387,6 +394,7 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
                     checkout.branch, attempt)
         tip = publish.fetch_tip(repo, checkout.branch)
         outcome, rebuilt = rebuild_on(checkout, tip, config_path, store, runs)
+        outcome.summarized, outcome.summaries = summarized, told  # kept in the records the rebuild carries over
         if rebuilt is None:  # origin already holds everything this run had
             _follow(checkout, tip, ours, pushed=True)
             return outcome, None
@@ -517,7 +525,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
             filled = lookup.fill_after_topics(runs, store, fetcher, root, write=not args.dry_run)
     try:
         outcome = apply(root, config, runs, write=not args.dry_run, store=store, imported=imported, now=now,
-                        baseline=baseline)
+                        baseline=baseline, summarize=not args.no_fetch)
         outcome.refreshed += filled
         if args.dry_run:
             report.print_dry_run(outcome)

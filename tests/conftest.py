@@ -18,8 +18,9 @@ SEED = REPO / "tests" / "fixtures" / "seed" / "daily-papers-readme.md"
 
 @pytest.fixture(autouse=True)
 def outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test runs as on a laptop, also in GitHub's CI: a test that needs Actions' variables sets them."""
-    for name in ("GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+    """Every test runs as on a laptop, also in GitHub's CI: a test that needs Actions' variables sets them
+    (and no test reaches a real model: one that needs a model sets LLM_* to the fake one)."""
+    for name in ("GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "LLM_API_KEY", "LLM_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
 
 

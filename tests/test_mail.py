@@ -69,7 +69,7 @@ def test_the_digest_is_multipart_with_picks_first_summaries_and_the_day_page() -
     for body in (text, html):
         assert body.index("Picks for you") < body.index("Flow matching TTS") < body.index("New in Codec")
         assert body.index("New in Codec") < body.index("Codec language models") < body.index("New in TTS")
-        assert "TL;DR (AI, openai/gpt-4.1-mini)" in body and "old summary" not in body  # the v1 summary of a v2
+        assert "TL;DR (AI, gpt-4.1-mini)" in body and "old summary" not in body  # the v1 summary of a v2
         assert "https://arxiv.org/abs/2612.00001" in body and "https://arxiv.org/abs/2510.00981" in body
         assert f"{SITE}days/2026-12-03.html" in body and "2612.09999" not in body and "2612.09998" not in body
     assert "Because you liked: A liked <em>paper</em> <https://arxiv.org/abs/2510.00981>" in text

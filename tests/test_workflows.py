@@ -52,7 +52,7 @@ def test_permissions_are_minimal() -> None:
     update = load("update.yml")
     assert update["permissions"] == {}
     job, notify = update["jobs"]["update"], update["jobs"]["notify"]
-    assert job["permissions"] == {"contents": "write"}  # issues: write only in the job that opens the issue
+    assert job["permissions"] == {"contents": "write", "models": "read"}  # issues: write only in the notify job
     assert notify["permissions"] == {"issues": "write"} and notify["needs"] == "update"
     assert update["concurrency"]["cancel-in-progress"] is False
     assert job["timeout-minutes"] <= 60 and notify["timeout-minutes"] <= 10
@@ -60,6 +60,18 @@ def test_permissions_are_minimal() -> None:
     text = (WORKFLOWS / "update.yml").read_text()
     for grant in ("contents", "issues", "pages", "id-token"):
         assert re.search(rf"^\s+{grant}: write\s+# \S", text, re.MULTILINE), f"{grant} grant is not commented"
+    assert re.search(r"^\s+models: read\s+# \S", text, re.MULTILINE), "models grant is not commented"
+    others = [name for name, other in update["jobs"].items() if "models" in other.get("permissions", {})]
+    assert others == ["update"], "only the update job may call the model"
+
+
+def test_the_update_step_passes_the_models_key_and_endpoint() -> None:
+    job = load("update.yml")["jobs"]["update"]
+    env = next(s for s in job["steps"] if "update.py" in s.get("run", ""))["env"]
+    assert env["LLM_API_KEY"] == "${{ secrets.LLM_API_KEY || github.token }}"
+    assert env["LLM_BASE_URL"] == "${{ vars.LLM_BASE_URL }}"
+    steps = [s for s in job["steps"] if "LLM_API_KEY" in s.get("env", {})]
+    assert len(steps) == 1, "the key goes to the update step only"
 
 
 def test_issue_job_checks_that_issues_are_enabled_and_says_how_to_enable_them() -> None:
@@ -114,6 +126,9 @@ def test_the_script_stops_fetching_well_before_the_workflow_kills_the_job() -> N
     minutes = load("update.yml")["jobs"]["update"]["timeout-minutes"]
     assert cfg.MAX_TIME_BUDGET + 10 * 60 <= minutes * 60, "time_budget's maximum leaves no time to render and commit"
     assert f"{minutes} minutes" in cfg._SETTING_HELP["time_budget"]
+    from digest import summaries
+
+    assert cfg.MAX_TIME_BUDGET + summaries.TIME_BUDGET + 5 * 60 <= minutes * 60, "the model's budget leaves no time"
 
 
 def test_only_the_deploy_job_can_publish_the_site() -> None:

@@ -34,6 +34,7 @@ import render
 import state as fetch_state
 from store import valid_id
 from digest import day as days
+from digest import summaries
 
 log = logging.getLogger("daily_papers")
 
@@ -48,7 +49,6 @@ PAPERS_IN_MAIL = 100  # over all topics (the per-topic count shrinks on a big da
 PICKS_IN_MAIL = 20
 HTML_BYTES = 100_000  # Gmail clips a message whose HTML passes 102 KB: longer texts list fewer papers
 TITLE_CHARS = 300  # a hand-edited store can hold megabyte titles: the mail stays small
-TLDR_CHARS = 300  # INTERFACES.md: summaries are cut to 300 characters when rendered
 LINE_CHARS = 400  # one failure line, at most
 
 
@@ -114,21 +114,14 @@ def _one_line(text: str, limit: int = LINE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def tldr_of(record: dict[str, Any]) -> dict[str, Any] | None:
-    """The summary of the record's current version, or None (a v2 keeps its v1 summary until it gets its own)."""
-    tldr = record.get("tldr")
-    return tldr if isinstance(tldr, dict) and tldr.get("version") == record.get("version") and tldr.get("text") else None
-
-
 def item(record: dict[str, Any], because: dict[str, Any] | None = None) -> Item:
     """A stored paper as the email shows it."""
     found = Item(id=record["id"], title=mdtext.short(record["title"], TITLE_CHARS) or record["id"],
                  url=links.abs_url(record["id"]), authors=mdtext.short(mdtext.first_authors(record.get("authors")), 200),
                  topics=[mdtext.short(t, 100) for t in record.get("topics", [])])
-    tldr = tldr_of(record)
-    if tldr:
-        found.tldr = mdtext.short(tldr["text"], TLDR_CHARS)
-        found.tldr_label = f"TL;DR (AI, {mdtext.short(str(tldr.get('model') or 'model'), 80)})"
+    if summaries.tldr_of(record):
+        found.tldr = summaries.shown_text(record)
+        found.tldr_label = summaries.label(record)
     if because:
         found.because_title = mdtext.short(str(because.get("title") or because.get("id") or ""), TITLE_CHARS) or None
         because_id = because.get("id")
