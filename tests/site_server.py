@@ -24,7 +24,17 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 class LikePages(Quiet):
-    """Serves a missing address under /REPO/ as GitHub Pages does: the site's 404.html, status 404."""
+    """Serves a missing address under /REPO/ as GitHub Pages does: the site's 404.html, status 404; and caches as
+    Pages does (max-age=600), so a page that needs what a rebuild changed must ask for it anew."""
+
+    def send_head(self):  # type: ignore[no-untyped-def] - the base class's
+        """Revalidation always answers the file: If-Modified-Since counts whole seconds, and a test rebuilds faster."""
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "REPO" / "404.html"

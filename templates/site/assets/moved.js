@@ -36,10 +36,11 @@
     return "p-" + id.replace("/", "-");
   }
 
-  /* One file of the lookup, read once per page; null when it cannot be read. */
+  /* One file of the lookup, read once per page and revalidated (Pages caches for 10 minutes, and a rebuild may
+     have moved a paper since); null when it cannot be read. */
   function json(name) {
     if (!files[name]) {
-      files[name] = fetch(new URL("ids/" + name + ".json", root).href).then(function (answer) {
+      files[name] = fetch(new URL("ids/" + name + ".json", root).href, { cache: "no-cache" }).then(function (answer) {
         return answer.ok ? answer.json() : null;
       }).catch(function () { return null; });
     }
