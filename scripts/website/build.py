@@ -32,6 +32,7 @@ import store as st
 from website import moved, pages, parallel, search, similar
 from website.extras import Extras, build_extras
 from website.model import Site, build_model
+from website import days, save  # noqa: I001 - issue 23: the day pages, the Save button
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ASSETS = pages.TEMPLATES / "assets"
@@ -176,6 +177,7 @@ def build_unlocked(root: Path, outdir: Path, site_path: str) -> tuple[Site, int]
         with st.gc_paused():
             papers = list(st.load(root).papers.values())
             site, renderer = model_of(config, papers)
+            site.days, site.save_to = days.build_days(root, site), save.save_target(os.environ)
             shown = shown_papers(renderer)
             # The similar papers on the other core; the rest of the extras and the search index here, meanwhile.
             other_core = parallel.started(lambda: similar.similar_papers(shown))
