@@ -325,7 +325,7 @@ def abstracts(size: int, seed: int = 17) -> tuple[list[str], list[int]]:
     return texts, subjects
 
 
-EXTRAS_MARKUP = (r'<p class="why">.*?</p>\n?|<button type="button" class="star[^>]*>.*?</button>'
+EXTRAS_MARKUP = (r'<span class="why">.*?</span>|<button type="button" class="star[^>]*>.*?</button>'
                  r'|<details class="(?:cite|similar)".*?</details>\n?|<span class="Z3988"[^>]*></span>\n?')
 
 

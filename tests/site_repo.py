@@ -9,6 +9,8 @@ import store as st
 from conftest import write_keywords
 
 HOSTILE = "<img src=x onerror=alert(1)> speech synthesis & <script>alert(2)</script>"
+HOSTILE_TLDR = '[run](javascript:alert(3)) <a href="javascript:alert(4)">it</a> <img src=x onerror=alert(5)>'
+HOSTILE_MODEL = '<b onmouseover=alert(6)>gpt</b>'
 UNIQUE_WORD = "quixotically"  # occurs only in the abstract of UNIQUE_ID
 UNIQUE_ID = "2405.00007"
 BOTH_ID = "2511.00003"  # listed by both topics
@@ -48,6 +50,7 @@ def papers() -> list[dict[str, Any]]:
                        ["Codec"], ["cs.CR"]))
     found.append(paper("2601.00042", "2026-01-02", HOSTILE, "A hostile title, shown as text.",
                        ["Speech Synthesis"], ["cs.SD"]))
+    found[-1]["tldr"] = {"model": HOSTILE_MODEL, "text": HOSTILE_TLDR, "version": 1}  # model output is untrusted too
     for n in range(7):  # the busy month
         found.append(paper(f"2601.{n + 100:05d}", f"2026-01-{n + 10:02d}", f"Streaming speech synthesis {n}",
                            f"Low-latency speech synthesis, variant {n}.", ["Speech Synthesis"], ["eess.AS"]))

@@ -247,6 +247,7 @@ def test_hidden_papers_show_their_reasons(browser: Any, served: Served) -> None:
     page.locator("details.hidden-papers summary").click()
     texts = page.locator("details.hidden-papers .reason").all_inner_texts()
     assert texts == ["hidden: no query term occurs as a whole word in the title or abstract"] * 2
+    page.locator("article.paper .meta summary").first.click()  # the topic chips fold out why the paper is listed
     why = page.locator("article.paper .why").first.inner_text()
     assert why.startswith("Why listed: ") and " in " in why
     assert problems == []

@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 
 from browsers import chromium
-from site_repo import BOTH_ID, HOSTILE, UNIQUE_ID, UNIQUE_WORD
+from site_repo import BOTH_ID, HOSTILE, HOSTILE_MODEL, HOSTILE_TLDR, UNIQUE_ID, UNIQUE_WORD
 from site_server import served  # noqa: F401 - the fixture
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
@@ -142,6 +142,9 @@ def test_hostile_title_is_text_and_runs_nothing(page, served: str) -> None:  # n
     assert page.locator("#results img, #results script").count() == 0
     page.goto(served + "topics/speech-synthesis/2026-01-2.html")
     assert HOSTILE in page.inner_text("main")
+    assert page.inner_text(".tldr") == f"TL;DR (AI, {HOSTILE_MODEL}) {HOSTILE_TLDR}"  # the model's text too
+    assert page.locator("main a[href^=javascript], main b, main [onmouseover]").count() == 0
+    page.hover(".tldr")
     page.goto(served + "index.html")
     assert HOSTILE in page.inner_text("main") and page.locator("main img").count() == 0
     # the page fixture fails the test on any dialog (alert) or script error

@@ -60,3 +60,27 @@ def test_entry_shows_visible_text_links_and_a_stable_anchor() -> None:
 @pytest.mark.parametrize("label,title", [("2026-02", "February 2026"), ("undated", "undated")])
 def test_month_titles(label: str, title: str) -> None:
     assert model.month_title(label) == title
+
+
+def test_a_card_shows_the_summary_of_its_own_version_only() -> None:
+    record = st.new_record(id="2601.00001", version=2, title="T", abstract="A", comment="", authors=[],
+                           categories=[], updated="2026-01-05T00:00:00Z", topics=["T"])
+    record["tldr"] = {"model": "gpt-4.1-mini", "text": "  It  does\u202e a thing. ", "version": 2}
+    shown = model.entry(record, ("T",))
+    assert (shown.tldr, shown.tldr_model) == ("It does a thing.", "gpt-4.1-mini")
+    record["tldr"]["version"] = 1  # a v2 keeps the v1 summary in the store until it gets its own: not shown
+    assert (model.entry(record, ("T",)).tldr, model.entry(record, ("T",)).tldr_model) == ("", "")
+    del record["tldr"]
+    assert model.entry(record, ("T",)).tldr == ""
+    record["tldr"] = {"model": "m", "text": "\u200b \u2060", "version": 2}  # nothing visible: nothing shown
+    assert model.entry(record, ("T",)).tldr == ""
+
+
+@pytest.mark.parametrize("text", ["word " * 400, "x" * 1000, "a " + "y" * 400])
+def test_a_long_summary_is_cut_to_300_characters(text: str) -> None:
+    record = st.new_record(id="2601.00001", version=1, title="T", abstract="A", comment="", authors=[],
+                           categories=[], updated="2026-01-05T00:00:00Z", topics=["T"])
+    record["tldr"] = {"model": "m" * 500, "text": text, "version": 1}
+    shown = model.entry(record, ("T",))
+    assert len(shown.tldr) <= model.TLDR_LIMIT and shown.tldr.endswith("…") and len(shown.tldr) > 150
+    assert len(shown.tldr_model) <= model.MODEL_LIMIT

@@ -17,10 +17,13 @@ import links
 import mdtext
 import render
 from config import Config
+from digest import summaries
 
 PAGE_PAPERS = 100  # papers per topic page: a month with more is split into numbered parts
 TOPIC_LATEST = 20  # papers on a topic's front page, before its list of months
 HOME_LATEST = 30  # papers on the home page
+TLDR_LIMIT = 300  # characters of a machine summary shown on a card (the model's text is untrusted and may run long)
+MODEL_LIMIT = 60  # characters of the model's name in the card's "TL;DR (AI, <model>)" label
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Entry:
     pdf_url: str
     code: tuple[str, ...]
     topics: tuple[str, ...] = ()
+    tldr: str = ""  # the machine summary of this version, visible text cut to TLDR_LIMIT; "" when there is none
+    tldr_model: str = ""  # the model that wrote it, for the label
 
     @property
     def anchor(self) -> str:
@@ -109,16 +114,36 @@ class Site:
         return len(self.home)
 
 
+def cut(text: str, limit: int) -> str:
+    """Text of at most `limit` characters, cut at a word with an ellipsis (a long model answer stays one short line)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head[limit // 2:] else head).rstrip() + "…"
+
+
+def summary(paper: dict[str, Any]) -> tuple[str, str]:
+    """The paper's TL;DR and its model, as shown: only a summary of the stored version (digest.summaries.tldr_of:
+    a v2 shows none until it gets its own), visible text only, cut to its limits; ("", "") when there is none."""
+    tldr = summaries.tldr_of(paper)
+    text = mdtext.plain(str(tldr["text"])) if tldr else ""
+    if not text:
+        return "", ""
+    return cut(text, TLDR_LIMIT), cut(summaries.model_name(paper), MODEL_LIMIT) or "unknown model"
+
+
 def entry(paper: dict[str, Any], topics: tuple[str, ...]) -> Entry:
     """A stored paper as the site shows it."""
     plain = mdtext.plain
+    tldr, tldr_model = summary(paper)
     return Entry(
         id=paper["id"], title=plain(paper["title"]) or paper["id"],
         authors=tuple(plain(a) for a in paper.get("authors") or () if plain(a)),
         date=mdtext.day(paper.get("updated")), categories=tuple(paper.get("categories") or ()),
         comment=plain(paper.get("comment")), abstract=plain(paper.get("abstract")),
         abs_url=links.abs_url(paper["id"]), pdf_url=links.pdf_url(paper["id"]),
-        code=tuple(links.code_links(paper.get("abstract"), paper.get("comment"))), topics=topics)
+        code=tuple(links.code_links(paper.get("abstract"), paper.get("comment"))), topics=topics,
+        tldr=tldr, tldr_model=tldr_model)
 
 
 def month_title(label: str) -> str:

@@ -67,7 +67,7 @@ def similar_list(site: Site, extras: Extras, paper_id: str, root: str, here: str
                     for other in extras.similar.get(paper_id, ()))
     if not items:
         return Markup("")
-    return Markup(f'<details class="similar"><summary>Similar papers</summary>\n<ol>{items}</ol>\n</details>')
+    return Markup(f'<details class="similar"><summary>Similar</summary>\n<ol>{items}</ol>\n</details>')
 
 
 def render(name: str, site: Site, root: str, here: str = "", **context: object) -> bytes:
