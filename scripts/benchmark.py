@@ -7,6 +7,7 @@ are kept, see manifest.MANIFEST), and a full re-render of every page (as after a
     python scripts/benchmark.py                 # 10,000 / 20,000 / 40,000 papers over 20 topics
     python scripts/benchmark.py --sizes 5000
     python scripts/benchmark.py --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
+    python scripts/benchmark.py --authors       # filling the shipped papers' authors: id_list requests, wall time
     python scripts/benchmark.py --exclusions-only   # relevance with 10,000 exclude phrases (below)
     python scripts/benchmark.py --site          # the site (scripts/site.py): build, size, first load, search speed
     python scripts/benchmark.py --only-extras  # just the site's extras (similar papers, BibTeX, charts, reasons)
@@ -436,6 +437,8 @@ def main() -> int:
                         help="instead: a normal day and a day with one HTTP 406 on the shipped keywords.yaml and store")
     parser.add_argument("--split", action="store_true",
                         help="instead: a day with one topic arXiv rejects (HTTP 400) among 4 and among 20, real pacing")
+    parser.add_argument("--authors", action="store_true",
+                        help="instead: filling the shipped papers' authors with id_list requests, real pacing")
     parser.add_argument("--site", action="store_true", help="benchmark the site (scripts/site.py) instead")
     parser.add_argument("--site-store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
@@ -446,6 +449,8 @@ def main() -> int:
         return fetch_days()
     if args.split:
         return split_days()
+    if args.authors:
+        return authors_fill()
     if args.site_store:
         site_store(Path(args.site_store[0]), int(args.site_store[1]))
         return 0
@@ -590,6 +595,35 @@ def fetch_days() -> int:
             seconds = time.perf_counter() - started
             status = next(line for line in out.getvalue().splitlines() if line.startswith("Status:"))
             print(f"{label:<28} {len(server.requests):>8} {seconds:>7.1f}  {status[8:90]}")
+    return 0
+
+
+def authors_fill() -> int:
+    """Issue 22: the shipped store's papers without authors, filled from the fake arXiv with arXiv's real pacing
+    (3 s from the end of each answer): id_list requests and wall time, then the next run's (nothing to ask)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import fetch
+    import lookup
+    import store as st
+    from fake_arxiv import FakeArxiv, paper
+
+    repo = Path(__file__).resolve().parent.parent
+    print(f"{'run':<10} {'papers':>6} {'filled':>6} {'requests':>8} {'ids/request':>11} {'wall s':>7}")
+    with tempfile.TemporaryDirectory() as tmp, FakeArxiv() as server:
+        root = Path(tmp)
+        shutil.copytree(repo / "data", root / "data")
+        store = st.load(root)
+        server.papers = [paper(i, r["title"], version=r["version"]) for i, r in store.papers.items()]
+        wanted = sum(lookup.needs_authors(r) for r in store.papers.values())
+        for label in ("first", "next"):
+            fetcher = fetch.Fetcher(url=server.url, delay=3.0, backoff_base=5.0)
+            server.requests.clear()
+            started = time.perf_counter()
+            report = lookup.fill_authors(store, fetcher, root)
+            seconds = time.perf_counter() - started
+            sizes = [len(batch) for batch in server.id_list_requests]
+            print(f"{label:<10} {wanted if label == 'first' else 0:>6} {len(report.filled):>6} {report.requests:>8} "
+                  f"{max(sizes, default=0):>11} {seconds:>7.1f}", flush=True)
     return 0
 
 

@@ -384,23 +384,36 @@ class Fetcher:
         search = arxiv.Search(query=query, max_results=offset + size,
                               sort_by=arxiv.SortCriterion.LastUpdatedDate,
                               sort_order=arxiv.SortOrder.Descending)
-        self.client.page_size = size
+
+        def ask() -> list[arxiv.Result]:
+            self.client.page_size = size
+            page = list(self.client.results(search, offset=offset))
+            if len(page) < size and offset + len(page) < self.last_total:
+                raise Fault(f"arXiv sent an empty page in the middle of the results (start={offset + len(page)})")
+            return page
+
+        return self._retrying(ask, retry_failures)
+
+    def _retrying(self, ask: Callable[[], Any], retry_failures: bool = True, retry_throttling: bool = True) -> Any:
+        """ask() until it answers, with backoff, within the budget; raises TopicFailed when it cannot be had.
+
+        Without retry_throttling a throttled answer ends it at once: an optional request stops rather than earn
+        more throttling.
+        """
         throttled: int | None = None  # any throttled try makes the failure a throttling, whatever the last try said
         for attempt in range(1, self.max_tries + 1):
             if self.time_left() <= 0:
                 raise TopicFailed("the run's time budget for arXiv ran out", throttled, attempt - 1)
             try:
-                page = list(self.client.results(search, offset=offset))
-                if len(page) < size and offset + len(page) < self.last_total:
-                    raise Fault(f"arXiv sent an empty page in the middle of the results (start={offset + len(page)})")
-                return page
+                return ask()
             except Exception as exc:  # noqa: BLE001 - every failure is classified below
                 fault = classify(exc)
             if fault.throttled:
                 self.throttles.append(fault.throttled)
                 throttled = fault.throttled
             tries = f"{attempt} {'try' if attempt == 1 else 'tries'}"
-            if not fault.retryable or attempt == self.max_tries or not (retry_failures or fault.throttled):
+            if (not fault.retryable or attempt == self.max_tries or not (retry_failures or fault.throttled)
+                    or (fault.throttled and not retry_throttling)):
                 raise TopicFailed(f"{fault.why} after {tries}", throttled, attempt, fault.rejected)
             wait = self.backoff(attempt, fault.retry_after)
             if wait > MAX_WAIT:
@@ -412,6 +425,30 @@ class Fetcher:
             log.warning("%s; retrying in %.1f s", fault.why, wait)
             self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def fetch_ids(self, ids: list[str], retry_throttling: bool = True) -> list[dict[str, Any]]:
+        """The records arXiv has for these ids, in one id_list request (a versioned id asks for that version).
+
+        One page of len(ids) entries and no paging: arXiv leaves out ids it does not know, and a totalResults
+        that still counts them must not send the client after a page that is not there. Ids arXiv left out are
+        simply absent; raises TopicFailed when the request cannot be answered.
+        """
+        if not ids:
+            return []
+        search = arxiv.Search(id_list=list(ids), max_results=len(ids))
+
+        def ask() -> list[arxiv.Result]:
+            url = self.client._format_url(search, 0, len(ids))  # the package's URL, without its paging loop
+            return list(self.client._parse_feed(url, first_page=True).results)
+
+        results = self._retrying(ask, retry_throttling=retry_throttling)
+        now = self.arxiv_now or self.now or datetime.now(timezone.utc)
+        records: dict[str, dict[str, Any]] = {}
+        for result in results:
+            record = None if result.entry_id in self.undated else to_record(result, now)
+            if record is not None:
+                records.setdefault(record["id"], record)
+        return list(records.values())
 
     def backoff(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with full jitter, at least arXiv's delay and any Retry-After."""

@@ -25,6 +25,7 @@ from typing import IO, Any, Iterator
 import git
 
 import announce
+import lookup
 import outputs
 import store as st
 from manifest import MANIFEST, load_manifest, manifest_is_sound
@@ -32,8 +33,9 @@ from manifest import MANIFEST, load_manifest, manifest_is_sound
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 STORE = "data/papers"
-STATE_FILES = ("data/backfill.json", "data/state.json")  # the run's own state beside the store
+STATE_FILES = ("data/backfill.json", "data/lookups.json", "data/state.json")  # the run's own state beside the store
 BACKFILL_STATE = "data/backfill.json"
+LOOKUPS = "data/lookups.json"
 LOCK_NAME = "daily-papers.lock"
 LOCK_WAIT = float(os.environ.get("DAILY_PAPERS_LOCK_WAIT", "300"))  # a daily run takes minutes, not more
 ZERO = "0" * 40
@@ -612,15 +614,17 @@ def export(repo: git.Repo, commit: str, dest: Path) -> None:
 
 
 def merge_state(repo: git.Repo, root: Path, parent: str | None, dest: Path) -> None:
-    """Carry the backfilled months to a rebuild in dest, as a union (data/state.json is advanced by the rebuild)."""
-    committed = tree_entries(repo, parent, [BACKFILL_STATE])
-    mine = worktree_blobs(repo, root, [BACKFILL_STATE])
+    """Carry the backfilled months and arXiv's id answers to a rebuild in dest, as unions (data/state.json is
+    advanced by the rebuild)."""
+    unions = {BACKFILL_STATE: _union_months, LOOKUPS: lookup.merge_files}
+    committed = tree_entries(repo, parent, list(unions))
+    mine = worktree_blobs(repo, root, list(unions))
     for rel, sha in mine.items():
         if _sha(committed.get(rel)) == sha:
             continue  # unchanged by this run: the tip's version stands
         data = (root / rel).read_bytes()
         if (dest / rel).is_file():
-            data = _union_months(data, (dest / rel).read_bytes())
+            data = unions[rel](data, (dest / rel).read_bytes())
         st.atomic_write(dest / rel, data)
 
 

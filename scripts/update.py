@@ -23,6 +23,7 @@ import announce
 import config as cfg
 import fetch
 import links
+import lookup
 import plan
 import publish
 import manifest
@@ -491,6 +492,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
 
     runs: list[TopicRun] = []
     fetch_report: FetchReport | None = None
+    filled = 0  # stored papers given their authors (lookup.fill_authors)
     if not args.no_fetch:
         fetcher = fetcher_from(config.settings, now)
         try:
@@ -510,9 +512,12 @@ def run(args: argparse.Namespace, root: Path) -> int:
             report.write_job_summary(runs, None, config, fetch_report)
             print("error: every topic failed; nothing was written", file=sys.stderr)
             return report.exit_status(runs)
+        if not args.backfill:
+            filled = lookup.fill_after_topics(runs, store, fetcher, root, write=not args.dry_run)
     try:
         outcome = apply(root, config, runs, write=not args.dry_run, store=store, imported=imported, now=now,
                         baseline=baseline)
+        outcome.refreshed += filled
         if args.dry_run:
             report.print_dry_run(outcome)
         elif checkout is not None:

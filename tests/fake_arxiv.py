@@ -1,7 +1,9 @@
 """A fake arXiv API on 127.0.0.1: real HTTP, Atom feeds in arXiv's post-2025 layout, fault injection.
 
-It understands start, max_results, sortBy, sortOrder and enough of search_query (fields ti/abs/
-all/cat, quoted phrases, AND/OR/ANDNOT, parentheses, submittedDate ranges) for the tests. Like
+It understands start, max_results, sortBy, sortOrder, id_list (as arXiv answers it: the listed ids it has, a
+versioned id as that version, unknown ids left out, a malformed one refused with HTTP 400) and enough of
+search_query (fields ti/abs/all/cat, quoted phrases, AND/OR/ANDNOT, parentheses, submittedDate ranges) for the
+tests. Like
 arXiv it matches loosely: a term matches any word that starts with its stem, so `TTS` also
 finds `TT-rank`, which is what the local relevance check must undo.
 """
@@ -69,6 +71,7 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") else word.rstrip("s") or word
 
 
+_ID = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
 _TOKENS = re.compile(r'\s*(\(|\)|[a-zA-Z]+:\[[^\]]*\]|[a-zA-Z]+:"[^"]*"|"[^"]*"|[^\s()]+)')
 
 
@@ -213,6 +216,24 @@ class FakeArxiv:
         """How many requests asked a query containing text."""
         return sum(text in r.get("search_query", "") for r in self.requests)
 
+    @property
+    def id_list_requests(self) -> list[list[str]]:
+        """The ids each id_list request asked for, in order of arrival."""
+        return [r["id_list"].split(",") for r in self.requests if r.get("id_list")]
+
+    def by_id_list(self, asked: list[str]) -> list[dict[str, Any]] | str:
+        """The papers an id_list names, as arXiv answers it (in the list's order), or the first malformed id."""
+        found: list[dict[str, Any]] = []
+        for text in asked:
+            match = _ID.match(text.strip())
+            if not match:
+                return text
+            version = int(match.group("v")) if match.group("v") else None
+            held = next((p for p in self.papers if p["id"] == match.group("id")), None)
+            if held is not None and (version is None or version <= held["version"]):
+                found.append(held if version is None else {**held, "version": version})
+        return found
+
     def date_header(self) -> str:
         """arXiv's own time, as its Date header says it: the test's moment, the simulated one, or the real one."""
         stamp = self.date or os.environ.get("DAILY_PAPERS_NOW")
@@ -230,15 +251,20 @@ class FakeArxiv:
     def respond(self, params: dict[str, str]) -> tuple[int, dict[str, str], bytes, float]:
         """Status, headers, body and a delay for one request."""
         query = params.get("search_query", "")
+        id_list = params.get("id_list", "")
         start = int(params.get("start", 0))
-        fault = self._take_fault(query, start)
+        fault = self._take_fault(f"{query} id_list:{id_list}".strip() if id_list else query, start)
         for key, body in self.fixtures.items():
             if key in query:
                 return 200, {}, body, 0.0
         size = int(params.get("max_results", 10))
-        found = [p for p in self.papers if _Query(query).match(p)]
+        listed = self.by_id_list(id_list.split(",")) if id_list else self.papers
+        if isinstance(listed, str):
+            return 400, {}, error_feed(f"incorrect id format for {listed}", f"incorrect_id_format_for_{listed}"), 0.0
+        found = [p for p in listed if not query or _Query(query).match(p)]
         key = "published" if params.get("sortBy") == "submittedDate" else "updated"
-        found.sort(key=lambda p: (p[key], p["id"]), reverse=params.get("sortOrder", "descending") == "descending")
+        if not id_list:  # arXiv keeps an id_list's own order
+            found.sort(key=lambda p: (p[key], p["id"]), reverse=params.get("sortOrder", "descending") == "descending")
         if self.reorder is not None:
             found = self.reorder(found)
         page = found[start:start + size]
