@@ -55,6 +55,7 @@ class Outcome:
     new_papers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # new to the store, per topic
     renamed: dict[str, str] = field(default_factory=dict)  # stored topic name -> the topic that claimed it
     orphans: dict[str, int] = field(default_factory=dict)  # stored topic names no topic claims -> papers
+    day: dict[str, Any] | None = None  # the day's digest record this run wrote (data/digests/), None without new papers
 
     @property
     def failed(self) -> list[TopicRun]:

@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
-from bibtexparser import middlewares as mw
-
 from config import ConfigError
 
 MAX_ENTRIES = 5_000
@@ -64,6 +61,9 @@ def read(path: Path, shown: str | None = None) -> list[Entry]:
 
 def from_bibtex(text: str, name: str) -> list[Entry]:
     """BibTeX entries, LaTeX decoded ({\\"u} -> ü, protective braces dropped)."""
+    import bibtexparser  # here: only a run with a .bib library needs it
+    from bibtexparser import middlewares as mw
+
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its own report of a bad block: ours is one line
     library = bibtexparser.parse_string(text, append_middleware=[mw.LatexDecodingMiddleware(True)])
     for block in library.failed_blocks:

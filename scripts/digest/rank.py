@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer, TfidfTransformer
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 TOP_K = 5  # library matches averaged into a paper's score
 FLOOR = 0.095  # below: "nothing close". On the labelled set (tests/fixtures/ranking) off-subject papers score
 # at most 0.092 and every hand-labelled relevant one at least 0.096 (scripts/benchmark.py --ranking prints both)
 DIGITS = 4  # the score as stored in the day's record
 _WORD = re.compile(r"[a-z][a-z0-9]+")
-_STOP = frozenset(ENGLISH_STOP_WORDS)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,17 @@ def words(text: str) -> list[str]:
     """Lower-case words of two or more characters starting with a letter, English stop words dropped.
 
     One C-level findall per text: sklearn's default token pattern takes twice as long on 5,000 abstracts."""
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
+    stop = stop_words()
+    return [w for w in _WORD.findall(text.lower()) if w not in stop]
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, imported when first ranked: importing sklearn takes a second or more,
+    and every render imports this package."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def tfidf(texts: list[str]) -> sparse.csr_matrix:
@@ -56,6 +68,8 @@ def tfidf(texts: list[str]) -> sparse.csr_matrix:
     Words are hashed to 2**20 columns rather than counted into a vocabulary: the same weights but for rare
     collisions, in half the time (sklearn builds a vocabulary in a Python loop); the hash is fixed, so
     the result is the same every run."""
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
     counts = HashingVectorizer(analyzer=words, n_features=2**20, alternate_sign=False, norm=None,
                                dtype=np.float32).transform(texts)
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts)
