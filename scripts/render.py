@@ -161,6 +161,8 @@ class Renderer:
         budget = int(self.config.settings["readme_max_bytes"])
         for view in self.views:
             view.shown = 0
+        while self.picks and self.picks["picks"] and len(self._render_readme()) > budget:
+            self.picks["picks"].pop()  # 100 picks of long titles could pass a small budget on their own
         room = budget - len(self._render_readme())
         pagemodel.share_readme_rows(self.views, pagemodel.readme_cap(self.config.settings), room, self.rows)
         text = self._render_readme()

@@ -202,3 +202,19 @@ def test_readme_view_skips_picks_missing_from_the_store(tmp_path: Path) -> None:
     view = picks.readme_view(config, [], {"1": {"id": "1", "title": "t", "topics": ["Codec"], "version": 1}}, record)
     assert [p["paper"]["id"] for p in view["picks"]] == ["1"] and view["count"] == 2
     assert load_store(tmp_path) == {}
+
+
+def test_picks_fit_readmes_byte_budget(tmp_path: Path, fake: FakeArxiv) -> None:
+    long_title = "Neural speech codec residual vector quantization " * 20  # 1,000 characters, cut in README
+    lines = "".join(f"@misc{{k{i}, title = {{{long_title} {i}}}}}\n" for i in range(100))
+    (tmp_path / "lib.bib").write_text(lines)
+    data = json.loads(keywords({"library": "lib.bib", "picks": 100}))
+    data["settings"] = {"readme_max_bytes": 50_000}
+    (tmp_path / "keywords.yaml").write_text(json.dumps(data))
+    fake.papers = [paper(f"2601.{i:05d}", f"{long_title} codec {i}", long_title, updated="2026-02-12T10:00:00Z")
+                   for i in range(1, 120)]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    readme = (tmp_path / "README.md").read_bytes()
+    record = json.loads((tmp_path / "data" / "digests" / f"{DAY}.json").read_text())
+    shown = readme.decode().split("## Picks for you")[1].split("\n## ")[0].count("because you liked")
+    assert len(readme) <= 50_000 and len(record["picks"]) == 100 and 0 < shown < 100

@@ -16,7 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import links
 import lookup
+from mdtext import fit_cells, short
 import store as st
 from config import Config, ConfigError
 from digest import interests, library, rank
@@ -25,6 +27,7 @@ log = logging.getLogger("daily_papers.picks")
 
 DIGESTS = Path("data") / "digests"
 TLDR_CHARS = 300
+TITLE_CHARS = 300  # a library title shown after "because you liked" (the user's file: any length)
 TextLookup = Callable[[list[str]], tuple[dict[str, dict[str, Any]], list[str]]]  # ids -> (texts found, unknown)
 
 
@@ -198,10 +201,10 @@ def readme_view(config: Config, views: list[Any], papers: dict[str, dict[str, An
         if paper is None:
             continue
         because = pick.get("because") or {}
-        shown.append({"paper": paper, "tldr": tldr_of(paper),
+        shown.append({"paper": fit_cells(paper), "tldr": tldr_of(paper),
                       "topics": [(t, anchors[t]) for t in paper.get("topics", []) if t in anchors],
-                      "because_id": because.get("id") if isinstance(because.get("id"), str) else None,
-                      "because_title": str(because.get("title") or "a paper in your library")})
+                      "because_id": because["id"] if isinstance(because.get("id"), str) and links.valid_id(because["id"]) else None,
+                      "because_title": short(str(because.get("title") or "a paper in your library"), TITLE_CHARS)})
     count = len({i for ids in (record.get("new") or {}).values() for i in ids})
     return {"date": record.get("date"), "count": count, "picks": shown}
 
