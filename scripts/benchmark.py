@@ -418,6 +418,94 @@ def extras_table(sizes: list[int]) -> list[str]:
     return lines
 
 
+def days_benchmark(size: int = 10_000, day_count: int = 365) -> str:
+    """The site's day pages (issue 23) for a year of digests over `size` papers: build and render time, bytes."""
+    import gzip
+
+    import config as cfg
+    import render
+    from website import days, pages
+    from website.build import shown_papers
+    from website.extras import build_extras
+    from website.model import build_model
+
+    papers, _ = extras_papers(size)
+    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]}
+              for t in range(TOPICS)]
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "keywords.yaml").write_text(json.dumps({"topics": topics}))
+        config = cfg.load(Path(tmp) / "keywords.yaml")
+    renderer = render.Renderer(config, papers)
+    site = build_model(config, papers, renderer)
+    extras = build_extras(config, papers, shown_papers(renderer))
+    newest = sorted(papers, key=lambda p: p["updated"], reverse=True)
+    per_day = max(len(newest) // day_count, 1)
+    digests = []
+    for n in range(day_count):
+        group = newest[n * per_day:(n + 1) * per_day]
+        new: dict[str, list[str]] = {}
+        for paper in group:
+            for topic in paper["topics"]:
+                new.setdefault(topic, []).append(paper["id"])
+        picks = [{"id": p["id"], "score": 0.3, "because": {"id": newest[-1 - i]["id"], "title": newest[-1 - i]["title"]}}
+                 for i, p in enumerate(group[:10])]
+        digests.append({"date": f"day-{n}", "new": new, "picks": picks})
+    started = time.perf_counter()
+    site.days = [days.build_day(digest, site) for digest in digests]
+    built = time.perf_counter()
+    made = list(pages.day_pages(site, extras))
+    rendered = time.perf_counter()
+    total = sum(len(data) for _, data in made)
+    largest = max(len(data) for _, data in made)
+    today = gzip.compress(dict(made)["today.html"])
+    first = {"date": "first", "new": {}, "picks": []}  # a fork's first run: every topic's latest 100 are new
+    for paper in newest[:2_000]:
+        first["new"].setdefault(paper["topics"][0], []).append(paper["id"])
+    site.days = [days.build_day(first, site)]
+    first_run = len(dict(pages.day_pages(site, extras))["today.html"])
+    return (f"a first run's day (2,000 new papers over 20 topics): {first_run / 1e3:.0f} KB\n"
+            f"{day_count} days of {per_day} new papers (10 picks each) over {size} papers: {len(made)} pages, "
+            f"model {built - started:.2f} s, rendered in {rendered - built:.2f} s "
+            f"({(rendered - built) / day_count * 1000:.0f} ms a day page), {total / 1e6:.1f} MB in all "
+            f"({total / day_count / 1e3:.0f} KB a day), largest {largest / 1e3:.0f} KB, "
+            f"today.html {len(today) / 1e3:.0f} KB gzipped")
+
+
+def renames_figures(sizes: list[int]) -> list[str]:
+    """A renamed topic on the site (issue 21): its old addresses' files and bytes, and the id lookup's size, per
+    store size (site_store's 20 topics, one renamed with an alias; rendered in memory, no similar papers)."""
+    import gzip
+
+    import config as cfg
+    import store as st
+    from website import build as site_build_module, moved
+
+    lines = [f"{'papers':>8} {'old files':>10} {'old KB':>7} {'lookup files':>13} {'lookup KB':>10} "
+             f"{'gzip KB':>8} {'largest shard KB':>17} {'seconds':>8}"]
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            site_store(root, size)
+            raw = json.loads((root / "keywords.yaml").read_text())
+            raw["topics"][0] = {**raw["topics"][0], "name": "Topic 0 renamed", "aliases": ["Topic 0"]}
+            (root / "keywords.yaml").write_text(json.dumps(raw))
+            config, store = cfg.load(root / "keywords.yaml"), st.load(root)
+            st.adopt_topics(store, {"Topic 0": "Topic 0 renamed"})
+            papers = list(store.papers.values())
+            site, renderer = site_build_module.model_of(config, papers)
+            extras = site_build_module.build_extras(config, papers, site_build_module.shown_papers(renderer),
+                                                    similar_ids={})
+            started = time.perf_counter()
+            old = list(moved.old_addresses(site, extras, renderer))
+            lookup = list(moved.lookup_files(site))
+            seconds = time.perf_counter() - started
+        kb = lambda files: sum(len(data) for _, data in files) / 1000  # noqa: E731
+        zipped = sum(len(gzip.compress(data)) for _, data in lookup) / 1000
+        lines.append(f"{size:>8} {len(old):>10} {kb(old):>7.0f} {len(lookup):>13} {kb(lookup):>10.0f} {zipped:>8.0f} "
+                     f"{max(len(data) for _, data in lookup) / 1000:>17.1f} {seconds:>8.2f}")
+    return lines
+
+
 def calibration() -> float:
     """Seconds a fixed pure-Python loop takes now: shared machines vary run to run, so say how fast this one was."""
     started = time.perf_counter()
@@ -440,6 +528,7 @@ def main() -> int:
                         help="instead: a day with one topic arXiv rejects (HTTP 400) among 4 and among 20, real pacing")
     parser.add_argument("--authors", action="store_true",
                         help="instead: filling the shipped papers' authors with id_list requests, real pacing")
+    parser.add_argument("--mail", action="store_true", help="the digest email's size on a typical and a big day")
     parser.add_argument("--site", action="store_true", help="benchmark the site (scripts/site.py) instead")
     parser.add_argument("--site-store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
@@ -447,13 +536,21 @@ def main() -> int:
     parser.add_argument("--only-extras", action="store_true", help="measure only the site's extras (issue 17)")
     parser.add_argument("--ranking", action="store_true",
                         help="instead: picks' precision at 5 and 10 on the labelled set, and the ranking time")
+    parser.add_argument("--days", action="store_true", help="measure only the site's day pages (issue 23)")
+    parser.add_argument("--renames", action="store_true", help="measure a renamed topic's old site addresses and "
+                                                               "the id lookup (issue 21)")
     args = parser.parse_args()
     if args.ranking:
         return ranking_figures(args.repeat)
+    if args.days:
+        print(days_benchmark(), f"machine speed: a 5,000,000-step Python loop took {calibration()} s", sep="\n")
+        return 0
     if args.fetch:
         return fetch_days()
     if args.split:
         return split_days()
+    if args.mail:
+        return mail_sizes()
     if args.authors:
         return authors_fill()
     if args.site_store:
@@ -472,6 +569,10 @@ def main() -> int:
         return 0
     if args.site:
         site_benchmark(args.sizes)
+        return 0
+    if args.renames:
+        print("A renamed topic on the site (its old pages and feed) and the id -> page lookup:",
+              *renames_figures(args.sizes), sep="\n")
         return 0
     if args.build:
         root = Path(args.build[0])
@@ -665,6 +766,51 @@ def ranking_figures(repeat: int) -> int:
     print(f"ranking 200 new against 5,000 liked, one core: median {sorted(times)[len(times) // 2]:.3f} s "
           f"(best {min(times):.3f} s of {len(times)}; target 0.5 s)")
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
+    return 0
+
+
+SUMMARY = ("A streaming codec language model that predicts speech tokens from text and a short voice prompt, "
+           "cutting latency to 80 ms while matching the naturalness of larger offline text-to-speech systems.")
+
+
+def mail_day(papers: list[dict], topics: int, picks: int) -> tuple[dict, dict]:
+    """A day's record and store for the digest: the papers spread over `topics` topics (0: their own), each with a
+    TL;DR of its version as long as a real one (about 200 characters), the first `picks` picked because of the last."""
+    store, new = {}, {}
+    for n, record in enumerate(papers):
+        topic = f"Topic {n % topics + 1}" if topics else record["topics"][0]
+        record = {**record, "topics": [topic], "tldr": {"model": "openai/gpt-4.1-mini", "version": record["version"],
+                                                      "text": SUMMARY}}
+        store[record["id"]] = record
+        new.setdefault(topic, []).append(record["id"])
+    liked = papers[-1]
+    chosen = [{"id": p["id"], "score": 0.4, "because": {"id": liked["id"], "title": liked["title"]}} for p in papers[:picks]]
+    return {"date": "2026-12-03", "new": new, "picks": chosen}, store
+
+
+def mail_sizes() -> int:
+    """Issue 23: the digest email's size (whole message as sent, and each part) and compose time, for the shipped
+    store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics."""
+    import store as st
+    from digest import mail
+
+    repo = Path(__file__).resolve().parent.parent
+    newest = sorted(st.load(repo).papers.values(), key=lambda r: r["updated"], reverse=True)
+    rng = random.Random(5)
+    big = [synthetic(i, rng, f"2026-12-0{1 + i % 3}") for i in range(1_200)]
+    big = [{**p, "topics": ["x"], "version": 1, "id": f"2612.{i:05d}"} for i, p in enumerate(big)]
+    print(f"{'day':<34} {'new':>5} {'listed':>6} {'message bytes':>13} {'text chars':>10} {'html chars':>10} {'ms':>6}")
+    for label, papers, topics, picks in (("typical: 14 newest shipped, 3 picks", newest[:14], 0, 3),
+                                         ("big: 1,200 papers, 20 topics", big, 20, 10)):
+        day, store = mail_day(papers, topics, picks)
+        started = time.perf_counter()
+        message = mail.compose(day, store, "https://owner.github.io/repo/", "Daily Papers",
+                               mail.address("bot@example.org", "MAIL_FROM"), (mail.address("me@example.org", "MAIL_TO"),))
+        raw = message.as_bytes()
+        ms = (time.perf_counter() - started) * 1000
+        text, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
+        listed = text.count("\n- ")
+        print(f"{label:<34} {len(papers):>5} {listed:>6} {len(raw):>13,} {len(text):>10,} {len(html):>10,} {ms:>6.0f}")
     return 0
 
 

@@ -74,6 +74,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "readme_max_bytes": 500_000,
     "feed_papers": 50,
     "notify": "none",
+    "email": "off",
 }
 
 _SETTING_HELP: dict[str, str] = {
@@ -89,6 +90,7 @@ _SETTING_HELP: dict[str, str] = {
     "readme_max_bytes": "a whole number from 50000 to 511000",
     "feed_papers": "a whole number from 1 to 500",
     "notify": "none or issue",
+    "email": "off or digest (the day's new papers by email; the SMTP_* and MAIL_* secrets say where)",
 }
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -393,7 +395,7 @@ def _settings(raw: Any, data: Any, name: str) -> dict[str, Any]:
             raise ConfigError(f"{name}:{line}: settings: " + _unknown_key("", key, known))
         if not _setting_ok(key, value):
             raise ConfigError(f"{name}:{line}: settings: '{key}' must be {_SETTING_HELP[key]}, got {_clip(repr(value))}")
-        settings[key] = value
+        settings[key] = "off" if key == "email" and value is False else value  # YAML reads a bare off as false
     return settings
 
 
@@ -404,6 +406,8 @@ def _setting_ok(key: str, value: Any) -> bool:
                 and len(value) <= MAX_NAME and value.isprintable() and value.encode("utf-8", "ignore").decode() == value)
     if key == "notify":
         return value in ("none", "issue")
+    if key == "email":
+        return value is False or value in ("off", "digest")
     if key == "readme_papers_per_topic" and value == "auto":
         return True
     if key == "readme_papers_per_topic":

@@ -56,6 +56,7 @@ class Outcome:
     renamed: dict[str, str] = field(default_factory=dict)  # stored topic name -> the topic that claimed it
     orphans: dict[str, int] = field(default_factory=dict)  # stored topic names no topic claims -> papers
     day: dict[str, Any] | None = None  # the day's digest record this run wrote (data/digests/), None without new papers
+    warnings: list[str] = field(default_factory=list)  # optional parts that failed soft, for the job summary
 
     @property
     def failed(self) -> list[TopicRun]:

@@ -37,6 +37,7 @@ import report
 import seed_import
 import state as fetch_state
 import store as st
+from digest import mail
 from models import FetchReport, Outcome, TopicRun
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -544,6 +545,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
             print(f"committed {sha[:12]}" if sha else "nothing to commit")
         if args.issue_file and config.settings["notify"] == "issue" and not args.dry_run:
             report.write_issue(args.issue_file, outcome, config)
+        if not args.dry_run and not args.backfill:  # after the push (or the write): papers are mailed once
+            outcome.warnings += mail.deliver_after_run(config.settings, outcome, store, root, now)
     except st.WriteError as exc:
         print(f"error: {exc.where(root)}", file=sys.stderr)
         return 2

@@ -179,3 +179,18 @@ TEMPLATES: list[tuple[str, str, str]] = [
     ("topic_index.md.j2", "# {{ view.name }}\n{{ parts[3][0] }}\n", "templates/topic_index.md.j2:2:"),
     ("topic.md.j2", "# {{ view.name.nope() }}\n", "templates/topic.md.j2:1:"),
 ]
+
+# arXiv and model text the digest email carries (a paper's title, its TL;DR and model name, the liked paper's title,
+# a topic name): each must stay text in the HTML part, one visible line in the plain part, and out of the headers,
+# the MIME structure and the links.   [test_mail.py]
+MAIL_TEXTS: list[tuple[str, str]] = [
+    ("markup", '<img src="https://evil.example/p.png"><script>alert(1)</script><a href="https://evil.example">x</a>'),
+    ("attribute breakout", '" onmouseover="alert(1)" style="x'),
+    ("style sheet", "<style>body{display:none}</style><link rel=stylesheet href=https://evil.example/s.css>"),
+    ("a header of its own", "Title\r\nBcc: victim@example.org\r\n\r\nbody"),
+    ("an encoded word", "=?utf-8?b?QmNjOiB2aWN0aW1AZXhhbXBsZS5vcmc=?="),
+    ("a forged MIME boundary", "x\n--===============0000000000000000000==\nContent-Type: text/html\n\n<b>forged</b>"),
+    ("bidi override and NUL", "\u202egnp.exe\u202c \x00 \x1b[31m red"),
+    ("a dot line", "first\n.\nsecond"),  # SMTP ends DATA at a lone dot: smtplib must stuff it
+    ("a megabyte", "@x " * 300_000),
+]

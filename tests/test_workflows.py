@@ -207,3 +207,18 @@ def test_the_site_is_deployed_whenever_the_site_job_succeeded_even_if_the_update
     assert "!cancelled()" in condition and "needs.site.result=='success'" in condition, deploy["if"]
     assert "success()" not in condition
     assert deploy["timeout-minutes"] > 10  # above deploy-pages' own 10-minute timeout
+
+
+def test_the_update_step_alone_gets_the_mail_secrets_and_the_login_only_from_secrets() -> None:
+    from digest import mail
+
+    workflow = load("update.yml")
+    step = next(s for s in workflow["jobs"]["update"]["steps"] if "update.py" in s.get("run", ""))
+    passed = {k: v for k, v in step["env"].items() if k.startswith(("SMTP_", "MAIL_"))}
+    assert set(passed) == set(mail.SECRETS)
+    for name, value in passed.items():
+        expected = f"${{{{ secrets.{name} }}}}" if name in mail.LOGIN_SECRETS else \
+            f"${{{{ secrets.{name} || vars.{name} }}}}"
+        assert value == expected, name
+    others = [s for job in workflow["jobs"].values() for s in job["steps"] if s is not step]
+    assert not [s for s in others if "SMTP_" in str(s) or "MAIL_" in str(s)]

@@ -29,9 +29,10 @@ import jinja2
 import config as cfg
 import render
 import store as st
-from website import pages, parallel, search, similar
+from website import moved, pages, parallel, search, similar
 from website.extras import Extras, build_extras
 from website.model import Site, build_model
+from website import days, save  # noqa: I001 - issue 23: the day pages, the Save button
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ASSETS = pages.TEMPLATES / "assets"
@@ -80,12 +81,15 @@ def check_outdir(outdir: Path) -> None:
 
 def write_site(site: Site, extras: Extras, renderer: render.Renderer, target: Path, site_path: str = "/") -> None:
     """Every file of the site but the search index into target: pages and each topic's .bib
-    (topics/<slug>/<slug>.bib), half of them from a second process, then feeds and assets."""
+    (topics/<slug>/<slug>.bib), half of them from a second process, then feeds, renamed topics' old
+    addresses, the id lookup and assets."""
     other_half = parallel.started(lambda: write_pages(site, extras, target, site_path, (1, 2)))
     with parallel.awaited(other_half):
         write_pages(site, extras, target, site_path, (0, 2))
         for view in renderer.views:
             write(target / "feeds" / f"{view.slug}.xml", renderer.feed(view))
+        for path, data in [*moved.old_addresses(site, extras, renderer), *moved.lookup_files(site)]:
+            write(target / path, data)
         shutil.copytree(ASSETS, target / "assets")
         (target / MARKER).write_text("built by scripts/site.py; the whole folder is replaced on each build\n")
     other_half()
@@ -173,6 +177,7 @@ def build_unlocked(root: Path, outdir: Path, site_path: str) -> tuple[Site, int]
         with st.gc_paused():
             papers = list(st.load(root).papers.values())
             site, renderer = model_of(config, papers)
+            site.days, site.save_to = days.build_days(root, site), save.save_target(os.environ)
             shown = shown_papers(renderer)
             # The similar papers on the other core; the rest of the extras and the search index here, meanwhile.
             other_core = parallel.started(lambda: similar.similar_papers(shown))

@@ -101,6 +101,8 @@ class Site:
     home: dict[str, str]  # paper id -> its page and anchor on the first topic that lists it
     updated: str
     entries: dict[str, Entry] = field(default_factory=dict)  # paper id -> the paper as shown (similar papers' titles)
+    days: list[Any] = field(default_factory=list)  # website.days.Day, newest first (data/digests; build.py sets it)
+    save_to: Any = None  # website.save.SaveTarget: where the Starred page's Save button commits (build.py sets it)
 
     @property
     def total(self) -> int:

@@ -15,6 +15,7 @@ from typing import Iterator
 import jinja2
 from markupsafe import Markup, escape
 
+from website import days
 from website.extras import Extras
 from website.model import TOPIC_LATEST, Page, Site, TopicSite
 
@@ -110,8 +111,25 @@ def all_pages(site: Site, extras: Extras, site_path: str = "/", share: tuple[int
         yield "search.html", render("search.html.j2", site, "", filters=FILTERS)
         yield "starred.html", render("starred.html.j2", site, "")
         yield "404.html", render("404.html.j2", site, site_path)  # served at any missing address: links from the top
+    yield from day_pages(site, extras, share)
     for topic in shares(site.topics, share[1])[share[0]]:
         yield from topic_pages(site, extras, topic)
+
+
+def day_pages(site: Site, extras: Extras, share: tuple[int, int] = (0, 1)) -> Iterator[tuple[str, bytes]]:
+    """today.html (the newest day, or a line saying there is none yet) and days/index.html in share 0; each day's
+    page days/YYYY-MM-DD.html, every n-th in share k, each linking the newer and older day."""
+    if share[0] == 0:
+        newest = site.days[0] if site.days else None
+        older = site.days[1] if len(site.days) > 1 else None
+        yield "today.html", render("day.html.j2", site, "", day=newest, newer=None, older=older, extras=extras,
+                                   today=True, recent=site.days[:days.RECENT], folder=f"{days.FOLDER}/")
+        yield f"{days.FOLDER}/index.html", render("days.html.j2", site, "../", f"{days.FOLDER}/")
+    for number, (newer, day, older) in enumerate(days.neighbours(site.days)):
+        if number % share[1] == share[0]:
+            yield (f"{days.FOLDER}/{day.file}", render("day.html.j2", site, "../", f"{days.FOLDER}/", day=day,
+                                                        newer=newer, older=older, extras=extras, today=False,
+                                                        recent=[], folder=""))
 
 
 def shares(topics: list[TopicSite], count: int) -> list[list[TopicSite]]:

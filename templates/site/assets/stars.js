@@ -322,10 +322,27 @@
     });
   }
 
+  /* A star keeps the address it was starred at. The site's id lookup (moved.js) knows the paper's page now
+     (after a rename, or a busy month's parts shifting): the Starred view links there, and the star keeps it. */
+  function relink() {
+    var where = window.dailyPapersWhere;
+    var ids = Object.keys(load());
+    if (!where || !ids.length || !document.querySelector("[data-starred-list]")) return;
+    where.pages(ids).then(function (found) {
+      var stars = load(), changed = false;
+      Object.keys(found).forEach(function (id) {
+        var url = stars[id] && where.current(stars[id].url, found[id], id);
+        if (url) { stars[id].url = url; changed = true; }
+      });
+      if (changed && save(stars)) renderView(stars);
+    });
+  }
+
   function start() {
     document.querySelectorAll(".js-only[hidden]").forEach(function (el) { el.removeAttribute("hidden"); });
     addButtons();
     refresh();
+    relink();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

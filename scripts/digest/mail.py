@@ -1,0 +1,441 @@
+"""The day's digest by email: composed from the day's record and the store, sent with smtplib.
+
+compose() builds a multipart/alternative message (plain text and HTML, both from templates/mail/, the HTML
+through Jinja autoescape like the site: arXiv and model text are text, no remote images, no scripts).
+smtp_settings() reads the SMTP_* and MAIL_* secrets from the environment; send() delivers over implicit TLS,
+STARTTLS or (only to the loopback, or without a login) plain SMTP. deliver() is the daily run's one call:
+email is optional, so every failure is one line naming the secret or setting to fix, never an exception.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+import logging
+import smtplib
+import socket
+import ssl
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, make_msgid
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+
+import links
+import mdtext
+import render
+import state as fetch_state
+from store import valid_id
+from digest import day as days
+
+log = logging.getLogger("daily_papers")
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "mail"
+SECRETS = ("SMTP_SERVER", "SMTP_PORT", "SMTP_SECURITY", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "MAIL_TO")
+LOGIN_SECRETS = ("SMTP_USERNAME", "SMTP_PASSWORD")  # never a workflow variable: variables are shown in logs and settings
+SECURITY = ("ssl", "starttls", "none")
+DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+TIMEOUT = 30.0  # seconds per SMTP step: a stuck server costs the run at most this much
+PAPERS_PER_TOPIC = 25  # papers listed per topic; the rest are "and N more on the site"
+PAPERS_IN_MAIL = 100  # over all topics (the per-topic count shrinks on a big day): Gmail clips HTML past 102 KB
+PICKS_IN_MAIL = 20
+HTML_BYTES = 100_000  # Gmail clips a message whose HTML passes 102 KB: longer texts list fewer papers
+TITLE_CHARS = 300  # a hand-edited store can hold megabyte titles: the mail stays small
+TLDR_CHARS = 300  # INTERFACES.md: summaries are cut to 300 characters when rendered
+LINE_CHARS = 400  # one failure line, at most
+
+
+class MailError(Exception):
+    """Email could not be sent; str() is one line naming the secret or setting to fix."""
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """Where and how to send: the secrets, validated."""
+
+    server: str
+    port: int
+    security: str
+    username: str | None
+    password: str | None = field(repr=False)
+    sender: Address
+    recipients: tuple[Address, ...]
+
+
+@dataclass
+class Item:
+    """One paper as the email shows it: texts already plain and cut, links built from validated ids."""
+
+    id: str
+    title: str
+    url: str
+    authors: str
+    topics: list[str]
+    tldr: str | None = None
+    tldr_label: str | None = None
+    because_title: str | None = None
+    because_url: str | None = None
+
+
+@dataclass
+class Section:
+    """A topic's new papers, as many as the mail holds, and how many more the site shows."""
+
+    name: str
+    items: list[Item]
+    more: int = 0
+
+
+@dataclass
+class Digest:
+    """What the templates draw."""
+
+    title: str
+    date: str
+    subject: str
+    new: int
+    picks: list[Item]
+    sections: list[Section]
+    day_url: str | None
+    site_url: str | None
+    limit: int = PAPERS_PER_TOPIC  # papers listed per topic
+
+
+def _one_line(text: str, limit: int = LINE_CHARS) -> str:
+    """Text as one line of at most `limit` characters (server answers can span lines)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def tldr_of(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The summary of the record's current version, or None (a v2 keeps its v1 summary until it gets its own)."""
+    tldr = record.get("tldr")
+    return tldr if isinstance(tldr, dict) and tldr.get("version") == record.get("version") and tldr.get("text") else None
+
+
+def item(record: dict[str, Any], because: dict[str, Any] | None = None) -> Item:
+    """A stored paper as the email shows it."""
+    found = Item(id=record["id"], title=mdtext.short(record["title"], TITLE_CHARS) or record["id"],
+                 url=links.abs_url(record["id"]), authors=mdtext.short(mdtext.first_authors(record.get("authors")), 200),
+                 topics=[mdtext.short(t, 100) for t in record.get("topics", [])])
+    tldr = tldr_of(record)
+    if tldr:
+        found.tldr = mdtext.short(tldr["text"], TLDR_CHARS)
+        found.tldr_label = f"TL;DR (AI, {mdtext.short(str(tldr.get('model') or 'model'), 80)})"
+    if because:
+        found.because_title = mdtext.short(str(because.get("title") or because.get("id") or ""), TITLE_CHARS) or None
+        because_id = because.get("id")
+        found.because_url = links.abs_url(because_id) if isinstance(because_id, str) and valid_id(because_id) \
+            else None
+    return found
+
+
+def per_topic_limit(counts: list[int]) -> int:
+    """Papers shown per topic: PAPERS_PER_TOPIC, fewer when all topics together would exceed PAPERS_IN_MAIL."""
+    limit = PAPERS_PER_TOPIC
+    while limit > 1 and sum(min(c, limit) for c in counts) > PAPERS_IN_MAIL:
+        limit -= 1
+    return limit
+
+
+def subject_of(title: str, date: str, new: int, picks: int) -> str:
+    """'Daily Papers, 2026-12-03: 14 new, 3 picks' (no picks part on a day without picks); one plain line."""
+    name = mdtext.plain(title)[:100] or "Daily Papers"
+    text = f"{name}, {date}: {new} new" + (f", {picks} pick{'' if picks == 1 else 's'}" if picks else "")
+    return "".join(c for c in text if c.isprintable())
+
+
+def digest_of(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_url: str | None,
+              title: str, limit: int | None = None, most_picks: int = PICKS_IN_MAIL) -> Digest:
+    """The email's content: picks first, then each topic's new papers (at most `limit` each); ids missing from the
+    store are skipped."""
+    date = str(record.get("date", ""))
+    picks = [item(papers[p["id"]], p.get("because")) for p in (record.get("picks") or [])
+             if isinstance(p, dict) and p.get("id") in papers][:most_picks]
+    topics = {name: [papers[i] for i in ids if i in papers] for name, ids in (record.get("new") or {}).items()}
+    topics = {name: found for name, found in topics.items() if found}
+    limit = min(PAPERS_PER_TOPIC if limit is None else limit, per_topic_limit([len(found) for found in topics.values()]))
+    sections = [Section(mdtext.short(name, 100), [item(r) for r in found[:limit]], max(0, len(found) - limit))
+                for name, found in topics.items()]
+    new = len({r["id"] for found in topics.values() for r in found})
+    day_url = f"{site_url}days/{date}.html" if site_url and _is_date(date) else None
+    return Digest(title=mdtext.plain(title), date=date, subject=subject_of(title, date, new, len(picks)), new=new,
+                  picks=picks, sections=sections, day_url=day_url, site_url=site_url, limit=limit)
+
+
+def _is_date(text: str) -> bool:
+    """Whether text is YYYY-MM-DD (the record's date goes into a URL)."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date().isoformat() == text
+    except ValueError:
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """Jinja2 for the email: autoescape for .html templates (as the site), none for the plain-text part."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                              autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
+                                                                  default_for_string=False),
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+def compose(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_url: str | None, title: str,
+            sender: Address | None = None, recipients: tuple[Address, ...] = (),
+            now: datetime | None = None) -> EmailMessage:
+    """The digest email: multipart/alternative, text/plain then text/html, from the record and the store."""
+    env = environment()
+    limit, most_picks = None, PICKS_IN_MAIL
+    while True:  # usually once; a day of long titles and summaries lists fewer papers so the HTML stays whole
+        digest = digest_of(record, papers, site_url, title, limit, most_picks)
+        html = env.get_template("digest.html.j2").render(d=digest)
+        if len(html.encode("utf-8")) <= HTML_BYTES:
+            break
+        if digest.limit > 1:
+            limit = max(1, digest.limit * 3 // 4)
+        elif most_picks > 5:
+            most_picks = 5
+        elif digest.limit == 1:
+            limit = 0  # a hundred topics of the longest texts: each topic's heading and its count on the site
+        else:
+            break
+    message = EmailMessage(policy=policy.SMTP)
+    message["Subject"] = digest.subject
+    if sender is not None:
+        message["From"] = sender
+        message["Message-ID"] = make_msgid(domain=sender.domain or None)
+    if recipients:
+        message["To"] = recipients
+    if now is not None:
+        message["Date"] = format_datetime(now)
+    message.set_content(env.get_template("digest.txt.j2").render(d=digest))
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def _text(environ: Mapping[str, str], name: str) -> str | None:
+    """A secret's value; empty (the workflow passes unset secrets as '') is unset."""
+    value = (environ.get(name) or "").strip()
+    return value or None
+
+
+def is_loopback(server: str) -> bool:
+    """Whether the server is this machine (plain SMTP is safe only there): localhost or a loopback address."""
+    if server.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(server.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def address(text: str, name: str) -> Address:
+    """One mail address (a bare one, or 'Name <a@b.org>'), or MailError naming the secret."""
+    if any(c in text for c in "\r\n\0"):
+        raise MailError(f"{name}: an address must be one line; fix the secret {name}")
+    found = getaddresses([text])
+    if len(found) != 1:
+        raise MailError(f"{name}: {_one_line(text, 80)!r} is not one mail address like you@example.org; "
+                        f"fix the secret {name}")
+    display, spec = found[0]
+    local, at, domain = spec.rpartition("@")
+    if not at or not local or not domain or "." not in domain.strip(".") and domain != "localhost" \
+            or any(c.isspace() for c in spec):
+        raise MailError(f"{name}: {_one_line(text, 80)!r} is not a mail address like you@example.org; "
+                        f"fix the secret {name}")
+    try:
+        return Address(display_name=display, addr_spec=spec)
+    except (ValueError, IndexError) as exc:
+        raise MailError(f"{name}: {_one_line(text, 80)!r} is not a mail address ({_one_line(str(exc), 80)}); "
+                        f"fix the secret {name}") from None
+
+
+def smtp_settings(environ: Mapping[str, str]) -> Smtp:
+    """The SMTP secrets from the environment, validated; MailError names the one to fix."""
+    server = _text(environ, "SMTP_SERVER")
+    if not server:
+        raise MailError("settings.email is digest but the secret SMTP_SERVER is not set; add SMTP_SERVER "
+                        "(e.g. smtp.gmail.com) and the other SMTP_* and MAIL_* secrets, or set email: off")
+    security = (_text(environ, "SMTP_SECURITY") or "").lower() or None
+    if security is not None and security not in SECURITY:
+        raise MailError(f"SMTP_SECURITY is {_one_line(security, 40)!r}; set it to ssl (port 465), starttls (587) "
+                        f"or none (only for a server on this machine)")
+    port_text = _text(environ, "SMTP_PORT")
+    if port_text is None:
+        port = DEFAULT_PORTS[security or "ssl"]
+    elif not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise MailError(f"SMTP_PORT is {_one_line(port_text, 40)!r}; set it to a port number like 465 (ssl) or "
+                        f"587 (starttls)")
+    else:
+        port = int(port_text)
+    security = security or ("ssl" if port == 465 else "starttls")
+    username, password = _text(environ, "SMTP_USERNAME"), environ.get("SMTP_PASSWORD") or None
+    if username and not password:
+        raise MailError("SMTP_USERNAME is set but SMTP_PASSWORD is not; add the secret SMTP_PASSWORD "
+                        "(for Gmail an app password)")
+    if password and not username:
+        raise MailError("SMTP_PASSWORD is set but SMTP_USERNAME is not; add the secret SMTP_USERNAME")
+    if security == "none" and username and not is_loopback(server):
+        raise MailError(f"SMTP_SECURITY is none, which would send SMTP_PASSWORD unencrypted to {server}; "
+                        f"set SMTP_SECURITY to ssl or starttls (none is only for this machine or a server "
+                        f"without login)")
+    sender_text = _text(environ, "MAIL_FROM") or (username if username and "@" in username else None)
+    if not sender_text:
+        raise MailError("the secret MAIL_FROM is not set (and SMTP_USERNAME is no address to send from); "
+                        "add MAIL_FROM, e.g. you@gmail.com")
+    sender = address(sender_text, "MAIL_FROM" if _text(environ, "MAIL_FROM") else "SMTP_USERNAME")
+    to_text = _text(environ, "MAIL_TO")
+    parts = [p.strip() for p in to_text.split(",")] if to_text else [sender_text]
+    if any(not p for p in parts):
+        raise MailError("MAIL_TO has an empty entry; write the addresses separated by single commas")
+    recipients = tuple(address(p, "MAIL_TO") for p in parts)
+    return Smtp(server=server, port=port, security=security, username=username, password=password,
+                sender=sender, recipients=recipients)
+
+
+def _connect(smtp: Smtp, context: ssl.SSLContext, timeout: float) -> smtplib.SMTP:
+    """An open connection, encrypted as SMTP_SECURITY says."""
+    if smtp.security == "ssl":
+        return smtplib.SMTP_SSL(smtp.server, smtp.port, timeout=timeout, context=context)
+    client = smtplib.SMTP(smtp.server, smtp.port, timeout=timeout)
+    if smtp.security == "starttls":
+        client.ehlo()
+        if not client.has_extn("starttls"):
+            client.close()
+            raise MailError(f"{smtp.server}:{smtp.port} does not offer STARTTLS; set SMTP_SECURITY=ssl with "
+                            f"SMTP_PORT=465, or the port your provider gives for STARTTLS (often 587)")
+        client.starttls(context=context)
+        client.ehlo()
+    return client
+
+
+def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
+         context: ssl.SSLContext | None = None) -> None:
+    """Deliver the message to every recipient; MailError (one line, naming what to fix) on any failure."""
+    where = f"{smtp.server}:{smtp.port}"
+    try:
+        client = _connect(smtp, context or ssl.create_default_context(), timeout)
+        try:
+            if smtp.username:
+                client.login(smtp.username, smtp.password or "")
+            refused = client.send_message(message, from_addr=smtp.sender.addr_spec,
+                                          to_addrs=[r.addr_spec for r in smtp.recipients])
+            if refused:  # smtplib raises only when every recipient is refused
+                raise MailError(f"sent, but {where} refused the recipient {_one_line(', '.join(sorted(refused)), 120)} "
+                                f"({_answer(next(iter(refused.values())))}); fix MAIL_TO")
+        finally:
+            _quit(client)
+    except MailError:
+        raise
+    except smtplib.SMTPAuthenticationError as exc:
+        raise MailError(f"{where} refused the login of SMTP_USERNAME ({_answer(exc)}); check SMTP_USERNAME and "
+                        f"SMTP_PASSWORD (Gmail needs an app password, not your account password)") from None
+    except smtplib.SMTPNotSupportedError as exc:
+        raise MailError(f"{where} does not accept a login on this connection ({_one_line(str(exc), 120)}); set "
+                        f"SMTP_SECURITY to starttls or ssl, or remove SMTP_USERNAME if the server needs none") from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise MailError(f"{where} refused the sender {smtp.sender.addr_spec} ({_answer(exc)}); set MAIL_FROM to "
+                        f"an address this account may send from") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        refused = ", ".join(sorted(exc.recipients))
+        raise MailError(f"{where} refused the recipient {_one_line(refused, 120)} "
+                        f"({_answer(next(iter(exc.recipients.values()), None))}); fix MAIL_TO") from None
+    except ssl.SSLCertVerificationError as exc:
+        reason = _one_line(exc.verify_message or str(exc), 120)
+        raise MailError(f"{where}: the server's certificate is not trusted ({reason}); "
+                        f"check that SMTP_SERVER is your provider's host name") from None
+    except ssl.SSLError as exc:
+        raise MailError(f"{where}: TLS failed ({_one_line(exc.reason or str(exc), 80)}): SMTP_SECURITY={smtp.security} "
+                        f"does not match the port; use ssl with port 465 or starttls with port 587 "
+                        f"(SMTP_SECURITY, SMTP_PORT)") from None
+    except smtplib.SMTPServerDisconnected as exc:
+        if "timed out" in str(exc):  # smtplib turns a read timeout into a disconnect
+            raise MailError(_silent(where, timeout)) from None
+        raise MailError(f"{where} closed the connection ({_one_line(str(exc), 120)}); check SMTP_SECURITY "
+                        f"(ssl for port 465, starttls for 587) and SMTP_PORT") from None
+    except smtplib.SMTPException as exc:
+        raise MailError(f"{where} refused the message ({_answer(exc)}); check the SMTP_* and MAIL_* secrets") from None
+    except (socket.timeout, TimeoutError):
+        raise MailError(_silent(where, timeout)) from None
+    except OSError as exc:
+        raise MailError(f"could not reach {where} ({_one_line(exc.strerror or str(exc), 120)}); check SMTP_SERVER "
+                        f"and SMTP_PORT") from None
+
+
+def _silent(where: str, timeout: float) -> str:
+    """The line for a server that never answered: wrong host or port, or a TLS port spoken to in plain text."""
+    return (f"{where} did not answer within {timeout:g} s; check SMTP_SERVER and SMTP_PORT (a port that expects "
+            f"ssl waits silently when SMTP_SECURITY is starttls or none)")
+
+
+def _answer(exc: Any) -> str:
+    """An SMTP error's code and text, short (smtplib keeps them as (code, bytes))."""
+    code = getattr(exc, "smtp_code", None)
+    text = getattr(exc, "smtp_error", b"")
+    if isinstance(exc, tuple) and len(exc) == 2:
+        code, text = exc
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return _one_line(f"{code} {text}".strip() if code else str(text or exc), 160)
+
+
+def _quit(client: smtplib.SMTP) -> None:
+    """Say goodbye; a server that already hung up is no failure once the message is sent."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
+def deliver(settings: Mapping[str, Any], outcome: Any, papers: Mapping[str, dict[str, Any]],
+            site_url: str | None, environ: Mapping[str, str], now: datetime) -> str | None:
+    """The daily run's email: the day's digest when settings.email is digest and the run has new papers.
+
+    Returns a warning line for the job summary when it could not be sent (never raises: email is optional, so a
+    failure costs no paper, commit or exit status), else None.
+    """
+    if settings.get("email", "off") != "digest":
+        return None
+    record = days.record_of(outcome, now)
+    if not days.new_ids(record):
+        return None
+    try:
+        smtp = smtp_settings(environ)
+        message = compose(record, papers, site_url, str(settings.get("title") or "Daily Papers"),
+                          smtp.sender, smtp.recipients, now)
+        send(message, smtp)
+    except MailError as exc:
+        return _warn(str(exc))
+    except Exception as exc:  # an edited templates/mail/ file that fails: the papers are pushed, so only a warning
+        if not isinstance(exc, jinja2.TemplateError) and not render.from_template(exc):
+            raise
+        return _warn(render.template_problem(exc))
+    size = len(message.as_bytes())
+    count = len(smtp.recipients)
+    log.info("emailed the digest of %s to %d address%s (%s bytes)", record["date"], count,
+             "" if count == 1 else "es", f"{size:,}")
+    return None
+
+
+def _warn(problem: str) -> str:
+    """Say on stderr that the email was not sent and why; the same line goes to the job summary."""
+    line = f"email not sent: {problem}"
+    print(f"warning: {line}", file=sys.stderr)
+    return line
+
+
+def deliver_after_run(settings: Mapping[str, Any], outcome: Any, store: Any, root: Path, now: datetime) -> list[str]:
+    """update.py's one call, once the papers are pushed (or written): the warnings for the job summary."""
+    papers = dict(store.papers)
+    papers.update((p["id"], p) for found in outcome.new_papers.values() for p in found)  # a rebuilt commit's records
+    repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or fetch_state.repository(root)
+    warning = deliver(settings, outcome, papers, links.pages_url(repository), os.environ, now)
+    return [warning] if warning else []

@@ -1,0 +1,457 @@
+"""digest.mail: the day's digest email, composed from the record and the store, sent to a real SMTP server
+(aiosmtpd on 127.0.0.1) with smtplib: plain, STARTTLS and implicit TLS; every failure one line; end to end
+through scripts/update.py with the fake arXiv and a bare remote."""
+
+from __future__ import annotations
+
+import re
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
+
+import git
+import pytest
+
+import config as cfg
+import hostile_inputs as hostile
+import mdtext
+import store as st
+import update
+from conftest import write_keywords
+from digest import mail
+from fake_arxiv import FakeArxiv, paper
+from fake_smtp import PASSWORD, USER, Server, certificate, free_port, trusted  # noqa: F401 (fixtures)
+from site_html import parse
+from site_repo import HOSTILE
+
+BOT = "41898282+github-actions[bot]@users.noreply.github.com"
+SITE = "https://owner.github.io/repo/"
+
+
+def record(paper_id: str, title: str, topics: list[str], version: int = 1, **extra: Any) -> dict[str, Any]:
+    """A stored paper."""
+    return st.new_record(id=paper_id, version=version, title=title, abstract="An abstract.", comment="",
+                         authors=["Ada Lovelace", "Alan Turing"], categories=["cs.SD"], primary_category="cs.SD",
+                         published="2026-12-02T10:00:00Z", updated="2026-12-02T10:00:00Z", topics=topics) | extra
+
+
+def day_of_three() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """A day with a pick, a summary of the current version, a stale summary, a hostile title and a missing id."""
+    papers = {p["id"]: p for p in [
+        record("2612.00001", "Codec language models", ["Codec"],
+               tldr={"model": "openai/gpt-4.1-mini", "text": "A codec <b>that</b> works.", "version": 1}),
+        record("2612.00002", HOSTILE, ["Codec", "TTS"],
+               tldr={"model": "m", "text": "<script>alert(3)</script> old summary", "version": 1}, version=2),
+        record("2612.00003", "Flow matching TTS", ["TTS"]),
+    ]}
+    day = {"date": "2026-12-03", "new": {"Codec": ["2612.00001", "2612.00002", "2612.09999"],
+                                         "TTS": ["2612.00002", "2612.00003"]},
+           "picks": [{"id": "2612.00003", "score": 0.42,
+                      "because": {"id": "2510.00981", "title": "A liked <em>paper</em>"}},
+                     {"id": "2612.09998", "score": 0.3, "because": {"id": None, "title": "gone"}}]}
+    return day, papers
+
+
+def parts(message: Any) -> tuple[str, str]:
+    """The plain-text and HTML bodies, decoded."""
+    return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+
+
+# --- Composing --------------------------------------------------------------------------------------------------
+
+def test_the_digest_is_multipart_with_picks_first_summaries_and_the_day_page() -> None:
+    day, papers = day_of_three()
+    message = mail.compose(day, papers, SITE, "Daily Papers")
+    assert message.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message["Subject"] == "Daily Papers, 2026-12-03: 3 new, 1 pick"  # 2612.00002 counts once; missing ids skipped
+    text, html = parts(message)
+    for body in (text, html):
+        assert body.index("Picks for you") < body.index("Flow matching TTS") < body.index("New in Codec")
+        assert body.index("New in Codec") < body.index("Codec language models") < body.index("New in TTS")
+        assert "TL;DR (AI, openai/gpt-4.1-mini)" in body and "old summary" not in body  # the v1 summary of a v2
+        assert "https://arxiv.org/abs/2612.00001" in body and "https://arxiv.org/abs/2510.00981" in body
+        assert f"{SITE}days/2026-12-03.html" in body and "2612.09999" not in body and "2612.09998" not in body
+    assert "Because you liked: A liked <em>paper</em> <https://arxiv.org/abs/2510.00981>" in text
+
+
+def test_hostile_arxiv_and_model_text_is_inert_in_both_parts() -> None:
+    day, papers = day_of_three()
+    papers["2612.00001"]["tldr"]["text"] = '<img src="https://evil.example/x.png"> "quoted" & <a href=x>link</a>'
+    text, html = parts(mail.compose(day, papers, SITE, "Daily Papers"))
+    page = parse(html)
+    assert HOSTILE in "".join(page.text) and "<img src=\"https://evil.example/x.png\">" in "".join(page.text)
+    assert not page.all("img") and not page.all("script") and not page.all("style") and not page.all("link")
+    assert not [a for e in page.elements for a in e.attrs if a.startswith("on") or a == "src"]
+    assert {e.attrs["href"] for e in page.all("a")} == {
+        "https://arxiv.org/abs/2612.00001", "https://arxiv.org/abs/2612.00002", "https://arxiv.org/abs/2612.00003",
+        "https://arxiv.org/abs/2510.00981", f"{SITE}days/2026-12-03.html"}
+    assert HOSTILE in text and "\r" not in text  # plain text is shown as text by every client
+
+
+ALLOWED_TAGS = {"html", "head", "meta", "title", "body", "h1", "h2", "p", "ol", "ul", "li", "a", "br", "span", "strong"}
+ALLOWED_ATTRS = {"lang", "charset", "name", "content", "style", "href"}
+
+
+@pytest.mark.parametrize("text", [t for _, t in hostile.MAIL_TEXTS], ids=[i for i, _ in hostile.MAIL_TEXTS])
+def test_every_hostile_text_stays_text_in_every_part(text: str) -> None:
+    day, papers = day_of_three()
+    papers["2612.00001"]["title"] = text
+    papers["2612.00001"]["tldr"] = {"model": text, "text": text, "version": 1}
+    papers["2612.00003"]["topics"] = [text]
+    day["picks"][0]["because"]["title"] = text
+    day["new"][text] = day["new"].pop("TTS")
+    message = mail.compose(day, papers, SITE, "Daily Papers", mail.address("bot@example.org", "MAIL_FROM"),
+                           (mail.address("me@example.org", "MAIL_TO"),))
+    again = message_from_bytes(message.as_bytes(), policy=policy.default)  # what the reader's client parses
+    assert [p.get_content_type() for p in again.walk()] == ["multipart/alternative", "text/plain", "text/html"]
+    assert set(again.keys()) == set(message.keys()) and again["Subject"] == message["Subject"]
+    assert "Bcc" not in again and "victim" not in str(again["Subject"]) + str(again["To"])
+    text_part, html = (body.replace("\r\n", "\n") for body in parts(again))  # as sent: CRLF line ends
+    page = parse(html)
+    assert {e.tag for e in page.elements} <= ALLOWED_TAGS
+    assert {a for e in page.elements for a in e.attrs} <= ALLOWED_ATTRS
+    assert all(e.attrs["href"].startswith(("https://arxiv.org/abs/", SITE)) for e in page.all("a"))
+    assert all(c.isprintable() or c == "\n" for c in text_part)
+    assert len(html.encode("utf-8")) <= mail.HTML_BYTES and max(map(len, text_part.splitlines())) <= 1_000
+    assert mdtext.short(text, 60).rstrip("…") in "".join(page.text)
+
+
+def test_no_arxiv_text_reaches_a_header_and_the_subject_cannot_be_split() -> None:
+    day, papers = day_of_three()
+    papers["2612.00001"]["title"] = "Title\r\nBcc: victim@example.org\r\n\r\nbody"
+    message = mail.compose(day, papers, None, "Papers\r\nBcc: evil@example.org",
+                           mail.address("bot@example.org", "MAIL_FROM"), (mail.address("me@example.org", "MAIL_TO"),))
+    raw = message.as_bytes()
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode()
+    assert "Bcc" not in message and "victim" not in headers and "evil@example.org" not in headers.split("Subject")[0]
+    assert message["Subject"] == "Papers Bcc: evil@example.org, 2026-12-03: 3 new, 1 pick"  # one line, no new header
+    assert set(message.keys()) == {"Subject", "From", "Message-ID", "To", "MIME-Version", "Content-Type"}
+
+
+def test_a_day_without_picks_or_site_says_so_plainly() -> None:
+    day, papers = day_of_three()
+    day["picks"] = []
+    message = mail.compose(day, papers, None, "My Papers")
+    assert message["Subject"] == "My Papers, 2026-12-03: 3 new"
+    text, html = parts(message)
+    assert "Picks for you" not in text + html and "days/" not in text + html
+
+
+def test_a_big_day_is_capped_per_topic_with_the_rest_on_the_site() -> None:
+    papers = {f"2612.{i:05d}": record(f"2612.{i:05d}", f"Paper {i} " + "word " * 30, [f"T{i % 8}"],
+                                      tldr={"model": "m", "text": "A summary. " * 30, "version": 1})
+              for i in range(1200)}
+    day = {"date": "2026-12-03", "new": {f"T{t}": [i for i in papers if int(i[5:]) % 8 == t] for t in range(8)},
+           "picks": [{"id": i, "score": 0.5, "because": {"id": "2510.00981", "title": "Liked"}}
+                     for i in list(papers)[:10]]}
+    message = mail.compose(day, papers, SITE, "Daily Papers")
+    text, html = parts(message)
+    assert message["Subject"] == "Daily Papers, 2026-12-03: 1200 new, 10 picks"
+    assert text.count("\n- Paper ") == 10 + 8 * mail.per_topic_limit([150] * 8) <= 10 + mail.PAPERS_IN_MAIL
+    assert text.count(f"... and {150 - mail.per_topic_limit([150] * 8)} more on the site: {SITE}days/") == 8
+    assert len(message.as_bytes()) < 400_000
+
+
+def test_a_day_of_the_longest_texts_lists_fewer_papers_so_gmail_does_not_clip_it() -> None:
+    long = {"title": "@\U0001d41a " * 5000, "authors": ["An Author " * 50] * 10}
+    papers = {f"2612.{i:05d}": record(f"2612.{i:05d}", long["title"], [f"T{i % 30}"], authors=long["authors"],
+                                      tldr={"model": "m" * 500, "text": "word " * 5000, "version": 1})
+              for i in range(600)}
+    day = {"date": "2026-12-03", "new": {f"T{t}": [i for i in papers if int(i[5:]) % 30 == t] for t in range(30)},
+           "picks": [{"id": i, "because": {"id": None, "title": long["title"]}} for i in list(papers)[:40]]}
+    text, html = parts(mail.compose(day, papers, SITE, "Daily Papers"))
+    assert len(html.encode("utf-8")) <= mail.HTML_BYTES
+    assert all(f"New in T{t} (20)" in text for t in range(30)) and text.count("... and ") == 30
+    assert text.count("TL;DR (AI, ") >= 5 and len(max(text.splitlines(), key=len)) < 1_000  # picks come first
+
+
+def test_ids_missing_from_the_store_are_skipped_and_an_empty_day_has_no_sections() -> None:
+    day = {"date": "2026-12-03", "new": {"A": ["2612.00001"]}, "picks": [{"id": "2612.00001", "because": None}]}
+    digest = mail.digest_of(day, {}, SITE, "Daily Papers")
+    assert digest.new == 0 and not digest.sections and not digest.picks
+
+
+# --- Settings ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("env,expected", [
+    ({}, ("ssl", 465)),
+    ({"SMTP_PORT": "587"}, ("starttls", 587)),
+    ({"SMTP_PORT": "465"}, ("ssl", 465)),
+    ({"SMTP_SECURITY": "STARTTLS"}, ("starttls", 587)),
+    ({"SMTP_SECURITY": "", "SMTP_PORT": ""}, ("ssl", 465)),  # unset secrets reach the step as empty text
+])
+def test_security_and_port_defaults(env: dict[str, str], expected: tuple[str, int]) -> None:
+    base = {"SMTP_SERVER": "smtp.gmail.com", "SMTP_USERNAME": "me@gmail.com", "SMTP_PASSWORD": "s3cret-pw",
+            "MAIL_TO": ""}
+    smtp = mail.smtp_settings(base | env)
+    assert (smtp.security, smtp.port) == expected
+    assert smtp.sender.addr_spec == "me@gmail.com" and [r.addr_spec for r in smtp.recipients] == ["me@gmail.com"]
+    assert "s3cret-pw" not in repr(smtp)  # a log line showing the settings never shows the password
+
+
+@pytest.mark.parametrize("env,words", [
+    ({"SMTP_SERVER": ""}, "the secret SMTP_SERVER is not set"),
+    ({"SMTP_SECURITY": "tls"}, "SMTP_SECURITY is 'tls'; set it to ssl"),
+    ({"SMTP_PORT": "smtp"}, "SMTP_PORT is 'smtp'"),
+    ({"SMTP_PORT": "70000"}, "SMTP_PORT is '70000'"),
+    ({"SMTP_PASSWORD": ""}, "SMTP_USERNAME is set but SMTP_PASSWORD is not"),
+    ({"SMTP_SECURITY": "none"}, "SMTP_SECURITY is none, which would send SMTP_PASSWORD unencrypted to smtp.example.org"),
+    ({"MAIL_TO": "me@example.org, not an address"}, "MAIL_TO: 'not an address' is not a mail address"),
+    ({"MAIL_TO": "me@example.org,,you@example.org"}, "MAIL_TO has an empty entry"),
+    ({"MAIL_FROM": "bot@"}, "MAIL_FROM: 'bot@' is not a mail address"),
+    ({"MAIL_FROM": "", "SMTP_USERNAME": "login-name"}, "the secret MAIL_FROM is not set"),
+])
+def test_bad_secrets_are_one_line_naming_the_secret(env: dict[str, str], words: str) -> None:
+    base = {"SMTP_SERVER": "smtp.example.org", "SMTP_USERNAME": "me@example.org", "SMTP_PASSWORD": "pw",
+            "MAIL_FROM": "me@example.org", "MAIL_TO": "me@example.org"}
+    with pytest.raises(mail.MailError) as caught:
+        mail.smtp_settings(base | env)
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_plain_smtp_is_allowed_to_the_loopback_or_without_a_login() -> None:
+    base = {"SMTP_SECURITY": "none", "MAIL_FROM": "me@example.org"}
+    assert mail.smtp_settings(base | {"SMTP_SERVER": "127.0.0.1", "SMTP_USERNAME": "u", "SMTP_PASSWORD": "p"}).port == 25
+    assert mail.smtp_settings(base | {"SMTP_SERVER": "localhost", "SMTP_USERNAME": "u", "SMTP_PASSWORD": "p"})
+    assert mail.smtp_settings(base | {"SMTP_SERVER": "::1", "SMTP_USERNAME": "u", "SMTP_PASSWORD": "p"})
+    assert mail.smtp_settings(base | {"SMTP_SERVER": "relay.example.org"}).username is None
+
+
+@pytest.mark.parametrize("text,value", [("email: off", "off"), ("email: 'off'", "off"), ("email: digest", "digest"),
+                                        ("title: A", "off")])
+def test_settings_email_is_off_or_digest(tmp_path: Path, text: str, value: str) -> None:
+    (tmp_path / "keywords.yaml").write_text(f"topics:\n  - name: A\n    query: x\nsettings:\n  {text}\n")
+    assert cfg.load(tmp_path / "keywords.yaml").settings["email"] == value
+
+
+@pytest.mark.parametrize("text", ["email: on", "email: weekly", "email: 1"])
+def test_other_email_settings_are_one_line_errors(tmp_path: Path, text: str) -> None:
+    (tmp_path / "keywords.yaml").write_text(f"topics:\n  - name: A\n    query: x\nsettings:\n  {text}\n")
+    with pytest.raises(cfg.ConfigError, match=r"^keywords.yaml:5: settings: 'email' must be off or digest"):
+        cfg.load(tmp_path / "keywords.yaml")
+
+
+# --- Sending to a real SMTP server --------------------------------------------------------------------------------
+
+def composed() -> Any:
+    day, papers = day_of_three()
+    return mail.compose(day, papers, SITE, "Daily Papers")
+
+
+def test_plain_smtp_on_the_loopback_delivers_to_every_recipient() -> None:
+    with Server("none") as server:
+        smtp = mail.smtp_settings(server.env("none", to="a@example.org, B <b@example.org>"))
+        mail.send(composed(), smtp)
+    (got,) = server.inbox.received
+    assert got.recipients == ["a@example.org", "b@example.org"] and got.sender == "bot@example.org" and not got.tls
+    assert got.message["Subject"] == "Daily Papers, 2026-12-03: 3 new, 1 pick"
+    assert "Flow matching TTS" in got.message.get_body(("html",)).get_content()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # aiosmtpd counts only STARTTLS as TLS
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_with_a_login_delivers(trusted: tuple[Path, Path], security: str) -> None:
+    with Server(security, trusted, login=True) as server:
+        mail.send(composed(), mail.smtp_settings(server.env(security, login=True)))
+    (got,) = server.inbox.received
+    assert got.tls and got.login == USER and got.recipients == ["reader@example.org"]
+
+
+def test_a_refused_login_names_username_and_password(trusted: tuple[Path, Path]) -> None:
+    with Server("starttls", trusted, login=True) as server:
+        env = server.env("starttls", login=True) | {"SMTP_PASSWORD": "wrong"}
+        with pytest.raises(mail.MailError, match=r"refused the login of SMTP_USERNAME \(535 .*check SMTP_USERNAME "
+                                                 r"and SMTP_PASSWORD \(Gmail needs an app password"):
+            mail.send(composed(), mail.smtp_settings(env))
+    assert not server.inbox.received
+
+
+def test_ssl_to_a_plain_port_is_a_tls_mismatch(trusted: tuple[Path, Path]) -> None:
+    with Server("none") as server:
+        with pytest.raises(mail.MailError, match=r"TLS failed .*SMTP_SECURITY=ssl does not match the port"):
+            mail.send(composed(), mail.smtp_settings(server.env("ssl")), timeout=5)
+
+
+def test_starttls_to_a_server_without_it_says_so() -> None:
+    with Server("none") as server:
+        with pytest.raises(mail.MailError, match=r"does not offer STARTTLS; set SMTP_SECURITY=ssl"):
+            mail.send(composed(), mail.smtp_settings(server.env("starttls")), timeout=5)
+
+
+def test_starttls_to_an_implicit_tls_port_times_out_in_one_line(certificate: tuple[Path, Path]) -> None:
+    with Server("ssl", certificate) as server:
+        with pytest.raises(mail.MailError, match=r"did not answer within 1 s; check SMTP_SERVER and SMTP_PORT"):
+            mail.send(composed(), mail.smtp_settings(server.env("starttls")), timeout=1)
+
+
+def test_an_untrusted_certificate_is_refused(certificate: tuple[Path, Path]) -> None:
+    with Server("ssl", certificate) as server:
+        with pytest.raises(mail.MailError, match=r"certificate is not trusted .*check that SMTP_SERVER"):
+            mail.send(composed(), mail.smtp_settings(server.env("ssl")), timeout=5)
+    assert not server.inbox.received
+
+
+def test_a_refused_recipient_names_mail_to() -> None:
+    with Server("none") as server:
+        server.inbox.refuse.add("gone@example.org")
+        with pytest.raises(mail.MailError, match=r"refused the recipient gone@example.org \(550 .*\); fix MAIL_TO"):
+            mail.send(composed(), mail.smtp_settings(server.env("none", to="gone@example.org")))
+
+
+def test_one_refused_recipient_of_two_is_named_and_the_other_gets_it() -> None:
+    with Server("none") as server:
+        server.inbox.refuse.add("gone@example.org")
+        with pytest.raises(mail.MailError, match=r"^sent, but 127.0.0.1:\d+ refused the recipient gone@example.org "
+                                                 r"\(550 5.1.1 no such user here\); fix MAIL_TO$"):
+            mail.send(composed(), mail.smtp_settings(server.env("none", to="me@example.org, gone@example.org")))
+    assert [r.recipients for r in server.inbox.received] == [["me@example.org"]]
+
+
+def test_an_unreachable_server_names_server_and_port() -> None:
+    env = {"SMTP_SERVER": "127.0.0.1", "SMTP_PORT": str(free_port()), "SMTP_SECURITY": "none",
+           "MAIL_FROM": "bot@example.org"}
+    with pytest.raises(mail.MailError, match=r"^could not reach 127.0.0.1:\d+ \(Connection refused\); check "
+                                             r"SMTP_SERVER and SMTP_PORT$"):
+        mail.send(composed(), mail.smtp_settings(env))
+
+
+# --- End to end through scripts/update.py -----------------------------------------------------------------------
+
+@pytest.fixture
+def remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[git.Repo, Path]:
+    """A bare origin with keywords.yaml (email: digest), and a clone to run in."""
+    for name, value in {"GIT_AUTHOR_NAME": "github-actions[bot]", "GIT_AUTHOR_EMAIL": BOT,
+                        "GIT_COMMITTER_NAME": "github-actions[bot]", "GIT_COMMITTER_EMAIL": BOT}.items():
+        monkeypatch.setenv(name, value)
+    bare = git.Repo.init(tmp_path / "remote.git", bare=True, initial_branch="main")
+    work = tmp_path / "work"
+    clone = git.Repo.clone_from(str(tmp_path / "remote.git"), work)
+    write_keywords(work, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
+                   {"email": "digest"})
+    clone.git.checkout("-b", "main")
+    clone.git.add("keywords.yaml")
+    clone.git.commit("-m", "Topics")
+    clone.git.push("origin", "main")
+    return bare, work
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Server:
+    """A plain SMTP server on the loopback, its secrets in the environment as the workflow passes them."""
+    with Server("none") as server:
+        for name, value in server.env("none").items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("GITHUB_REPOSITORY", "owner/repo")
+        yield server
+
+
+def mailed_ids(server: Server) -> list[list[str]]:
+    """The arXiv ids each delivered digest lists, in order of delivery."""
+    return [sorted(set(re.findall(r"https://arxiv\.org/abs/(\d{4}\.\d{5})", r.message.get_body(("plain",)).get_content())))
+            for r in server.inbox.received]
+
+
+def test_one_mail_per_run_with_new_papers_none_on_dry_run_or_rerun(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                                   smtp: Server, caplog: pytest.LogCaptureFixture) -> None:
+    bare, work = remote
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
+    assert update.main(["--root", str(work), "--dry-run"]) == 0
+    assert not smtp.inbox.received
+    assert update.main(["--root", str(work), "--push"]) == 0
+    assert mailed_ids(smtp) == [["2601.00001", "2601.00002"]]
+    size = len(smtp.inbox.received[0].data)
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("emailed")]
+    assert re.fullmatch(r"emailed the digest of 2026-02-1\d to 1 address \(([\d,]+) bytes\)", said[0])
+    assert abs(int(re.search(r"([\d,]+) bytes", said[0]).group(1).replace(",", "")) - size) < 200
+    got = smtp.inbox.received[0].message
+    assert re.fullmatch(r"Daily Papers, 2026-02-1\d: 2 new", got["Subject"]), got["Subject"]
+    assert "https://owner.github.io/repo/days/2026-02-1" in got.get_body(("html",)).get_content()
+    assert update.main(["--root", str(work), "--push"]) == 0  # a rerun: the papers are stored, nothing is new
+    fake.papers.append(paper("2601.00003", "Another codec"))
+    assert update.main(["--root", str(work), "--dry-run"]) == 0
+    assert len(smtp.inbox.received) == 1
+    assert update.main(["--root", str(work)]) == 0  # without --commit: after the files are written
+    assert mailed_ids(smtp) == [["2601.00001", "2601.00002"], ["2601.00003"]]
+
+
+def test_no_mail_when_email_is_off(tmp_path: Path, fake: FakeArxiv, smtp: Server) -> None:
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    assert st.load(tmp_path).papers and not smtp.inbox.received
+
+
+def test_a_failing_server_costs_no_paper_commit_or_exit_status(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    monkeypatch.setenv("SMTP_SERVER", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(free_port()))
+    monkeypatch.setenv("SMTP_SECURITY", "none")
+    monkeypatch.setenv("MAIL_FROM", "bot@example.org")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    assert bare.commit("main").message.startswith("1 new") and "2601.00001" in st.load(work).papers
+    err = [line for line in capsys.readouterr().err.splitlines() if "email" in line]
+    assert len(err) == 1
+    assert re.fullmatch(r"warning: email not sent: could not reach 127\.0\.0\.1:\d+ \(Connection refused\); "
+                        r"check SMTP_SERVER and SMTP_PORT", err[0]), err
+    assert "⚠️ warning: email not sent\\: could not reach 127.0.0.1\\:" in summary.read_text()  # escaped for Markdown
+
+
+def test_missing_secrets_with_email_digest_are_one_warning(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    monkeypatch.setenv("SMTP_SERVER", "")  # what the workflow passes when the secret is not set
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    assert bare.commit("main").message.startswith("1 new")
+    assert "warning: email not sent: settings.email is digest but the secret SMTP_SERVER is not set" in \
+        capsys.readouterr().err
+
+
+def test_a_push_race_mails_each_paper_once(remote: tuple[git.Repo, Path], fake: FakeArxiv, smtp: Server,
+                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bare, work = remote
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
+    other = git.Repo.clone_from(str(tmp_path / "remote.git"), tmp_path / "other")
+    real, first = update.fetch_topics, []
+
+    def race(*args: Any, **kwargs: Any) -> Any:
+        runs = real(*args, **kwargs)
+        if not first:  # another run of the bot pushes the codec paper while ours talks to arXiv
+            first.append(1)
+            assert update.main(["--root", other.working_tree_dir, "--push", "--topic", "Codec"]) == 0
+        return runs
+
+    monkeypatch.setattr(update, "fetch_topics", race)
+    assert update.main(["--root", str(work), "--push"]) == 0
+    assert bare.commit("main").message.strip() == "1 new, 0 updated: Vocoder +1"
+    assert mailed_ids(smtp) == [["2601.00001"], ["2601.00002"]]  # the other run's, then ours after the rebuild
+    monkeypatch.setattr(update, "fetch_topics", real)
+    assert update.main(["--root", str(work), "--push"]) == 0  # retried: nothing new, nothing mailed
+    assert len(smtp.inbox.received) == 2
+
+
+def test_a_broken_mail_template_is_one_warning_after_the_push(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                              smtp: Server, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    bare, work = remote
+    edited = tmp_path / "templates" / "mail"
+    edited.mkdir(parents=True)
+    (edited / "digest.txt.j2").write_text((mail.TEMPLATES / "digest.txt.j2").read_text())
+    (edited / "digest.html.j2").write_text("<p>\n{{ d.nope.deeper }}\n</p>\n")
+    monkeypatch.setattr(mail, "TEMPLATES", edited)
+    mail.environment.cache_clear()
+    try:
+        fake.papers = [paper("2601.00001", "A codec")]
+        assert update.main(["--root", str(work), "--push"]) == 0
+    finally:
+        mail.environment.cache_clear()
+    assert bare.commit("main").message.startswith("1 new") and not smtp.inbox.received
+    assert "warning: email not sent: templates/mail/digest.html.j2:2: " in capsys.readouterr().err
