@@ -12,6 +12,7 @@ are kept, see manifest.MANIFEST), and a full re-render of every page (as after a
     python scripts/benchmark.py --exclusions-only   # relevance with 10,000 exclude phrases (below)
     python scripts/benchmark.py --site          # the site (scripts/site.py): build, size, first load, search speed
     python scripts/benchmark.py --only-extras  # just the site's extras (similar papers, BibTeX, charts, reasons)
+    python scripts/benchmark.py --ranking      # picks (issue 23): P@5/P@10 vs date order; 200 new vs 5,000 liked
 
 Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
 fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
@@ -536,10 +537,14 @@ def main() -> int:
     parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--measure-extras", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--only-extras", action="store_true", help="measure only the site's extras (issue 17)")
+    parser.add_argument("--ranking", action="store_true",
+                        help="instead: picks' precision at 5 and 10 on the labelled set, and the ranking time")
     parser.add_argument("--days", action="store_true", help="measure only the site's day pages (issue 23)")
     parser.add_argument("--renames", action="store_true", help="measure a renamed topic's old site addresses and "
                                                                "the id lookup (issue 21)")
     args = parser.parse_args()
+    if args.ranking:
+        return ranking_figures(args.repeat)
     if args.days:
         print(days_benchmark(), f"machine speed: a 5,000,000-step Python loop took {calibration()} s", sep="\n")
         return 0
@@ -730,6 +735,42 @@ def authors_fill() -> int:
             sizes = [len(batch) for batch in server.id_list_requests]
             print(f"{label:<10} {wanted if label == 'first' else 0:>6} {len(report.filled):>6} {report.requests:>8} "
                   f"{max(sizes, default=0):>11} {seconds:>7.1f}", flush=True)
+    return 0
+
+
+def ranking_figures(repeat: int) -> int:
+    """Issue 23: precision at 5 and 10 of the picks ranker and of date order on tests/fixtures/ranking, and the
+    time to rank 200 new papers against a 5,000-entry library (Zipf-worded texts), pinned to one core."""
+    import os
+
+    from digest import quality, rank
+
+    data = quality.load()
+    scored = {p.id: p.score for p in rank.rank(data.day, data.liked, limit=len(data.day), floor=-1.0)}
+    print(f"labelled set: {len(data.liked)} library papers, {len(data.day)} new, "
+          f"{sum(data.relevant.values())} relevant by hand")
+    print(f"{'order':<12} {'P@5':>5} {'P@10':>5}")
+    for label, order in (("ranker", quality.ranker_order(data)), ("date order", quality.date_order(data))):
+        print(f"{label:<12} {quality.precision(order, data.relevant, 5):>5.2f} "
+              f"{quality.precision(order, data.relevant, 10):>5.2f}")
+    relevant = [scored[i] for i, yes in data.relevant.items() if yes]
+    others = [scored[i] for i, yes in data.relevant.items() if not yes]
+    print(f"scores: relevant {min(relevant):.3f}..{max(relevant):.3f}, others {min(others):.3f}..{max(others):.3f}; "
+          f"floor {rank.FLOOR}: picks {sum(v >= rank.FLOOR for v in scored.values())} "
+          f"({sum(scored[i] >= rank.FLOOR for i, yes in data.relevant.items() if yes)} relevant)")
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    texts, _ = abstracts(5_200)
+    liked = [rank.Liked(str(i), t[:60], t) for i, t in enumerate(texts[:5_000])]
+    new = [(f"n{i}", t) for i, t in enumerate(texts[5_000:])]
+    times = []
+    for _ in range(max(repeat, 1)):
+        started = time.perf_counter()
+        rank.rank(new, liked, limit=10)
+        times.append(time.perf_counter() - started)
+    print(f"ranking 200 new against 5,000 liked, one core: median {sorted(times)[len(times) // 2]:.3f} s "
+          f"(best {min(times):.3f} s of {len(times)}; target 0.5 s)")
+    print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
     return 0
 
 

@@ -116,7 +116,7 @@ _RANGES: dict[str, tuple[float, float]] = {
 
 TOPIC_KEYS = ("name", "query", "categories", "exclude", "aliases")
 MAX_TIME_BUDGET = 1200  # the daily workflow's timeout-minutes is 30: the script, not GitHub, must decide when to stop
-TOP_KEYS = ("topics", "settings")
+TOP_KEYS = ("topics", "settings", "interests")
 MAX_TOPICS = 100
 MAX_NAME = 100  # characters in a topic name or the title: they are headings, and README must fit 512,000 bytes
 MAX_EXCLUDE = 10_000  # exclude phrases per topic
@@ -130,6 +130,7 @@ class Config:
     path: Path
     topics: tuple[Topic, ...]
     settings: dict[str, Any] = field(default_factory=dict)
+    interests: Any = None  # digest.interests.Interests, or None without an `interests:` block
 
     def topic(self, name: str) -> Topic:
         """Find a topic by name or alias, ignoring case and spacing, or raise ConfigError naming the choices."""
@@ -281,7 +282,9 @@ def validate(data: Any, path: Path) -> Config:
             seen[name_key(text)] = line
         topics.append(topic)
     settings = _settings(data.get("settings"), data, name)
-    return Config(path=path, topics=tuple(topics), settings=settings)
+    from digest import interests  # late: digest.interests imports ConfigError from here
+    return Config(path=path, topics=tuple(topics), settings=settings,
+                  interests=interests.parse_block(data.get("interests"), data, name, _line_of))
 
 
 def _clip(text: str, width: int = 60) -> str:

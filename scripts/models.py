@@ -55,6 +55,7 @@ class Outcome:
     new_papers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # new to the store, per topic
     renamed: dict[str, str] = field(default_factory=dict)  # stored topic name -> the topic that claimed it
     orphans: dict[str, int] = field(default_factory=dict)  # stored topic names no topic claims -> papers
+    day: dict[str, Any] | None = None  # the day's digest record this run wrote (data/digests/), None without new papers
     warnings: list[str] = field(default_factory=list)  # optional parts that failed soft, for the job summary
     summarized: int = 0  # papers given a machine summary this run (digest/summaries.py)
     summaries: str | None = None  # the summaries step's one line, for the job summary

@@ -101,7 +101,8 @@ class PageModel:
     def build(cls, config: Config, papers: list[Paper], docs: str) -> PageModel:
         """The model for a config and the store's papers; docs: _docs.md.j2's source (its headings follow the topics)."""
         views = topic_views(config, papers)
-        return cls(views=views, sections=readme_anchors(plain(config.settings["title"]), views, docs),
+        picks = config.interests is not None and config.interests.on
+        return cls(views=views, sections=readme_anchors(plain(config.settings["title"]), views, docs, picks),
                    newest_paper=newest_paper(config, papers), total=len({p["id"] for v in views for p in v.papers}))
 
 
@@ -129,7 +130,7 @@ def newest_paper(config: Config, papers: list[Paper]) -> str:
     return max((day(p["updated"]) for p in papers if not names.isdisjoint(p["topics"])), default="none yet")
 
 
-def readme_anchors(title: str, views: list[TopicView], docs: str) -> dict[str, str]:
+def readme_anchors(title: str, views: list[TopicView], docs: str, picks: bool = False) -> dict[str, str]:
     """README's heading ids in document order (title, Contents, topics, docs), so each link finds its section.
 
     Returns the docs' ids by heading text; the topics' ids go into their views.
@@ -137,6 +138,8 @@ def readme_anchors(title: str, views: list[TopicView], docs: str) -> dict[str, s
     slugger = Slugger()
     slugger.slug(title)
     slugger.slug("Contents")
+    if picks:  # README's "## Picks for you" comes before the topics
+        slugger.slug("Picks for you")
     for view in views:
         view.anchor = slugger.slug(plain(view.name))
     return {heading: slugger.slug(heading) for heading in docs_headings(docs)}

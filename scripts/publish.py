@@ -33,6 +33,7 @@ from manifest import MANIFEST, load_manifest, manifest_is_sound
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 STORE = "data/papers"
+DIGESTS = "data/digests"
 STATE_FILES = ("data/backfill.json", "data/lookups.json", "data/state.json")  # the run's own state beside the store
 BACKFILL_STATE = "data/backfill.json"
 LOOKUPS = "data/lookups.json"
@@ -403,6 +404,7 @@ def owned_paths(repo: git.Repo, root: Path, parent: str | None) -> list[str]:
     """
     paths = {"README.md", MANIFEST, *STATE_FILES}
     paths.update(f"{STORE}/{p.name}" for p in (root / STORE).glob("*.json"))
+    paths.update(f"{DIGESTS}/{p.name}" for p in (root / DIGESTS).glob("*.json"))  # the days' records (issue 23)
     previous = load_manifest(root) or {}
     known = set(previous.get("files", {}))
     for folder, pattern in outputs.GENERATED_GLOBS:

@@ -22,6 +22,7 @@ import pagemodel
 from digest import summaries
 from anchors import github_anchor
 from config import Config
+from digest import picks as digest_picks
 from manifest import MANIFEST, Manifest, code_stamp, year_digest
 from mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
 from pagemodel import Paper, PageModel, TopicView
@@ -98,11 +99,13 @@ class Renderer:
     """Renders every output file for a config and a store's papers, from the page model it builds."""
 
     def __init__(self, config: Config, papers: list[Paper], previous: dict[str, Any] | None = None,
-                 root: Path | None = None, site_url: str | None = None):
+                 root: Path | None = None, site_url: str | None = None, day: dict[str, Any] | None = None):
         """previous: the last run's manifest, and root: where its files are; with both, unchanged parts are kept.
-        site_url: where this repository's site is published (README links it), when known."""
+        site_url: where this repository's site is published (README links it), when known.
+        day: the newest day's digest record (data/digests/), for README's picks."""
         self.config = config
         self.site_url = site_url
+        self.papers_by_id = {p["id"]: p for p in papers}
         self.templates = templates_of(root)
         self.env = environment(self.templates)
         for name in self.env.list_templates(extensions=["j2"]):  # a broken template fails before anything is written
@@ -111,8 +114,13 @@ class Renderer:
         self.rows = Rows(self.env.get_template("_row.md.j2"))
         self.model = PageModel.build(config, papers, (TEMPLATES / "_docs.md.j2").read_text(encoding="utf-8"))
         self.views = self.model.views
+        self.picks = digest_picks.readme_view(config, self.views, self.papers_by_id, day)
         self.rows.measure([v.papers[0] for v in self.views if v.papers])  # a broken row template fails here, too
         self._preflight()
+
+    def set_day(self, day: dict[str, Any] | None) -> None:
+        """README's picks from this day's record (the run's own, made after the merge)."""
+        self.picks = digest_picks.readme_view(self.config, self.views, self.papers_by_id, day)
 
     def section(self, heading: str) -> str:
         """The '#id' link to one of the docs' headings (templates call section("FAQ"))."""
@@ -155,6 +163,8 @@ class Renderer:
         budget = int(self.config.settings["readme_max_bytes"])
         for view in self.views:
             view.shown = 0
+        while self.picks and self.picks["picks"] and len(self._render_readme()) > budget:
+            self.picks["picks"].pop()  # 100 picks of long titles could pass a small budget on their own
         room = budget - len(self._render_readme())
         pagemodel.share_readme_rows(self.views, pagemodel.readme_cap(self.config.settings), room, self.rows)
         text = self._render_readme()
@@ -167,7 +177,7 @@ class Renderer:
         template = self.env.get_template("README.md.j2")
         text = template.render(config=self.config, settings=self.config.settings, views=self.views,
                                newest_paper=self.model.newest_paper, row=self.rows.line, section=self.section,
-                               total=self.model.total, site_url=self.site_url)
+                               total=self.model.total, site_url=self.site_url, picks=self.picks)
         return text.encode("utf-8")
 
     def topic_pages(self, view: TopicView) -> dict[str, bytes | None]:

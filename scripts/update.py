@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import logging
 import os
 import sys
@@ -21,6 +22,7 @@ import jinja2
 
 import announce
 import config as cfg
+from digest import picks
 from digest import summaries
 import fetch
 import links
@@ -250,8 +252,11 @@ def import_seed(root: Path, store: st.Store) -> int:
 
 def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
           store: st.Store | None = None, imported: int = 0, now: datetime | None = None,
-          baseline: announce.Baseline | None = None, summarize: bool = False) -> Outcome:
+          baseline: announce.Baseline | None = None, liked: list[Any] | None = None,
+          summarize: bool = False) -> Outcome:
     """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to.
+
+    liked: the reader's library and liked papers (digest.picks), found without asking arXiv when not given.
 
     Each topic's new and updated papers are what the store adds over the baseline: the store of the commit
     to build on (what the commit announces, with papers a killed run stored), else the store as loaded.
@@ -259,11 +264,12 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
     a push race's rebuild does not ask again: the summaries are in the records this run changed.
     """
     with st.gc_paused():
-        return _apply(root, config, runs, write, store, imported, now or run_moment(), baseline, summarize)
+        return _apply(root, config, runs, write, store, imported, now or run_moment(), baseline, liked, summarize)
 
 
 def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, store: st.Store | None,
-           imported: int, now: datetime, baseline: announce.Baseline | None, summarize: bool = False) -> Outcome:
+           imported: int, now: datetime, baseline: announce.Baseline | None, liked: list[Any] | None,
+           summarize: bool = False) -> Outcome:
     if store is None:
         store = st.load(root)
         imported = import_seed(root, store)
@@ -287,7 +293,7 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
     repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or stored_repository
     announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
     renderer = render.Renderer(config, list(store.papers.values()), manifest.load_manifest(root), root,
-                               site_url=links.pages_url(repository))
+                               site_url=links.pages_url(repository), day=picks.latest_record(root))
     for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
         run.listed, run.hidden = len(view.papers), view.hidden
         listed_ids = {p["id"] for p in view.papers}
@@ -295,15 +301,20 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         run.hidden_updated = [i for i in run.updated if i not in listed_ids]
         run.updated = [i for i in run.updated if i in listed_ids]
         outcome.new_papers[run.name] = [store.papers[i] for i in run.fresh]
+    if liked is None:
+        liked = picks.complete(config, root, store, *picks.liked_local(config, root, store), look_up=None)
+    outcome.day, day_files = picks.record_day(root, config, outcome.new_papers, store.papers, liked,
+                                              picks.day_of([r.arxiv_time for r in runs], now), write)
+    renderer.set_day(outcome.day or picks.latest_record(root))
     state_changed = topics_state != stored_state or repository != stored_repository or alone != stored_alone
     if write:
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
         if state_changed and fetch_state.save(root, topics_state, repository, alone):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
-        outcome.changed_files += outputs.write_outputs(root, renderer.outputs())
+        outcome.changed_files += day_files + outputs.write_outputs(root, renderer.outputs())
     else:
         outcome.changed_files = outputs.changed_outputs(root, renderer.outputs())
-        outcome.changed_files += sorted(f"data/papers/{name}" for name in store.dirty)
+        outcome.changed_files += sorted(f"data/papers/{name}" for name in store.dirty) + day_files
         outcome.changed_files += [fetch_state.PATH.as_posix()] if state_changed else []
     return outcome
 
@@ -489,6 +500,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         store = st.load(root)
         imported = import_seed(root, store)
         baseline = baseline or announce.Baseline.of_store(store)  # before fetch or backfill changes the store
+        liked, unfound = picks.liked_local(config, root, store)  # a broken library stops the run before arXiv
         warning = plan.clock_warning(fetch_state.load(root), now, fetching=not args.no_fetch)
         if warning:
             log.warning("%s", warning)
@@ -524,8 +536,15 @@ def run(args: argparse.Namespace, root: Path) -> int:
         if not args.backfill:
             filled = lookup.fill_after_topics(runs, store, fetcher, root, write=not args.dry_run)
     try:
+        look_up = None if args.no_fetch else functools.partial(lookup.known_texts, root, fetcher=fetcher,
+                                                                save_file=not args.dry_run)
+        liked = picks.complete(config, root, store, liked, unfound, look_up)
+    except (cfg.ConfigError, st.StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
         outcome = apply(root, config, runs, write=not args.dry_run, store=store, imported=imported, now=now,
-                        baseline=baseline, summarize=not args.no_fetch)
+                        baseline=baseline, liked=liked, summarize=not args.no_fetch)
         outcome.refreshed += filled
         if args.dry_run:
             report.print_dry_run(outcome)

@@ -118,7 +118,8 @@ def test_next_day_commit_touches_only_the_newest_part(remote: tuple[git.Repo, Pa
     changed = set(head.stats.files)
     assert "papers/codec/2025.md" in changed and "papers/codec/2024.md" not in changed
     assert changed <= {"README.md", "data/papers/2502.json", "papers/codec.md", "papers/codec/2025.md",
-                       "feeds/codec.xml", manifest.MANIFEST, "data/state.json"}
+                       "feeds/codec.xml", manifest.MANIFEST, "data/state.json",
+                       "data/digests/2025-02-02.json"}  # the day's record (issue 23)
 
 
 # --- Safety with the user's repository (issue 13): real git, a bare origin and a second clone -----
@@ -296,7 +297,8 @@ def test_staged_files_of_the_user_are_never_committed_or_pushed(remote: tuple[gi
     head = bare.commit("main")
     assert head.message.startswith("1 new")
     assert set(head.stats.files) <= {"README.md", "data/papers/2601.json", "papers/codec.md", "papers/vocoder.md",
-                                     "feeds/codec.xml", "feeds/vocoder.xml", "papers/manifest.json", "data/state.json"}
+                                     "feeds/codec.xml", "feeds/vocoder.xml", "papers/manifest.json", "data/state.json",
+                                     "data/digests/2026-02-13.json"}  # the day's record (issue 23)
     assert _blob(head, "secrets.env") is None and _blob(head, "tool.py") == "v1\n"
     assert _staged(repo) == staged and (work / "tool.py").read_text() == "v3 on disk\n"
     assert repo.head.commit == head and not repo.is_dirty(path="README.md")

@@ -11,6 +11,7 @@ import pytest
 import config as cfg
 import report
 import update
+from digest import interests
 from conftest import REPO, write_keywords
 from fake_arxiv import Fault, FakeArxiv, paper
 
@@ -55,7 +56,7 @@ def test_every_cli_option_and_keywords_key_is_documented() -> None:
     assert {"--dry-run", "--topic", "--explain", "--backfill", "--commit", "--push"} <= options
     for option in options:
         assert f"`{option}" in readme, f"{option} is not documented in README"
-    for key in (*cfg.TOPIC_KEYS, *cfg.TOP_KEYS, *cfg.DEFAULT_SETTINGS):
+    for key in (*cfg.TOPIC_KEYS, *cfg.TOP_KEYS, *cfg.DEFAULT_SETTINGS, *interests.KEYS):
         assert f"`{key}`" in readme, f"keywords.yaml key {key} is not documented in README"
 
 

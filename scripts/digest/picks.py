@@ -1,0 +1,214 @@
+"""The day's picks (issue 23): the papers new this run, ranked against the reader's interests, kept in data/digests/.
+
+After the merge, the daily run ranks the papers it made new (Outcome.new_papers, across topics) against the
+library and the liked ids, and writes data/digests/<date>.json (INTERFACES.md, "The day's digest record"): the
+date by arXiv's clock (the runs' arxiv_time), the local clock only when arXiv sent none. A second run on the
+same day merges into that day's file (union of ids; picks recomputed). README's "## Picks for you" section is
+rendered from the newest record and the store, so re-rendering gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import links
+import lookup
+from mdtext import fit_cells, short
+import store as st
+from config import Config, ConfigError
+from digest import interests, library, rank, summaries
+
+log = logging.getLogger("daily_papers.picks")
+
+DIGESTS = Path("data") / "digests"
+TITLE_CHARS = 300  # a library title shown after "because you liked" (the user's file: any length)
+TextLookup = Callable[[list[str]], tuple[dict[str, dict[str, Any]], list[str]]]  # ids -> (texts found, unknown)
+
+
+def wanted(config: Config) -> bool:
+    """Whether keywords.yaml asks for picks: an interests block with picks above 0."""
+    return config.interests is not None and config.interests.on
+
+
+def record_text(record: dict[str, Any]) -> str:
+    """What is ranked: title and abstract."""
+    return f"{record.get('title') or ''}\n{record.get('abstract') or ''}".strip()
+
+
+def liked_local(config: Config, root: Path, store: st.Store) -> tuple[list[rank.Liked], list[str]]:
+    """The library's entries and the liked ids found in it or in the store; and the liked ids found in neither.
+
+    Raises ConfigError (one line: file, entry, fix) for a missing or broken library or interests/*.txt file."""
+    if not wanted(config):
+        return [], []
+    chosen = config.interests
+    entries = library.read(root / chosen.library, chosen.library) if chosen.library else []
+    liked = [rank.Liked(e.id, e.title or e.abstract[:80], e.text) for e in entries]
+    have = {e.id for e in entries if e.id}
+    missing = []
+    for paper_id in interests.all_ids(chosen, root):
+        if paper_id in have:
+            continue
+        have.add(paper_id)
+        record = store.papers.get(paper_id)
+        if record is not None:
+            liked.append(rank.Liked(paper_id, record.get("title") or paper_id, record_text(record)))
+        else:
+            missing.append(paper_id)
+    return liked, missing
+
+
+def complete(config: Config, root: Path, store: st.Store, liked: list[rank.Liked], missing: list[str],
+             look_up: TextLookup | None) -> list[rank.Liked]:
+    """liked plus the missing ids' texts: from the store (a paper this run fetched), then look_up (lookup.known_texts:
+    data/lookups.json or one id_list request), or without it data/lookups.json only. Raises ConfigError for an id
+    arXiv says it does not have."""
+    liked = list(liked)
+    rest = []
+    for paper_id in missing:
+        record = store.papers.get(paper_id)
+        if record is not None:
+            liked.append(rank.Liked(paper_id, record.get("title") or paper_id, record_text(record)))
+        else:
+            rest.append(paper_id)
+    if not rest:
+        return liked
+    if look_up is not None:
+        found, unknown = look_up(rest)
+    else:
+        try:
+            found, unknown = lookup.load(root)["papers"], []
+        except st.StoreError:
+            found, unknown = {}, []
+        left = [i for i in rest if i not in found]
+        if left:
+            log.warning("warning: interests: %d liked ids are in neither your library nor the store, and this run "
+                        "does not ask arXiv; they count from the next run that fetches", len(left))
+    if unknown:
+        raise ConfigError(f"{where_listed(config, root, unknown[0])}: interests: arXiv has no paper {unknown[0]!r}"
+                          f"{f' (and {len(unknown) - 1} more)' if len(unknown) > 1 else ''}; "
+                          "fix the id or remove it")
+    for paper_id in rest:
+        if paper_id in found:
+            text = found[paper_id]
+            liked.append(rank.Liked(paper_id, text.get("title") or paper_id, record_text(text)))
+    return liked
+
+
+def where_listed(config: Config, root: Path, paper_id: str) -> str:
+    """file:line of a liked id: keywords.yaml's papers: line, or its line in an interests/*.txt file."""
+    if paper_id in config.interests.papers:
+        return f"{config.path.name}:{config.interests.papers_line}"
+    for path in sorted((root / "interests").glob("*.txt")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if paper_id in line.split("#", 1)[0]:
+                return f"{path.relative_to(root).as_posix()}:{number}"
+    return config.path.name
+
+
+def day_of(arxiv_times: Iterable[str | None], now: datetime) -> str:
+    """The record's UTC date: the latest time arXiv sent (its clock), else the run's own clock."""
+    stamps = sorted(t for t in arxiv_times if t)
+    return stamps[-1][:10] if stamps else now.astimezone(timezone.utc).strftime("%Y-%m-%d")
+
+
+def path_of(date: str) -> Path:
+    """data/digests/YYYY-MM-DD.json"""
+    return DIGESTS / f"{date}.json"
+
+
+def load_record(root: Path, date: str) -> dict[str, Any] | None:
+    """A day's record, or None when there is none or it cannot be read (it is then written anew)."""
+    try:
+        data = json.loads((root / path_of(date)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("new"), dict) else None
+
+
+def latest_record(root: Path) -> dict[str, Any] | None:
+    """The newest day's record in data/digests/, for README."""
+    for path in sorted((root / DIGESTS).glob("????-??-??.json"), reverse=True):
+        record = load_record(root, path.stem)
+        if record is not None:
+            return record
+    return None
+
+
+def newest_first(ids: Iterable[str], papers: dict[str, dict[str, Any]]) -> list[str]:
+    """Ids once each, newest first by the stored date (ids not stored last, in id order)."""
+    unique = sorted(set(ids))
+    return sorted(unique, key=lambda i: (i in papers, (papers.get(i) or {}).get("updated") or "", i), reverse=True)
+
+
+def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers: dict[str, dict[str, Any]],
+                 liked: list[rank.Liked], limit: int, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The day's record: each topic's new ids (merged with the day's earlier record), picks over all of them."""
+    new: dict[str, list[str]] = {}
+    for topic, ids in ((previous or {}).get("new") or {}).items():
+        if isinstance(ids, list):
+            new.setdefault(str(topic), []).extend(str(i) for i in ids)
+    for topic, records in new_papers.items():
+        new.setdefault(topic, []).extend(r["id"] for r in records)
+    new = {topic: newest_first(ids, papers) for topic, ids in sorted(new.items()) if ids}
+    candidates = [(i, record_text(papers[i])) for i in sorted({i for ids in new.values() for i in ids}) if i in papers]
+    picks = rank.rank(candidates, liked, limit)
+    return {"date": date, "new": new,
+            "picks": [{"id": p.id, "score": p.score, "because": {"id": p.because.id, "title": p.because.title}}
+                      for p in picks]}
+
+
+def dumps(record: dict[str, Any]) -> bytes:
+    """Sorted, indented JSON like the store's."""
+    return (json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def record_day(root: Path, config: Config, new_papers: dict[str, list[dict[str, Any]]],
+               papers: dict[str, dict[str, Any]], liked: list[rank.Liked], date: str,
+               write: bool) -> tuple[dict[str, Any] | None, list[str]]:
+    """The day's record for a run that stored new papers (None otherwise), and the files it (would) change."""
+    if not any(new_papers.values()):
+        return None, []
+    limit = config.interests.picks if wanted(config) else 0
+    record = build_record(date, new_papers, papers, liked, limit, load_record(root, date))
+    path, data = path_of(date), dumps(record)
+    if write:
+        changed = st.atomic_write(root / path, data)
+    else:
+        target = root / path
+        changed = not target.is_file() or target.read_bytes() != data
+    return record, [path.as_posix()] if changed else []
+
+
+def readme_view(config: Config, views: list[Any], papers: dict[str, dict[str, Any]],
+                record: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What README's "## Picks for you" shows: None without interests; else the record's date and its picks that
+    are stored (title, TL;DR when it is for the stored version, the topics that list it, the liked paper)."""
+    if not wanted(config):
+        return None
+    if record is None:
+        return {"date": None, "count": 0, "picks": []}
+    anchors = {v.name: v.anchor for v in views}
+    shown = []
+    for pick in record.get("picks") or []:
+        paper = papers.get(pick.get("id"))
+        if paper is None:
+            continue
+        because = pick.get("because") or {}
+        shown.append({"paper": fit_cells(paper), "tldr": tldr_shown(paper),
+                      "topics": [(t, anchors[t]) for t in paper.get("topics", []) if t in anchors],
+                      "because_id": because["id"] if isinstance(because.get("id"), str) and links.valid_id(because["id"]) else None,
+                      "because_title": short(str(because.get("title") or "a paper in your library"), TITLE_CHARS)})
+    count = len({i for ids in (record.get("new") or {}).values() for i in ids})
+    return {"date": record.get("date"), "count": count, "picks": shown}
+
+
+def tldr_shown(paper: dict[str, Any]) -> dict[str, str] | None:
+    """The paper's TL;DR as every page shows it (digest.summaries: its own version only, the same cut and label)."""
+    text = summaries.shown_text(paper)
+    return {"model": summaries.model_name(paper), "text": text} if text else None
