@@ -387,3 +387,14 @@ def test_after_a_push_race_the_rebuilt_commit_keeps_this_runs_summaries(
     assert stored["2601.00002"]["tldr"]["version"] == 1 and "tldr" in stored["2601.00001"]
     readme = (head.tree / "README.md").data_stream.read().decode()
     assert readme.count("**TL;DR (AI, gpt-4.1-mini):**") == 3  # the second paper is in both topics
+
+
+@pytest.mark.parametrize("model,shown", [
+    ("openai/gpt-4.1-mini", "gpt-4.1-mini"),  # GitHub Models' publisher/name: the name
+    ("gpt-4.1-mini", "gpt-4.1-mini"),
+    ("meta/llama/3", "meta/llama/3"),  # not publisher/name: whole
+    ('<b onmouseover=alert(6)>gpt</b>', '<b onmouseover=alert(6)>gpt</b>'),  # hostile: whole, escaped where shown
+])
+def test_the_label_names_the_model_without_its_publisher(model: str, shown: str) -> None:
+    record = {"id": "2601.00001", "version": 1, "tldr": {"model": model, "text": "It does a thing.", "version": 1}}
+    assert summaries.label(record) == f"TL;DR (AI, {shown})"

@@ -27,6 +27,7 @@ import store as st
 
 log = logging.getLogger("daily_papers.summaries")
 
+PUBLISHER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/(?=[^/]+$)")  # "openai/" of "openai/gpt-4.1-mini"
 SHOWN_LIMIT = 300  # characters of a summary any page shows (INTERFACES.md)
 ASK_CHARS = 200  # what the prompt asks for; an answer up to SHOWN_LIMIT is kept, longer ones are cut there
 MAX_INPUT_TOKENS = 7_000  # estimated, per request, prompt included: under the free tier's 8,000 with room to spare
@@ -144,10 +145,11 @@ def shown_text(record: dict[str, Any]) -> str:
 
 
 def model_name(record: dict[str, Any]) -> str:
-    """The model for the label: its name without the publisher ('openai/gpt-4.1-mini' -> 'gpt-4.1-mini')."""
+    """The model for the label: its name without a publisher ('openai/gpt-4.1-mini' -> 'gpt-4.1-mini'); a name
+    that is not publisher/name is shown whole."""
     tldr = tldr_of(record)
     name = mdtext.plain(str(tldr["model"])) if tldr else ""
-    return mdtext.short(name.rsplit("/", 1)[-1] or name, 60)
+    return mdtext.short(PUBLISHER.sub("", name) or name, 60)
 
 
 def label(record: dict[str, Any]) -> str:
