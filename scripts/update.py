@@ -404,8 +404,7 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
         log.warning("push rejected: origin/%s moved on; making the commit again on its tip (attempt %d of 3)",
                     checkout.branch, attempt)
         tip = publish.fetch_tip(repo, checkout.branch)
-        outcome, rebuilt = rebuild_on(checkout, tip, config_path, store, runs)
-        outcome.summarized, outcome.summaries = summarized, told  # kept in the records the rebuild carries over
+        outcome, rebuilt = rebuild_on(checkout, tip, config_path, store, runs, (summarized, told))
         if rebuilt is None:  # origin already holds everything this run had
             _follow(checkout, tip, ours, pushed=True)
             return outcome, None
@@ -415,9 +414,10 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
 
 
 def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, store: st.Store,
-               runs: list[TopicRun]) -> tuple[Outcome, str | None]:
+               runs: list[TopicRun], summarized: tuple[int, str | None] = (0, None)) -> tuple[Outcome, str | None]:
     """The run's commit made again on origin's tip: the tip's store plus the records this run changed,
-    rendered with the tip's keywords.yaml and templates; counts are what it adds over the tip."""
+    rendered with the tip's keywords.yaml and templates; counts are what it adds over the tip, but the summaries
+    (summarized: their count and line), which are not asked again and ride in the records carried over."""
     repo, root, start = checkout.repo, checkout.root, checkout.head
     if tip is None:
         raise publish.PublishError(f"origin/{checkout.branch} was deleted during the run; nothing was pushed (the run "
@@ -444,6 +444,7 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
                 st.merge(theirs, topic, [record])
         again = [dataclasses.replace(r, records=[], new=[], created=[], updated=[]) for r in runs]  # counts anew
         outcome = apply(folder, config, again, write=True, store=theirs, baseline=on_tip)
+        outcome.summarized, outcome.summaries = summarized
         sha = publish.build_commit(repo, folder, tip, publish.owned_paths(repo, folder, tip),
                                    report.commit_message(outcome))
     return outcome, sha

@@ -387,6 +387,7 @@ def test_after_a_push_race_the_rebuilt_commit_keeps_this_runs_summaries(
     assert stored["2601.00002"]["tldr"]["version"] == 1 and "tldr" in stored["2601.00001"]
     readme = (head.tree / "README.md").data_stream.read().decode()
     assert readme.count("**TL;DR (AI, gpt-4.1-mini):**") == 3  # the second paper is in both topics
+    assert "Summarize 1 paper (TL;DR, AI)" in head.message  # the rebuilt commit says so, as the first one did
 
 
 @pytest.mark.parametrize("model,shown", [
