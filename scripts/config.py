@@ -91,7 +91,7 @@ _SETTING_HELP: dict[str, str] = {
     "max_tries": "a whole number from 1 to 10",
     "time_budget": "a number of seconds from 10 to 1200 (the daily workflow stops the job at 30 minutes)",
     "readme_papers_per_topic": "auto, or a whole number from 1 to 2000",
-    "readme_max_bytes": "a whole number from 50000 to 511000",
+    "readme_max_bytes": "a whole number from 100000 to 511000",
     "feed_papers": "a whole number from 1 to 500",
     "notify": "none or issue",
     "email": "off or digest (the day's new papers by email; the SMTP_* and MAIL_* secrets say where)",
@@ -109,7 +109,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "request_timeout": (1, 300),
     "max_tries": (1, 10),
     "time_budget": (10, 1200),
-    "readme_max_bytes": (50_000, 511_000),
+    "readme_max_bytes": (100_000, 511_000),
     "feed_papers": (1, 500),
     "max_summaries_per_run": (1, 1000),
 }

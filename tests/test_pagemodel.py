@@ -122,6 +122,19 @@ def test_readme_and_pages_fit_with_100_topics_of_the_longest_names_accepted(tmp_
 
 
 
+def test_the_smallest_budget_allowed_still_lists_every_shipped_topic() -> None:
+    """The docs and headings always show, so the range's floor must leave room for rows: this fails when README's
+    fixed part (docs, FAQ, code map) grows past what the smallest readme_max_bytes a user may set can hold."""
+    root = Path(__file__).resolve().parent.parent
+    config = cfg.load(root / "keywords.yaml")
+    smallest = int(cfg._RANGES["readme_max_bytes"][0])
+    config = cfg.Config(config.path, config.topics, {**config.settings, "readme_max_bytes": smallest})
+    papers = list(json.loads(f.read_text()).values() for f in sorted((root / "data" / "papers").glob("*.json")))
+    readme = render.Renderer(config, [p for shard in papers for p in shard]).readme()
+    assert len(readme) <= smallest
+    assert readme.count(b"Showing the latest ") == len(config.topics) and b"Showing the latest 0 of" not in readme
+
+
 def measured_rows(papers: list[dict]) -> render.Rows:
     """The real table rows of these papers, rendered and measured by the real row template."""
     rows = render.Rows(render.environment().get_template("_row.md.j2"))
