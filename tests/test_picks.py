@@ -185,6 +185,17 @@ def test_record_merges_and_skips_ids_missing_from_the_store() -> None:
                                                                                             "title": "Codecs"}
 
 
+
+def test_a_paper_the_reader_already_liked_is_not_picked_for_them() -> None:
+    """An id in interests that is also new today (starred the day it appeared) is news to nobody: not a pick."""
+    papers = {i: {"id": i, "title": "speech codec", "abstract": "codec quantization", "updated": "2026-01-02"}
+              for i in ("2601.00001", "2601.00002")}
+    liked = [rank.Liked("2601.00001", "speech codec", "speech codec codec quantization"),
+             rank.Liked(None, "Codecs", "speech codec quantization")]
+    record = picks.build_record(DAY, {"Codec": list(papers.values())}, papers, liked, 5)
+    assert [p["id"] for p in record["picks"]] == ["2601.00002"]
+    assert set(record["new"]["Codec"]) == set(papers)  # still listed as new in its topic
+
 def test_the_day_is_arxivs_and_the_local_clock_only_without_it() -> None:
     now = datetime(2026, 2, 14, 1, 0, tzinfo=timezone.utc)
     assert picks.day_of([None, "2026-02-13T23:59:00Z", "2026-02-13T01:00:00Z"], now) == "2026-02-13"

@@ -156,7 +156,9 @@ def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers:
     for topic, records in new_papers.items():
         new.setdefault(topic, []).extend(r["id"] for r in records)
     new = {topic: newest_first(ids, papers) for topic, ids in sorted(new.items()) if ids}
-    candidates = [(i, record_text(papers[i])) for i in sorted({i for ids in new.values() for i in ids}) if i in papers]
+    already = {entry.id for entry in liked if entry.id}  # the reader has it: news to nobody
+    candidates = [(i, record_text(papers[i])) for i in sorted({i for ids in new.values() for i in ids})
+                  if i in papers and i not in already]
     picks = rank.rank(candidates, liked, limit)
     return {"date": date, "new": new,
             "picks": [{"id": p.id, "score": p.score, "because": {"id": p.because.id, "title": p.because.title}}
