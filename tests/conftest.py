@@ -64,3 +64,23 @@ def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under root, for 'nothing changed' assertions."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and ".git" not in p.parts}
+
+
+def git_remote(tmp_path: Path, topics: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Path]:
+    """A bare origin (tmp_path/remote.git) with one commit holding keywords.yaml, and a clone of it to run in
+    (tmp_path/work), committing as 'bot'."""
+    import git
+
+    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(name, "bot")
+    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(name, "bot@example.invalid")
+    bare = git.Repo.init(tmp_path / "remote.git", bare=True, initial_branch="main")
+    work = tmp_path / "work"
+    clone = git.Repo.clone_from(str(tmp_path / "remote.git"), work)
+    write_keywords(work, topics)
+    clone.git.checkout("-b", "main")
+    clone.git.add("keywords.yaml")
+    clone.git.commit("-m", "Topics")
+    clone.git.push("origin", "main")
+    return bare, work

@@ -8,11 +8,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import git
 import pytest
 
 import fetch
 import update
-from conftest import load_store, write_keywords
+from conftest import git_remote, load_store, write_keywords
 from fake_arxiv import Fault, FakeArxiv, paper
 
 # Each marked test fails on the code as reviewed; strict, so a fix turns it into an XPASS failure: then drop the mark.
@@ -231,24 +232,11 @@ def test_throttled_tries_ending_in_one_server_error_still_stop_the_run(
 def test_a_day_with_nothing_new_makes_no_commit(tmp_path: Path, fake: FakeArxiv,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """The FAQ: 'The run then says Status: nothing new, makes one request and no commit.' Real days differ in NOW."""
-    import git
-
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "bot")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "bot@example.invalid")
-    git.Repo.init(tmp_path / "remote.git", bare=True, initial_branch="main")
-    work = tmp_path / "work"
-    clone = git.Repo.clone_from(str(tmp_path / "remote.git"), work)
-    write_keywords(work, [{"name": "Codec", "query": "codec"}])
-    clone.git.checkout("-b", "main")
-    clone.git.add("keywords.yaml")
-    clone.git.commit("-m", "Topics")
-    clone.git.push("origin", "main")
+    _, work = git_remote(tmp_path, [{"name": "Codec", "query": "codec"}], monkeypatch)
     fake.papers = [paper("2602.00001", "A codec", updated="2026-02-12T10:00:00Z")]
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T01:00:00Z")
     assert update.main(["--root", str(work), "--push"]) == 0
-    first = clone.head.commit.hexsha
+    first = git.Repo(work).head.commit.hexsha
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-14T01:00:00Z")  # Friday evening: nothing announced
     assert update.main(["--root", str(work), "--push"]) == 0
     head = git.Repo(work).head.commit

@@ -12,7 +12,7 @@ import config as cfg
 import report
 import update
 from digest import interests
-from conftest import REPO, write_keywords
+from conftest import REPO, git_remote, write_keywords
 from fake_arxiv import Fault, FakeArxiv, paper
 
 
@@ -73,26 +73,9 @@ def test_notification_issue_names_the_authors_and_the_version(tmp_path: Path, fa
                      "- [Another codec](https://arxiv.org/abs/2601.00002) — 2026-02-02, Kurt Gödel"]
 
 
-def _git_remote(tmp_path: Path, topics: list[dict], monkeypatch: pytest.MonkeyPatch) -> tuple[git.Repo, Path]:
-    """A bare origin with one commit holding keywords.yaml, and a clone of it to run in."""
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "bot")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "bot@example.invalid")
-    bare = git.Repo.init(tmp_path / "remote.git", bare=True, initial_branch="main")
-    work = tmp_path / "work"
-    clone = git.Repo.clone_from(str(tmp_path / "remote.git"), work)
-    write_keywords(work, topics)
-    clone.git.checkout("-b", "main")
-    clone.git.add("keywords.yaml")
-    clone.git.commit("-m", "Topics")
-    clone.git.push("origin", "main")
-    return bare, work
-
-
 def test_new_counts_only_what_a_table_lists_and_hidden_papers_apart(
         tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    bare, work = _git_remote(tmp_path, [{"name": "Codec", "query": "codec", "exclude": ["watermark"]}], monkeypatch)
+    bare, work = git_remote(tmp_path, [{"name": "Codec", "query": "codec", "exclude": ["watermark"]}], monkeypatch)
     fake.papers = [paper("2601.00001", "A codec"), paper("2601.00004", "A watermark codec", updated="2026-02-09T00:00:00Z")]
     assert update.main(["--root", str(work), "--push"]) == 0
     assert bare.commit("main").message.strip() == "1 new, 0 updated, +1 hidden: Codec +1"
@@ -110,7 +93,7 @@ def test_a_revised_paper_in_two_topics_is_updated_in_both(
         tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         commit: bool) -> None:
     topics = [{"name": "Codec", "query": "codec"}, {"name": "Speech", "query": "speech"}]
-    _, work = _git_remote(tmp_path, topics, monkeypatch)
+    _, work = git_remote(tmp_path, topics, monkeypatch)
     fake.papers = [paper("2601.00001", "A speech codec")]
     flags = ["--commit"] if commit else []
     assert update.main(["--root", str(work), *flags]) == 0

@@ -17,7 +17,7 @@ import render
 import report
 import store as st
 import update
-from conftest import load_store, write_keywords
+from conftest import git_remote, load_store, write_keywords
 from digest import summaries
 from fake_arxiv import FakeArxiv, paper
 from fake_llm import FakeLLM, free_port
@@ -264,19 +264,9 @@ def test_a_readme_full_of_the_longest_hostile_summaries_fits_its_budget(tmp_path
 # --- end to end through update.py ----------------------------------------------------------------
 
 def git_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, git.Repo]:
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "bot")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "bot@example.invalid")
-    git.Repo.init(tmp_path / "remote.git", bare=True, initial_branch="main")
-    work = tmp_path / "work"
-    clone = git.Repo.clone_from(str(tmp_path / "remote.git"), work)
-    write_keywords(work, TOPIC)
-    clone.git.checkout("-b", "main")
-    clone.git.add("keywords.yaml")
-    clone.git.commit("-m", "Topics")
-    clone.git.push("origin", "main")
-    return work, clone
+    """conftest.git_remote with this module's topic: the clone to run in, and its repository."""
+    _, work = git_remote(tmp_path, TOPIC, monkeypatch)
+    return work, git.Repo(work)
 
 
 def test_a_daily_run_stores_renders_and_never_asks_twice(tmp_path: Path, fake: FakeArxiv, fake_llm: FakeLLM,
