@@ -149,6 +149,7 @@ class World:
     smtp: Server
     llm: FakeLLM
     env: dict[str, str] = field(default_factory=dict)
+    heads: list[str] = field(default_factory=list)  # origin's main when each message arrived
 
     def clone(self, name: str) -> Path:
         """A fresh clone of origin (what a reader, or the Pages job, gets)."""
@@ -190,7 +191,15 @@ def world_at(top: Path) -> Iterator[World]:
             "ARXIV_API_URL": arxiv.url, "ARXIV_REQUEST_DELAY": "0", "ARXIV_BACKOFF_SECONDS": "0.01",
             "DAILY_PAPERS_NOW": NOW, "GITHUB_REPOSITORY": OWNER_REPO,
             "LLM_BASE_URL": llm.url, "LLM_API_KEY": "test-key", "LLM_REQUEST_DELAY": "0"}
-        yield World(top, bare, work, arxiv, smtp, llm, env)
+        world = World(top, bare, work, arxiv, smtp, llm, env)
+        received = smtp.inbox.handle_DATA
+
+        async def handle_data(*args: Any) -> str:  # note where origin was: the mail goes after the push
+            world.heads.append(bare.git.rev_parse("main"))
+            return await received(*args)
+
+        smtp.inbox.handle_DATA = handle_data  # type: ignore[method-assign] - aiosmtpd looks the hook up by name
+        yield world
 
 
 def run_update(world: World, root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -277,6 +286,7 @@ def test_one_email_subject_counts_picks_first_in_both_parts_and_links_the_day_pa
         assert "2501.01111" in text or "2502.02222" in text  # "because you liked" links the library paper
     plain, html = bodies(message)
     assert "Because you liked: " in plain
+    assert world.heads == [world.bare.commit("main").hexsha]  # sent once the commit had reached origin
     assert "emailed the digest of " + DAY in done.stderr + done.stdout
 
 
@@ -318,5 +328,6 @@ def test_a_push_race_keeps_the_day_record_and_readme_picks_and_mails_each_paper_
         listed = [ids_in(bodies(m)[0]) for m in messages]
         assert listed == [[CODEC_CLOSE, CODEC_FAR, CODEC_FAR_2], [VOCODER_CLOSE, VOCODER_FAR]]  # none twice
         assert all(ids_in(bodies(m)[1]) == ids for m, ids in zip(messages, listed))
+        assert world.heads == [log[1].hexsha, log[0].hexsha]  # each after its own push
         run_update(world, world.work)  # the job retried: nothing is new, nothing is mailed again
         assert len(world.smtp.inbox.received) == 2 and world.bare.commit("main") == log[0]
