@@ -9,6 +9,7 @@ the editor would makes the next day's run pick a paper because of a starred one:
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -21,7 +22,7 @@ import pytest
 from browsers import chromium
 from site_server import serving
 from test_digest_e2e import (CLOSE, CODEC_CLOSE, CODEC_FAR, CODEC_FAR_2, DAY, NEW, OWNER_REPO, PAGES, SITE,
-                             VOCODER_CLOSE, VOCODER_FAR, World, day_record, run_update, world_at)
+                             VOCODER_CLOSE, VOCODER_FAR, World, bodies, day_record, run_update, world_at)
 from fake_arxiv import paper
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
@@ -39,12 +40,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Path
     with world_at(top) as world:
         run_update(world, world.work)
         published = world.clone("published")
-        env = world.env | {"GITHUB_REF_NAME": "main", "GITHUB_REF_TYPE": "branch"}
-        built = subprocess.run([sys.executable, str(SITE), str(top / "site"), "--root", str(published),
-                                "--base-url", PAGES], env=env, capture_output=True, text=True, timeout=120)
-        assert built.returncode == 0, built.stdout + built.stderr
+        build_site(world, published)
         with serving(top) as base:
             yield world, published, base
+
+
+def build_site(world: World, root: Path) -> None:
+    """The Pages job's step, `python scripts/site.py OUTDIR --base-url PAGES_URL`, on a branch build of OWNER/REPO;
+    into world.top/site, which is what is served."""
+    env = world.env | {"GITHUB_REF_NAME": "main", "GITHUB_REF_TYPE": "branch"}
+    built = subprocess.run([sys.executable, str(SITE), str(world.top / "site"), "--root", str(root),
+                            "--base-url", PAGES], env=env, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stdout + built.stderr
 
 
 @pytest.fixture(scope="module")
@@ -116,9 +123,14 @@ def test_today_shows_the_pushed_picks_first_with_their_reason_then_each_topic(si
     shot(page, "today", tmp_path)
 
 
-def test_the_day_has_its_own_page_linked_from_today_and_every_day(site, context) -> None:
+def test_the_day_has_its_own_page_linked_from_today_and_every_day_and_the_email(site, context) -> None:
     world, published, base = site
     page = context.new_page()
+    (message,) = [r.message for r in world.smtp.inbox.received]
+    for text in bodies(message):  # the email's link to the day leads to the day's page on the built site
+        (day_url,) = set(re.findall(r"https://octo\.github\.io/papers/days/[0-9-]+\.html", text))
+        assert page.goto(day_url.replace(PAGES, base)).status == 200
+        assert page.inner_text("h1") == f"New on {DAY}"
     page.goto(base + "index.html")
     page.click("a.nav-today")
     page.wait_for_url(base + "today.html")
@@ -205,3 +217,17 @@ def test_stars_saved_to_interests_steer_the_next_days_picks(site, context) -> No
     assert record["new"] == {"Vocoder": [BAT_CALLS]}
     assert [(p["id"], p["because"]["id"]) for p in record["picks"]] == [(BAT_CALLS, VOCODER_FAR)]
     assert not CLOSE & {p["id"] for p in record["picks"]}
+    message = world.smtp.inbox.received[-1].message
+    assert message["Subject"] == f"Daily Papers, {NEXT_DAY}: 1 new, 1 pick"
+    assert f"Because you liked: {TITLES[VOCODER_FAR]} <https://arxiv.org/abs/{VOCODER_FAR}>" in bodies(message)[0]
+    build_site(world, after)  # the next Pages build: the starred paper is on the site, so the reason links there
+    page.goto(base + "today.html")
+    assert page.inner_text("h1") == f"Today: new on {NEXT_DAY}"
+    because = page.locator("section.picks p.because a")
+    assert because.inner_text() == TITLES[VOCODER_FAR]
+    page.click("section.picks p.because a")
+    assert page.evaluate("location.hash") == f"#p-{VOCODER_FAR}" and "/topics/" in page.url
+    assert page.locator(f"article[id=\"p-{VOCODER_FAR}\"]").is_visible()
+    page.goto(base + f"days/{NEXT_DAY}.html")
+    page.click(f'nav[aria-label="Days, top"] >> text=Previous day: {DAY}')
+    page.wait_for_url(base + f"days/{DAY}.html")
