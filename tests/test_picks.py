@@ -242,7 +242,7 @@ def test_a_push_race_keeps_the_days_picks_and_mails_each_pick_once(remote, fake:
     commit_files(work, {"keywords.yaml": keywords({"library": "library.bib", "picks": 2}).replace(
         '"topics"', '"settings": {"email": "digest"},\n  "topics"', 1), "library.bib": LIBRARY})
     fake.papers = list(NEW)
-    other = git.Repo.clone_from(str(bare.working_dir if not bare.bare else bare.git_dir), tmp_path / "other")
+    other = git.Repo.clone_from(str(tmp_path / "remote.git"), tmp_path / "other")
     real, first = update.fetch_topics, []
 
     def race(*args, **kwargs):
