@@ -9,14 +9,10 @@ Run it on any branch (it only needs the store's optional `tldr` field) to compar
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":
@@ -83,21 +79,11 @@ def build_site(folder: Path) -> Path:
     return folder / "site"
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        """Requests are not logged."""
+def serving(site: Path) -> Any:
+    """The built site (folder/site) on 127.0.0.1, as Pages serves it (site_server.serving); yields its base URL."""
+    from site_server import serving as served
 
-
-@contextmanager
-def serving(site: Path) -> Iterator[str]:
-    """The built site on 127.0.0.1; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return served(site.parent)
 
 
 MEASURE = """() => {

@@ -66,19 +66,21 @@ def snapshot(root: Path) -> dict[str, bytes]:
             if p.is_file() and ".git" not in p.parts}
 
 
-def git_remote(tmp_path: Path, topics: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Path]:
+def git_remote(tmp_path: Path, topics: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch,
+               settings: dict[str, Any] | None = None, name: str = "bot",
+               email: str = "bot@example.invalid") -> tuple[Any, Path]:
     """A bare origin (tmp_path/remote.git) with one commit holding keywords.yaml, and a clone of it to run in
-    (tmp_path/work), committing as 'bot'."""
+    (tmp_path/work), committing as name and email (the workflow's are github-actions[bot]'s)."""
     import git
 
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "bot")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "bot@example.invalid")
+    for variable in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(variable, name)
+    for variable in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(variable, email)
     bare = git.Repo.init(tmp_path / "remote.git", bare=True, initial_branch="main")
     work = tmp_path / "work"
     clone = git.Repo.clone_from(str(tmp_path / "remote.git"), work)
-    write_keywords(work, topics)
+    write_keywords(work, topics, settings)
     clone.git.checkout("-b", "main")
     clone.git.add("keywords.yaml")
     clone.git.commit("-m", "Topics")

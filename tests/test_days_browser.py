@@ -8,10 +8,7 @@ Screenshots at 1280 and 390 px go to /work/shots/days/ when that folder can be m
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import io
-import threading
 import urllib.parse
 from pathlib import Path
 from typing import Iterator
@@ -20,7 +17,7 @@ import pytest
 
 from browsers import chromium
 from site_repo import HOSTILE, make_repo
-from site_server import LikePages
+from site_server import serving
 from test_days import DIGESTS, MIDDLE, NEWEST, OLDEST, PICK, write_digests
 from website import build
 
@@ -40,15 +37,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         patch.setenv("GITHUB_REPOSITORY", "octo/papers")
         patch.setenv("GITHUB_REF_NAME", "main")
         patch.setenv("GITHUB_REF_TYPE", "branch")
-        assert build.main([str(top / "REPO"), "--root", str(root), "--base-url", "https://octo.github.io/REPO/",
+        assert build.main([str(top / "site"), "--root", str(root), "--base-url", "https://octo.github.io/REPO/",
                            "-q"]) == 0
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(LikePages, directory=str(top)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/REPO/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(top) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import hostile_inputs as hostile
 import mdtext
 import store as st
 import update
-from conftest import write_keywords
+from conftest import git_remote, write_keywords
 from digest import mail
 from fake_arxiv import FakeArxiv, paper
 from fake_smtp import PASSWORD, USER, Server, certificate, free_port, trusted  # noqa: F401 (fixtures)
@@ -321,19 +321,8 @@ def test_an_unreachable_server_names_server_and_port() -> None:
 @pytest.fixture
 def remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[git.Repo, Path]:
     """A bare origin with keywords.yaml (email: digest), and a clone to run in."""
-    for name, value in {"GIT_AUTHOR_NAME": "github-actions[bot]", "GIT_AUTHOR_EMAIL": BOT,
-                        "GIT_COMMITTER_NAME": "github-actions[bot]", "GIT_COMMITTER_EMAIL": BOT}.items():
-        monkeypatch.setenv(name, value)
-    bare = git.Repo.init(tmp_path / "remote.git", bare=True, initial_branch="main")
-    work = tmp_path / "work"
-    clone = git.Repo.clone_from(str(tmp_path / "remote.git"), work)
-    write_keywords(work, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
-                   {"email": "digest"})
-    clone.git.checkout("-b", "main")
-    clone.git.add("keywords.yaml")
-    clone.git.commit("-m", "Topics")
-    clone.git.push("origin", "main")
-    return bare, work
+    return git_remote(tmp_path, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
+                      monkeypatch, {"email": "digest"}, name="github-actions[bot]", email=BOT)
 
 
 @pytest.fixture

@@ -229,3 +229,40 @@ def test_picks_fit_readmes_byte_budget(tmp_path: Path, fake: FakeArxiv) -> None:
     record = json.loads((tmp_path / "data" / "digests" / f"{DAY}.json").read_text())
     shown = readme.decode().split("## Picks for you")[1].split("\n## ")[0].count("because you liked")
     assert len(readme) <= 100_000 and len(record["picks"]) == 100 and 0 < shown < 100
+
+
+def test_a_push_race_keeps_the_days_picks_and_mails_each_pick_once(remote, fake: FakeArxiv, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another run pushes the codec papers mid-run; ours rebuilds on its tip: the day's record on origin holds both
+    runs' papers with the pick, README shows it, and each paper (the pick too) is mailed by one run only."""
+    from fake_smtp import Server
+    from test_mail import mailed_ids
+
+    bare, work = remote
+    commit_files(work, {"keywords.yaml": keywords({"library": "library.bib", "picks": 2}).replace(
+        '"topics"', '"settings": {"email": "digest"},\n  "topics"', 1), "library.bib": LIBRARY})
+    fake.papers = list(NEW)
+    other = git.Repo.clone_from(str(tmp_path / "remote.git"), tmp_path / "other")
+    real, first = update.fetch_topics, []
+
+    def race(*args, **kwargs):
+        runs = real(*args, **kwargs)
+        if not first:  # another run of the bot pushes the Codec topic's papers while ours talks to arXiv
+            first.append(1)
+            assert update.main(["--root", other.working_tree_dir, "--push", "--topic", "Codec"]) == 0
+        return runs
+
+    with Server("none") as smtp:
+        for name, value in smtp.env("none").items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(update, "fetch_topics", race)
+        assert update.main(["--root", str(work), "--push"]) == 0
+        assert bare.commit("main").message.strip() == "1 new, 0 updated: Vocoder +1"  # rebuilt on the other's tip
+        record = json.loads(blob(bare, f"data/digests/{DAY}.json"))
+        assert record["new"] == {"Codec": ["2601.00001", "2601.00002"], "Vocoder": ["2601.00003"]}
+        assert [p["id"] for p in record["picks"]] == ["2601.00001"]
+        assert "1. **[A neural speech codec at low bitrate](https://arxiv.org/abs/2601.00001)**" in blob(bare, "README.md")
+        # the other run's (with the pick's "because you liked" link), then ours: no paper twice
+        assert mailed_ids(smtp) == [["2501.00007", "2601.00001", "2601.00002"], ["2601.00003"]]
+        first_mail, ours = (r.message for r in smtp.inbox.received)
+        assert first_mail["Subject"].endswith(": 2 new, 1 pick") and ours["Subject"].endswith(": 1 new")

@@ -15,7 +15,7 @@ import pytest
 
 import publish
 import update
-from conftest import REPO, load_store, snapshot, write_keywords
+from conftest import REPO, git_remote, load_store, snapshot, write_keywords
 from fake_arxiv import FakeArxiv, Fault, paper
 
 BOT = "41898282+github-actions[bot]@users.noreply.github.com"
@@ -24,18 +24,8 @@ BOT = "41898282+github-actions[bot]@users.noreply.github.com"
 @pytest.fixture
 def remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[git.Repo, Path]:
     """A bare remote holding one commit with keywords.yaml, and a clone of it to run in."""
-    for name, value in {"GIT_AUTHOR_NAME": "github-actions[bot]", "GIT_AUTHOR_EMAIL": BOT,
-                        "GIT_COMMITTER_NAME": "github-actions[bot]", "GIT_COMMITTER_EMAIL": BOT}.items():
-        monkeypatch.setenv(name, value)
-    bare = git.Repo.init(tmp_path / "remote.git", bare=True, initial_branch="main")
-    work = tmp_path / "work"
-    clone = git.Repo.clone_from(bare.working_dir if not bare.bare else str(tmp_path / "remote.git"), work)
-    write_keywords(work, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}])
-    clone.git.checkout("-b", "main")
-    clone.git.add("keywords.yaml")
-    clone.git.commit("-m", "Topics")
-    clone.git.push("origin", "main")
-    return bare, work
+    return git_remote(tmp_path, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
+                      monkeypatch, name="github-actions[bot]", email=BOT)
 
 
 def test_commit_and_push_land_on_the_remote_with_a_counting_message(remote: tuple[git.Repo, Path],

@@ -139,7 +139,8 @@ def test_reload_and_back_keep_the_query_and_filters(page, served: str) -> None: 
 def test_hostile_title_is_text_and_runs_nothing(page, served: str) -> None:  # noqa: F811
     search(page, served, "?q=hostile")
     assert page.inner_text("#results h3 a") == HOSTILE
-    assert page.locator("#results img, #results script").count() == 0
+    assert page.inner_text("#results .tldr") == f"TL;DR (AI, {HOSTILE_MODEL}) {HOSTILE_TLDR}"  # a result's TL;DR
+    assert page.locator("#results img, #results script, #results a[href^=javascript], #results b").count() == 0
     page.goto(served + "topics/speech-synthesis/2026-01-2.html")
     assert HOSTILE in page.inner_text("main")
     assert page.inner_text(".tldr") == f"TL;DR (AI, {HOSTILE_MODEL}) {HOSTILE_TLDR}"  # the model's text too

@@ -156,3 +156,17 @@ def test_kana_and_han_are_found_by_their_pairs() -> None:
     assert search.words("日本語の音声") == ["日", "本", "語", "の", "音", "声", "日本", "本語", "語の", "の音", "音声"]
     assert search.query_words("音声合成 TTS") == ["音声", "声合", "合成", "tts"]
     assert search.query_words("x" * 50) == ["x" * 50]  # too long to be indexed: found nowhere, never dropped
+
+
+def test_a_results_tldr_is_of_the_papers_own_version_only() -> None:
+    """The doc a result shows carries the TL;DR and its label as the card does; a v2 with only its v1's summary
+    carries none (search.js then shows no TL;DR line)."""
+    import store as st
+    from website import model
+
+    record = st.new_record(id="2601.00001", version=2, title="T", abstract="A", comment="", authors=["Ada"],
+                           categories=[], updated="2026-01-05T00:00:00Z", topics=["T"])
+    record["tldr"] = {"model": "openai/gpt-4.1-mini", "text": "It does a thing.", "version": 2}
+    assert search.doc(model.entry(record, ("T",)), "u")[10:] == ["TL;DR (AI, gpt-4.1-mini)", "It does a thing."]
+    record["tldr"]["version"] = 1
+    assert search.doc(model.entry(record, ("T",)), "u")[10:] == ["", ""]

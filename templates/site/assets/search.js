@@ -308,7 +308,7 @@ function link(href, content) {
 }
 
 function show(paper, matched) {
-  const [title, authors, date, url, pdf, code, topics, categories, comment, abstract] = paper;
+  const [title, authors, date, url, pdf, code, topics, categories, comment, abstract, tldrLabel, tldr] = paper;
   const item = document.createElement("li");
   item.className = "paper";
   const heading = document.createElement("h3");
@@ -318,6 +318,15 @@ function show(paper, matched) {
   if (authors) line.append(marked("span", authors, matched), " · ");
   line.append([date, topics, categories].filter(Boolean).join(" · "));
   item.append(heading, line);
+  if (tldr) {  // the machine summary, as on the cards: untrusted text, so text nodes only
+    const summary = document.createElement("p");
+    summary.className = "tldr";
+    const label = document.createElement("span");
+    label.className = "tldr-label";
+    label.textContent = tldrLabel;
+    summary.append(label, " ", tldr);
+    item.append(summary);
+  }
   if (abstract) item.append(marked("p", excerpt(abstract, matched), matched, "excerpt"));
   if (comment) item.append(marked("p", comment, matched, "comment"));
   const links = document.createElement("p");
