@@ -15,6 +15,7 @@ UNIQUE_WORD = "quixotically"  # occurs only in the abstract of UNIQUE_ID
 UNIQUE_ID = "2405.00007"
 BOTH_ID = "2511.00003"  # listed by both topics
 HIDDEN_ID = "2511.00099"  # stored for "Codec" but excluded there
+STALE_ID = "2601.00106"  # version 2 with only a summary of version 1
 BUSY_MONTH = "2026-01"  # more papers than one page holds when model.PAGE_PAPERS is 5
 TOPICS = [{"name": "Speech Synthesis", "query": '"speech synthesis"'},
           {"name": "Codec", "query": "codec", "exclude": ["watermark"]}]
@@ -54,6 +55,8 @@ def papers() -> list[dict[str, Any]]:
     for n in range(7):  # the busy month
         found.append(paper(f"2601.{n + 100:05d}", f"2026-01-{n + 10:02d}", f"Streaming speech synthesis {n}",
                            f"Low-latency speech synthesis, variant {n}.", ["Speech Synthesis"], ["eess.AS"]))
+    found[-1]["version"] = 2  # STALE_ID: a v2 whose only summary is of its v1, so it shows no TL;DR
+    found[-1]["tldr"] = {"model": "openai/gpt-4.1-mini", "text": "The v1 did a thing v2 no longer does.", "version": 1}
     return found
 
 

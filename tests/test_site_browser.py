@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 
 from browsers import chromium
-from site_repo import BOTH_ID, HOSTILE, HOSTILE_MODEL, HOSTILE_TLDR, UNIQUE_ID, UNIQUE_WORD
+from site_repo import BOTH_ID, HOSTILE, HOSTILE_MODEL, HOSTILE_TLDR, STALE_ID, UNIQUE_ID, UNIQUE_WORD
 from site_server import served  # noqa: F401 - the fixture
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
@@ -149,6 +149,17 @@ def test_hostile_title_is_text_and_runs_nothing(page, served: str) -> None:  # n
     page.goto(served + "index.html")
     assert HOSTILE in page.inner_text("main") and page.locator("main img").count() == 0
     # the page fixture fails the test on any dialog (alert) or script error
+
+
+def test_a_v2_with_only_its_v1_summary_shows_no_tldr_in_results_or_on_its_card(page, served: str) -> None:  # noqa: F811
+    search(page, served, "?q=streaming")
+    assert STALE_ID in result_ids(page)
+    stale = page.locator("#results li", has=page.locator(f"h3 a[href$='#p-{STALE_ID}']"))
+    assert stale.count() == 1 and stale.locator(".tldr").count() == 0
+    assert "v2 no longer" not in page.inner_text("#results")
+    page.goto(stale.locator("h3 a").first.get_attribute("href"))  # the result's link: its card on a topic page
+    card = page.locator(f"article[id='p-{STALE_ID}']")
+    assert card.count() == 1 and card.locator(".tldr").count() == 0 and "v2 no longer" not in page.inner_text("main")
 
 
 @pytest.mark.parametrize("path", ["index.html", "search.html?q=speech", "topics/speech-synthesis/index.html",

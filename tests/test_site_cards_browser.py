@@ -163,3 +163,26 @@ def test_dark_mode_keeps_the_tldr_readable(page: Any, base: str) -> None:
     colors = page.evaluate("""() => { const t = document.querySelector('.tldr');
         return [getComputedStyle(t).color, getComputedStyle(document.body).backgroundColor]; }""")
     assert colors == ["rgb(230, 237, 243)", "rgb(13, 17, 23)"]
+
+
+TARGETS = """() => [...document.querySelectorAll('article.paper')].slice(0, 6).map(card =>
+  [...card.querySelectorAll('h3 a.here, .meta summary, .links > a, .links summary, .links button.star')].map(e => {
+    const r = e.getBoundingClientRect();
+    return {name: e.textContent.trim().slice(0, 20), left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+            width: r.width, height: r.height};
+  }))"""
+
+
+def test_the_cards_touch_targets_are_at_least_24_px_and_do_not_overlap(page: Any, base: str) -> None:
+    """WCAG 2.2 target size (minimum): the # link, the topics fold and each action of the row are at least 24x24 CSS
+    px, and no two of them overlap (their extra padding is invisible to the layout: the density test holds)."""
+    cards_site.measure(page, base + cards_site.MONTH_PAGE)
+    for card in page.evaluate(TARGETS):
+        assert len(card) >= 5, card
+        for target in card:
+            assert target["width"] >= 24 and target["height"] >= 24, target
+        for i, one in enumerate(card):
+            for other in card[i + 1:]:
+                apart = (one["right"] <= other["left"] + 0.5 or other["right"] <= one["left"] + 0.5
+                         or one["bottom"] <= other["top"] + 0.5 or other["bottom"] <= one["top"] + 0.5)
+                assert apart, (one, other)
