@@ -20,7 +20,7 @@ if __name__ == "__main__":
 
 import seed_import  # noqa: E402
 import store as st  # noqa: E402
-from conftest import SEED, write_keywords  # noqa: E402
+from conftest import SEED, write_repo  # noqa: E402
 
 TOPICS = [{"name": "Speech Synthesis", "query": '"speech synthesis"'},
           {"name": "TTS", "query": 'TTS OR "text-to-speech"'}]
@@ -61,13 +61,7 @@ def realistic_papers() -> list[dict[str, Any]]:
 
 def make_repo(root: Path) -> Path:
     """keywords.yaml and the store of realistic_papers() in root; returns root."""
-    root.mkdir(parents=True, exist_ok=True)
-    write_keywords(root, TOPICS)
-    store = st.Store(root)
-    for record in realistic_papers():
-        store.put(record)
-    store.save()
-    return root
+    return write_repo(root, TOPICS, realistic_papers())
 
 
 def build_site(folder: Path) -> Path:

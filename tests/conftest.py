@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
+import store as st
 from fake_arxiv import FakeArxiv
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +41,17 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeArxiv]:
 def write_keywords(root: Path, topics: list[dict[str, Any]], settings: dict[str, Any] | None = None) -> None:
     """A keywords.yaml (JSON is YAML) for a test repository."""
     (root / "keywords.yaml").write_text(json.dumps({"topics": topics, "settings": settings or {}}, indent=2))
+
+
+def write_repo(root: Path, topics: list[dict[str, Any]], records: list[dict[str, Any]]) -> Path:
+    """keywords.yaml and a store holding records in root, as a fork's checkout has them; returns root."""
+    root.mkdir(parents=True, exist_ok=True)
+    write_keywords(root, topics)
+    store = st.Store(root)
+    for record in records:
+        store.put(record)
+    store.save()
+    return root
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import store as st
-from conftest import write_keywords
+from conftest import write_repo
 
 HOSTILE = "<img src=x onerror=alert(1)> speech synthesis & <script>alert(2)</script>"
 HOSTILE_TLDR = '[run](javascript:alert(3)) <a href="javascript:alert(4)">it</a> <img src=x onerror=alert(5)>'
@@ -62,10 +62,4 @@ def papers() -> list[dict[str, Any]]:
 
 def make_repo(root: Path) -> Path:
     """Write keywords.yaml and the store into root; returns root."""
-    root.mkdir(parents=True, exist_ok=True)
-    write_keywords(root, TOPICS)
-    store = st.Store(root)
-    for record in papers():
-        store.put(record)
-    store.save()
-    return root
+    return write_repo(root, TOPICS, papers())
