@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -41,3 +41,12 @@ def chromium() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+def collect_errors(page: Any, problems: list[str], ignore: Callable[[Any], bool] = lambda message: False) -> Any:
+    """Send page's script errors and console errors (a CSP violation is one) to problems, so a test fails on
+    them; ignore(message) spares the console errors a test expects (a 404 it asked for)."""
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda message: message.type == "error" and not ignore(message)
+            and problems.append(f"console: {message.text}"))
+    return page

@@ -15,7 +15,7 @@ from typing import Iterator
 
 import pytest
 
-from browsers import chromium
+from browsers import chromium, collect_errors
 from site_repo import HOSTILE, make_repo
 from site_server import serving
 from test_days import DIGESTS, MIDDLE, NEWEST, OLDEST, PICK, write_digests
@@ -57,9 +57,7 @@ def page(request: pytest.FixtureRequest, browser: "playwright_api.Browser") -> I
     opened = context.new_page()
     problems: list[str] = []
     opened.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    opened.on("console", lambda message: message.type == "error" and MISSING not in message.location["url"]
-              and problems.append(f"console: {message.text}"))
+    collect_errors(opened, problems, ignore=lambda message: MISSING in message.location["url"])
     yield opened
     context.close()
     assert not problems, problems

@@ -22,7 +22,7 @@ import pytest
 
 import config as cfg
 import store as st
-from browsers import chromium
+from browsers import chromium, collect_errors
 from conftest import write_keywords
 from website import build
 from website.extras import Extras
@@ -112,8 +112,7 @@ def new_page(browser: Any, problems: list[str], **options: Any) -> Any:
     context = browser.new_context(accept_downloads=True, viewport={"width": 390, "height": 844}, **options)
     context.set_default_timeout(90_000)
     page = context.new_page()
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    collect_errors(page, problems)
     page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
     return page
 

@@ -21,7 +21,7 @@ import store as st
 from conftest import write_keywords
 from site_repo import UNIQUE_ID, UNIQUE_WORD, paper
 from site_server import LikePages, build_small_site
-from browsers import chromium
+from browsers import chromium, collect_errors
 from test_site_browser import result_count, result_ids, search, wait_for_results
 from website import build
 
@@ -123,8 +123,7 @@ def page(review_browser: playwright_api.Browser) -> Iterator[playwright_api.Page
     context.set_default_timeout(30_000)
     opened = context.new_page()
     problems: list[str] = []
-    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    opened.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    collect_errors(opened, problems)
     yield opened
     context.close()
     assert not problems, problems
@@ -278,9 +277,7 @@ def test_a_page_open_across_a_deploy_shows_the_papers_it_found(review_browser: p
     context = review_browser.new_context()
     page = context.new_page()
     problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda message: message.type == "error" and "404" not in message.text
-            and problems.append(f"console: {message.text}"))
+    collect_errors(page, problems, ignore=lambda message: "404" in message.text)
     search(page, base, "?q=speech")  # loads docs/0.json and the 's' shard
     store = st.Store(top / "repo")
     store.put(paper("2602.00001", "2026-02-01", "Speech synthesis news", "A new speech synthesis paper.",

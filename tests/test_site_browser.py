@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from browsers import chromium
+from browsers import chromium, collect_errors
 from site_repo import BOTH_ID, HOSTILE, HOSTILE_MODEL, HOSTILE_TLDR, STALE_ID, UNIQUE_ID, UNIQUE_WORD
 from site_server import served  # noqa: F401 - the fixture
 
@@ -32,8 +32,7 @@ def page(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
     opened = context.new_page()
     problems: list[str] = []
     opened.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    opened.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    collect_errors(opened, problems)
     yield opened
     context.close()
     assert not problems, problems

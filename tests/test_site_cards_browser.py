@@ -11,7 +11,7 @@ from typing import Any, Iterator
 import pytest
 
 import cards_site
-from browsers import chromium
+from browsers import chromium, collect_errors
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 expect = playwright_api.expect
@@ -40,8 +40,7 @@ def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
     opened = context.new_page()
     opened.size = request.param
     problems: list[str] = []
-    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    opened.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    collect_errors(opened, problems)
     yield opened
     context.close()
     assert not problems, problems

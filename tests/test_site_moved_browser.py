@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from browsers import chromium
+from browsers import chromium, collect_errors
 from site_renamed import NEW, OLD, build_into, rename
 from site_server import serving
 from site_repo import UNIQUE_ID, make_repo
@@ -51,10 +51,7 @@ def new_page(context: Any, problems: list[str], missing: bool = False) -> Any:
     """A page of context whose script and console errors go to problems (missing: but the 404 of its address)."""
     context.set_default_timeout(60_000)
     page = context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda message: message.type == "error" and not (missing and "status of 404" in message.text)
-            and problems.append(f"console: {message.text}"))
-    return page
+    return collect_errors(page, problems, ignore=lambda message: missing and "status of 404" in message.text)
 
 
 def landed(page: Any, url: str) -> None:
