@@ -344,6 +344,17 @@ def extras_papers(size: int) -> tuple[list[dict], list[int]]:
     return papers, subjects
 
 
+def extras_config() -> object:
+    """The 20 topics the extras and day-page benchmarks share, loaded as a keywords.yaml is (validated)."""
+    import config as cfg
+
+    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]}
+              for t in range(TOPICS)]
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "keywords.yaml").write_text(json.dumps({"topics": topics}))
+        return cfg.load(Path(tmp) / "keywords.yaml")
+
+
 def site_pages_bytes(site: object, extras: object) -> dict:
     """Render every page and .bib of the site in memory: total bytes, largest file, and the bytes the
     extras' markup (why, Star, Cite with COinS, similar papers) adds per paper entry on a page."""
@@ -369,7 +380,6 @@ def site_pages_bytes(site: object, extras: object) -> dict:
 def measure_extras(size: int) -> dict:
     """Time the site's extras on `size` papers over 20 topics: similar papers alone, all of build_extras,
     then every page of the site rendered with them (no search index: that is --site's part)."""
-    import config as cfg
     import render
     from website.build import shown_papers
     from website.extras import build_extras
@@ -377,11 +387,7 @@ def measure_extras(size: int) -> dict:
     from website.similar import similar_papers
 
     papers, subjects = extras_papers(size)
-    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]}
-              for t in range(TOPICS)]
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "keywords.yaml").write_text(json.dumps({"topics": topics}))
-        config = cfg.load(Path(tmp) / "keywords.yaml")
+    config = extras_config()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     similar = similar_papers(papers)
@@ -423,7 +429,6 @@ def days_benchmark(size: int = 10_000, day_count: int = 365) -> str:
     """The site's day pages (issue 23) for a year of digests over `size` papers: build and render time, bytes."""
     import gzip
 
-    import config as cfg
     import render
     from website import days, pages
     from website.build import shown_papers
@@ -431,11 +436,7 @@ def days_benchmark(size: int = 10_000, day_count: int = 365) -> str:
     from website.model import build_model
 
     papers, _ = extras_papers(size)
-    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]}
-              for t in range(TOPICS)]
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "keywords.yaml").write_text(json.dumps({"topics": topics}))
-        config = cfg.load(Path(tmp) / "keywords.yaml")
+    config = extras_config()
     renderer = render.Renderer(config, papers)
     site = build_model(config, papers, renderer)
     extras = build_extras(config, papers, shown_papers(renderer))
