@@ -53,10 +53,10 @@ def synthetic(i: int, rng: random.Random, day: str) -> dict:
 
 def build(root: Path, size: int) -> list[dict]:
     """Write a store of `size` papers, a keywords.yaml and yesterday's outputs; return 200 new papers to merge."""
-    import config as cfg
-    import outputs
-    import render
-    import store as st
+    from daily import config as cfg
+    from daily import outputs
+    from daily import render
+    from daily import store as st
 
     rng = random.Random(size)
     s = st.Store(root)
@@ -81,13 +81,13 @@ def measure(root: Path, size: int, mode: str) -> dict:
 
     mode "daily": as in the workflow, with the last run's manifest; "full": without it, every page rendered.
     """
-    import config as cfg
-    import manifest
-    import publish
-    import report
-    import store as st
+    from daily import config as cfg
+    from daily import manifest
+    from daily import publish
+    from daily import report
+    from daily import store as st
     import update
-    from models import TopicRun
+    from daily.models import TopicRun
 
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False)  # a copy: as after checkout
     if mode == "full":
@@ -134,9 +134,9 @@ def exclusion_benchmark(papers: int = 40_000, phrase_counts: tuple[int, ...] = (
 
     Each synthetic paper also names five of the rarer words, so some phrases are tried on it and some hide it.
     """
-    import config as cfg
-    import query as q
-    import relevance
+    from daily import config as cfg
+    from daily import query as q
+    from daily import relevance
 
     rng = random.Random(1)
     store = [synthetic(i * TOPICS, rng, "2026-01-01") for i in range(papers)]  # all in "Topic 0"
@@ -160,8 +160,8 @@ def site_store(root: Path, size: int) -> None:
     The words of the repository's own abstracts, sampled by frequency, give the search index a realistic
     vocabulary (the daily-run benchmark's 20 words would make it unrealistically small).
     """
-    import config as cfg
-    import store as st
+    from daily import config as cfg
+    from daily import store as st
 
     words = [w for p in st.load(Path(__file__).resolve().parent.parent).papers.values()
              for w in p["abstract"].split()] or list(WORDS)
@@ -346,7 +346,7 @@ def extras_papers(size: int) -> tuple[list[dict], list[int]]:
 
 def extras_config() -> object:
     """The 20 topics the extras and day-page benchmarks share, loaded as a keywords.yaml is (validated)."""
-    import config as cfg
+    from daily import config as cfg
 
     topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]}
               for t in range(TOPICS)]
@@ -380,7 +380,7 @@ def site_pages_bytes(site: object, extras: object) -> dict:
 def measure_extras(size: int) -> dict:
     """Time the site's extras on `size` papers over 20 topics: similar papers alone, all of build_extras,
     then every page of the site rendered with them (no search index: that is --site's part)."""
-    import render
+    from daily import render
     from website.build import shown_papers
     from website.extras import build_extras
     from website.model import build_model
@@ -429,7 +429,7 @@ def days_benchmark(size: int = 10_000, day_count: int = 365) -> str:
     """The site's day pages (issue 23) for a year of digests over `size` papers: build and render time, bytes."""
     import gzip
 
-    import render
+    from daily import render
     from website import days, pages
     from website.build import shown_papers
     from website.extras import build_extras
@@ -478,8 +478,8 @@ def renames_figures(sizes: list[int]) -> list[str]:
     store size (site_store's 20 topics, one renamed with an alias; rendered in memory, no similar papers)."""
     import gzip
 
-    import config as cfg
-    import store as st
+    from daily import config as cfg
+    from daily import store as st
     from website import build as site_build_module, moved
 
     lines = [f"{'papers':>8} {'old files':>10} {'old KB':>7} {'lookup files':>13} {'lookup KB':>10} "
@@ -714,9 +714,9 @@ def authors_fill() -> int:
     """Issue 22: the shipped store's papers without authors, filled from the fake arXiv with arXiv's real pacing
     (3 s from the end of each answer): id_list requests and wall time, then the next run's (nothing to ask)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    import fetch
-    import lookup
-    import store as st
+    from daily import fetch
+    from daily import lookup
+    from daily import store as st
     from fake_arxiv import FakeArxiv, paper
 
     repo = Path(__file__).resolve().parent.parent
@@ -797,7 +797,7 @@ def mail_day(papers: list[dict], topics: int, picks: int) -> tuple[dict, dict]:
 def mail_sizes() -> int:
     """Issue 23: the digest email's size (whole message as sent, and each part) and compose time, for the shipped
     store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics."""
-    import store as st
+    from daily import store as st
     from digest import mail
 
     repo = Path(__file__).resolve().parent.parent
@@ -823,8 +823,8 @@ def summaries_runs() -> int:
     GitHub Models' free-tier pace (15 requests a minute; the waits are counted, not slept)."""
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    import config as cfg
-    import store as st
+    from daily import config as cfg
+    from daily import store as st
     from digest import summaries
     from fake_llm import FakeLLM
 

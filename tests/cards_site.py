@@ -18,8 +18,8 @@ HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":
     sys.path[:0] = [str(HERE), str(HERE.parent / "scripts")]
 
-import seed_import  # noqa: E402
-import store as st  # noqa: E402
+from daily import seed_import  # noqa: E402
+from daily import store as st  # noqa: E402
 from conftest import SEED, write_repo  # noqa: E402
 
 TOPICS = [{"name": "Speech Synthesis", "query": '"speech synthesis"'},

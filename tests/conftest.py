@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
-import store as st
+from daily import store as st
 from fake_arxiv import FakeArxiv
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,11 +8,11 @@ from pathlib import Path
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
-import config as cfg
-import manifest
-import outputs
-import query as q
-import render
+from daily import config as cfg
+from daily import manifest
+from daily import outputs
+from daily import query as q
+from daily import render
 
 
 def make_config(names: list[str], **settings_: object) -> cfg.Config:

@@ -10,10 +10,10 @@ from urllib.parse import unquote
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
-import anchors
+from daily import anchors
 import hostile_inputs as hostile
-import mdtext
-import render
+from daily import mdtext
+from daily import render
 from rendering import make_config, record
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import announce
-import store as st
-from models import TopicRun
+from daily import announce
+from daily import store as st
+from daily.models import TopicRun
 
 
 def rec(paper_id: str, topics: list[str], version: int = 1) -> dict:

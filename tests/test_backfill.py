@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import backfill
+from daily import backfill
 import update
 from conftest import load_store, write_keywords
 from fake_arxiv import Fault, FakeArxiv, paper

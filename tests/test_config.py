@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import config as cfg
+from daily import config as cfg
 import update
 import hostile_inputs as hostile
 from conftest import REPO, snapshot

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bibtexparser
 
-import config as cfg
-import relevance
+from daily import config as cfg
+from daily import relevance
 from conftest import REPO, load_store
 from website.extras import build_extras
 

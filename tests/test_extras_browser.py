@@ -20,8 +20,8 @@ from typing import Any
 import bibtexparser
 import pytest
 
-import config as cfg
-import store as st
+from daily import config as cfg
+from daily import store as st
 from browsers import chromium, collect_errors
 from conftest import write_keywords
 from website import build

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import fetch
+from daily import fetch
 import update
 from conftest import load_store, snapshot, write_keywords
 from fake_arxiv import Fault, FakeArxiv, fixture, paper

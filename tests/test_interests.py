@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import config as cfg
+from daily import config as cfg
 import update
-from config import ConfigError
+from daily.config import ConfigError
 from digest import interests
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from config import ConfigError
+from daily.config import ConfigError
 from digest import library
 from website import bibtex
 

@@ -1,4 +1,4 @@
-"""Asking arXiv by id (scripts/lookup.py): the seed's authors, and texts of the reader's ids, over real HTTP."""
+"""Asking arXiv by id (scripts/daily/lookup.py): the seed's authors, and texts of the reader's ids, over real HTTP."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import git
 import pytest
 
-import fetch
-import lookup
+from daily import fetch
+from daily import lookup
 import update
 from conftest import load_store, snapshot
 from fake_arxiv import FIXTURES, FakeArxiv, Fault, paper

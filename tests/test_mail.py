@@ -12,10 +12,10 @@ from typing import Any
 import git
 import pytest
 
-import config as cfg
+from daily import config as cfg
 import hostile_inputs as hostile
-import mdtext
-import store as st
+from daily import mdtext
+from daily import store as st
 import update
 from conftest import git_remote, write_keywords
 from digest import mail

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import manifest
-import pagemodel
-import render
+from daily import manifest
+from daily import pagemodel
+from daily import render
 from rendering import make_config, record, tree, write_run
 
 

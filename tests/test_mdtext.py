@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 import hostile_inputs as hostile
-import mdtext
-import pagemodel
-import render
+from daily import mdtext
+from daily import pagemodel
+from daily import render
 from rendering import gfm, make_config, record
 
 

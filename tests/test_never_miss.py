@@ -11,7 +11,7 @@ from pathlib import Path
 import git
 import pytest
 
-import fetch
+from daily import fetch
 import update
 from conftest import git_remote, load_store, write_keywords
 from fake_arxiv import Fault, FakeArxiv, paper

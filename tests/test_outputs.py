@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import outputs
-import render
+from daily import outputs
+from daily import render
 from rendering import make_config, record, tree, write_run
 
 

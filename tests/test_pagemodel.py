@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-import config as cfg
+from daily import config as cfg
 import hostile_inputs as hostile
-import manifest
-import pagemodel
-import relevance
-import render
+from daily import manifest
+from daily import pagemodel
+from daily import relevance
+from daily import render
 from rendering import make_config, record
 
 

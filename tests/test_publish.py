@@ -13,7 +13,7 @@ from typing import Any, Callable
 import git
 import pytest
 
-import publish
+from daily import publish
 import update
 from conftest import REPO, git_remote, load_store, snapshot, write_keywords
 from fake_arxiv import FakeArxiv, Fault, paper
@@ -88,8 +88,8 @@ def test_commit_without_push_and_dry_run_writes_nothing(remote: tuple[git.Repo, 
 def test_next_day_commit_touches_only_the_newest_part(remote: tuple[git.Repo, Path], fake: FakeArxiv,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """With the manifest committed, a day's commit rewrites the newest part only; older parts are kept."""
-    import manifest
-    import pagemodel
+    from daily import manifest
+    from daily import pagemodel
 
     monkeypatch.setattr(pagemodel, "PAGE_LIMIT", 12_000)
     monkeypatch.setattr(pagemodel, "PAGE_ROWS_LIMIT", 9_000)
@@ -433,7 +433,7 @@ def test_the_run_that_loses_a_race_reports_only_what_it_committed(
 
 def test_a_backfill_survives_a_push_race(remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import backfill
+    from daily import backfill
 
     bare, work = remote
     fake.papers = [paper(f"2601.0000{i}", f"A codec {i}", updated=f"2026-01-0{i}T12:00:00Z") for i in range(1, 4)]
@@ -470,7 +470,7 @@ def test_a_second_run_in_the_checkout_waits_for_the_lock_then_gives_up_in_one_li
     bare, work = remote
     fake.papers = [paper("2601.00001", "A codec")]
     monkeypatch.setattr(publish, "LOCK_WAIT", 0.3)
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; sys.path.insert(0, 'scripts'); import publish\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; sys.path.insert(0, 'scripts'); from daily import publish\n"
                                f"with publish.run_lock(__import__('pathlib').Path({str(work)!r})):\n"
                                "    print('held', flush=True); time.sleep(30)"],
                               cwd=REPO, stdout=subprocess.PIPE, text=True)

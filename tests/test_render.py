@@ -11,8 +11,8 @@ from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-import mdtext
-import render
+from daily import mdtext
+from daily import render
 from rendering import make_config, record, render_one
 
 

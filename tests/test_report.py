@@ -8,8 +8,8 @@ from pathlib import Path
 import git
 import pytest
 
-import config as cfg
-import report
+from daily import config as cfg
+from daily import report
 import update
 from digest import interests
 from conftest import REPO, git_remote, write_keywords

@@ -10,8 +10,8 @@ from typing import Any
 import lxml.html
 import pytest
 
-import config as cfg
-import store as st
+from daily import config as cfg
+from daily import store as st
 from hostile_inputs import CARD_SUMMARIES
 from site_repo import BOTH_ID, make_repo
 from website import build, model, pages

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import config as cfg
-import render
-import store as st
+from daily import config as cfg
+from daily import render
+from daily import store as st
 from site_repo import BOTH_ID, BUSY_MONTH, HIDDEN_ID, make_repo
 from website import model
 

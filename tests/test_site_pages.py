@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-import config as cfg
-import store as st
+from daily import config as cfg
+from daily import store as st
 from site_html import Parsed, parse
 from site_repo import HOSTILE, make_repo
 from website import build, pages

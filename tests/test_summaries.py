@@ -11,17 +11,17 @@ from typing import Any, Iterator
 import git
 import pytest
 
-import config as cfg
-import manifest
-import render
-import report
-import store as st
+from daily import config as cfg
+from daily import manifest
+from daily import render
+from daily import report
+from daily import store as st
 import update
 from conftest import git_remote, load_store, write_keywords
 from digest import summaries
 from fake_arxiv import FakeArxiv, paper
 from fake_llm import FakeLLM, free_port
-from models import Outcome, TopicRun
+from daily.models import Outcome, TopicRun
 
 TOPIC = [{"name": "Codec", "query": "codec"}]
 HOSTILE = ('</details><script>alert(1)</script> | [click](javascript:alert(1)) **bold** @octocat #12 '

@@ -6,8 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import config as cfg
-import relevance
+from daily import config as cfg
+from daily import relevance
 from conftest import REPO, load_store
 from website import trends
 

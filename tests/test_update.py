@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import config as cfg
+from daily import config as cfg
 import hostile_inputs as hostile
-import relevance
-import seed_import
+from daily import relevance
+from daily import seed_import
 import update
 from conftest import REPO, SEED, load_store, snapshot, write_keywords
 from fake_arxiv import FakeArxiv, paper
@@ -126,7 +126,7 @@ def test_a_paper_announced_ten_days_after_its_date_is_listed(tmp_path: Path, fak
 
 def test_a_hundred_topics_cost_a_handful_of_requests(tmp_path: Path, fake: FakeArxiv,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    import plan
+    from daily import plan
 
     topics = [{"name": f"Topic {i}", "query": f'"speech topic {i}" OR (ti:codec{i} AND abs:"neural vocoder {i}")',
                "categories": ["cs.SD", "eess.AS"]} for i in range(100)]
@@ -319,7 +319,7 @@ def test_a_broken_template_is_one_clear_line_and_writes_nothing(
         template: str, broken: str, where: str) -> None:
     import shutil
 
-    import render
+    from daily import render
 
     templates = tmp_path / "templates"
     shutil.copytree(render.TEMPLATES, templates)

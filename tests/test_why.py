@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 
-import config as cfg
-import query as q
-import relevance
+from daily import config as cfg
+from daily import query as q
+from daily import relevance
 from conftest import REPO, load_store
 from website.why import reasons
 

@@ -121,7 +121,7 @@ def test_the_daily_workflow_installs_only_the_runtime_requirements_checked_by_ha
 
 
 def test_the_script_stops_fetching_well_before_the_workflow_kills_the_job() -> None:
-    import config as cfg
+    from daily import config as cfg
 
     minutes = load("update.yml")["jobs"]["update"]["timeout-minutes"]
     assert cfg.MAX_TIME_BUDGET + 10 * 60 <= minutes * 60, "time_budget's maximum leaves no time to render and commit"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import plan
+from daily import plan
 
 
 def run_date(runs: list[Any], now: datetime) -> str:

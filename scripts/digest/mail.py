@@ -28,11 +28,11 @@ from typing import Any, Mapping
 
 import jinja2
 
-import links
-import mdtext
-import render
-import state as fetch_state
-from store import valid_id
+from daily import links
+from daily import mdtext
+from daily import render
+from daily import state as fetch_state
+from daily.store import valid_id
 from digest import day as days
 from digest import summaries
 

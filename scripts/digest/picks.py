@@ -16,11 +16,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import links
-import lookup
-from mdtext import fit_cells, short
-import store as st
-from config import Config, ConfigError
+from daily import links
+from daily import lookup
+from daily.mdtext import fit_cells, short
+from daily import store as st
+from daily.config import Config, ConfigError
 from digest import interests, library, rank, summaries
 
 log = logging.getLogger("daily_papers.picks")

@@ -21,9 +21,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-import mdtext
-import relevance
-import store as st
+from daily import mdtext
+from daily import relevance
+from daily import store as st
 
 log = logging.getLogger("daily_papers.summaries")
 

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-import config as cfg
-import render
-import store as st
+from daily import config as cfg
+from daily import render
+from daily import store as st
 from website import moved, pages, parallel, search, similar
 from website.extras import Extras, build_extras
 from website.model import Site, build_model

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-import links
-import mdtext
-import store as st
+from daily import links
+from daily import mdtext
+from daily import store as st
 from website.model import Entry, Site, TopicSite
 
 DIGESTS = Path("data") / "digests"

@@ -13,10 +13,10 @@ import calendar
 from dataclasses import dataclass, field
 from typing import Any
 
-import links
-import mdtext
-import render
-from config import Config
+from daily import links
+from daily import mdtext
+from daily import render
+from daily.config import Config
 from digest import summaries
 
 PAGE_PAPERS = 100  # papers per topic page: a month with more is split into numbered parts

@@ -19,8 +19,8 @@ import json
 import re
 from typing import Any, Iterator
 
-import pagemodel
-import render
+from daily import pagemodel
+from daily import render
 from website import pages
 from website.extras import Extras
 from website.model import Site, TopicSite

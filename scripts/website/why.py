@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import relevance
-from config import Topic
+from daily import relevance
+from daily.config import Topic
 
 
 @dataclass

@@ -15,10 +15,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from anchors import Slugger, docs_headings
-from config import Config, Topic
-from mdtext import day, fit_cells, plain
-from relevance import listed
+from daily.anchors import Slugger, docs_headings
+from daily.config import Config, Topic
+from daily.mdtext import day, fit_cells, plain
+from daily.relevance import listed
 
 GITHUB_LIMIT = 512_000
 PAGE_LIMIT = 500_000

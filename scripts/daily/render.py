@@ -17,18 +17,18 @@ from typing import Any
 
 import jinja2
 
-import links
-import pagemodel
+from daily import links
+from daily import pagemodel
 from digest import summaries
-from anchors import github_anchor
-from config import Config
+from daily.anchors import github_anchor
+from daily.config import Config
 from digest import picks as digest_picks
-from manifest import MANIFEST, Manifest, code_stamp, year_digest
-from mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
-from pagemodel import Paper, PageModel, TopicView
+from daily.manifest import MANIFEST, Manifest, code_stamp, year_digest
+from daily.mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
+from daily.pagemodel import Paper, PageModel, TopicView
 
 ROW_CHUNK = 2_000  # rows per template pass: fast like one pass, without one huge string in memory
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def templates_of(root: Path | None) -> Path:

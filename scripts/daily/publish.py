@@ -24,11 +24,11 @@ from typing import IO, Any, Iterator
 
 import git
 
-import announce
-import lookup
-import outputs
-import store as st
-from manifest import MANIFEST, load_manifest, manifest_is_sound
+from daily import announce
+from daily import lookup
+from daily import outputs
+from daily import store as st
+from daily.manifest import MANIFEST, load_manifest, manifest_is_sound
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"

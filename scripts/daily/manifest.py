@@ -20,12 +20,12 @@ from typing import Any
 
 import jinja2
 
-from pagemodel import Paper, TopicView
+from daily.pagemodel import Paper, TopicView
 
 MANIFEST = "papers/manifest.json"  # what each topic's pages were rendered from, so unchanged parts are kept
-RENDER_CODE = ("render.py", "mdtext.py", "anchors.py", "pagemodel.py", "manifest.py", "links.py",
-               "digest/summaries.py")  # pages depend on it
-_HERE = Path(__file__).resolve().parent
+RENDER_CODE = ("daily/render.py", "daily/mdtext.py", "daily/anchors.py", "daily/pagemodel.py", "daily/manifest.py",
+               "daily/links.py", "digest/summaries.py")  # pages depend on it
+_HERE = Path(__file__).resolve().parents[1]  # scripts/
 
 
 def code_stamp(settings: dict[str, Any], templates: Path) -> str:

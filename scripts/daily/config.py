@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-import query as q
-import taxonomy
+from daily import query as q
+from daily import taxonomy
 
 
 class ConfigError(Exception):

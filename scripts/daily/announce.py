@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import store as st
-from models import TopicRun
+from daily import store as st
+from daily.models import TopicRun
 
 Records = dict[str, dict[str, Any]]
 

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import mdtext
-import render
-from store import atomic_write
+from daily import mdtext
+from daily import render
+from daily.store import atomic_write
 
 if TYPE_CHECKING:
-    from config import Config
-    from models import FetchReport, Outcome, TopicRun
+    from daily.config import Config
+    from daily.models import FetchReport, Outcome, TopicRun
 
 ISSUE_LIMIT = 60_000  # GitHub refuses issue bodies over 65,536 characters
 EXIT_FAILED, EXIT_THROTTLED = 1, 3

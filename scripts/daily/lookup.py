@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-import fetch
-import store as st
+from daily import fetch
+from daily import store as st
 
 log = logging.getLogger("daily_papers.lookup")
 

@@ -6,10 +6,10 @@ import json
 import logging
 from datetime import date, timedelta
 from pathlib import Path
-import fetch
-import store as st
-from config import Config
-from models import TopicRun
+from daily import fetch
+from daily import store as st
+from daily.config import Config
+from daily.models import TopicRun
 
 log = logging.getLogger("daily_papers.backfill")
 STATE = Path("data") / "backfill.json"
