@@ -645,16 +645,21 @@ def test_a_note_the_user_wrote_in_a_generated_file_is_refused_before_anything_is
     assert [k for k in after.keys() | before.keys() if after.get(k) != before.get(k)] == []
 
 
-@pytest.mark.parametrize("same_shard", [True, False], ids=["run-changes-that-shard", "run-changes-another"])
+@pytest.mark.parametrize(("same_shard", "race"), [(True, False), (False, False), (False, True)],
+                         ids=["run-changes-that-shard", "run-changes-another", "run-changes-another-after-a-race"])
 def test_a_hand_edit_to_a_store_shard_is_never_committed_under_the_bots_message(
-        same_shard: bool, remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path,
+        same_shard: bool, race: bool, remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """Issue 21: an unstaged hand edit to data/papers/ was committed under the bot's message without a word."""
+    """Issue 21: an unstaged hand edit to data/papers/ was committed under the bot's message without a word, and
+    after a push race the commit rebuilt on origin's tip carried it too."""
     bare, work = remote
     pushed_then_cloned(work, fake, tmp_path)
+    if race:
+        _user_commit(_other_clone(tmp_path), {"notes.txt": "pushed meanwhile\n"}, "Meanwhile")
     shard = work / "data" / "papers" / "2601.json"
-    edited = shard.read_text(encoding="utf-8").replace('"A codec"', '"A codec, retitled by hand"')
-    shard.write_text(edited, encoding="utf-8")
+    records = json.loads(shard.read_text(encoding="utf-8"))
+    records["2601.00001"]["comment"] = "retitled by hand"  # a field arXiv's answer does not overwrite
+    shard.write_text(json.dumps(records, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     before = bare.commit("main").hexsha
     fake.papers.append(paper("2601.00002" if same_shard else "2602.00002", "Another codec",
                              updated="2026-02-12T00:00:00Z"))
