@@ -428,7 +428,7 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
                                    f"{(start or '')[:12]}); nothing was pushed; pull it (git pull --rebase), "
                                    f"then run again")
     mine = publish.baseline(checkout)
-    names = mine.changed()
+    names = mine.changed() - {Path(p).name for p in checkout.hand_edited}  # the user's edits are not the run's
     before = mine.read(names)
     delta = [r for i, r in sorted(store.papers.items()) if st.shard_name(i) in names and before.get(i) != r]
     with tempfile.TemporaryDirectory(prefix="daily-papers-rebuild-") as scratch:
