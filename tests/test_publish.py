@@ -699,3 +699,69 @@ def test_a_push_that_loses_the_race_inside_origin_is_rebuilt_and_lands(
     head = bare.commit("main")
     assert head.message.startswith("1 new, 0 updated: Codec +1") and head.parents[0].hexsha == side
     assert git.Repo(work).head.commit == head and (work / "notes.txt").read_text() == "pushed meanwhile\n"
+
+
+@pytest.mark.parametrize("first", ["refused push", "plain run"])
+def test_files_a_run_wrote_but_did_not_commit_are_the_next_runs_to_commit_and_announce(
+        first: str, remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A refused push (or a run without --commit) leaves README, pages and shards as it wrote them: the next run
+    must take them as its own, not refuse them as the user's edits or leave the papers uncommitted."""
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
+    hook = work / ".git" / "hooks" / "pre-push"
+    if first == "refused push":
+        hook.write_text("#!/bin/sh\necho 'not now' >&2\nexit 1\n")
+        hook.chmod(0o755)
+        assert update.main(["--root", str(work), "--push"]) == 2
+        hook.unlink()
+    else:
+        assert update.main(["--root", str(work)]) == 0
+    assert "2601.00002" in load_store(work) and git.Repo(work).is_dirty()
+    capsys.readouterr()
+    assert update.main(["--root", str(work), "--push"]) == 0, capsys.readouterr().err
+    captured = capsys.readouterr()
+    head = bare.commit("main")
+    assert head.message.startswith("1 new, 0 updated: Codec +1"), head.message
+    assert "2601.00002" in (head.tree / "data/papers/2601.json").data_stream.read().decode()
+    assert "uncommitted" not in captured.out + captured.err
+    assert not git.Repo(work).is_dirty(untracked_files=True)
+
+
+@pytest.mark.parametrize("staged", [False, True], ids=["unstaged", "staged"])
+def test_a_generated_page_the_user_deleted_is_refused_before_anything_is_written(
+        staged: bool, remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A staged deletion (git rm) of a generated page went through the first check: arXiv was asked and files
+    written before the run refused."""
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    repo = git.Repo(work)
+    if staged:
+        repo.git.rm("-q", "papers/codec.md")
+    else:
+        (work / "papers" / "codec.md").unlink()
+    fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
+    fake.requests.clear()
+    before = snapshot(work)
+    capsys.readouterr()
+    assert update.main(["--root", str(work), "--commit"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: papers/codec.md: "), err
+    assert not fake.requests and snapshot(work) == before
+
+
+def test_an_edit_to_the_users_own_file_under_papers_neither_blocks_the_run_nor_goes_in_its_commit(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path) -> None:
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    repo = git.Repo(work)
+    _user_commit(repo, {"papers/reading-list.md": "# My reading list\n"}, "My list")
+    (work / "papers" / "reading-list.md").write_text("# My reading list\n- 2601.00001\n")
+    fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
+    assert update.main(["--root", str(work), "--push"]) == 0
+    head = bare.commit("main")
+    assert head.message.startswith("1 new, 0 updated: Codec +1")
+    assert (head.tree / "papers/reading-list.md").data_stream.read() == b"# My reading list\n"
+    assert (work / "papers" / "reading-list.md").read_text() == "# My reading list\n- 2601.00001\n"
