@@ -311,7 +311,9 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
         if state_changed and fetch_state.save(root, topics_state, repository, alone):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
+        publish.note_written(root, outcome.changed_files)  # before the pages: a stopped run's papers stay the run's
         outcome.changed_files += day_files + outputs.write_outputs(root, renderer.outputs())
+        publish.note_written(root, outcome.changed_files)
     else:
         outcome.changed_files = outputs.changed_outputs(root, renderer.outputs())
         outcome.changed_files += sorted(f"data/papers/{name}" for name in store.dirty) + day_files

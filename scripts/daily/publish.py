@@ -224,12 +224,52 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
     head = head_commit(repo, branch)
     if push:
         _check_remote(repo, branch, head)
-    return Checkout(repo, root, branch, head, tuple(edited_shards(repo)))
+    return Checkout(repo, root, branch, head, tuple(edited_shards(repo, root)))
 
 
-def edited_shards(repo: git.Repo) -> list[str]:
-    """Tracked store shards that differ from HEAD (staged or not) before the run: the user's hand edits."""
-    return changed_paths(repo, [STORE], untracked=False)
+def edited_shards(repo: git.Repo, root: Path) -> list[str]:
+    """Tracked store shards that differ from HEAD (staged or not) before the run, and not as a run wrote them:
+    the user's hand edits."""
+    return not_as_written(repo, root, changed_paths(repo, [STORE], untracked=False))
+
+
+WRITTEN = "daily-papers-written.json"  # in .git/: what runs wrote and did not commit (path -> blob; None: removed)
+
+
+def _written_record(repo: git.Repo) -> Path:
+    """Where the checkout keeps what runs wrote: inside .git, so it is never committed or published."""
+    return Path(repo.git_dir) / WRITTEN
+
+
+def _read_written(repo: git.Repo) -> dict[str, str | None]:
+    """What earlier runs wrote here ({} when nothing is recorded or the record cannot be read)."""
+    try:
+        record = json.loads(_written_record(repo).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def note_written(root: Path, paths: list[str]) -> None:
+    """Record the files a run just wrote or removed, so a later run tells them from the user's edits (a refused or
+    stopped run leaves them uncommitted); nothing to do outside a git repository."""
+    if not paths:
+        return
+    try:
+        repo = git.Repo(root)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return
+    blobs = worktree_blobs(repo, root, paths)
+    record = _read_written(repo) | {path: blobs.get(path) for path in paths}
+    st.atomic_write(_written_record(repo), (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
+
+
+def not_as_written(repo: git.Repo, root: Path, paths: list[str]) -> list[str]:
+    """The paths whose file on disk is not what a run last wrote there (missing: removed by it): the user's."""
+    record = _read_written(repo)
+    mine = [p for p in paths if p in record]
+    blobs = worktree_blobs(repo, root, mine)
+    return [p for p in paths if p not in record or blobs.get(p) != record[p]]
 
 
 def without_hand_edits(checkout: Checkout, paths: list[str], written: list[str]) -> list[str]:
@@ -246,8 +286,13 @@ GENERATED = ("README.md", "papers", "feeds")  # what every run rewrites; files o
 
 
 def edited_outputs(repo: git.Repo, root: Path) -> list[str]:
-    """Tracked generated files that differ from HEAD (staged or not): a note the user wrote that a run would lose."""
-    return changed_paths(repo, list(GENERATED), untracked=False, skip_deleted=True)
+    """Tracked generated files that differ from HEAD (staged or not, deleted too) and not as a run wrote them: a
+    note the user wrote, or a removal, that a run would undo. The user's own files there are never written."""
+    head = repo.head.commit.hexsha if repo.head.is_valid() else None
+    changed = not_as_written(repo, root, changed_paths(repo, list(GENERATED), untracked=False))
+    committed, manifest = tree_entries(repo, head, changed), _committed_manifest(repo, head)
+    return [p for p in changed if p in ("README.md", MANIFEST) or p in manifest
+            or (p in committed and outputs.looks_generated(p, read_blob(repo, committed[p][1])[:1024]))]
 
 
 def _top(path: str) -> str:
@@ -268,12 +313,11 @@ def uncommitted(repo: git.Repo, root: Path, paths: list[Path]) -> list[str]:
     return changed_paths(repo, inside, untracked=True)
 
 
-def changed_paths(repo: git.Repo, pathspecs: list[str], untracked: bool, skip_deleted: bool = False) -> list[str]:
+def changed_paths(repo: git.Repo, pathspecs: list[str], untracked: bool) -> list[str]:
     """Files under these pathspecs that differ from HEAD, staged or not (and new ones, with untracked)."""
     out = _git(repo, "status", "--porcelain=v1", "-z", "--no-renames",
                f"--untracked-files={'all' if untracked else 'no'}", "--", *pathspecs, strip=False)
-    return sorted({entry[3:] for entry in out.split("\0")
-                   if len(entry) > 3 and not (skip_deleted and entry[:2] == "D ")})
+    return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
 
 
 def _check_remote(repo: git.Repo, branch: str, head: str | None) -> None:
