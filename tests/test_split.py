@@ -144,3 +144,77 @@ def test_two_rejected_topics_are_both_named_and_the_others_updated(tmp_path: Pat
     assert sorted(n for n, i in todays_ids(WORDS).items() if i not in stored) == ["Audio Caption", "Vocoder"]
     assert "Audio Caption: FAILED" in out and "Vocoder: FAILED" in out
     assert stored_alone(tmp_path) == ["Audio Caption", "Vocoder"]
+
+
+def test_a_rejected_first_half_does_not_stop_the_second_half_from_splitting(tmp_path: Path, fake: FakeArxiv) -> None:
+    """A 400 in one half and a 5xx that one topic of the other half triggers: only those two topics fail (the
+    second half's fault used to count as "arXiv down" because the first half had split)."""
+    topics, words = twenty()
+    eight = topics[:8]
+    first_day(tmp_path, fake, eight, {t["name"]: words[t["name"]] for t in eight})
+    fake.faults += [reject("topic01x"), Fault("status", 503, b"Service Unavailable", match="topic06x", times=999)]
+    assert update.main(["--root", str(tmp_path), "-q"]) == 1
+    stored = load_store(tmp_path)
+    missing = [t["name"] for i, t in enumerate(eight) if f"2602.{500 + i:05d}" not in stored]
+    assert missing == ["Topic 01", "Topic 06"] and stored_alone(tmp_path) == ["Topic 01", "Topic 06"]
+
+
+def test_with_arxiv_down_no_topic_is_blamed_or_asked_alone_next_day(tmp_path: Path, fake: FakeArxiv,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Every shared query fails on the server: the first half used to split on down to one topic, which was then
+    named as failing alone and asked alone the next days."""
+    topics, words = twenty()
+    first_day(tmp_path, fake, topics[:8], {t["name"]: words[t["name"]] for t in topics[:8]})
+    fake.faults.append(Fault("status", 503, b"Service Unavailable", times=999))
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path), "-q"]) == 1
+    assert "the query it sent alone" not in capsys.readouterr().out
+    assert len(fake.requests) == 2 + 2 and stored_alone(tmp_path) == []  # 2 tries, then the two halves once
+
+
+def test_a_budget_that_runs_out_splits_nothing_and_blames_no_topic(tmp_path: Path, fake: FakeArxiv,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    first_day(tmp_path, fake, FOUR, WORDS, {"max_tries": 2, "time_budget": 10, "request_timeout": 60})
+    fake.faults.append(Fault("hang", seconds=11, times=1))  # the combined request takes the whole budget
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path), "-q"]) == 1
+    assert len(fake.requests) == 1 and stored_alone(tmp_path) == []
+    assert "the query it sent alone" not in capsys.readouterr().out
+
+
+def test_a_topic_that_always_asks_alone_is_named_with_its_query_when_rejected(
+        tmp_path: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
+    first_day(tmp_path, fake, FOUR, WORDS)
+    write_keywords(tmp_path, FOUR + [{"name": "Journal", "query": 'jr:"Phys Rev"'}], {"max_tries": 2})
+    fake.faults.append(reject("Phys"))
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path), "-q"]) == 1
+    out = capsys.readouterr().out
+    assert "Journal: FAILED" in out and 'the query it sent alone: jr:"Phys Rev"' in out, out
+
+
+def test_a_renamed_topic_that_failed_alone_keeps_asking_alone(tmp_path: Path, fake: FakeArxiv,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    first_day(tmp_path, fake, FOUR, WORDS)
+    fake.faults.append(reject("caption"))
+    assert update.main(["--root", str(tmp_path), "-q"]) == 1
+    renamed = [dict(t, name="Captions", aliases=["Audio Caption"]) if t["name"] == "Audio Caption" else t for t in FOUR]
+    write_keywords(tmp_path, renamed, {"max_tries": 2})
+    fake.requests.clear()
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-14T00:00:00Z")
+    assert update.main(["--root", str(tmp_path), "-q"]) == 1
+    assert len(fake.requests) == 2 and stored_alone(tmp_path) == ["Captions"]
+
+
+def test_a_topic_that_works_again_on_a_quiet_day_changes_no_file(tmp_path: Path, fake: FakeArxiv,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quiet day makes no commit: rejoining the shared query alone used to rewrite data/state.json."""
+    first_day(tmp_path, fake, FOUR, WORDS)
+    fake.faults.append(reject("caption"))
+    assert update.main(["--root", str(tmp_path), "-q"]) == 1
+    fake.faults.clear()
+    fake.papers = [p for p in fake.papers if "caption" not in p["title"]]  # nothing new for anyone
+    state = (tmp_path / "data" / "state.json").read_bytes()
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-14T00:00:00Z")
+    assert update.main(["--root", str(tmp_path), "-q"]) == 0
+    assert (tmp_path / "data" / "state.json").read_bytes() == state
