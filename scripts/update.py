@@ -15,7 +15,7 @@ import sys
 import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import git
 import jinja2
@@ -129,7 +129,7 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
     """Ask arXiv as the plan says (one shared query on a normal day); a failed request fails its topics only.
 
     A shared request that arXiv rejects or keeps failing is asked again in halves, down to one topic, so every
-    topic whose own query works gets its day (split_failed). When arXiv still throttles after all tries of a
+    topic whose own query works gets its day (after_failure). When arXiv still throttles after all tries of a
     request, the rest is not asked: more requests would only earn more throttling, and the next run catches up
     from the last successful fetch.
     """
@@ -137,9 +137,13 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
     fetch_report = FetchReport(now=now)
     started = fetcher.clock()
     papers = list(store.papers.values())
-    solo = frozenset(fetch_state.alone(root))
+    solo = frozenset(owner.name for name in fetch_state.alone(root) if (owner := config.claimant(name)))  # renamed too
     queue = plan.plan(config, names, papers, fetch_state.load(root), now, solo)
     planned, number = len(queue), 0
+    pending: dict[int, Held] = {}  # first halves that failed by a server fault, judged after their other half
+
+    def split(request: plan.Request) -> list[plan.Request]:
+        return plan.halves(request, config, papers, now)
     while queue:
         request = queue.pop(0)
         number += 1
@@ -158,47 +162,73 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
             records, capped = fetcher.fetch(request.query, request.since, request.limit, request.page_size,
                                             retry_failures=request.part is None)
         except fetch.TopicFailed as exc:
-            parts = split_failed(request, exc, config, papers, now)
-            queue[:0] = parts
-            if not parts:
-                fail_request(request, topic_runs, exc, solo)
+            queue[:0] = after_failure(request, topic_runs, exc, split, pending)
         else:
             take_records(request, topic_runs, records, capped, fetcher.answered_at, now)
+            queue[:0] = settle(pending.pop(id(request.part), None), split, arxiv_up=True)
         for run in topic_runs:
             run.requests += fetcher.requests - before
         report.group_end()
+    for held in pending.values():  # a first half whose other half was never asked (throttling stopped the run)
+        fail_request(*held, own=False)
     fetch_report.requests = fetcher.requests
     fetch_report.seconds = fetcher.clock() - started
     fetch_report.throttles = list(fetcher.throttles)
     return [runs[n] for n in names], fetch_report
 
 
-def split_failed(request: plan.Request, exc: fetch.TopicFailed, config: cfg.Config, papers: list[dict[str, Any]],
-                 now: datetime) -> list[plan.Request]:
-    """The two halves to ask instead of a failed shared request, or none: throttled, one topic, or arXiv down.
+Held = tuple[plan.Request, list[TopicRun], fetch.TopicFailed]  # a failed request whose fate waits on its other half
 
-    A rejection (HTTP 400) is about a query's text, so its halves split on; a server fault that fails both halves
-    of a split looks like arXiv being down, so it is not split further (bounding the extra requests).
+
+def after_failure(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed,
+                  split: Callable[[plan.Request], list[plan.Request]], pending: dict[int, Held]) -> list[plan.Request]:
+    """What to ask after a failed request: its halves, or nothing (its topics fail).
+
+    A rejection (HTTP 400) is about a query's text, so it splits on at once. A server fault of a first half waits
+    for the second half: when that fails by a server fault too, arXiv looks down and neither splits further (no
+    topic is blamed, the extra requests stay bounded); when it answers, the first half's fault was its own.
     """
-    if exc.throttled or len(request.topics) < 2 or len(request.starts) != len(request.topics):
+    pair = request.part
+    if pair is not None and pair.first is request and exc.server_fault:
+        pending[id(pair)] = (request, topic_runs, exc)
         return []
-    if request.part is not None and not exc.rejected and request.part.sibling_failed:
+    held = pending.pop(id(pair), None) if pair is not None else None
+    if held is not None and exc.server_fault:
+        log.warning("%s: %s, as did the other half; arXiv looks down, so neither is split further",
+                    ", ".join(t.name for t in request.topics), exc)
+        fail_request(*held, own=False)
+        fail_request(request, topic_runs, exc, own=False)
         return []
-    halves = plan.halves(request, config, papers, now)
-    pair = plan.SplitPair()
-    for half in halves:
-        half.part = pair
-    if request.part is not None:
-        request.part.sibling_failed = True
+    return split_or_fail(request, topic_runs, exc, split) + settle(
+        held, split, arxiv_up=not (exc.throttled or exc.out_of_time))
+
+
+def settle(held: Held | None, split: Callable[[plan.Request], list[plan.Request]], arxiv_up: bool
+           ) -> list[plan.Request]:
+    """A waiting first half, once its other half was asked: split on (arXiv answered that one), or failed."""
+    if held is None:
+        return []
+    if arxiv_up:
+        return split_or_fail(*held, split)
+    fail_request(*held, own=False)
+    return []
+
+
+def split_or_fail(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed,
+                  split: Callable[[plan.Request], list[plan.Request]]) -> list[plan.Request]:
+    """A failed request's two halves, or none (throttled, out of time, one topic): then its topics fail."""
+    if exc.throttled or exc.out_of_time or len(request.topics) < 2 or len(request.starts) != len(request.topics):
+        fail_request(request, topic_runs, exc, own=True)
+        return []
     log.warning("%s: %s; asking again in two halves to find the topic arXiv refuses",
                 ", ".join(t.name for t in request.topics), exc)
-    return halves
+    return split(request)
 
 
-def fail_request(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed,
-                 solo: frozenset[str]) -> None:
-    """Mark a request's topics failed; a topic that failed on its own is named with its query and asks alone next run."""
-    alone = len(topic_runs) == 1 and not exc.throttled and (request.part is not None or topic_runs[0].name in solo)
+def fail_request(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed, own: bool) -> None:
+    """Mark a request's topics failed; a topic whose query failed on its own (own: not with arXiv down) is named
+    with the query it sent and asks alone next run."""
+    alone = own and len(topic_runs) == 1 and not exc.throttled and not exc.out_of_time
     for run in topic_runs:
         run.error, run.throttled = str(exc), exc.throttled
         if alone:
@@ -289,6 +319,8 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
     stored_state, stored_repository = fetch_state.load(root), fetch_state.repository(root)
     stored_alone = fetch_state.alone(root)
     alone = next_alone(config, stored_alone, runs)
+    if not store.dirty:  # a quiet day makes no commit: a topic that works again rejoins on a day with news
+        alone = sorted(set(alone) | set(next_alone(config, stored_alone, [])))
     topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
     repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or stored_repository
     announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])

@@ -60,11 +60,18 @@ class Fault(Exception):
 class TopicFailed(Exception):
     """A request could not be answered after all tries; str() says why, for the summary."""
 
-    def __init__(self, why: str, throttled: int | None = None, tries: int = 0, rejected: bool = False):
+    def __init__(self, why: str, throttled: int | None = None, tries: int = 0, rejected: bool = False,
+                 out_of_time: bool = False):
         super().__init__(why)
         self.throttled = throttled  # the last throttling status, when throttling is why it failed
         self.tries = tries
         self.rejected = rejected  # arXiv refused the query itself (HTTP 400 and the like), not a passing fault
+        self.out_of_time = out_of_time  # the run's budget ended it: nothing said about the query
+
+    @property
+    def server_fault(self) -> bool:
+        """A failure of arXiv's (5xx, timeout, bad page), not of the query, of throttling or of our budget."""
+        return not (self.throttled or self.rejected or self.out_of_time)
 
 
 def user_agent() -> str:
@@ -403,7 +410,7 @@ class Fetcher:
         throttled: int | None = None  # any throttled try makes the failure a throttling, whatever the last try said
         for attempt in range(1, self.max_tries + 1):
             if self.time_left() <= 0:
-                raise TopicFailed("the run's time budget for arXiv ran out", throttled, attempt - 1)
+                raise TopicFailed("the run's time budget for arXiv ran out", throttled, attempt - 1, out_of_time=True)
             try:
                 return ask()
             except Exception as exc:  # noqa: BLE001 - every failure is classified below
@@ -421,7 +428,7 @@ class Fetcher:
                                   "waits", throttled, attempt)
             if wait > self.time_left():
                 raise TopicFailed(f"{fault.why} after {tries}; no time left in the run's budget to wait {wait:.0f} s",
-                                  throttled, attempt)
+                                  throttled, attempt, out_of_time=True)
             log.warning("%s; retrying in %.1f s", fault.why, wait)
             self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -24,9 +24,10 @@ MAX_OFFSET = 30_000  # arXiv serves at most this many results of one query, in p
 
 @dataclass
 class SplitPair:
-    """The two halves of a failed shared request: whether one of them failed too (then arXiv looks down)."""
+    """The two halves of a failed shared request, asked in turn: a server fault of the first is judged once the
+    second has been asked (both failing looks like arXiv being down, not like one topic's query)."""
 
-    sibling_failed: bool = False
+    first: Request | None = None
 
 
 @dataclass
@@ -140,7 +141,7 @@ def plan(config: Config, names: list[str], papers: list[dict[str, Any]], state: 
          now: datetime, solo: frozenset[str] = frozenset()) -> list[Request]:
     """The requests for the named topics: shared queries first (packed under MAX_QUERY_CHARS), then new topics.
 
-    A topic in `solo` (its query failed on its own, see update.split_failed) asks on its own until it succeeds.
+    A topic in `solo` (its query failed on its own, see update.after_failure) asks on its own until it succeeds.
     """
     settings = config.settings
     page_size, cap = int(settings["page_size"]), int(settings["max_results_per_topic"])
@@ -202,7 +203,11 @@ def halves(request: Request, config: Config, papers: list[dict[str, Any]], now: 
     catch_up = now - timedelta(days=int(settings["overlap_days"]) + 7)
     group = list(zip(request.topics, request.starts, strict=True))
     middle = (len(group) + 1) // 2
-    return [_shared_request(part, papers, page_size, cap, now, catch_up) for part in (group[:middle], group[middle:])]
+    parts = [_shared_request(part, papers, page_size, cap, now, catch_up) for part in (group[:middle], group[middle:])]
+    pair = SplitPair(first=parts[0])
+    for part in parts:
+        part.part = pair
+    return parts
 
 
 def share_out(request: Request, records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

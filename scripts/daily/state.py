@@ -5,7 +5,7 @@ is the submission time) and can be pushed past today by one bad stamp. The momen
 successful fetch is our own clock, moved only by a success, so a failed run leaves the window where
 it was. The query is kept too: a topic whose query changed is fetched like a new one. And the
 repository the workflow last ran in (GITHUB_REPOSITORY), so README can link a fork's own site the
-same way wherever it is rendered. And the topics whose query failed on its own (update.split_failed): they ask
+same way wherever it is rendered. And the topics whose query failed on its own (update.after_failure): they ask
 alone until they succeed, so the others' shared query does not fail first every day.
 """
 
