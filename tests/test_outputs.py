@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import update
+from conftest import load_store, write_keywords
 from daily import outputs
 from daily import render
+from fake_arxiv import FakeArxiv, paper
 from rendering import make_config, record, tree, write_run
 
 
@@ -50,3 +55,21 @@ def test_a_dry_run_names_exactly_what_the_write_then_changes(tmp_path: Path) -> 
     assert not (tmp_path / "papers/b.md").exists() and (tmp_path / "feeds/mine.xml").exists()
     again = outputs.write_outputs(tmp_path, render.Renderer(renamed, later).outputs())
     assert again == [], "a second write changes nothing"
+
+
+@pytest.mark.parametrize("mine", ["papers/mine.md", "feeds/mine.xml"])
+def test_a_new_topic_named_like_the_users_own_file_stops_with_one_line_and_leaves_it(
+        mine: str, tmp_path: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
+    """A topic (or alias) whose page or feed address is a file the user wrote used to overwrite it."""
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "Mine, a vocoder")]
+    assert update.main(["--root", str(tmp_path), "-q"]) == 0
+    own = tmp_path / mine
+    own.write_text("my own notes, not a generated file\n")
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}, {"name": "Mine", "query": "vocoder"}])
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path), "-q"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {mine}: this is your file"), err
+    assert own.read_text() == "my own notes, not a generated file\n"
+    assert "2601.00002" in load_store(tmp_path), "the papers are stored for the run after the fix"
