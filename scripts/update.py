@@ -595,7 +595,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
     except st.WriteError as exc:
         print(f"error: {exc.where(root)}", file=sys.stderr)
         return 2
-    except (st.StoreError, publish.PublishError, cfg.ConfigError) as exc:
+    except (st.StoreError, publish.PublishError, cfg.ConfigError, outputs.NotOurs) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except git.GitCommandError as exc:  # a git step publish.py does not name more precisely

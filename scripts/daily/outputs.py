@@ -19,12 +19,26 @@ FEED_MARK = b"urn:daily-papers:topic:"  # in the head of every generated feed
 GENERATED_GLOBS = (("papers", "**/*.md"), ("feeds", "*.xml"))  # where generated pages and feeds live
 
 
+class NotOurs(Exception):
+    """A page or feed would be written where the user keeps a file of their own."""
+
+
+def refuse_users_file(root: Path, rel: str, known: set[str]) -> None:
+    """Stop before a topic's page or feed overwrites a file the user wrote (a new topic or alias took its name)."""
+    target = root / rel
+    if in_generated_folder(rel) and target.is_file() and rel not in known and not is_generated(target):
+        raise NotOurs(f"{rel}: this is your file (not generated), and a topic's page or feed would be written there; "
+                      f"nothing of yours was changed; move or rename your file (or rename the topic in keywords.yaml), "
+                      f"then run again")
+
+
 def write_outputs(root: Path, files: Iterable[tuple[str, bytes | None]]) -> list[str]:
     """Write rendered files atomically as they come (None: keep the file), remove stale pages; returns changes."""
     known = set((load_manifest(root) or {}).get("files", {}))  # read before this run writes a new one
     written, changed = set(), []
     for path, data in files:
         written.add(path)
+        refuse_users_file(root, path, known)
         if data is not None and atomic_write(root / path, data):
             changed.append(path)
     changed += remove_stale(root, written, dry_run=False, known=known)
@@ -37,6 +51,7 @@ def changed_outputs(root: Path, files: Iterable[tuple[str, bytes | None]]) -> li
     written, changed = set(), []
     for path, data in files:
         written.add(path)
+        refuse_users_file(root, path, known)
         target = root / path
         if data is not None and (not target.is_file() or target.read_bytes() != data):
             changed.append(path)
