@@ -765,3 +765,17 @@ def test_an_edit_to_the_users_own_file_under_papers_neither_blocks_the_run_nor_g
     assert head.message.startswith("1 new, 0 updated: Codec +1")
     assert (head.tree / "papers/reading-list.md").data_stream.read() == b"# My reading list\n"
     assert (work / "papers" / "reading-list.md").read_text() == "# My reading list\n- 2601.00001\n"
+
+
+def test_a_hook_refusal_is_quoted_whole_when_it_spans_lines(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A server hook that gives its reason on a second line used to be quoted by its first line only."""
+    bare, work = remote
+    hook = Path(bare.git_dir) / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\ncat >/dev/null\necho 'POLICY CHECK FAILED' >&2\necho 'commits must be signed' >&2\n"
+                    "exit 1\n")
+    hook.chmod(0o755)
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "POLICY CHECK FAILED" in err[0] and "commits must be signed" in err[0], err
