@@ -543,12 +543,18 @@ def _is_race(ref_line: str, stderr: str) -> bool:
 def _hook_words(stderr: str) -> str:
     """What a hook printed, without git's own generic lines around it."""
     generic = ("error: failed to push some refs", "To ", "hint:")
-    return one_line("\n".join(line for line in stderr.splitlines() if not line.startswith(generic)) or stderr)
+    return all_said([line for line in stderr.splitlines() if not line.startswith(generic)]) or one_line(stderr)
+
+
+def all_said(lines: list[str]) -> str:
+    """Every line a hook printed, as one, so a reason on its second line is not lost."""
+    said = [" ".join(line.split()) for line in lines]
+    return " / ".join(line for line in said if line)[:300]
 
 
 def push_problem(repo: git.Repo, branch: str, refs: list[str], stderr: str) -> str:
     """One line naming why origin refused a push that was not a race; nothing is retried."""
-    said = one_line("\n".join(line for line in stderr.splitlines() if line.startswith("remote:")) or stderr)
+    said = all_said([line for line in stderr.splitlines() if line.startswith("remote:")]) or one_line(stderr)
     if refs and "[remote rejected]" in refs[0]:
         reason = refs[0].split("[remote rejected]", 1)[1].strip(" ()")
         return (f"origin refused the push to {branch}: {reason} ({said}): a protected branch or a server-side "
