@@ -633,16 +633,20 @@ def test_a_note_the_user_wrote_in_a_generated_file_is_refused_before_anything_is
     path.write_text(edited)
     if staged:
         repo.git.add(generated)
+    err = refused_before_fetching(work, fake, capsys)
+    assert len(err) == 1 and err[0].startswith(f"error: {generated}: ") and "templates/" in err[0], err
+    assert path.read_text() == edited
+
+
+def refused_before_fetching(work: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """A --commit run on a day with news: it must stop (exit 2) before asking arXiv or writing a file; its stderr."""
     fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
     fake.requests.clear()
     before = snapshot(work)
     capsys.readouterr()
     assert update.main(["--root", str(work), "--commit"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith(f"error: {generated}: ") and "templates/" in err[0], err
-    after = snapshot(work)
-    assert path.read_text() == edited and not fake.requests
-    assert [k for k in after.keys() | before.keys() if after.get(k) != before.get(k)] == []
+    assert not fake.requests and snapshot(work) == before
+    return capsys.readouterr().err.strip().splitlines()
 
 
 @pytest.mark.parametrize(("same_shard", "race"), [(True, False), (False, False), (False, True)],
@@ -742,14 +746,8 @@ def test_a_generated_page_the_user_deleted_is_refused_before_anything_is_written
         repo.git.rm("-q", "papers/codec.md")
     else:
         (work / "papers" / "codec.md").unlink()
-    fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
-    fake.requests.clear()
-    before = snapshot(work)
-    capsys.readouterr()
-    assert update.main(["--root", str(work), "--commit"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    err = refused_before_fetching(work, fake, capsys)
     assert len(err) == 1 and err[0].startswith("error: papers/codec.md: "), err
-    assert not fake.requests and snapshot(work) == before
 
 
 def test_an_edit_to_the_users_own_file_under_papers_neither_blocks_the_run_nor_goes_in_its_commit(
