@@ -128,3 +128,21 @@ def test_an_alias_whose_address_another_topic_has_now_leaves_that_topic_alone(tm
     assert "<id>urn:daily-papers:topic:codec</id>" in (site / "feeds" / "codec.xml").read_text()
     assert 'http-equiv="refresh"' not in (site / "topics" / "codec" / "index.html").read_text()
     assert "A neural codec for audio" in (site / "topics" / "codec" / "2025-11.html").read_text()
+
+
+def test_a_renamed_topic_whose_address_had_a_hash_keeps_its_old_site_pages(tmp_path: Path) -> None:
+    from conftest import write_keywords
+    from daily import config as cfg
+    from daily import pagemodel
+    from site_repo import TOPICS, make_repo
+
+    root = make_repo(tmp_path / "repo")
+    twin = {**TOPICS[1], "name": TOPICS[0]["name"].replace(" ", "-")}  # the same plain slug as the first topic
+    write_keywords(root, [TOPICS[0], twin])
+    hashed = pagemodel.topic_views(cfg.load(root / "keywords.yaml"), [])[1].slug
+    assert hashed.startswith(f"{OLD}-")
+    write_keywords(root, [TOPICS[0], {**twin, "name": "Twin renamed", "aliases": [twin["name"]]}])
+    site = build_into(root, tmp_path / "site")
+    assert 'http-equiv="refresh"' in (site / "topics" / hashed / "index.html").read_text()
+    assert f"<id>urn:daily-papers:topic:{hashed}</id>" in (site / "feeds" / f"{hashed}.xml").read_text()
+    assert 'http-equiv="refresh"' not in (site / "topics" / OLD / "index.html").read_text()

@@ -441,3 +441,22 @@ def test_a_recorded_fetch_later_than_now_windows_from_the_newest_stored_paper(
     lines = _clock_lines(caplog)
     assert len(lines) == 1 and "2030-01-01T00:00:00Z" in lines[0], lines
     assert json.loads(path.read_text())["topics"]["Codec"]["fetched"] == "2026-02-09T01:00:00Z"
+
+
+def test_a_renamed_topic_whose_address_had_a_hash_keeps_its_old_page_and_feed(tmp_path: Path,
+                                                                             fake: FakeArxiv) -> None:
+    """"Speech-LM" beside "Speech LM" lives at speech-lm-<hash>; renamed with its alias, that page and feed used
+    to be deleted (the alias was looked up at the plain slug, which the other topic has)."""
+    write_keywords(tmp_path, [{"name": "Speech LM", "query": "codec"}, {"name": "Speech-LM", "query": "vocoder"}])
+    fake.papers = [paper("2601.00001", "Neural codec"), paper("2601.00002", "Neural vocoder")]
+    assert update.main(["--root", str(tmp_path), "-q"]) == 0
+    hashed = next(p.stem for p in (tmp_path / "feeds").glob("speech-lm-*.xml"))
+    old_id = f"<id>urn:daily-papers:topic:{hashed}</id>"
+    assert old_id in (tmp_path / "feeds" / f"{hashed}.xml").read_text(encoding="utf-8")
+    write_keywords(tmp_path, [{"name": "Speech LM", "query": "codec"},
+                              {"name": "Vocoders", "query": "vocoder", "aliases": ["Speech-LM"]}])
+    assert update.main(["--root", str(tmp_path), "-q", "--no-fetch"]) == 0
+    assert "](vocoders.md)" in (tmp_path / "papers" / f"{hashed}.md").read_text(encoding="utf-8")
+    feed = (tmp_path / "feeds" / f"{hashed}.xml").read_text(encoding="utf-8")
+    assert old_id in feed and "2601.00002" in feed
+    assert "2601.00001" in (tmp_path / "feeds" / "speech-lm.xml").read_text(encoding="utf-8")  # the other's own
