@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from daily.anchors import Slugger, docs_headings
@@ -61,6 +61,7 @@ class TopicView:
     shown: int = 0
     hidden: int = 0
     anchor: str = ""  # the README heading's id, set by readme_anchors (it depends on the headings before it)
+    earlier: dict[str, str] = field(default_factory=dict)  # earlier slug -> that name (aliases), by topic_views
 
     @property
     def name(self) -> str:
@@ -84,8 +85,7 @@ class TopicView:
     @property
     def alias_feeds(self) -> dict[str, str]:
         """Feeds under the topic's earlier names (path -> earlier slug), so a rename cuts no subscriber off."""
-        slugs = {slug(alias) for alias in self.topic.aliases} - {self.slug}
-        return {f"feeds/{s}.xml": s for s in sorted(slugs)}
+        return {f"feeds/{s}.xml": s for s in sorted(self.earlier)}
 
 
 @dataclass
@@ -116,12 +116,32 @@ def topic_views(config: Config, papers: list[Paper]) -> list[TopicView]:
     for topic in config.topics:
         topic_slug = slug(topic.name)
         if topic_slug in used:
-            topic_slug = f"{topic_slug}-{hashlib.sha1(topic.name.encode()).hexdigest()[:6]}"
+            topic_slug = _distinct(topic_slug, topic.name)
         used.add(topic_slug)
         found = by_topic.get(topic.name, [])
         shown = [fit_cells(p) for p in listed(topic, found)]
         views.append(TopicView(topic, topic_slug, shown, hidden=len(found) - len(shown)))
+    for view in views:
+        view.earlier = earlier_slugs(view.topic.aliases, view.slug, used)
     return views
+
+
+def _distinct(topic_slug: str, name: str) -> str:
+    """The slug of a topic whose plain slug an earlier topic has: the name's hash added."""
+    return f"{topic_slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+
+
+def earlier_slugs(aliases: list[str], own: str, used: set[str]) -> dict[str, str]:
+    """The addresses a topic had under its earlier names (slug -> name), none that a topic has now. A name whose
+    plain slug another topic has now had the hashed one (it collided then too), so a renamed "Speech-LM" beside
+    "Speech LM" keeps its old page and feed."""
+    found: dict[str, str] = {}
+    for alias in aliases:
+        plain_slug = slug(alias)
+        earlier = _distinct(plain_slug, alias) if plain_slug in used and plain_slug != own else plain_slug
+        if earlier not in used:
+            found.setdefault(earlier, alias)
+    return found
 
 
 def newest_paper(config: Config, papers: list[Paper]) -> str:

@@ -252,10 +252,9 @@ class Renderer:
         """A short page at each earlier name's address (from aliases) that links to the topic's page now,
         so links shared before a rename keep working; it goes when the alias does."""
         template = self.env.get_template("moved.md.j2")
-        names = {pagemodel.slug(alias): alias for alias in view.topic.aliases}
-        for old_slug, old_name in sorted(names.items()):
+        for old_slug, old_name in sorted(view.earlier.items()):
             path = f"papers/{old_slug}.md"
-            if path not in taken and old_slug != view.slug:
+            if path not in taken:
                 taken.add(path)
                 yield path, template.render(view=view, old_name=old_name, old_feed=f"feeds/{old_slug}.xml").encode()
 

@@ -19,7 +19,6 @@ import json
 import re
 from typing import Any, Iterator
 
-from daily import pagemodel
 from daily import render
 from website import pages
 from website.extras import Extras
@@ -44,7 +43,7 @@ def old_slugs(site: Site, renderer: render.Renderer) -> dict[str, TopicSite]:
     topics = {topic.name: topic for topic in site.topics}
     found: dict[str, TopicSite] = {}
     for view in renderer.views:
-        for old in sorted({pagemodel.slug(alias) for alias in view.topic.aliases}):
+        for old in sorted(view.earlier):
             if old not in taken and old not in found:
                 found[old] = topics[view.name]
     return found
@@ -60,7 +59,7 @@ def old_addresses(site: Site, extras: Extras, renderer: render.Renderer) -> Iter
     """Every renamed topic's old pages (redirects) and old feed (its old Atom id), as (path, bytes)."""
     views = {view.name: view for view in renderer.views}
     for old, topic in old_slugs(site, renderer).items():
-        old_name = next(a for a in views[topic.name].topic.aliases if pagemodel.slug(a) == old)
+        old_name = views[topic.name].earlier[old]
         for name in html_names(topic, extras):
             yield (f"topics/{old}/{name}",
                    pages.render("moved.html.j2", site, "../../", f"topics/{old}/", topic=topic, old_name=old_name,
