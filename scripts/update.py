@@ -32,6 +32,7 @@ from daily import publish
 from daily import manifest
 from daily import mdtext
 from daily import outputs
+from daily import pagemodel
 from daily import relevance
 from daily import render
 from daily import report
@@ -340,6 +341,7 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
     renderer.set_day(outcome.day or picks.latest_record(root))
     state_changed = topics_state != stored_state or repository != stored_repository or alone != stored_alone
     if write:
+        outputs.refuse_users_files(root, [path for view in renderer.views for path in view.addresses])
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
         if state_changed and fetch_state.save(root, topics_state, repository, alone):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
@@ -531,6 +533,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
         names = [config.topic(n).name for n in args.topic] or [t.name for t in config.topics]
         now = run_moment()
         checkout = publish.preflight(root, [config_path, root / "templates"], args.push) if args.commit else None
+        if not args.dry_run:  # a topic whose page or feed address is the user's own file: stop before asking arXiv
+            outputs.refuse_users_files(root, [a for v in pagemodel.topic_views(config, []) for a in v.addresses])
         baseline = publish.baseline(checkout) if checkout else None
         store = st.load(root)
         imported = import_seed(root, store)
@@ -539,7 +543,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         warning = plan.clock_warning(fetch_state.load(root), now, fetching=not args.no_fetch)
         if warning:
             log.warning("%s", warning)
-    except (cfg.ConfigError, st.StoreError, seed_import.ImportError_, publish.PublishError) as exc:
+    except (cfg.ConfigError, st.StoreError, seed_import.ImportError_, publish.PublishError, outputs.NotOurs) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # README.md or another input that is not a readable file

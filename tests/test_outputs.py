@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import update
-from conftest import load_store, write_keywords
+from conftest import load_store, snapshot, write_keywords
 from daily import outputs
 from daily import render
 from fake_arxiv import FakeArxiv, paper
@@ -67,9 +67,12 @@ def test_a_new_topic_named_like_the_users_own_file_stops_with_one_line_and_leave
     own = tmp_path / mine
     own.write_text("my own notes, not a generated file\n")
     write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}, {"name": "Mine", "query": "vocoder"}])
+    before = snapshot(tmp_path)
     capsys.readouterr()
     assert update.main(["--root", str(tmp_path), "-q"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"error: {mine}: this is your file"), err
-    assert own.read_text() == "my own notes, not a generated file\n"
-    assert "2601.00002" in load_store(tmp_path), "the papers are stored for the run after the fix"
+    assert snapshot(tmp_path) == before, "nothing is written: the next run, after the fix, fetches the same window"
+    assert len(fake.requests) == 1, "refused before arXiv was asked"
+    own.rename(tmp_path / "my-notes.txt")
+    assert update.main(["--root", str(tmp_path), "-q"]) == 0 and "2601.00002" in load_store(tmp_path)

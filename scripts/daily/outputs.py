@@ -32,6 +32,13 @@ def refuse_users_file(root: Path, rel: str, known: set[str]) -> None:
                       f"then run again")
 
 
+def refuse_users_files(root: Path, paths: Iterable[str]) -> None:
+    """Before anything is written: stop when a topic's own address is a file the user wrote."""
+    known = set((load_manifest(root) or {}).get("files", {}))
+    for rel in paths:
+        refuse_users_file(root, rel, known)
+
+
 def write_outputs(root: Path, files: Iterable[tuple[str, bytes | None]]) -> list[str]:
     """Write rendered files atomically as they come (None: keep the file), remove stale pages; returns changes."""
     known = set((load_manifest(root) or {}).get("files", {}))  # read before this run writes a new one

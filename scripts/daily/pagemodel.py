@@ -83,6 +83,11 @@ class TopicView:
         return f"feeds/{self.slug}.xml"
 
     @property
+    def addresses(self) -> list[str]:
+        """Its page and feed, and those of its earlier names: where a run writes for it whatever the papers."""
+        return [self.page, self.feed, *(f"papers/{s}.md" for s in sorted(self.earlier)), *self.alias_feeds]
+
+    @property
     def alias_feeds(self) -> dict[str, str]:
         """Feeds under the topic's earlier names (path -> earlier slug), so a rename cuts no subscriber off."""
         return {f"feeds/{s}.xml": s for s in sorted(self.earlier)}
