@@ -777,3 +777,24 @@ def test_a_hook_refusal_is_quoted_whole_when_it_spans_lines(remote: tuple[git.Re
     assert update.main(["--root", str(work), "--push"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "POLICY CHECK FAILED" in err[0] and "commits must be signed" in err[0], err
+
+
+def test_what_a_run_wrote_stops_counting_as_its_own_once_committed(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                                    tmp_path: Path) -> None:
+    """The record of what runs wrote outlived their commits: a shard the user later put back to an old bot version
+    (uncommitted) went out under the bot's message instead of being left as the user's edit."""
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    shard = work / "data" / "papers" / "2601.json"
+    bot_version = shard.read_bytes()
+    records = json.loads(bot_version)
+    records["2601.00001"]["title"] = "A codec (fixed by me)"
+    _user_commit(git.Repo(work), {"data/papers/2601.json": json.dumps(records, indent=2, sort_keys=True) + "\n"},
+                 "My fix")
+    shard.write_bytes(bot_version)  # the user starts undoing it, uncommitted
+    fake.papers.append(paper("2602.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
+    assert update.main(["--root", str(work), "--push", "-q"]) == 0
+    head = bare.commit("main")
+    assert head.message.startswith("1 new, 0 updated: Codec +1")
+    assert "fixed by me" in (head.tree / "data/papers/2601.json").data_stream.read().decode()
+    assert shard.read_bytes() == bot_version, "the user's uncommitted change stays as it is"
