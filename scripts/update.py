@@ -345,9 +345,9 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
         if state_changed and fetch_state.save(root, topics_state, repository, alone):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
-        publish.note_written(root, outcome.changed_files)  # before the pages: a stopped run's papers stay the run's
-        outcome.changed_files += day_files + outputs.write_outputs(root, renderer.outputs())
-        publish.note_written(root, outcome.changed_files)
+        publish.note_written(root, outcome.changed_files + day_files)  # before the pages: a stopped run's papers stay its own
+        outcome.changed_files += day_files + outputs.write_outputs(
+            root, renderer.outputs(), record=lambda changed: publish.note_written(root, changed))
     else:
         outcome.changed_files = outputs.changed_outputs(root, renderer.outputs())
         outcome.changed_files += sorted(f"data/papers/{name}" for name in store.dirty) + day_files
@@ -589,6 +589,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
             report.print_dry_run(outcome)
         elif checkout is not None:
             outcome, sha = publish_with_retry(checkout, config_path, store, runs, outcome, args.push)
+            publish.forget_committed(root, sha)
             runs = outcome.runs
             outcome.changed_files = publish.commit_files(checkout.repo, sha) if sha else []
             print(f"committed {sha[:12]}" if sha else "nothing to commit")

@@ -76,3 +76,15 @@ def test_a_new_topic_named_like_the_users_own_file_stops_with_one_line_and_leave
     assert len(fake.requests) == 1, "refused before arXiv was asked"
     own.rename(tmp_path / "my-notes.txt")
     assert update.main(["--root", str(tmp_path), "-q"]) == 0 and "2601.00002" in load_store(tmp_path)
+
+
+def test_writing_that_stops_at_the_users_file_still_reports_what_it_wrote(tmp_path: Path) -> None:
+    """The files written before the refusal are the run's own: the caller records them (else the next run would
+    take them for the user's edits)."""
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "mine.md").write_text("my notes\n")
+    seen: list[list[str]] = []
+    with pytest.raises(outputs.NotOurs, match="papers/mine.md: this is your file"):
+        outputs.write_outputs(tmp_path, [("papers/a.md", outputs.GENERATED_MARK + b" -->\n# A\n"), ("papers/mine.md", b"x")],
+                              record=seen.append)
+    assert seen == [["papers/a.md"]] and (tmp_path / "papers" / "mine.md").read_text() == "my notes\n"

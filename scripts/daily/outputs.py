@@ -8,7 +8,7 @@ with; publish.py uses the same tests to decide what the bot's commit may contain
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from daily.manifest import load_manifest
@@ -39,16 +39,23 @@ def refuse_users_files(root: Path, paths: Iterable[str]) -> None:
         refuse_users_file(root, rel, known)
 
 
-def write_outputs(root: Path, files: Iterable[tuple[str, bytes | None]]) -> list[str]:
-    """Write rendered files atomically as they come (None: keep the file), remove stale pages; returns changes."""
+def write_outputs(root: Path, files: Iterable[tuple[str, bytes | None]],
+                  record: Callable[[list[str]], None] = lambda changed: None) -> list[str]:
+    """Write rendered files atomically as they come (None: keep the file), remove stale pages; returns changes.
+
+    record gets what was changed even when writing stops halfway, so those files stay known as the run's own.
+    """
     known = set((load_manifest(root) or {}).get("files", {}))  # read before this run writes a new one
     written, changed = set(), []
-    for path, data in files:
-        written.add(path)
-        refuse_users_file(root, path, known)
-        if data is not None and atomic_write(root / path, data):
-            changed.append(path)
-    changed += remove_stale(root, written, dry_run=False, known=known)
+    try:
+        for path, data in files:
+            written.add(path)
+            refuse_users_file(root, path, known)
+            if data is not None and atomic_write(root / path, data):
+                changed.append(path)
+        changed += remove_stale(root, written, dry_run=False, known=known)
+    finally:
+        record(changed)
     return sorted(changed)
 
 

@@ -209,6 +209,7 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
     if busy:
         raise PublishError(f"{Path(repo.git_dir) / busy[0]}: a merge, cherry-pick, revert or rebase is in progress; "
                            f"finish or abort it (git status says how), then run again")
+    forget_committed(root, repo.head.commit.hexsha if repo.head.is_valid() else None)
     dirty = uncommitted(repo, root, reads)
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
@@ -262,6 +263,22 @@ def note_written(root: Path, paths: list[str]) -> None:
     blobs = worktree_blobs(repo, root, paths)
     record = _read_written(repo) | {path: blobs.get(path) for path in paths}
     st.atomic_write(_written_record(repo), (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
+
+
+def forget_committed(root: Path, commit: str | None) -> None:
+    """Drop from the record what a commit now holds as the run wrote it: from then on a change there is the
+    user's (and the record stays as small as what is uncommitted)."""
+    try:
+        repo = git.Repo(root)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return
+    record = _read_written(repo)
+    if not record or commit is None:
+        return
+    held = tree_entries(repo, commit, sorted(record))
+    kept = {path: blob for path, blob in record.items() if (held[path][1] if path in held else None) != blob}
+    if kept != record:
+        st.atomic_write(_written_record(repo), (json.dumps(kept, indent=1, sort_keys=True) + "\n").encode())
 
 
 def not_as_written(repo: git.Repo, root: Path, paths: list[str]) -> list[str]:
