@@ -636,6 +636,8 @@ def test_a_note_the_user_wrote_in_a_generated_file_is_refused_before_anything_is
     err = refused_before_fetching(work, fake, capsys)
     assert len(err) == 1 and err[0].startswith(f"error: {generated}: ") and "templates/" in err[0], err
     assert path.read_text() == edited
+    repo.git.checkout(*re.search(r"\(git checkout (HEAD -- \S+)\)", err[0]).group(1).split())  # its fix works
+    assert not repo.is_dirty()
 
 
 def refused_before_fetching(work: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -748,6 +750,8 @@ def test_a_generated_page_the_user_deleted_is_refused_before_anything_is_written
         (work / "papers" / "codec.md").unlink()
     err = refused_before_fetching(work, fake, capsys)
     assert len(err) == 1 and err[0].startswith("error: papers/codec.md: "), err
+    repo.git.checkout(*re.search(r"\(git checkout (HEAD -- \S+)\)", err[0]).group(1).split())  # its fix works
+    assert not repo.is_dirty()
 
 
 def test_an_edit_to_the_users_own_file_under_papers_neither_blocks_the_run_nor_goes_in_its_commit(

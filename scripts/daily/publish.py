@@ -218,10 +218,10 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
                            f" or stash them (git stash), then run again")
     edited = edited_outputs(repo, root)
     if edited:
-        raise PublishError(f"{edited[0]}: you changed this generated file (staged or not), and the run would "
+        raise PublishError(f"{edited[0]}: you changed or deleted this generated file (staged or not), and the run would "
                            f"overwrite it; nothing was written; to keep the edit, make it in templates/ (README.md "
                            f"and the pages are rendered from there) and commit that, or commit the file elsewhere; "
-                           f"or drop it (git checkout -- {edited[0]}), then run again")
+                           f"or drop it (git checkout HEAD -- {edited[0]}), then run again")
     head = head_commit(repo, branch)
     if push:
         _check_remote(repo, branch, head)
