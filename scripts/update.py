@@ -345,7 +345,7 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
         if state_changed and fetch_state.save(root, topics_state, repository, alone):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
-        publish.note_written(root, outcome.changed_files + day_files)  # before the pages: a stopped run's papers stay its own
+        publish.note_written(root, outcome.changed_files + day_files)  # before the pages: a stopped run's stay its own
         outcome.changed_files += day_files + outputs.write_outputs(
             root, renderer.outputs(), record=lambda changed: publish.note_written(root, changed))
     else:

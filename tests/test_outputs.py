@@ -85,6 +85,6 @@ def test_writing_that_stops_at_the_users_file_still_reports_what_it_wrote(tmp_pa
     (tmp_path / "papers" / "mine.md").write_text("my notes\n")
     seen: list[list[str]] = []
     with pytest.raises(outputs.NotOurs, match="papers/mine.md: this is your file"):
-        outputs.write_outputs(tmp_path, [("papers/a.md", outputs.GENERATED_MARK + b" -->\n# A\n"), ("papers/mine.md", b"x")],
-                              record=seen.append)
+        pages = [("papers/a.md", outputs.GENERATED_MARK + b" -->\n# A\n"), ("papers/mine.md", b"x")]
+        outputs.write_outputs(tmp_path, pages, record=seen.append)
     assert seen == [["papers/a.md"]] and (tmp_path / "papers" / "mine.md").read_text() == "my notes\n"

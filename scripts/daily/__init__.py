@@ -1,1 +1,2 @@
-"""The daily run's steps (config, plan, fetch, relevance, store, render, outputs, publish, report); update.py runs them."""
+"""The daily run's steps: config, plan, fetch, relevance, store, render, outputs, publish, report (update.py runs
+them)."""

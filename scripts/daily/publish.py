@@ -218,8 +218,8 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
                            f" or stash them (git stash), then run again")
     edited = edited_outputs(repo, root)
     if edited:
-        raise PublishError(f"{edited[0]}: you changed or deleted this generated file (staged or not), and the run would "
-                           f"overwrite it; nothing was written; to keep the edit, make it in templates/ (README.md "
+        raise PublishError(f"{edited[0]}: you changed or deleted this generated file (staged or not), and the run "
+                           f"would overwrite it; nothing was written; to keep the edit, make it in templates/ (README.md "
                            f"and the pages are rendered from there) and commit that, or commit the file elsewhere; "
                            f"or drop it (git checkout HEAD -- {edited[0]}), then run again")
     head = head_commit(repo, branch)
@@ -261,7 +261,11 @@ def note_written(root: Path, paths: list[str]) -> None:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return
     blobs = worktree_blobs(repo, root, paths)
-    record = _read_written(repo) | {path: blobs.get(path) for path in paths}
+    _write_record(repo, _read_written(repo) | {path: blobs.get(path) for path in paths})
+
+
+def _write_record(repo: git.Repo, record: dict[str, str | None]) -> None:
+    """Save the record atomically (a run stopped halfway leaves the old one or the new one)."""
     st.atomic_write(_written_record(repo), (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
 
 
@@ -278,7 +282,7 @@ def forget_committed(root: Path, commit: str | None) -> None:
     held = tree_entries(repo, commit, sorted(record))
     kept = {path: blob for path, blob in record.items() if (held[path][1] if path in held else None) != blob}
     if kept != record:
-        st.atomic_write(_written_record(repo), (json.dumps(kept, indent=1, sort_keys=True) + "\n").encode())
+        _write_record(repo, kept)
 
 
 def not_as_written(repo: git.Repo, root: Path, paths: list[str]) -> list[str]:
