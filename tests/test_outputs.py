@@ -88,3 +88,23 @@ def test_writing_that_stops_at_the_users_file_still_reports_what_it_wrote(tmp_pa
         pages = [("papers/a.md", outputs.GENERATED_MARK + b" -->\n# A\n"), ("papers/mine.md", b"x")]
         outputs.write_outputs(tmp_path, pages, record=seen.append)
     assert seen == [["papers/a.md"]] and (tmp_path / "papers" / "mine.md").read_text() == "my notes\n"
+
+
+def test_the_users_symlinks_under_papers_stay_and_none_is_written_over(tmp_path: Path, fake: FakeArxiv,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A symlink of the user's to a generated page looked generated (the checks followed it): every run deleted it;
+    and one at a new topic's address (or a dangling one) was replaced by the page."""
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "Mine, a vocoder")]
+    assert update.main(["--root", str(tmp_path), "-q"]) == 0
+    favourite = tmp_path / "papers" / "favourite.md"
+    favourite.symlink_to("codec.md")
+    assert update.main(["--root", str(tmp_path), "-q", "--no-fetch"]) == 0
+    assert favourite.is_symlink(), "the user's link to a generated page stays"
+    (tmp_path / "feeds" / "mine.xml").symlink_to("nowhere.xml")  # dangling
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}, {"name": "Mine", "query": "vocoder"}])
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path), "-q"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: feeds/mine.xml: this is your file"), err
+    assert (tmp_path / "feeds" / "mine.xml").is_symlink()
