@@ -475,7 +475,7 @@ def owned_paths(repo: git.Repo, root: Path, parent: str | None) -> list[str]:
     for folder, pattern in outputs.GENERATED_GLOBS:
         for path in (root / folder).glob(pattern):
             rel = path.relative_to(root).as_posix()
-            if rel in known or outputs.is_generated(path):
+            if not path.is_symlink() and (rel in known or outputs.is_generated(path)):
                 paths.add(rel)
     committed_manifest = _committed_manifest(repo, parent)
     for rel, (mode, sha) in tree_entries(repo, parent, [folder for folder, _ in outputs.GENERATED_GLOBS]).items():
