@@ -14,6 +14,7 @@ import git
 import pytest
 
 from daily import publish
+from daily import store as st
 import update
 from conftest import REPO, git_remote, load_store, snapshot, write_keywords
 from fake_arxiv import FakeArxiv, Fault, paper
@@ -802,3 +803,65 @@ def test_what_a_run_wrote_stops_counting_as_its_own_once_committed(remote: tuple
     assert head.message.startswith("1 new, 0 updated: Codec +1")
     assert "fixed by me" in (head.tree / "data/papers/2601.json").data_stream.read().decode()
     assert shard.read_bytes() == bot_version, "the user's uncommitted change stays as it is"
+
+
+def test_a_run_killed_while_saving_the_store_leaves_papers_the_next_run_commits(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Killed after the first shard was saved: that shard was not yet recorded, so the next run took it for the
+    user's hand edit and left its papers uncommitted."""
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    fake.papers += [paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"),
+                    paper("2602.00002", "A codec of February", updated="2026-02-12T00:00:00Z")]
+    real, calls = st.atomic_write, []
+
+    def killed_at_the_second(path: Path, data: bytes) -> bool:
+        calls.extend([path] if path.parent.name == "papers" else [])  # shards only (the record is written this way too)
+        if len(calls) == 2:
+            raise SystemExit("killed")
+        return real(path, data)
+
+    monkeypatch.setattr(st, "atomic_write", killed_at_the_second)
+    with pytest.raises(SystemExit):
+        update.main(["--root", str(work), "--push", "-q"])
+    monkeypatch.setattr(st, "atomic_write", real)
+    assert "2601.00002" in (work / "data" / "papers" / "2601.json").read_text()
+    capsys.readouterr()
+    assert update.main(["--root", str(work), "--push"]) == 0
+    captured = capsys.readouterr()
+    assert "uncommitted" not in captured.out + captured.err
+    head = bare.commit("main")
+    assert head.message.startswith("2 new, 0 updated: Codec +2"), head.message
+    assert "2601.00002" in (head.tree / "data/papers/2601.json").data_stream.read().decode()
+
+
+def test_a_later_commit_of_the_user_ends_what_a_run_wrote_there(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                                tmp_path: Path) -> None:
+    """A plain run wrote a shard; the user committed their own version, then put the run's bytes back on disk
+    (uncommitted): the bot committed that as its own."""
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
+    assert update.main(["--root", str(work), "-q"]) == 0
+    shard = work / "data" / "papers" / "2601.json"
+    runs_bytes = shard.read_bytes()
+    records = json.loads(runs_bytes)
+    records["2601.00002"]["title"] = "Another codec (mine)"
+    _user_commit(git.Repo(work), {"data/papers/2601.json": json.dumps(records, indent=2, sort_keys=True) + "\n"},
+                 "My version")
+    shard.write_bytes(runs_bytes)
+    assert update.main(["--root", str(work), "--push", "-q"]) == 0
+    assert "(mine)" in (bare.commit("main").tree / "data/papers/2601.json").data_stream.read().decode()
+    assert shard.read_bytes() == runs_bytes
+
+
+@pytest.mark.parametrize("key", ["../outside", "", "/abs/path", ":(glob)**", "data/../x"])
+def test_a_damaged_record_of_what_runs_wrote_costs_nothing(key: str, remote: tuple[git.Repo, Path],
+                                                           fake: FakeArxiv) -> None:
+    bare, work = remote
+    record = work / ".git" / publish.WRITTEN
+    record.write_text(json.dumps({key: {"blob": None, "was": None}, "README.md": "not an entry"}))
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push", "-q"]) == 0
+    assert bare.commit("main").message.startswith("1 new, 0 updated")
