@@ -342,7 +342,7 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
     state_changed = topics_state != stored_state or repository != stored_repository or alone != stored_alone
     if write:
         outputs.refuse_users_files(root, [path for view in renderer.views for path in view.addresses])
-        outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save()]
+        outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save(before=publish.shard_recorder(root))]
         if state_changed and fetch_state.save(root, topics_state, repository, alone):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
         publish.note_written(root, outcome.changed_files + day_files)  # before the pages: a stopped run's stay its own

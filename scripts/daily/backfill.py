@@ -73,7 +73,7 @@ def run(config: Config, store: st.Store, names: list[str], fetcher: fetch.Fetche
             topic_run.created += counts.created
             topic_run.updated += counts.updated
             if save:
-                publish.note_written(root, [p.relative_to(root).as_posix() for p in store.save()])
+                store.save(before=publish.shard_recorder(root))
             if len(records) >= cap:
                 log.warning("%s %s: %d papers, the cap; raise max_results_per_topic to get all", topic.name, label, cap)
             done.add(label)

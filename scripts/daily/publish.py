@@ -20,7 +20,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Callable, Iterator
 
 import git
 
@@ -234,7 +234,8 @@ def edited_shards(repo: git.Repo, root: Path) -> list[str]:
     return not_as_written(repo, root, changed_paths(repo, [STORE], untracked=False))
 
 
-WRITTEN = "daily-papers-written.json"  # in .git/: what runs wrote and did not commit (path -> blob; None: removed)
+WRITTEN = "daily-papers-written.json"  # in .git/: what runs wrote and did not commit
+Entry = dict[str, str | None]  # {"blob": what a run wrote (None: it removed the file), "was": HEAD's blob then}
 
 
 def _written_record(repo: git.Repo) -> Path:
@@ -242,45 +243,82 @@ def _written_record(repo: git.Repo) -> Path:
     return Path(repo.git_dir) / WRITTEN
 
 
-def _read_written(repo: git.Repo) -> dict[str, str | None]:
-    """What earlier runs wrote here ({} when nothing is recorded or the record cannot be read)."""
+def _read_written(repo: git.Repo) -> dict[str, Entry]:
+    """What earlier runs wrote here; entries of any other shape, or paths outside the generated and stored files,
+    are left out (a damaged record costs only that the next run takes those files for the user's)."""
     try:
         record = json.loads(_written_record(repo).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return record if isinstance(record, dict) else {}
+    if not isinstance(record, dict):
+        return {}
+    return {path: entry for path, entry in record.items() if _recordable(path) and isinstance(entry, dict)
+            and set(entry) == {"blob", "was"} and all(v is None or isinstance(v, str) for v in entry.values())}
+
+
+def _recordable(path: str) -> bool:
+    """A plain repository path of a file the run writes (no '..', no pathspec magic, no absolute path)."""
+    parts = path.split("/")
+    return (bool(path) and not path.startswith((":", "/")) and "" not in parts and "." not in parts
+            and ".." not in parts and (path in ("README.md",) or parts[0] in ("papers", "feeds", "data")))
+
+
+def _repo_at(root: Path) -> git.Repo | None:
+    """The git repository at root, or None (the record needs one; a plain run outside git has nothing to do)."""
+    try:
+        return git.Repo(root)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
 
 
 def note_written(root: Path, paths: list[str]) -> None:
     """Record the files a run just wrote or removed, so a later run tells them from the user's edits (a refused or
-    stopped run leaves them uncommitted); nothing to do outside a git repository."""
-    if not paths:
-        return
-    try:
-        repo = git.Repo(root)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return
-    blobs = worktree_blobs(repo, root, paths)
-    _write_record(repo, _read_written(repo) | {path: blobs.get(path) for path in paths})
+    stopped run leaves them uncommitted)."""
+    repo = _repo_at(root) if paths else None
+    if repo is not None:
+        blobs = worktree_blobs(repo, root, paths)
+        _note(repo, {path: blobs.get(path) for path in paths})
 
 
-def _write_record(repo: git.Repo, record: dict[str, str | None]) -> None:
+def note_to_write(root: Path, contents: dict[str, bytes]) -> None:
+    """Record files before they are written, so a run killed halfway through still knows them as its own."""
+    repo = _repo_at(root) if contents else None
+    if repo is not None:
+        fmt = _git(repo, "rev-parse", "--show-object-format")
+        digest = hashlib.sha256 if fmt == "sha256" else hashlib.sha1
+        _note(repo, {path: digest(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+                     for path, data in contents.items()})
+
+
+def shard_recorder(root: Path) -> Callable[[dict[Path, bytes]], None]:
+    """What store.save calls before it writes: the shards noted as the run's, so a run killed while saving leaves
+    papers the next run commits, not files it takes for the user's hand edits."""
+    return lambda contents: note_to_write(root, {p.relative_to(root).as_posix(): b for p, b in contents.items()})
+
+
+def _note(repo: git.Repo, blobs: dict[str, str | None]) -> None:
+    """Add these blobs to the record, each with HEAD's blob of its path now (a later commit there ends it)."""
+    head = repo.head.commit.hexsha if repo.head.is_valid() else None
+    paths = [p for p in blobs if _recordable(p)]
+    before = tree_entries(repo, head, paths) if paths else {}
+    fresh = {p: {"blob": blobs[p], "was": _sha(before.get(p))} for p in paths}
+    _write_record(repo, _read_written(repo) | fresh)
+
+
+def _write_record(repo: git.Repo, record: dict[str, Entry]) -> None:
     """Save the record atomically (a run stopped halfway leaves the old one or the new one)."""
     st.atomic_write(_written_record(repo), (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
 
 
 def forget_committed(root: Path, commit: str | None) -> None:
-    """Drop from the record what a commit now holds as the run wrote it: from then on a change there is the
-    user's (and the record stays as small as what is uncommitted)."""
-    try:
-        repo = git.Repo(root)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return
-    record = _read_written(repo)
-    if not record or commit is None:
+    """Drop the entries whose path a commit holds otherwise than HEAD did when the run wrote it (the run's commit
+    took it, or the user committed there since): from then on a change there is the user's."""
+    repo = _repo_at(root)
+    record = _read_written(repo) if repo is not None else {}
+    if repo is None or not record or commit is None:
         return
     held = tree_entries(repo, commit, sorted(record))
-    kept = {path: blob for path, blob in record.items() if (held[path][1] if path in held else None) != blob}
+    kept = {path: entry for path, entry in record.items() if _sha(held.get(path)) == entry["was"]}
     if kept != record:
         _write_record(repo, kept)
 
@@ -290,7 +328,7 @@ def not_as_written(repo: git.Repo, root: Path, paths: list[str]) -> list[str]:
     record = _read_written(repo)
     mine = [p for p in paths if p in record]
     blobs = worktree_blobs(repo, root, mine)
-    return [p for p in paths if p not in record or blobs.get(p) != record[p]]
+    return [p for p in paths if p not in record or blobs.get(p) != record[p]["blob"]]
 
 
 def without_hand_edits(checkout: Checkout, paths: list[str], written: list[str]) -> list[str]:

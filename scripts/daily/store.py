@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 REQUIRED = ("id", "version", "title", "abstract", "updated", "topics")
 _REQUIRED = frozenset(REQUIRED)
@@ -135,18 +135,20 @@ class Store:
         self.papers[record["id"]] = record
         self.dirty.add(shard_name(record["id"]))
 
-    def save(self) -> list[Path]:
-        """Write every dirty shard atomically; returns the files that changed."""
+    def save(self, before: Callable[[dict[Path, bytes]], None] | None = None) -> list[Path]:
+        """Write every dirty shard atomically; returns the files that changed.
+
+        before, if given, sees every shard's bytes before any is written (the run records them as its own first).
+        """
         by_shard: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in self.dirty}
         for paper_id, record in self.papers.items():
             name = shard_name(paper_id)
             if name in by_shard:
                 by_shard[name][paper_id] = record
-        changed = []
-        for name, records in sorted(by_shard.items()):
-            path = self.directory / name
-            if atomic_write(path, dumps(records)):
-                changed.append(path)
+        contents = {self.directory / name: dumps(records) for name, records in sorted(by_shard.items())}
+        if before is not None:
+            before(contents)
+        changed = [path for path, data in contents.items() if atomic_write(path, data)]
         self.dirty.clear()
         return changed
 
