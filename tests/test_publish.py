@@ -338,11 +338,13 @@ def test_a_protected_branch_is_named_and_not_retried(remote: tuple[git.Repo, Pat
     assert bare.commit("main").message.startswith("1 new, 0 updated: Codec +1")
 
 
-def test_a_failing_pre_push_hook_is_named(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+@pytest.mark.parametrize("stream", [">&2", ""], ids=["stderr", "stdout"])
+def test_a_failing_pre_push_hook_is_named(stream: str, remote: tuple[git.Repo, Path], fake: FakeArxiv,
                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """In its own words, whichever stream it wrote them to (git passes a pre-push hook's stdout on as its own)."""
     bare, work = remote
     hook = work / ".git" / "hooks" / "pre-push"
-    hook.write_text("#!/bin/sh\necho 'lint failed' >&2\nexit 1\n")
+    hook.write_text(f"#!/bin/sh\necho 'lint failed' {stream}\nexit 1\n")
     hook.chmod(0o755)
     fake.papers = [paper("2601.00001", "A codec")]
     assert update.main(["--root", str(work), "--push"]) == 2
