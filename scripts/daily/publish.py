@@ -586,7 +586,13 @@ def push(repo: git.Repo, sha: str, branch: str) -> bool:
     refs = [line for line in str(out).splitlines() if line.startswith("!\t")]
     if refs and all(_is_race(line, str(err)) for line in refs):
         return False
-    raise PublishError(push_problem(repo, branch, refs, str(err)))
+    raise PublishError(push_problem(repo, branch, refs, str(err), hook_output(str(out))))
+
+
+def hook_output(stdout: str) -> str:
+    """What a pre-push hook printed on its standard output (git passes it through), without push's own lines."""
+    porcelain = ("To ", "Done", "!\t", "=\t", " \t", "+\t", "-\t", "*\t")
+    return "\n".join(line for line in stdout.splitlines() if line.strip() and not line.startswith(porcelain))
 
 
 def _is_race(ref_line: str, stderr: str) -> bool:
@@ -611,7 +617,7 @@ def all_said(lines: list[str]) -> str:
     return " / ".join(line for line in said if line)[:300]
 
 
-def push_problem(repo: git.Repo, branch: str, refs: list[str], stderr: str) -> str:
+def push_problem(repo: git.Repo, branch: str, refs: list[str], stderr: str, hook_said: str = "") -> str:
     """One line naming why origin refused a push that was not a race; nothing is retried."""
     said = all_said([line for line in stderr.splitlines() if line.startswith("remote:")]) or one_line(stderr)
     if refs and "[remote rejected]" in refs[0]:
@@ -622,7 +628,7 @@ def push_problem(repo: git.Repo, branch: str, refs: list[str], stderr: str) -> s
     hook = Path(_git(repo, "rev-parse", "--git-path", "hooks/pre-push"))
     hook = hook if hook.is_absolute() else Path(repo.working_tree_dir or ".") / hook
     if not refs and hook.is_file() and os.access(hook, os.X_OK):
-        return (f"the pre-push hook {hook} refused the push: {_hook_words(stderr)}; "
+        return (f"the pre-push hook {hook} refused the push: {_hook_words(hook_said + chr(10) + stderr)}; "
                 f"fix what it reports or ask its owner, then run again")
     lowered = stderr.lower()
     if any(word in lowered for word in ("permission", "403", "denied", "authentication", "could not read")):
