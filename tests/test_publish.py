@@ -786,6 +786,18 @@ def test_a_hook_refusal_is_quoted_whole_when_it_spans_lines(remote: tuple[git.Re
     assert len(err) == 1 and "POLICY CHECK FAILED" in err[0] and "commits must be signed" in err[0], err
 
 
+def commit_own_title_then_put_back(work: Path, paper_id: str, title: str) -> bytes:
+    """The user commits their own title in a paper's shard, then puts the shard back as it was, uncommitted."""
+    shard = work / "data" / "papers" / f"{paper_id.split('.')[0]}.json"
+    before = shard.read_bytes()
+    records = json.loads(before)
+    records[paper_id]["title"] = title
+    _user_commit(git.Repo(work), {shard.relative_to(work).as_posix(): json.dumps(records, indent=2, sort_keys=True)
+                                  + "\n"}, "My version")
+    shard.write_bytes(before)
+    return before
+
+
 def test_what_a_run_wrote_stops_counting_as_its_own_once_committed(remote: tuple[git.Repo, Path], fake: FakeArxiv,
                                                                     tmp_path: Path) -> None:
     """The record of what runs wrote outlived their commits: a shard the user later put back to an old bot version
@@ -793,12 +805,7 @@ def test_what_a_run_wrote_stops_counting_as_its_own_once_committed(remote: tuple
     bare, work = remote
     pushed_then_cloned(work, fake, tmp_path)
     shard = work / "data" / "papers" / "2601.json"
-    bot_version = shard.read_bytes()
-    records = json.loads(bot_version)
-    records["2601.00001"]["title"] = "A codec (fixed by me)"
-    _user_commit(git.Repo(work), {"data/papers/2601.json": json.dumps(records, indent=2, sort_keys=True) + "\n"},
-                 "My fix")
-    shard.write_bytes(bot_version)  # the user starts undoing it, uncommitted
+    bot_version = commit_own_title_then_put_back(work, "2601.00001", "A codec (fixed by me)")
     fake.papers.append(paper("2602.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
     assert update.main(["--root", str(work), "--push", "-q"]) == 0
     head = bare.commit("main")
@@ -847,12 +854,7 @@ def test_a_later_commit_of_the_user_ends_what_a_run_wrote_there(remote: tuple[gi
     fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
     assert update.main(["--root", str(work), "-q"]) == 0
     shard = work / "data" / "papers" / "2601.json"
-    runs_bytes = shard.read_bytes()
-    records = json.loads(runs_bytes)
-    records["2601.00002"]["title"] = "Another codec (mine)"
-    _user_commit(git.Repo(work), {"data/papers/2601.json": json.dumps(records, indent=2, sort_keys=True) + "\n"},
-                 "My version")
-    shard.write_bytes(runs_bytes)
+    runs_bytes = commit_own_title_then_put_back(work, "2601.00002", "Another codec (mine)")
     assert update.main(["--root", str(work), "--push", "-q"]) == 0
     assert "(mine)" in (bare.commit("main").tree / "data/papers/2601.json").data_stream.read().decode()
     assert shard.read_bytes() == runs_bytes
