@@ -869,3 +869,22 @@ def test_a_damaged_record_of_what_runs_wrote_costs_nothing(key: str, remote: tup
     fake.papers = [paper("2601.00001", "A codec")]
     assert update.main(["--root", str(work), "--push", "-q"]) == 0
     assert bare.commit("main").message.startswith("1 new, 0 updated")
+
+
+def test_a_run_without_commit_keeps_the_users_note_in_a_generated_file_too(
+        remote: tuple[git.Repo, Path], fake: FakeArxiv, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A local run without --commit overwrote a README note with exit 0; its own earlier output never blocks it."""
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
+    assert update.main(["--root", str(work), "-q"]) == 0  # writes README: its own, not a note of the user's
+    assert update.main(["--root", str(work), "-q", "--no-fetch"]) == 0
+    readme = work / "README.md"
+    noted = "My own note\n" + readme.read_text()
+    readme.write_text(noted)
+    before = snapshot(work)
+    capsys.readouterr()
+    assert update.main(["--root", str(work), "-q", "--no-fetch"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: README.md: ") and "templates/" in err[0], err
+    assert readme.read_text() == noted and snapshot(work) == before
