@@ -216,12 +216,7 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
         raise PublishError(f"{shown}: uncommitted changes; the commit would show pages rendered from files it "
                            f"does not contain: commit them (git commit {' '.join(sorted(set(_top(d) for d in dirty)))})"
                            f" or stash them (git stash), then run again")
-    edited = edited_outputs(repo, root)
-    if edited:
-        raise PublishError(f"{edited[0]}: you changed or deleted this generated file (staged or not), and the run "
-                           f"would overwrite it; nothing was written; to keep the edit, make it in templates/ (README.md "
-                           f"and the pages are rendered from there) and commit that, or commit the file elsewhere; "
-                           f"or drop it (git checkout HEAD -- {edited[0]}), then run again")
+    refuse_edited_outputs(repo, root)
     head = head_commit(repo, branch)
     if push:
         _check_remote(repo, branch, head)
@@ -263,8 +258,8 @@ def _recordable(path: str) -> bool:
             and ".." not in parts and (path in ("README.md",) or parts[0] in ("papers", "feeds", "data")))
 
 
-def _repo_at(root: Path) -> git.Repo | None:
-    """The git repository at root, or None (the record needs one; a plain run outside git has nothing to do)."""
+def repo_at(root: Path) -> git.Repo | None:
+    """The git repository at root, or None (a run outside git keeps no record and checks no edits)."""
     try:
         return git.Repo(root)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -274,7 +269,7 @@ def _repo_at(root: Path) -> git.Repo | None:
 def note_written(root: Path, paths: list[str]) -> None:
     """Record the files a run just wrote or removed, so a later run tells them from the user's edits (a refused or
     stopped run leaves them uncommitted)."""
-    repo = _repo_at(root) if paths else None
+    repo = repo_at(root) if paths else None
     if repo is not None:
         blobs = worktree_blobs(repo, root, paths)
         _note(repo, {path: blobs.get(path) for path in paths})
@@ -282,7 +277,7 @@ def note_written(root: Path, paths: list[str]) -> None:
 
 def note_to_write(root: Path, contents: dict[str, bytes]) -> None:
     """Record files before they are written, so a run killed halfway through still knows them as its own."""
-    repo = _repo_at(root) if contents else None
+    repo = repo_at(root) if contents else None
     if repo is not None:
         fmt = _git(repo, "rev-parse", "--show-object-format")
         digest = hashlib.sha256 if fmt == "sha256" else hashlib.sha1
@@ -313,7 +308,7 @@ def _write_record(repo: git.Repo, record: dict[str, Entry]) -> None:
 def forget_committed(root: Path, commit: str | None) -> None:
     """Drop the entries whose path a commit holds otherwise than HEAD did when the run wrote it (the run's commit
     took it, or the user committed there since): from then on a change there is the user's."""
-    repo = _repo_at(root)
+    repo = repo_at(root)
     record = _read_written(repo) if repo is not None else {}
     if repo is None or not record or commit is None:
         return
@@ -342,6 +337,17 @@ def without_hand_edits(checkout: Checkout, paths: list[str], written: list[str])
 
 
 GENERATED = ("README.md", "papers", "feeds")  # what every run rewrites; files of the user's own there are kept
+
+
+def refuse_edited_outputs(repo: git.Repo | None, root: Path) -> None:
+    """Stop before anything is written when the user changed or deleted a generated file the run would rewrite
+    (with or without --commit; outside a git repository there is no telling, so nothing is checked)."""
+    edited = edited_outputs(repo, root) if repo is not None else []
+    if edited:
+        raise PublishError(f"{edited[0]}: you changed or deleted this generated file (staged or not), and the run "
+                           f"would overwrite it; nothing was written; to keep the edit, make it in templates/ (README.md "
+                           f"and the pages are rendered from there) and commit that, or commit the file elsewhere; "
+                           f"or drop it (git checkout HEAD -- {edited[0]}), then run again")
 
 
 def edited_outputs(repo: git.Repo, root: Path) -> list[str]:
