@@ -534,7 +534,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         now = run_moment()
         checkout = publish.preflight(root, [config_path, root / "templates"], args.push) if args.commit else None
         if not args.commit and not args.dry_run:  # a local run without --commit keeps the user's notes too
-            publish.refuse_edited_outputs(publish.repo_at(root), root)
+            publish.check_local_run(root)
         if not args.dry_run:  # a topic whose page or feed address is the user's own file: stop before asking arXiv
             outputs.refuse_users_files(root, [a for v in pagemodel.topic_views(config, []) for a in v.addresses])
         baseline = publish.baseline(checkout) if checkout else None

@@ -209,7 +209,7 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
     if busy:
         raise PublishError(f"{Path(repo.git_dir) / busy[0]}: a merge, cherry-pick, revert or rebase is in progress; "
                            f"finish or abort it (git status says how), then run again")
-    forget_committed(root, repo.head.commit.hexsha if repo.head.is_valid() else None)
+    forget_committed(root, _head_sha(repo))
     dirty = uncommitted(repo, root, reads)
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
@@ -293,7 +293,7 @@ def shard_recorder(root: Path) -> Callable[[dict[Path, bytes]], None]:
 
 def _note(repo: git.Repo, blobs: dict[str, str | None]) -> None:
     """Add these blobs to the record, each with HEAD's blob of its path now (a later commit there ends it)."""
-    head = repo.head.commit.hexsha if repo.head.is_valid() else None
+    head = _head_sha(repo)
     paths = [p for p in blobs if _recordable(p)]
     before = tree_entries(repo, head, paths) if paths else {}
     fresh = {p: {"blob": blobs[p], "was": _sha(before.get(p))} for p in paths}
@@ -339,6 +339,19 @@ def without_hand_edits(checkout: Checkout, paths: list[str], written: list[str])
 GENERATED = ("README.md", "papers", "feeds")  # what every run rewrites; files of the user's own there are kept
 
 
+def check_local_run(root: Path) -> None:
+    """For a run without --commit in a clone: end what commits since hold, then refuse the user's changed outputs."""
+    repo = repo_at(root)
+    if repo is not None:
+        forget_committed(root, _head_sha(repo))
+        refuse_edited_outputs(repo, root)
+
+
+def _head_sha(repo: git.Repo) -> str | None:
+    """HEAD's commit, or None on a branch with no commit yet."""
+    return repo.head.commit.hexsha if repo.head.is_valid() else None
+
+
 def refuse_edited_outputs(repo: git.Repo | None, root: Path) -> None:
     """Stop before anything is written when the user changed or deleted a generated file the run would rewrite
     (with or without --commit; outside a git repository there is no telling, so nothing is checked)."""
@@ -353,7 +366,7 @@ def refuse_edited_outputs(repo: git.Repo | None, root: Path) -> None:
 def edited_outputs(repo: git.Repo, root: Path) -> list[str]:
     """Tracked generated files that differ from HEAD (staged or not, deleted too) and not as a run wrote them: a
     note the user wrote, or a removal, that a run would undo. The user's own files there are never written."""
-    head = repo.head.commit.hexsha if repo.head.is_valid() else None
+    head = _head_sha(repo)
     changed = not_as_written(repo, root, changed_paths(repo, list(GENERATED), untracked=False))
     committed, manifest = tree_entries(repo, head, changed), _committed_manifest(repo, head)
     return [p for p in changed if p in ("README.md", MANIFEST) or p in manifest
