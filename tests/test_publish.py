@@ -888,3 +888,19 @@ def test_a_run_without_commit_keeps_the_users_note_in_a_generated_file_too(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: README.md: ") and "templates/" in err[0], err
     assert readme.read_text() == noted and snapshot(work) == before
+
+
+def test_a_run_without_commit_ends_what_a_commit_of_the_user_holds(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                                   tmp_path: Path) -> None:
+    """After the user commits their own README over a run's, the run's old bytes put back on disk are the user's
+    change (a revert), not the run's output: a run without --commit refuses it too."""
+    bare, work = remote
+    pushed_then_cloned(work, fake, tmp_path)
+    fake.papers.append(paper("2601.00002", "Another codec", updated="2026-02-12T00:00:00Z"))
+    assert update.main(["--root", str(work), "-q"]) == 0
+    readme = work / "README.md"
+    runs_bytes = readme.read_bytes()
+    _user_commit(git.Repo(work), {"README.md": "Mine\n" + runs_bytes.decode()}, "My README")
+    readme.write_bytes(runs_bytes)
+    assert update.main(["--root", str(work), "-q", "--no-fetch"]) == 2
+    assert readme.read_bytes() == runs_bytes
