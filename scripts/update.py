@@ -591,7 +591,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
             report.print_dry_run(outcome)
         elif checkout is not None:
             outcome, sha = publish_with_retry(checkout, config_path, store, runs, outcome, args.push)
-            publish.forget_committed(root, sha)
+            publish.forget_committed(checkout.repo, sha)
             runs = outcome.runs
             outcome.changed_files = publish.commit_files(checkout.repo, sha) if sha else []
             print(f"committed {sha[:12]}" if sha else "nothing to commit")

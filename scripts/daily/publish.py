@@ -209,7 +209,8 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
     if busy:
         raise PublishError(f"{Path(repo.git_dir) / busy[0]}: a merge, cherry-pick, revert or rebase is in progress; "
                            f"finish or abort it (git status says how), then run again")
-    forget_committed(root, _head_sha(repo))
+    head = head_commit(repo, branch)
+    forget_committed(repo, head)
     dirty = uncommitted(repo, root, reads)
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
@@ -217,7 +218,6 @@ def preflight(root: Path, reads: list[Path], push: bool) -> Checkout:
                            f"does not contain: commit them (git commit {' '.join(sorted(set(_top(d) for d in dirty)))})"
                            f" or stash them (git stash), then run again")
     refuse_edited_outputs(repo, root)
-    head = head_commit(repo, branch)
     if push:
         _check_remote(repo, branch, head)
     return Checkout(repo, root, branch, head, tuple(edited_shards(repo, root)))
@@ -255,7 +255,7 @@ def _recordable(path: str) -> bool:
     """A plain repository path of a file the run writes (no '..', no pathspec magic, no absolute path)."""
     parts = path.split("/")
     return (bool(path) and not path.startswith((":", "/")) and "" not in parts and "." not in parts
-            and ".." not in parts and (path in ("README.md",) or parts[0] in ("papers", "feeds", "data")))
+            and ".." not in parts and (path == "README.md" or parts[0] in ("papers", "feeds", "data")))
 
 
 def repo_at(root: Path) -> git.Repo | None:
@@ -305,12 +305,11 @@ def _write_record(repo: git.Repo, record: dict[str, Entry]) -> None:
     st.atomic_write(_written_record(repo), (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
 
 
-def forget_committed(root: Path, commit: str | None) -> None:
+def forget_committed(repo: git.Repo, commit: str | None) -> None:
     """Drop the entries whose path a commit holds otherwise than HEAD did when the run wrote it (the run's commit
     took it, or the user committed there since): from then on a change there is the user's."""
-    repo = repo_at(root)
-    record = _read_written(repo) if repo is not None else {}
-    if repo is None or not record or commit is None:
+    record = _read_written(repo)
+    if not record or commit is None:
         return
     held = tree_entries(repo, commit, sorted(record))
     kept = {path: entry for path, entry in record.items() if _sha(held.get(path)) == entry["was"]}
@@ -343,7 +342,7 @@ def check_local_run(root: Path) -> None:
     """For a run without --commit in a clone: end what commits since hold, then refuse the user's changed outputs."""
     repo = repo_at(root)
     if repo is not None:
-        forget_committed(root, _head_sha(repo))
+        forget_committed(repo, _head_sha(repo))
         refuse_edited_outputs(repo, root)
 
 

@@ -38,14 +38,13 @@ def shard(paper_id: str) -> str:
 
 
 def old_slugs(site: Site, renderer: render.Renderer) -> dict[str, TopicSite]:
-    """Each earlier name's slug -> the topic that now has it, leaving out any address a topic has now."""
-    taken = {topic.slug for topic in site.topics}
+    """Each earlier name's slug -> the topic that now has it (view.earlier leaves out any address a topic has now;
+    of two topics claiming one, the first keeps it)."""
     topics = {topic.name: topic for topic in site.topics}
     found: dict[str, TopicSite] = {}
     for view in renderer.views:
         for old in sorted(view.earlier):
-            if old not in taken and old not in found:
-                found[old] = topics[view.name]
+            found.setdefault(old, topics[view.name])
     return found
 
 
