@@ -58,6 +58,57 @@ def test_a_summary_is_kept_with_its_record_and_absent_when_there_is_none(tmp_pat
     assert st.load(tmp_path).papers["2601.00002"]["tldr"] == tldr
 
 
+S2 = {"fetched": "2026-02-13T01:00:00Z", "model": "tldr@v2.0.0", "paper": "a" * 40, "text": "It does X."}
+
+
+def test_a_semantic_scholar_tldr_outlives_a_new_version_and_is_saved_sparse(tmp_path: Path) -> None:
+    s = st.Store(tmp_path)
+    st.merge(s, "A", [rec("2601.00001"), rec("2601.00002", s2_tldr=S2)])
+    assert "s2_tldr" not in s.papers["2601.00001"] and s.papers["2601.00002"]["s2_tldr"] == S2
+    st.merge(s, "A", [rec("2601.00002", 2, "New")])  # it has no paper version: a v2 keeps it
+    assert s.papers["2601.00002"]["s2_tldr"] == S2
+    s.save()
+    text = (s.directory / "2601.json").read_text()
+    assert text.count('"s2_tldr"') == 1 and st.load(tmp_path).papers["2601.00002"]["s2_tldr"] == S2
+
+
+@pytest.mark.parametrize("s2_tldr,message", [
+    ({**S2, "extra": 1}, "s2_tldr must be null or"),
+    ({k: v for k, v in S2.items() if k != "paper"}, "s2_tldr must be null or"),
+    ("It does X.", "s2_tldr must be null or"),
+    ({**S2, "text": ""}, "s2_tldr model and text must be text that is not empty"),
+    ({**S2, "model": " "}, "s2_tldr model and text must be text that is not empty"),
+    ({**S2, "text": 3}, "s2_tldr model and text must be text"),
+    ({**S2, "text": "bad \ud800 text"}, "no lone surrogates"),
+    ({**S2, "fetched": "yesterday"}, "s2_tldr fetched must be a date like"),
+    ({**S2, "fetched": "2026-02-30"}, "s2_tldr fetched must be a date like"),
+    ({**S2, "paper": "A" * 40}, "40 lowercase hex"),
+    ({**S2, "paper": "a" * 39}, "40 lowercase hex"),
+    ({**S2, "paper": "javascript:alert(1)//" + "a" * 19}, "40 lowercase hex"),
+    ({**S2, "paper": None}, "40 lowercase hex"),
+])
+def test_a_broken_semantic_scholar_tldr_is_refused(s2_tldr: object, message: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "A", "query": "codec"}])
+    shard = tmp_path / "data" / "papers" / "2601.json"
+    shard.parent.mkdir(parents=True)
+    record = {**rec("2601.00001", topics=["A"]), "s2_tldr": s2_tldr}
+    shard.write_text(json.dumps({"2601.00001": record}))
+    before = snapshot(tmp_path)
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 2
+    err = capsys.readouterr().err
+    assert "data/papers/2601.json:2601.00001" in err and message in err
+    assert snapshot(tmp_path) == before
+
+
+def test_a_record_with_both_summaries_is_checked_for_both(tmp_path: Path) -> None:
+    good = {**rec("2601.00001", topics=["A"]), "tldr": {"model": "m", "text": "t", "version": 1}, "s2_tldr": S2}
+    assert st.record_problem("2601.00001", good) is None
+    assert "tldr version" in st.record_problem("2601.00001", {**good, "tldr": {**good["tldr"], "version": 0}})
+    assert "s2_tldr paper" in st.record_problem("2601.00001", {**good, "s2_tldr": {**S2, "paper": "x"}})
+    assert st.record_problem("2601.00001", {**good, "s2_tldr": None}) is None
+
+
 def test_json_is_sorted_indented_and_sharded_by_id_month(tmp_path: Path) -> None:
     s = st.Store(tmp_path)
     st.merge(s, "A", [rec("2601.00002"), rec("2601.00001"), rec("2512.00001"), rec("astro-ph/0601001")])

@@ -22,8 +22,10 @@ _REQUIRED = frozenset(REQUIRED)
 FIELDS = ("id", "version", "title", "authors", "abstract", "comment", "categories",
           "primary_category", "published", "updated", "topics")
 # Fields a record holds only once they have a value, so the shards of papers without one stay as they were.
-SPARSE_FIELDS = ("tldr",)
+SPARSE_FIELDS = ("s2_tldr", "tldr")
 TLDR_KEYS = ("model", "text", "version")
+S2_TLDR_KEYS = ("fetched", "model", "paper", "text")  # Semantic Scholar's TL;DR (digest/semantic_scholar.py)
+_S2_PAPER = re.compile(r"^[0-9a-f]{40}$")
 _NEW_ID = re.compile(r"^\d{4}\.\d{4,5}$")
 _OLD_ID = re.compile(r"^[a-z\-]+(?:\.[A-Z]{2})?/\d{7}$")
 _VERSIONED = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
@@ -275,8 +277,10 @@ def record_problem(key: str, record: Any) -> str | None:
         return f"updated must be {STAMP_HELP}, got {_clip(repr(record['updated']))}"
     if record.get("published") is not None and not is_stamp(record["published"]):
         return f"published must be {STAMP_HELP} or null, got {_clip(repr(record['published']))}"
-    if record.get("tldr") is not None:
-        return tldr_problem(record["tldr"])
+    if record.get("tldr") is not None and (problem := tldr_problem(record["tldr"])):
+        return problem
+    if record.get("s2_tldr") is not None:
+        return s2_tldr_problem(record["s2_tldr"])
     return None
 
 
@@ -288,6 +292,19 @@ def tldr_problem(tldr: Any) -> str | None:
         return "tldr model and text must be text (UTF-8, no lone surrogates)"
     if type(tldr["version"]) is not int or tldr["version"] < 1:
         return f"tldr version must be a whole number >= 1, got {_clip(repr(tldr['version']))}"
+    return None
+
+
+def s2_tldr_problem(tldr: Any) -> str | None:
+    """What is wrong with a stored Semantic Scholar TL;DR ({"fetched", "model", "paper", "text"}), or None."""
+    if not isinstance(tldr, dict) or sorted(tldr) != sorted(S2_TLDR_KEYS):
+        return 's2_tldr must be null or {"fetched": "<time>", "model": "...", "paper": "<40 hex>", "text": "..."}'
+    if not all(_is_text(tldr[k]) and tldr[k].strip() for k in ("model", "text")):
+        return "s2_tldr model and text must be text that is not empty (UTF-8, no lone surrogates)"
+    if not is_stamp(tldr["fetched"]):
+        return f"s2_tldr fetched must be {STAMP_HELP}, got {_clip(repr(tldr['fetched']))}"
+    if not (isinstance(tldr["paper"], str) and _S2_PAPER.match(tldr["paper"])):
+        return f"s2_tldr paper must be Semantic Scholar's id (40 lowercase hex), got {_clip(repr(tldr['paper']))}"
     return None
 
 
