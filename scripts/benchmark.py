@@ -13,6 +13,7 @@ are kept, see manifest.MANIFEST), and a full re-render of every page (as after a
     python scripts/benchmark.py --site          # the site (scripts/site.py): build, size, first load, search speed
     python scripts/benchmark.py --only-extras  # just the site's extras (similar papers, BibTeX, charts, reasons)
     python scripts/benchmark.py --ranking      # picks (issue 23): P@5/P@10 vs date order; 200 new vs 5,000 liked
+    python scripts/benchmark.py --key-sentences  # issue 31: key-sentence accuracy vs two baselines; time per 1,000
 
 Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
 fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
@@ -541,9 +542,13 @@ def main() -> int:
     parser.add_argument("--ranking", action="store_true",
                         help="instead: picks' precision at 5 and 10 on the labelled set, and the ranking time")
     parser.add_argument("--days", action="store_true", help="measure only the site's day pages (issue 23)")
+    parser.add_argument("--key-sentences", action="store_true",
+                        help="key sentences (issue 31): accuracy on the labelled set vs baselines; time per 1,000")
     parser.add_argument("--renames", action="store_true", help="measure a renamed topic's old site addresses and "
                                                                "the id lookup (issue 21)")
     args = parser.parse_args()
+    if args.key_sentences:
+        return key_sentence_figures(args.repeat)
     if args.ranking:
         return ranking_figures(args.repeat)
     if args.days:
@@ -771,6 +776,45 @@ def ranking_figures(repeat: int) -> int:
         times.append(time.perf_counter() - started)
     print(f"ranking 200 new against 5,000 liked, one core: median {sorted(times)[len(times) // 2]:.3f} s "
           f"(best {min(times):.3f} s of {len(times)}; target 0.5 s)")
+    print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
+    return 0
+
+
+def key_sentence_figures(repeat: int) -> int:
+    """Issue 31: how often the key sentence is one the labeller marked as stating the paper's contribution, on the
+    held-out and the tuning part of tests/fixtures/key_sentences.json, beside the first-sentence and first-'we'
+    baselines; and the time to choose and cut the key sentences of 1,000 abstracts (cache cleared), one core."""
+    import os
+
+    from digest import key_sentence, sentence_quality
+
+    papers = sentence_quality.load()
+    parts = {name: [p for p in papers if p.set == name] for name in ("heldout", "tune")}
+    print(f"labelled set: {len(papers)} shipped abstracts, {len(parts['heldout'])} held out (never tuned on), "
+          f"{len(parts['tune'])} for tuning; a choice is good when the labeller marked it")
+    print(f"{'chooser':<28} {'held out':>10} {'tuning':>10}")
+    for label, choose in sentence_quality.CHOOSERS.items():
+        cells = []
+        for part in parts.values():
+            good, total = sentence_quality.accuracy(part, choose)
+            cells.append(f"{good}/{total}")
+        print(f"{label:<28} {cells[0]:>10} {cells[1]:>10}")
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    texts = [p.abstract for p in papers]
+    thousand = [f"{texts[i % len(texts)]} ({i})" for i in range(1_000)]  # distinct texts: the cache does not help
+    times = []
+    for _ in range(max(repeat, 1)):
+        key_sentence.choose.cache_clear()
+        started = time.perf_counter()
+        for text in thousand:
+            key_sentence.shown(text)
+        times.append(time.perf_counter() - started)
+    lengths = sorted(len(key_sentence.shown(t)) for t in texts)
+    print(f"shown length: median {lengths[len(lengths) // 2]} characters, longest {lengths[-1]} (cut at about "
+          f"{key_sentence.SHOWN_CHARS})")
+    print(f"choosing and cutting 1,000 key sentences, one core: median {sorted(times)[len(times) // 2] * 1000:.0f} ms "
+          f"(best {min(times) * 1000:.0f} ms of {len(times)})")
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
     return 0
 
