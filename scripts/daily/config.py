@@ -76,7 +76,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "notify": "none",
     "email": "off",
     "summaries": "auto",
-    "summary_model": "openai/gpt-4.1-mini",
+    "key_sentences": "on",
+    "summary_model": "",
     "summary_language": "English",
     "max_summaries_per_run": 200,
 }
@@ -96,7 +97,8 @@ _SETTING_HELP: dict[str, str] = {
     "notify": "none or issue",
     "email": "off or digest (the day's new papers by email; the SMTP_* and MAIL_* secrets say where)",
     "summaries": "auto or off",
-    "summary_model": "a model name the endpoint serves, like openai/gpt-4.1-mini (one line, at most 100 characters)",
+    "key_sentences": "on or off",
+    "summary_model": "a model name your endpoint (LLM_BASE_URL) serves, like gpt-4.1-mini (one line, at most 100 characters)",
     "summary_language": "a language name, like English or Deutsch (one line, at most 40 characters)",
     "max_summaries_per_run": "a whole number from 1 to 1000",
 }
@@ -404,8 +406,19 @@ def _settings(raw: Any, data: Any, name: str) -> dict[str, Any]:
             raise ConfigError(f"{name}:{line}: settings: " + _unknown_key("", key, known))
         if not _setting_ok(key, value):
             raise ConfigError(f"{name}:{line}: settings: '{key}' must be {_SETTING_HELP[key]}, got {_clip(repr(value))}")
-        settings[key] = "off" if key == "email" and value is False else value  # YAML reads a bare off as false
+        settings[key] = _switch(key, value)
     return settings
+
+
+SWITCHES = {"email": ("off", "digest"), "summaries": ("off", "auto"), "key_sentences": ("off", "on")}
+
+
+def _switch(key: str, value: Any) -> Any:
+    """A setting as stored: YAML reads a bare off as false and on as true, so those become their words."""
+    if key in SWITCHES and isinstance(value, bool):
+        off, on = SWITCHES[key]
+        return on if value else off
+    return value
 
 
 def _short_line(value: Any, limit: int) -> bool:
@@ -421,10 +434,8 @@ def _setting_ok(key: str, value: Any) -> bool:
                 and len(value) <= MAX_NAME and value.isprintable() and value.encode("utf-8", "ignore").decode() == value)
     if key == "notify":
         return value in ("none", "issue")
-    if key == "email":
-        return value is False or value in ("off", "digest")
-    if key == "summaries":
-        return value in ("auto", "off")
+    if key in SWITCHES:  # a bare off is false in YAML; a bare on is true, which only key_sentences takes
+        return value is False or (value is True and key == "key_sentences") or value in SWITCHES[key]
     if key in ("summary_model", "summary_language"):
         return _short_line(value, 100 if key == "summary_model" else 40)
     if key == "readme_papers_per_topic" and value == "auto":
