@@ -85,10 +85,11 @@ def test_hostile_arxiv_and_model_text_is_inert_in_both_parts() -> None:
     assert not [a for e in page.elements for a in e.attrs if a.startswith("on") or a == "src"]
     assert {e.attrs["href"] for e in page.all("a")} == {
         "https://arxiv.org/abs/2612.00001", "https://arxiv.org/abs/2612.00002", "https://arxiv.org/abs/2612.00003",
-        "https://arxiv.org/abs/2510.00981", f"{SITE}days/2026-12-03.html"}
+        "https://arxiv.org/abs/2510.00981", f"{SITE}days/2026-12-03.html", S2_CREDIT}
     assert HOSTILE in text and "\r" not in text  # plain text is shown as text by every client
 
 
+S2_CREDIT = "https://www.semanticscholar.org"  # the footer credits Semantic Scholar's TL;DRs, as its terms ask
 ALLOWED_TAGS = {"html", "head", "meta", "title", "body", "h1", "h2", "p", "ol", "ul", "li", "a", "br", "span", "strong"}
 ALLOWED_ATTRS = {"lang", "charset", "name", "content", "style", "href"}
 
@@ -111,7 +112,8 @@ def test_every_hostile_text_stays_text_in_every_part(text: str) -> None:
     page = parse(html)
     assert {e.tag for e in page.elements} <= ALLOWED_TAGS
     assert {a for e in page.elements for a in e.attrs} <= ALLOWED_ATTRS
-    assert all(e.attrs["href"].startswith(("https://arxiv.org/abs/", SITE)) for e in page.all("a"))
+    assert all(e.attrs["href"].startswith(("https://arxiv.org/abs/", SITE)) or e.attrs["href"] == S2_CREDIT
+               for e in page.all("a"))
     assert all(c.isprintable() or c == "\n" for c in text_part)
     assert len(html.encode("utf-8")) <= mail.HTML_BYTES and max(map(len, text_part.splitlines())) <= 1_000
     assert mdtext.short(text, 60).rstrip("…") in "".join(page.text)

@@ -13,6 +13,7 @@ from hypothesis import strategies as hs
 
 from daily import mdtext
 from daily import render
+from digest import tldr
 from rendering import make_config, record, render_one
 
 
@@ -29,7 +30,9 @@ def check_row(paper: dict) -> None:
     assert cells["Title"] == mdtext.plain(paper["title"])
     assert cells["Authors"] == ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
     full_list = f"Authors: {', '.join(names)}" if len(names) > 3 else ""
-    assert cells["Abstract"] == full_list + mdtext.plain(paper["abstract"])
+    shown = tldr.shown(paper)
+    line = f"{shown.label}: {mdtext.plain(shown.text)}" if shown else ""  # the key sentence, above the fold
+    assert cells["Abstract"] == line + full_list + mdtext.plain(paper["abstract"])
     assert cells["Comment"] == mdtext.plain(paper["comment"])
     assert table.tags <= {"table", "thead", "tbody", "tr", "th", "td", "strong", "a", "details", "summary", "br"}
     assert all(link.startswith(("https://arxiv.org/abs/2601.", "https://arxiv.org/pdf/2601.", "https://github.com/",
@@ -73,11 +76,13 @@ def test_authors_show_the_first_three_and_the_full_list_opens_with_the_abstract(
     names = ["Ada Lovelace", "@octocat", "Grace Hopper", "Alan Turing", "Kurt Gödel"]
     row = cells(record(1, abstract="We study speech.", authors=names))
     assert row["Authors"] == "Ada Lovelace, @octocat, Grace Hopper et al."
-    assert row["Abstract"] == "Authors: Ada Lovelace, @octocat, Grace Hopper, Alan Turing, Kurt GödelWe study speech."
+    assert row["Abstract"] == ("Key sentence: We study speech.Authors: Ada Lovelace, @octocat, Grace Hopper, Alan Turing, "
+                               "Kurt GödelWe study speech.")
     line = render.Renderer(make_config(["A"]), [record(1, authors=names)]).rows.line(record(1, authors=names))
     assert "@octocat" not in line, "an author named like a GitHub user must not notify them"
     three = cells(record(1, abstract="We study speech.", authors=names[:3]))
-    assert three["Authors"] == "Ada Lovelace, @octocat, Grace Hopper" and three["Abstract"] == "We study speech."
+    assert three["Authors"] == "Ada Lovelace, @octocat, Grace Hopper"
+    assert three["Abstract"] == "Key sentence: We study speech.We study speech."
     assert cells(record(1, authors=[]))["Authors"] == ""  # imported from an old README: authors unknown
 
 

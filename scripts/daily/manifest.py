@@ -24,7 +24,7 @@ from daily.pagemodel import Paper, TopicView
 
 MANIFEST = "papers/manifest.json"  # what each topic's pages were rendered from, so unchanged parts are kept
 RENDER_CODE = ("daily/render.py", "daily/mdtext.py", "daily/anchors.py", "daily/pagemodel.py", "daily/manifest.py",
-               "daily/links.py", "digest/summaries.py")  # pages depend on it
+               "daily/links.py", "digest/tldr.py", "digest/key_sentence.py")  # pages depend on it
 _HERE = Path(__file__).resolve().parents[1]  # scripts/
 
 
@@ -43,7 +43,7 @@ def year_digest(view: TopicView, label: str, papers: list[Paper]) -> str:
     digest = hashlib.sha1(f"{view.slug}\0{view.name}\0{view.anchor}\0{label}".encode(), usedforsecurity=False)
     for p in papers:
         digest.update(f"\0{p['id']}\0{p.get('version')}\0{p['updated']}\0{p['title']}\0{p.get('authors')}"
-                      f"\0{p.get('comment')}\0{p['abstract']}\0{p.get('tldr')}".encode("utf-8", "surrogatepass"))
+                      f"\0{p.get('comment')}\0{p['abstract']}\0{p.get('tldr')}\0{p.get('s2_tldr')}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -14,7 +14,10 @@ from typing import Any
 from daily import links
 
 _INVISIBLE = {c: " " for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
-                              *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF]}
+                              *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF,
+                              *range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0), 0xFFFE, 0xFFFF]}
+# Lone surrogates cannot be written as UTF-8 and noncharacters are not allowed in XML: a model's or a service's
+# answer may carry them (JSON spells them as \ud800), so visible text never does.
 _ASCII_CONTROLS = bytes([*range(0x20), 0x7F])
 _MD_SPECIALS = "\\`*_[]<|$~&:#"  # backslash first, so the escapes added later are not escaped again; # ends headings
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")

@@ -19,7 +19,7 @@ import jinja2
 
 from daily import links
 from daily import pagemodel
-from digest import summaries
+from digest import tldr
 from daily.anchors import github_anchor
 from daily.config import Config
 from digest import picks as digest_picks
@@ -51,16 +51,21 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
     env.filters.update(md=md, plain=plain, inert=inert, day=day, atom_time=atom_time, short=short, anchor=github_anchor,
                        first_authors=first_authors, all_authors=all_authors, dated=dated,
                        abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.labelled_code_links,
-                       tldr=summaries.shown_text, tldr_label=summaries.label)
+                       line=shown_line)
     return env
+
+
+def shown_line(paper: Paper, settings: dict[str, Any]) -> tldr.Shown | None:
+    """The template filter `line`: the paper's one line and its label (digest.tldr), by the reader's settings."""
+    return tldr.shown(paper, tldr.enabled(settings))
 
 
 class Rows:
     """Each paper's table row, rendered once from _row.md.j2 and reused by README and pages, with its size."""
 
-    def __init__(self, template: jinja2.Template) -> None:
-        """template: _row.md.j2, which renders a list of papers to one line each."""
-        self.template = template
+    def __init__(self, template: jinja2.Template, settings: dict[str, Any]) -> None:
+        """template: _row.md.j2, which renders a list of papers to one line each, by the reader's settings."""
+        self.template, self.settings = template, settings
         self.lines: dict[str, str] = {}
         self.sizes: dict[str, int] = {}
 
@@ -73,7 +78,7 @@ class Rows:
         missing = [p for p in papers if p["id"] not in self.lines]
         for start in range(0, len(missing), ROW_CHUNK):
             chunk = missing[start:start + ROW_CHUNK]
-            text = self.template.render(papers=chunk)
+            text = self.template.render(papers=chunk, settings=self.settings)
             if text.count("\n") != len(chunk) or not text.endswith("\n"):
                 raise jinja2.TemplateAssertionError("each paper's row must be exactly one line, ending in a newline",
                                                     1, "_row.md.j2", self.template.filename)
@@ -111,7 +116,7 @@ class Renderer:
         for name in self.env.list_templates(extensions=["j2"]):  # a broken template fails before anything is written
             self.env.get_template(name)
         self.manifest = Manifest(code_stamp(config.settings, self.templates), previous, root)
-        self.rows = Rows(self.env.get_template("_row.md.j2"))
+        self.rows = Rows(self.env.get_template("_row.md.j2"), config.settings)
         self.model = PageModel.build(config, papers, (TEMPLATES / "_docs.md.j2").read_text(encoding="utf-8"))
         self.views = self.model.views
         self.picks = digest_picks.readme_view(config, self.views, self.papers_by_id, day)

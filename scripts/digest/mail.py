@@ -34,7 +34,7 @@ from daily import render
 from daily import state as fetch_state
 from daily.store import valid_id
 from digest import day as days
-from digest import summaries
+from digest import tldr
 
 log = logging.getLogger("daily_papers")
 
@@ -78,8 +78,9 @@ class Item:
     url: str
     authors: str
     topics: list[str]
-    tldr: str | None = None
+    tldr: str | None = None  # the paper's one line (digest.tldr: model, Semantic Scholar or key sentence)
     tldr_label: str | None = None
+    tldr_link: str | None = None  # where the label links (Semantic Scholar's page of the paper)
     because_title: str | None = None
     because_url: str | None = None
 
@@ -114,14 +115,14 @@ def _one_line(text: str, limit: int = LINE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def item(record: dict[str, Any], because: dict[str, Any] | None = None) -> Item:
+def item(record: dict[str, Any], because: dict[str, Any] | None = None, key_sentences: bool = True) -> Item:
     """A stored paper as the email shows it."""
     found = Item(id=record["id"], title=mdtext.short(record["title"], TITLE_CHARS) or record["id"],
                  url=links.abs_url(record["id"]), authors=mdtext.short(mdtext.first_authors(record.get("authors")), 200),
                  topics=[mdtext.short(t, 100) for t in record.get("topics", [])])
-    if summaries.tldr_of(record):
-        found.tldr = summaries.shown_text(record)
-        found.tldr_label = summaries.label(record)
+    shown = tldr.shown(record, key_sentences)
+    if shown is not None:
+        found.tldr, found.tldr_label, found.tldr_link = shown.text, shown.label, shown.link or None
     if because:
         found.because_title = mdtext.short(str(because.get("title") or because.get("id") or ""), TITLE_CHARS) or None
         because_id = because.get("id")
@@ -146,16 +147,17 @@ def subject_of(title: str, date: str, new: int, picks: int) -> str:
 
 
 def digest_of(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_url: str | None,
-              title: str, limit: int | None = None, most_picks: int = PICKS_IN_MAIL) -> Digest:
+              title: str, limit: int | None = None, most_picks: int = PICKS_IN_MAIL,
+              key_sentences: bool = True) -> Digest:
     """The email's content: picks first, then each topic's new papers (at most `limit` each); ids missing from the
     store are skipped."""
     date = str(record.get("date", ""))
-    picks = [item(papers[p["id"]], p.get("because")) for p in (record.get("picks") or [])
+    picks = [item(papers[p["id"]], p.get("because"), key_sentences) for p in (record.get("picks") or [])
              if isinstance(p, dict) and p.get("id") in papers][:most_picks]
     topics = {name: [papers[i] for i in ids if i in papers] for name, ids in (record.get("new") or {}).items()}
     topics = {name: found for name, found in topics.items() if found}
     limit = min(PAPERS_PER_TOPIC if limit is None else limit, per_topic_limit([len(found) for found in topics.values()]))
-    sections = [Section(mdtext.short(name, 100), [item(r) for r in found[:limit]], max(0, len(found) - limit))
+    sections = [Section(mdtext.short(name, 100), [item(r, None, key_sentences) for r in found[:limit]], max(0, len(found) - limit))
                 for name, found in topics.items()]
     new = len({r["id"] for found in topics.values() for r in found})
     day_url = f"{site_url}days/{date}.html" if site_url and _is_date(date) else None
@@ -183,12 +185,12 @@ def environment() -> jinja2.Environment:
 
 def compose(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_url: str | None, title: str,
             sender: Address | None = None, recipients: tuple[Address, ...] = (),
-            now: datetime | None = None) -> EmailMessage:
+            now: datetime | None = None, key_sentences: bool = True) -> EmailMessage:
     """The digest email: multipart/alternative, text/plain then text/html, from the record and the store."""
     env = environment()
     limit, most_picks = None, PICKS_IN_MAIL
     while True:  # usually once; a day of long titles and summaries lists fewer papers so the HTML stays whole
-        digest = digest_of(record, papers, site_url, title, limit, most_picks)
+        digest = digest_of(record, papers, site_url, title, limit, most_picks, key_sentences)
         html = env.get_template("digest.html.j2").render(d=digest)
         if len(html.encode("utf-8")) <= HTML_BYTES:
             break
@@ -403,7 +405,7 @@ def deliver(settings: Mapping[str, Any], outcome: Any, papers: Mapping[str, dict
     try:
         smtp = smtp_settings(environ)
         message = compose(record, papers, site_url, str(settings.get("title") or "Daily Papers"),
-                          smtp.sender, smtp.recipients, now)
+                          smtp.sender, smtp.recipients, now, tldr.enabled(dict(settings)))
         send(message, smtp)
     except MailError as exc:
         return _warn(str(exc))

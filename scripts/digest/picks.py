@@ -21,7 +21,7 @@ from daily import lookup
 from daily.mdtext import fit_cells, short
 from daily import store as st
 from daily.config import Config, ConfigError
-from digest import interests, library, rank, summaries
+from digest import interests, library, rank, tldr
 
 log = logging.getLogger("daily_papers.picks")
 
@@ -202,15 +202,9 @@ def readme_view(config: Config, views: list[Any], papers: dict[str, dict[str, An
         if paper is None:
             continue
         because = pick.get("because") or {}
-        shown.append({"paper": fit_cells(paper), "tldr": tldr_shown(paper),
+        shown.append({"paper": fit_cells(paper), "tldr": tldr.shown(paper, tldr.enabled(config.settings)),
                       "topics": [(t, anchors[t]) for t in paper.get("topics", []) if t in anchors],
                       "because_id": because["id"] if isinstance(because.get("id"), str) and links.valid_id(because["id"]) else None,
                       "because_title": short(str(because.get("title") or "a paper in your library"), TITLE_CHARS)})
     count = len({i for ids in (record.get("new") or {}).values() for i in ids})
     return {"date": record.get("date"), "count": count, "picks": shown}
-
-
-def tldr_shown(paper: dict[str, Any]) -> dict[str, str] | None:
-    """The paper's TL;DR as every page shows it (digest.summaries: its own version only, the same cut and label)."""
-    text = summaries.shown_text(paper)
-    return {"model": summaries.model_name(paper), "text": text} if text else None

@@ -17,13 +17,12 @@ from daily import links
 from daily import mdtext
 from daily import render
 from daily.config import Config
-from digest import summaries
+from digest import tldr as one_line
 
 PAGE_PAPERS = 100  # papers per topic page: a month with more is split into numbered parts
 TOPIC_LATEST = 20  # papers on a topic's front page, before its list of months
 HOME_LATEST = 30  # papers on the home page
-TLDR_LIMIT = 300  # characters of a machine summary shown on a card (the model's text is untrusted and may run long)
-MODEL_LIMIT = 60  # characters of the model's name in the card's "TL;DR (AI, <model>)" label
+TLDR_LIMIT = 300  # characters of a card's one line (a model's text is untrusted and may run long)
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,9 @@ class Entry:
     pdf_url: str
     code: tuple[str, ...]
     topics: tuple[str, ...] = ()
-    tldr: str = ""  # the machine summary of this version, visible text cut to TLDR_LIMIT; "" when there is none
-    tldr_model: str = ""  # the model that wrote it, for the label
+    tldr: str = ""  # the paper's one line (digest.tldr: model, Semantic Scholar or key sentence); "" when none
+    tldr_label: str = ""  # which of them it is: "TL;DR (AI, gpt-4.1-mini)", "TL;DR (Semantic Scholar)", "Key sentence"
+    tldr_link: str = ""  # where the label links (Semantic Scholar's page of the paper), or ""
 
     @property
     def anchor(self) -> str:
@@ -122,20 +122,19 @@ def cut(text: str, limit: int) -> str:
     return (head.rsplit(" ", 1)[0] if " " in head[limit // 2:] else head).rstrip() + "…"
 
 
-def summary(paper: dict[str, Any]) -> tuple[str, str]:
-    """The paper's TL;DR and its model, as shown: only a summary of the stored version (digest.summaries.tldr_of:
-    a v2 shows none until it gets its own), visible text only, cut to its limits; ("", "") when there is none."""
-    tldr = summaries.tldr_of(paper)
-    text = mdtext.plain(str(tldr["text"])) if tldr else ""
-    if not text:
-        return "", ""
-    return cut(text, TLDR_LIMIT), cut(summaries.model_name(paper), MODEL_LIMIT) or "unknown model"
+def summary(paper: dict[str, Any], key_sentences: bool = True) -> tuple[str, str, str]:
+    """The paper's one line, its label and the label's link, as every surface shows them (digest.tldr: a model's
+    summary of this version, else Semantic Scholar's TL;DR, else the key sentence); ("", "", "") when none."""
+    shown = one_line.shown(paper, key_sentences)
+    if shown is None:
+        return "", "", ""
+    return cut(shown.text, TLDR_LIMIT), shown.label, shown.link
 
 
-def entry(paper: dict[str, Any], topics: tuple[str, ...]) -> Entry:
+def entry(paper: dict[str, Any], topics: tuple[str, ...], key_sentences: bool = True) -> Entry:
     """A stored paper as the site shows it."""
     plain = mdtext.plain
-    tldr, tldr_model = summary(paper)
+    tldr, tldr_label, tldr_link = summary(paper, key_sentences)
     return Entry(
         id=paper["id"], title=plain(paper["title"]) or paper["id"],
         authors=tuple(plain(a) for a in paper.get("authors") or () if plain(a)),
@@ -143,7 +142,7 @@ def entry(paper: dict[str, Any], topics: tuple[str, ...]) -> Entry:
         comment=plain(paper.get("comment")), abstract=plain(paper.get("abstract")),
         abs_url=links.abs_url(paper["id"]), pdf_url=links.pdf_url(paper["id"]),
         code=tuple(links.code_links(paper.get("abstract"), paper.get("comment"))), topics=topics,
-        tldr=tldr, tldr_model=tldr_model)
+        tldr=tldr, tldr_label=tldr_label, tldr_link=tldr_link)
 
 
 def month_title(label: str) -> str:
@@ -182,7 +181,7 @@ def build_model(config: Config, papers: list[dict[str, Any]], renderer: render.R
         shown = []
         for paper in view.papers:
             if paper["id"] not in entries:
-                entries[paper["id"]] = entry(paper, tuple(listed_in[paper["id"]]))
+                entries[paper["id"]] = entry(paper, tuple(listed_in[paper["id"]]), one_line.enabled(config.settings))
             shown.append(entries[paper["id"]])
         topic = TopicSite(view.name, view.slug, shown, paginate(shown))
         for page in topic.pages:

@@ -214,7 +214,7 @@ def doc(paper: Entry, url: str) -> list[Any]:
     """What a result shows, as a list (keys once per file would double its size): see search.js `show`."""
     return [paper.title, ", ".join(paper.authors), paper.date, url, paper.pdf_url,
             paper.code[0] if paper.code else "", " · ".join(paper.topics), " ".join(paper.categories),
-            paper.comment, paper.abstract, f"TL;DR (AI, {paper.tldr_model})" if paper.tldr else "", paper.tldr]
+            paper.comment, paper.abstract, paper.tldr_label if paper.tldr else "", paper.tldr]
 
 
 def filter_values(papers: list[Entry]) -> dict[str, Any]:
