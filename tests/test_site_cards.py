@@ -14,6 +14,7 @@ from daily import config as cfg
 from daily import store as st
 from hostile_inputs import CARD_SUMMARIES
 from site_repo import BOTH_ID, make_repo
+from digest import tldr as tldr_
 from website import build, model, pages
 
 CODE_ID = "2507.00014"  # a codec paper of 2025-07 whose abstract links its code
@@ -74,29 +75,30 @@ def test_the_topics_fold_says_why_listed(rendered: dict[str, lxml.html.HtmlEleme
     assert fold.find_class("why")[0].text_content().startswith("Why listed in Speech Synthesis: ")
 
 
-def test_no_tldr_without_a_summary_of_this_version(tmp_path: Path) -> None:
+def test_no_model_tldr_without_a_summary_of_this_version(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo")
     store = st.load(root)
     store.put(dict(store.papers[CODE_ID], version=2))  # the v2 keeps its v1 summary until it gets its own
     store.save()
     shown = render_site(root, {CODE_ID: {"model": "m", "text": "About version 1.", "version": 1}})
-    assert not card(shown["topics/codec/2025-07.html"], CODE_ID).find_class("tldr")
-    assert not any(page.xpath(f'//article[@id="p-{CODE_ID}"]//p[@class="tldr"]') for page in shown.values())
+    (line,) = card(shown["topics/codec/2025-07.html"], CODE_ID).find_class("tldr")  # the key sentence instead
+    assert line[0].text_content() == "Key sentence" and "About version 1." not in line.text_content()
+    assert not any("About version 1." in page.text_content() for page in shown.values())
 
 
 @pytest.mark.parametrize("text,model_name", [row[1:] for row in CARD_SUMMARIES], ids=[row[0] for row in CARD_SUMMARIES])
 def test_a_hostile_summary_is_text_cut_to_its_limit(tmp_path: Path, text: str, model_name: str) -> None:
     root = make_repo(tmp_path / "repo")
     shown = render_site(root, {CODE_ID: {"model": model_name, "text": text, "version": 1}})
-    expected_text, expected_model = model.summary({"version": 1, "tldr": {"model": model_name, "text": text,
-                                                                          "version": 1}})
+    expected_text, expected_label, _ = model.summary({"version": 1, "abstract": "", "tldr": {
+        "model": model_name, "text": text, "version": 1}})
     for path in ("topics/codec/2025-07.html", "topics/codec/index.html", "index.html"):
         article = card(shown[path], CODE_ID)
         (tldr,) = article.find_class("tldr")
         assert list(tldr) == [tldr[0]] and tldr[0].get("class") == "tldr-label", path  # no element but the label
-        assert tldr[0].text_content() == f"TL;DR (AI, {expected_model})"
-        assert tldr.text_content() == f"TL;DR (AI, {expected_model}) {expected_text}"
-        assert len(expected_text) <= model.TLDR_LIMIT and len(expected_model) <= model.MODEL_LIMIT
+        assert tldr[0].text_content() == expected_label and expected_label.startswith("TL;DR (AI, ")
+        assert tldr.text_content() == f"{expected_label} {expected_text}"
+        assert len(expected_text) <= model.TLDR_LIMIT and len(expected_label) <= len("TL;DR (AI, )") + tldr_.MODEL_LIMIT
         assert not article.xpath(".//img | .//script | .//iframe | .//*[@onerror or @onmouseover or @onfocus]")
         assert not article.xpath('.//a[starts-with(normalize-space(@href), "javascript")]')
-    assert not any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E for c in expected_text + expected_model)
+    assert not any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E for c in expected_text + expected_label)

@@ -11,6 +11,7 @@ from daily import render
 from daily import store as st
 from site_repo import BOTH_ID, BUSY_MONTH, HIDDEN_ID, make_repo
 from website import model
+from digest import tldr
 
 
 @pytest.fixture
@@ -67,13 +68,15 @@ def test_a_card_shows_the_summary_of_its_own_version_only() -> None:
                            categories=[], updated="2026-01-05T00:00:00Z", topics=["T"])
     record["tldr"] = {"model": "gpt-4.1-mini", "text": "  It  does\u202e a thing. ", "version": 2}
     shown = model.entry(record, ("T",))
-    assert (shown.tldr, shown.tldr_model) == ("It does a thing.", "gpt-4.1-mini")
+    assert (shown.tldr, shown.tldr_label) == ("It does a thing.", "TL;DR (AI, gpt-4.1-mini)")
     record["tldr"]["version"] = 1  # a v2 keeps the v1 summary in the store until it gets its own: not shown
-    assert (model.entry(record, ("T",)).tldr, model.entry(record, ("T",)).tldr_model) == ("", "")
+    key = ("A", "Key sentence", "")  # the abstract's own sentence stands in
+    assert (lambda e: (e.tldr, e.tldr_label, e.tldr_link))(model.entry(record, ("T",))) == key
     del record["tldr"]
-    assert model.entry(record, ("T",)).tldr == ""
-    record["tldr"] = {"model": "m", "text": "\u200b \u2060", "version": 2}  # nothing visible: nothing shown
-    assert model.entry(record, ("T",)).tldr == ""
+    assert model.entry(record, ("T",)).tldr_label == "Key sentence"
+    assert model.entry(record, ("T",), key_sentences=False).tldr == ""
+    record["tldr"] = {"model": "m", "text": "\u200b \u2060", "version": 2}  # nothing visible: not that one
+    assert model.entry(record, ("T",)).tldr_label == "Key sentence"
 
 
 @pytest.mark.parametrize("text", ["word " * 400, "x" * 1000, "a " + "y" * 400])
@@ -83,4 +86,4 @@ def test_a_long_summary_is_cut_to_300_characters(text: str) -> None:
     record["tldr"] = {"model": "m" * 500, "text": text, "version": 1}
     shown = model.entry(record, ("T",))
     assert len(shown.tldr) <= model.TLDR_LIMIT and shown.tldr.endswith("…") and len(shown.tldr) > 150
-    assert len(shown.tldr_model) <= model.MODEL_LIMIT
+    assert len(shown.tldr_label) <= len("TL;DR (AI, )") + tldr.MODEL_LIMIT

@@ -159,8 +159,8 @@ def test_kana_and_han_are_found_by_their_pairs() -> None:
 
 
 def test_a_results_tldr_is_of_the_papers_own_version_only() -> None:
-    """The doc a result shows carries the TL;DR and its label as the card does; a v2 with only its v1's summary
-    carries none (search.js then shows no TL;DR line)."""
+    """The doc a result shows carries the line and its label as the card does; a v2 with only its v1's summary
+    carries its key sentence instead, and none with key_sentences off (search.js then shows no line)."""
     from daily import store as st
     from website import model
 
@@ -169,4 +169,5 @@ def test_a_results_tldr_is_of_the_papers_own_version_only() -> None:
     record["tldr"] = {"model": "openai/gpt-4.1-mini", "text": "It does a thing.", "version": 2}
     assert search.doc(model.entry(record, ("T",)), "u")[10:] == ["TL;DR (AI, gpt-4.1-mini)", "It does a thing."]
     record["tldr"]["version"] = 1
-    assert search.doc(model.entry(record, ("T",)), "u")[10:] == ["", ""]
+    assert search.doc(model.entry(record, ("T",)), "u")[10:] == ["Key sentence", "A"]
+    assert search.doc(model.entry(record, ("T",), key_sentences=False), "u")[10:] == ["", ""]

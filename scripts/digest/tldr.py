@@ -36,6 +36,16 @@ class Shown:
     link: str = ""
 
 
+def cut(text: str, limit: int) -> str:
+    """Visible text of at most `limit` characters: cut at a word in its second half with an ellipsis, else hard
+    (a long model answer stays one short line, and a text with no spaces is not cut down to nothing)."""
+    text = mdtext.plain(text)
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head[limit // 2:] else head).rstrip() + "…"
+
+
 def model_tldr(record: dict[str, Any]) -> dict[str, Any] | None:
     """The record's model summary when it is of the record's current version and has text; else None."""
     tldr = record.get("tldr")
@@ -53,7 +63,7 @@ def s2_tldr(record: dict[str, Any]) -> dict[str, Any] | None:
 def model_name(tldr: dict[str, Any]) -> str:
     """The model for the label, without a publisher ('openai/gpt-4.1-mini' -> 'gpt-4.1-mini')."""
     name = mdtext.plain(str(tldr.get("model") or ""))
-    return mdtext.short(PUBLISHER.sub("", name) or name, MODEL_LIMIT) or "unknown model"
+    return cut(PUBLISHER.sub("", name) or name, MODEL_LIMIT) or "unknown model"
 
 
 def s2_link(tldr: dict[str, Any]) -> str:
@@ -65,10 +75,10 @@ def s2_link(tldr: dict[str, Any]) -> str:
 def shown(record: dict[str, Any], key_sentences: bool = True) -> Shown | None:
     """The paper's line by precedence: model, Semantic Scholar, key sentence (unless key_sentences is off)."""
     tldr = model_tldr(record)
-    if tldr is not None and (text := mdtext.short(str(tldr["text"]), SHOWN_LIMIT)):
+    if tldr is not None and (text := cut(str(tldr["text"]), SHOWN_LIMIT)):
         return Shown("model", f"TL;DR (AI, {model_name(tldr)})", text)
     tldr = s2_tldr(record)
-    if tldr is not None and (text := mdtext.short(str(tldr["text"]), SHOWN_LIMIT)):
+    if tldr is not None and (text := cut(str(tldr["text"]), SHOWN_LIMIT)):
         return Shown("semantic_scholar", S2_LABEL, text, s2_link(tldr))
     if key_sentences:
         text = key_sentence.shown(record.get("abstract") or "")

@@ -114,21 +114,13 @@ class Site:
         return len(self.home)
 
 
-def cut(text: str, limit: int) -> str:
-    """Text of at most `limit` characters, cut at a word with an ellipsis (a long model answer stays one short line)."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit - 1]
-    return (head.rsplit(" ", 1)[0] if " " in head[limit // 2:] else head).rstrip() + "…"
-
-
 def summary(paper: dict[str, Any], key_sentences: bool = True) -> tuple[str, str, str]:
     """The paper's one line, its label and the label's link, as every surface shows them (digest.tldr: a model's
     summary of this version, else Semantic Scholar's TL;DR, else the key sentence); ("", "", "") when none."""
     shown = one_line.shown(paper, key_sentences)
     if shown is None:
         return "", "", ""
-    return cut(shown.text, TLDR_LIMIT), shown.label, shown.link
+    return one_line.cut(shown.text, TLDR_LIMIT), shown.label, shown.link
 
 
 def entry(paper: dict[str, Any], topics: tuple[str, ...], key_sentences: bool = True) -> Entry:
