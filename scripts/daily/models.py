@@ -45,6 +45,16 @@ class TopicRun:
 
 
 @dataclass
+class S2Step:
+    """What the Semantic Scholar step did this run (digest/semantic_scholar.py): for the job summary and benchmark."""
+
+    requests: int = 0  # batch requests sent (1 on a normal day)
+    asked: int = 0  # papers asked about
+    stored: int = 0  # TL;DRs stored
+    line: str | None = None  # the step's one line ('warning: Semantic Scholar: ...' when it failed)
+
+
+@dataclass
 class Outcome:
     """The result of merging and rendering: what changed, for the report and the commit."""
 
@@ -59,6 +69,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)  # optional parts that failed soft, for the job summary
     summarized: int = 0  # papers given a machine summary this run (digest/summaries.py)
     summaries: str | None = None  # the summaries step's one line, for the job summary
+    s2: S2Step = field(default_factory=S2Step)  # Semantic Scholar's TL;DRs this run; asked once, kept on a rebuild
 
     @property
     def failed(self) -> list[TopicRun]:
