@@ -118,6 +118,19 @@ def test_code_links_are_labelled_by_what_they_point_to_once_each(abstract: str, 
     assert len(set(link.lower() for link in links)) == len(links), links
 
 
+@pytest.mark.parametrize("odd", ["\ud800", "\uffff", "\ufffe", "\ufdd0"])
+def test_a_lone_surrogate_or_noncharacter_anywhere_leaves_every_feed_xml(odd: str) -> None:
+    paper = record(1, f"Title {odd} one", f"We propose {odd} a codec. It works.")
+    paper["tldr"] = {"model": f"m{odd}", "text": f"A codec {odd} that works.", "version": 1}
+    paper["s2_tldr"] = {"model": "tldr@v2.0.0", "text": f"S2 {odd}.", "fetched": "2026-01-01", "paper": "a" * 40}
+    for shown in (paper, {**paper, "tldr": None}, {**paper, "tldr": None, "s2_tldr": None}):
+        feed = render.Renderer(make_config(["A"]), [shown]).render_all()["feeds/a.xml"]
+        text = feed.decode("utf-8")
+        summary = ET.fromstring(feed).find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
+        assert odd not in text and summary is not None and summary.text and summary.text.split(":")[0] in (
+            "TL;DR (AI, m)", "TL;DR (Semantic Scholar)", "Key sentence")
+
+
 def test_feed_is_valid_atom() -> None:
     papers = [record(i, f"Title <{i}> & co", f"abstract \x0b{i}") for i in range(60)]
     feed = render.Renderer(make_config(["A"]), papers).render_all()["feeds/a.xml"]

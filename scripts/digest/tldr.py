@@ -81,7 +81,7 @@ def shown(record: dict[str, Any], key_sentences: bool = True) -> Shown | None:
     if tldr is not None and (text := cut(str(tldr["text"]), SHOWN_LIMIT)):
         return Shown("semantic_scholar", S2_LABEL, text, s2_link(tldr))
     if key_sentences:
-        text = key_sentence.shown(record.get("abstract") or "")
+        text = key_sentence.shown(mdtext.plain(record.get("abstract") or ""))
         if text:
             return Shown("key_sentence", KEY_LABEL, text)
     return None
