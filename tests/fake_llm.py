@@ -1,8 +1,10 @@
 """A local OpenAI-compatible chat-completions server on 127.0.0.1, for the real openai client in tests.
 
-It answers POST .../chat/completions like OpenAI or GitHub Models, records every request, and can be
-told to misbehave: 429 with Retry-After, 5xx, 400 for response_format json_schema, malformed JSON,
-ids not asked about, ids left out, hostile text, and obeying an instruction injected into an abstract.
+It answers POST .../chat/completions like OpenAI or any compatible endpoint, records every request, and can
+be told to misbehave: 429 with Retry-After, 5xx, 410 like a retired endpoint, 401/403 that echo the key, a
+redirect to another address, 400 for response_format json_schema, malformed JSON, ids not asked about, ids
+left out, hostile text, summaries swapped within a request, and obeying an instruction injected into an
+abstract.
 """
 
 from __future__ import annotations
@@ -54,7 +56,11 @@ class FakeLLM:
         self.extra: list[dict[str, str]] = []  # entries added to every answer (ids not asked about)
         self.leave_out: set[str] = set()  # ids left out of answers
         self.summary: Callable[[dict[str, Any]], str] = honest_summary
-        self.status_for_auth: int | None = None  # 401 or 403 for every request
+        self.status_for_auth: int | None = None  # 401, 403 or 410 for every request
+        self.echo_key = False  # error messages quote the Authorization header, as some endpoints do
+        self.redirect_to: str | None = None  # answer every request with 307 to this URL
+        self.swap = 0  # give each paper the honest summary of the paper this many places on in the request
+        self.ascii_content = True  # False: the answer's content holds its characters raw (a lone surrogate too)
         self.headers: dict[str, str] = {}  # extra headers on successful answers
         self.delay = 0.0  # seconds before each answer (timeouts)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -78,11 +84,15 @@ class FakeLLM:
         """The ids each recorded request asked about."""
         return [[p["id"] for p in papers_of(r["body"])] for r in self.requests]
 
-    def answer(self, body: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        """Status, headers and body for one request."""
+    def answer(self, body: dict[str, Any], key: str = "") -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for one request (key: the Authorization header it carried)."""
+        if self.redirect_to:
+            return 307, {"Location": self.redirect_to}, _error("moved")
         if self.status_for_auth:
-            return self.status_for_auth, {}, _error("Bad credentials" if self.status_for_auth == 401 else
-                                                    "No access to model")
+            words = {401: "Bad credentials", 403: "No access to model", 410: "Gone"}.get(self.status_for_auth, "No")
+            if self.echo_key:
+                words += f": incorrect API key provided: {key.removeprefix('Bearer ')} ({key})"
+            return self.status_for_auth, {}, _error(words)
         fault = self.script.pop(0) if self.script else "ok"
         if fault == "429":
             headers = {"Retry-After": self.retry_after} if self.retry_after else {}
@@ -102,7 +112,7 @@ class FakeLLM:
         elif fault == "prose":
             content = "Sure! Here are the summaries you asked for."
         else:
-            content = json.dumps({"summaries": self.entries(papers)})
+            content = json.dumps({"summaries": self.entries(papers)}, ensure_ascii=self.ascii_content)
             if not schema:
                 content = "```json\n" + content + "\n```"  # a model asked for plain JSON often fences it
         reply = {"id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": body.get("model"),
@@ -113,7 +123,8 @@ class FakeLLM:
 
     def entries(self, papers: list[dict[str, Any]]) -> list[dict[str, str]]:
         """The answer's summaries: one per paper asked, then what the faults add or change."""
-        out = {p["id"]: self.summary(p) for p in papers if p["id"] not in self.leave_out}
+        told = [self.summary(papers[(i + self.swap) % len(papers)]) for i in range(len(papers))]
+        out = {p["id"]: text for p, text in zip(papers, told) if p["id"] not in self.leave_out}
         if self.obey_injections:
             for paper in papers:
                 for target, text in INJECTION.findall(paper.get("abstract", "")):
@@ -137,7 +148,7 @@ class FakeLLM:
                 if not self.path.endswith("/chat/completions"):
                     status, headers, data = 404, {}, _error("no such path")
                 else:
-                    status, headers, data = fake.answer(body)
+                    status, headers, data = fake.answer(body, self.headers.get("Authorization") or "")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
