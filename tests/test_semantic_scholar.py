@@ -97,7 +97,7 @@ def test_one_request_asks_about_the_recent_listed_papers_without_a_tldr(tmp_path
     assert (report.requests, report.asked, sorted(report.stored)) == (1, 5, ["2602.00001", "2602.00005",
                                                                              "2602.00007"])
     assert report.line() == ("Semantic Scholar: 3 TL;DRs stored for 5 papers asked in 1 request (0 s); 2 have none "
-                             "yet and are asked again on later runs")
+                             "yet, asked again on later runs")
     assert report.step().requests == 1 and report.step().stored == 3
     for r in store.papers.values():
         assert st.record_problem(r["id"], r) is None
@@ -214,7 +214,7 @@ def test_a_429_without_a_short_retry_after_gives_up_at_once(retry_after: str | N
     waits: list[float] = []
     report = ask(store, config, server, waits)
     assert len(server.requests) == 1 and waits == [] and why in (report.error or "")
-    assert (report.line() or "").startswith("warning: Semantic Scholar: 0 TL;DRs stored for 1 papers asked in 1 request")
+    assert (report.line() or "").startswith("warning: Semantic Scholar: 0 TL;DRs stored for 1 paper asked in 1 request")
 
 
 def test_a_429_whose_wait_the_budget_cannot_hold_gives_up(tmp_path: Path, server: FakeS2) -> None:
@@ -262,7 +262,7 @@ def test_the_budget_bounds_the_request(tmp_path: Path, server: FakeS2) -> None:
     started = time.monotonic()
     report = ask(store, config, server, budget=1.0)  # the request timeout is what is left: 1 s, not 20
     assert time.monotonic() - started < 1.4 and (report.error or "").startswith("no answer within")
-    assert ask(store, config, server, budget=0.5).note == ("Semantic Scholar: not asked for 1 papers: no time left "
+    assert ask(store, config, server, budget=0.5).note == ("Semantic Scholar: not asked for 1 paper: no time left "
                                                            "of the run's budget")
     assert len(server.requests) == 1
 
@@ -271,7 +271,7 @@ def test_a_refused_connection_is_one_warning(tmp_path: Path) -> None:
     store, config = setup(tmp_path, [record(1)])
     report = ask(store, config, f"http://127.0.0.1:{free_port()}/graph/v1")
     assert report.error == "the connection was refused" and report.requests == 1
-    assert report.line() == ("warning: Semantic Scholar: 0 TL;DRs stored for 1 papers asked in 1 request (0 s); "
+    assert report.line() == ("warning: Semantic Scholar: 0 TL;DRs stored for 1 paper asked in 1 request (0 s); "
                              "stopped: the connection was refused; the papers without one are asked again next run")
 
 

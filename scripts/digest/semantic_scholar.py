@@ -50,8 +50,8 @@ _MODEL = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._@:+-]{{0,{MODEL_LIMIT - 1}}}$")  
 AGENT = "Daily Papers (daily arXiv digest; Semantic Scholar TL;DRs in one batch request a day)"
 _LINKISH = re.compile(  # what a reader, GitHub or a mail client could follow: schemes, www., markup, e-mail, domains
     r"(?i)[a-z][a-z0-9+.-]*\s*://|\b(?:javascript|vbscript|mailto)\s*:|\b(?:data|file|tel):(?=\S)|www\s*\.|\]\s*\("
-    r"|<\s*[a-z/!?]|[\w.+-]+@[\w-]+\.\w|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/|\b[\w-]+\.(?:com|org|net|io|ai|dev|app|co|me|info|"
-    r"biz|xyz|ly|gl|to|gg|cc|site|online|link|click|top|ru|cn|de|uk|fr|jp|edu|gov|shop|live|zip|mov)\b")
+    r"|<\s*[a-z/!?]|[\w.+-]+@[\w-]+\.\w|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/|\b[\w-]+\.(?:com|org|net|io|ai|dev|app|co|me|"
+    r"info|biz|xyz|ly|gl|to|gg|cc|site|online|link|click|top|ru|cn|de|uk|fr|jp|edu|gov|shop|live|zip|mov)\b")
 
 
 class AskFailed(Exception):
@@ -221,6 +221,11 @@ def post_batch(endpoint: Endpoint, ids: list[str], timeout: float) -> bytes:
         raise AskFailed(endpoint.masked(type(exc).__name__)) from None
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 paper', '2 papers': the line reads right."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 # --- the run's step --------------------------------------------------------------------------------
 
 @dataclass
@@ -239,14 +244,14 @@ class Report:
         """One line for the console and the job summary; starts with 'warning:' when something failed."""
         if not self.asked and not self.error:
             return self.note
-        done = (f"Semantic Scholar: {len(self.stored)} TL;DRs stored for {self.asked} papers asked in "
-                f"{self.requests} {'request' if self.requests == 1 else 'requests'} ({self.seconds:.0f} s)")
+        done = (f"Semantic Scholar: {_count(len(self.stored), 'TL;DR')} stored for {_count(self.asked, 'paper')} "
+                f"asked in {_count(self.requests, 'request')} ({self.seconds:.0f} s)")
         if self.note:
             done += f"; {self.note}"
         if self.error:
             return f"warning: {done}; stopped: {self.error}; the papers without one are asked again next run"
         left = self.asked - len(self.stored)
-        return done + (f"; {left} have none yet and are asked again on later runs" if left else "")
+        return done + (f"; {left} {'has' if left == 1 else 'have'} none yet, asked again on later runs" if left else "")
 
     def step(self) -> S2Step:
         """The counts and line the run's outcome keeps (the job summary, the benchmark)."""
@@ -266,7 +271,8 @@ def fetch_tldrs(store: st.Store, config: Any, now: datetime, env: Mapping[str, s
         return report
     started, budget = clock(), min(budget, MAX_SECONDS)
     if budget < 1:
-        report.note = f"Semantic Scholar: not asked for {len(papers)} papers: no time left of the run's budget"
+        report.note = (f"Semantic Scholar: not asked for {_count(len(papers), 'paper')}: "
+                       f"no time left of the run's budget")
         return report
     report.asked = len(papers)
     try:
@@ -318,8 +324,7 @@ def for_run(store: st.Store, config: Any, now: datetime, dry_run: bool = False,
         report = Report()
         if config.settings["summaries"] != "off" and (count := len(wanted(store, config, now))):
             report.note = (f"Semantic Scholar: not asked in a dry run (it writes nothing); a real run asks about "
-                           f"{count} papers in {requests_needed(count)} "
-                           f"{'request' if requests_needed(count) == 1 else 'requests'}")
+                           f"{_count(count, 'paper')} in {_count(requests_needed(count), 'request')}")
     else:
         report = fetch_tldrs(store, config, now, budget=MAX_SECONDS if time_left is None else time_left)
     line = report.line()
