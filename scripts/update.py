@@ -23,6 +23,7 @@ import jinja2
 from daily import announce
 from daily import config as cfg
 from digest import picks
+from digest import semantic_scholar
 from digest import summaries
 from daily import fetch
 from daily import links
@@ -284,23 +285,25 @@ def import_seed(root: Path, store: st.Store) -> int:
 def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
           store: st.Store | None = None, imported: int = 0, now: datetime | None = None,
           baseline: announce.Baseline | None = None, liked: list[Any] | None = None,
-          summarize: bool = False) -> Outcome:
+          summarize: bool = False, time_left: Callable[[], float] | None = None) -> Outcome:
     """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to.
 
     liked: the reader's library and liked papers (digest.picks), found without asking arXiv when not given.
 
     Each topic's new and updated papers are what the store adds over the baseline: the store of the commit
     to build on (what the commit announces, with papers a killed run stored), else the store as loaded.
-    summarize: ask the model for the listed papers' missing summaries after the merge (not in a dry run);
-    a push race's rebuild does not ask again: the summaries are in the records this run changed.
+    summarize: ask the model, then Semantic Scholar, for the listed papers' missing summaries after the merge (not
+    in a dry run); a push race's rebuild does not ask again: the summaries are in the records this run changed.
+    time_left: seconds left of arXiv's time budget; Semantic Scholar gets at most 60 s of it.
     """
     with st.gc_paused():
-        return _apply(root, config, runs, write, store, imported, now or run_moment(), baseline, liked, summarize)
+        return _apply(root, config, runs, write, store, imported, now or run_moment(), baseline, liked, summarize,
+                      time_left)
 
 
 def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, store: st.Store | None,
            imported: int, now: datetime, baseline: announce.Baseline | None, liked: list[Any] | None,
-           summarize: bool = False) -> Outcome:
+           summarize: bool = False, time_left: Callable[[], float] | None = None) -> Outcome:
     if store is None:
         store = st.load(root)
         imported = import_seed(root, store)
@@ -317,6 +320,8 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
     if summarize:
         told = summaries.for_run(store, config, dry_run=not write)
         outcome.summarized, outcome.summaries = len(told.done), told.line()
+        outcome.s2 = semantic_scholar.for_run(store, config, now, dry_run=not write,
+                                              time_left=time_left() if time_left else None).step()
     stored_state, stored_repository = fetch_state.load(root), fetch_state.repository(root)
     stored_alone = fetch_state.alone(root)
     alone = next_alone(config, stored_alone, runs)
@@ -430,7 +435,7 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
         _follow(checkout, ours, ours, pushed=False)
         return outcome, ours
     sha = ours
-    summarized, told = outcome.summarized, outcome.summaries
+    summarized, told, s2 = outcome.summarized, outcome.summaries, outcome.s2
     for attempt in range(1, 5):
         if publish.push(repo, sha, checkout.branch):
             _follow(checkout, sha, ours, pushed=True)
@@ -441,6 +446,7 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
                     checkout.branch, attempt)
         tip = publish.fetch_tip(repo, checkout.branch)
         outcome, rebuilt = rebuild_on(checkout, tip, config_path, store, runs, (summarized, told))
+        outcome.s2 = s2  # asked once: its TL;DRs ride in the records carried over
         if rebuilt is None:  # origin already holds everything this run had
             _follow(checkout, tip, ours, pushed=True)
             return outcome, None
@@ -585,7 +591,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
         return 2
     try:
         outcome = apply(root, config, runs, write=not args.dry_run, store=store, imported=imported, now=now,
-                        baseline=baseline, liked=liked, summarize=not args.no_fetch)
+                        baseline=baseline, liked=liked, summarize=not args.no_fetch,
+                        time_left=None if args.no_fetch else fetcher.time_left)
         outcome.refreshed += filled
         if args.dry_run:
             report.print_dry_run(outcome)
