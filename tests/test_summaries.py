@@ -1,4 +1,6 @@
-"""Machine TL;DRs (digest/summaries.py): what is asked, how answers are checked, stored and rendered, end to end."""
+"""Machine TL;DRs (digest/summaries.py): what is asked, how answers are checked, stored and rendered, end to end.
+
+Every request goes to the local stand-in tests/fake_llm.py over real HTTP with the real openai client."""
 
 from __future__ import annotations
 
@@ -18,12 +20,14 @@ from daily import report
 from daily import store as st
 import update
 from conftest import git_remote, load_store, write_keywords
-from digest import summaries
+from conftest import REPO
+from digest import llm, summaries, tldr
 from fake_arxiv import FakeArxiv, paper
-from fake_llm import FakeLLM, free_port
+from fake_llm import FakeLLM, free_port, honest_summary
 from daily.models import Outcome, TopicRun
 
 TOPIC = [{"name": "Codec", "query": "codec"}]
+MODEL = {"summary_model": "openai/gpt-4.1-mini"}
 HOSTILE = ('</details><script>alert(1)</script> | [click](javascript:alert(1)) **bold** @octocat #12 '
            '<img src=x onerror=alert(1)> ' + "codec " * 80)
 
@@ -39,16 +43,17 @@ def fake_llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLLM]:
 
 
 def record(i: int, **kw: Any) -> dict[str, Any]:
-    """A stored codec paper."""
-    values = {"id": f"2602.{i:05d}", "version": 1, "title": f"A neural codec number {i}",
-              "abstract": f"We build neural audio codec {i} with residual quantization and measure bitrate.",
+    """A stored codec paper, named ncx<i> in its title and abstract (else the papers could not be told apart)."""
+    values = {"id": f"2602.{i:05d}", "version": 1, "title": f"A neural codec ncx{i}",
+              "abstract": f"We build neural audio codec ncx{i} with residual quantization and measure bitrate.",
               "updated": f"2026-02-{1 + i % 27:02d}T10:00:00Z", "topics": ["Codec"]}
     values.update(kw)
     return st.new_record(**values)
 
 
 def config_for(tmp_path: Path, **settings: Any) -> cfg.Config:
-    write_keywords(tmp_path, TOPIC, settings)
+    """keywords.yaml with the codec topic and a model (settings.summary_model has no default)."""
+    write_keywords(tmp_path, TOPIC, {**MODEL, **settings})
     return cfg.load(tmp_path / "keywords.yaml")
 
 
@@ -70,12 +75,16 @@ def test_wanted_is_listed_papers_without_a_summary_of_this_version_newest_first_
     done = record(1, tldr={"model": "m", "text": "Done already.", "version": 1})
     revised = record(2, version=2, tldr={"model": "m", "text": "Of version 1.", "version": 1})
     hidden = record(3, title="Speech enhancement", abstract="Nothing about that word.")
+    tried = {**record(9), "tldr_tries": {"version": 1, "count": summaries.MAX_TRIES}}
+    tried_before = {**record(10, version=2), "tldr_tries": {"version": 1, "count": summaries.MAX_TRIES}}
     rest = [record(i) for i in range(4, 9)]
-    store = store_of(tmp_path, [done, revised, hidden, *rest])
+    store = store_of(tmp_path, [done, revised, hidden, tried, tried_before, *rest])
     ids = [r["id"] for r in summaries.wanted(store, config, 3)]
-    newest = sorted([revised, *rest], key=lambda r: r["updated"], reverse=True)
+    newest = sorted([revised, tried_before, *rest], key=lambda r: r["updated"], reverse=True)
     assert ids == [r["id"] for r in newest[:3]]
     assert done["id"] not in ids and hidden["id"] not in ids
+    assert tried["id"] not in [r["id"] for r in summaries.wanted(store, config, 100)], "3 tries: it keeps its key sentence"
+    assert tried_before["id"] in [r["id"] for r in summaries.wanted(store, config, 100)], "a new version starts anew"
 
 
 def test_batches_stay_under_the_token_budget_in_order() -> None:
@@ -107,15 +116,15 @@ def test_answers_are_checked_against_the_papers_asked() -> None:
     a, b, c, d, e = (record(i) for i in range(1, 6))
     items = [
         {"id": "2609.99999", "summary": "A paper nobody asked about, on neural codec quantization."},
-        {"id": a["id"] + "v1", "summary": "Builds neural audio codec 1 with residual quantization at low bitrate."},
+        {"id": a["id"] + "v1", "summary": "Builds neural audio codec ncx1 with residual quantization at low bitrate."},
         {"id": a["id"], "summary": "A second answer for the same paper, about codec bitrate."},
         {"id": b["id"], "summary": "   "},
-        {"id": c["id"], "summary": "A neural codec number 3."},
+        {"id": c["id"], "summary": "A neural codec ncx3."},
         {"id": d["id"], "summary": "Buy cheap watches today from our friendly online store, great prices."},
-        {"id": e["id"], "summary": "Builds a codec; see https://evil.example for residual quantization bitrate."},
+        {"id": e["id"], "summary": "Builds codec ncx5; see https://evil.example for residual quantization bitrate."},
     ]
     kept, dropped = summaries.accepted(items, [a, b, c, d, e])
-    assert kept == {a["id"]: "Builds neural audio codec 1 with residual quantization at low bitrate."}
+    assert kept == {a["id"]: "Builds neural audio codec ncx1 with residual quantization at low bitrate."}
     assert dropped == 4
 
 
@@ -170,13 +179,75 @@ def test_ids_not_asked_about_are_ignored_and_missing_ones_are_not_done(tmp_path:
     assert "tldr" not in store.papers["2602.00002"] and "1 left for the next run" in told.line()
 
 
-def test_no_key_asks_nothing_and_says_how_to_turn_it_on(tmp_path: Path, fake_llm: FakeLLM) -> None:
+def test_nothing_set_asks_nothing_and_says_so_quietly(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    write_keywords(tmp_path, TOPIC)  # no summary_model: the default is none; conftest unsets LLM_*
+    config = cfg.load(tmp_path / "keywords.yaml")
+    store = store_of(tmp_path, [record(1)])
+    with caplog.at_level("INFO", logger="daily_papers"):
+        told = summaries.summarize(store, config, env={})
+        summaries.for_run(store, config)
+    assert told.line() == summaries.NO_MODEL and not told.line().startswith("warning")
+    assert [r.levelname for r in caplog.records] == ["INFO"], "an information line, no warning"
+    with FakeLLM() as server:
+        off = summaries.summarize(store, config_for(tmp_path, summaries="off"), env=env_for(server))
+        assert server.requests == [] and off.line() is None
+    assert "tldr_tries" not in store.papers[record(1)["id"]], "nothing asked: no try counted"
+
+
+@pytest.mark.parametrize("env, model, words", [
+    ({"LLM_API_KEY": "sk-abcdef123456"}, "", "the LLM_API_KEY secret is set but the variable LLM_BASE_URL is not"),
+    ({"LLM_API_KEY": "sk-abcdef123456"}, "gpt-4.1-mini", "LLM_BASE_URL is not"),
+    ({}, "gpt-4.1-mini", "settings.summary_model is set but the variable LLM_BASE_URL is not"),
+    ({"LLM_BASE_URL": "FAKE", "LLM_API_KEY": "k"}, "", "settings.summary_model is not"),
+    ({"LLM_BASE_URL": "FAKE", "LLM_API_KEY": "ghp_abcdef123456"}, "m", "looks like a GitHub token"),
+    ({"LLM_BASE_URL": "http://10.1.2.3:8000/v1", "LLM_API_KEY": "k"}, "m", "LLM_ALLOW_PLAIN_HTTP_KEY=yes"),
+    ({"LLM_BASE_URL": "https://api.openai.com/v1"}, "m", "LLM_API_KEY is not set"),
+    ({"LLM_BASE_URL": "https://models.github.ai/inference", "LLM_API_KEY": "sk-abcdef123456"}, "m", "retired"),
+    ({"LLM_API_KEY": "ghs_16C7e42F292c6912E7710c838347Ae178B4a"}, "", "retired"),  # a fork set up the old way
+    ({"LLM_API_KEY": "ghs_16C7e42F292c6912E7710c838347Ae178B4a"}, "openai/gpt-4.1-mini", "retired"),
+])
+def test_a_half_set_model_is_one_warning_naming_what_to_set_and_asks_nothing(
+        tmp_path: Path, fake_llm: FakeLLM, env: dict[str, str], model: str, words: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    write_keywords(tmp_path, TOPIC, {"summary_model": model} if model else {})
+    config = cfg.load(tmp_path / "keywords.yaml")
+    env = {k: fake_llm.url if v == "FAKE" else v for k, v in env.items()}
+    store = store_of(tmp_path, [record(1), record(2)])
+    told = summaries.summarize(store, config, env=env)
+    line = told.line()
+    assert fake_llm.requests == [] and line.startswith("warning: summaries: ") and words in line, line
+    assert "\n" not in line and "sk-abcdef" not in line and "ghs_16C7" not in line and "ghp_abc" not in line
+    with caplog.at_level("INFO", logger="daily_papers"), pytest.MonkeyPatch.context() as patch:
+        for name in ("LLM_API_KEY", "LLM_BASE_URL"):
+            patch.delenv(name, raising=False)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        summaries.for_run(store, config)
+        summaries.for_run(store, config, dry_run=True)
+    assert [(r.levelname, r.getMessage()) for r in caplog.records][:2] == [("WARNING", line), ("WARNING", line)]
+    assert "tldr_tries" not in store.papers[record(1)["id"]]
+
+
+def test_the_retired_line_says_what_happened_and_what_to_set() -> None:
+    line = llm.RETIRED
+    for words in ("GitHub Models", "retired", "2026-07-30", "410", "github.token", "LLM_BASE_URL", "LLM_API_KEY",
+                  "summary_model", "README"):
+        assert words in line, words
+
+
+def test_a_keyless_server_on_this_machine_is_asked_with_no_secret(tmp_path: Path, fake_llm: FakeLLM) -> None:
     config = config_for(tmp_path)
     store = store_of(tmp_path, [record(1)])
-    told = summaries.summarize(store, config, env={"LLM_BASE_URL": fake_llm.url})
-    assert fake_llm.requests == [] and "LLM_API_KEY" in told.line() and "models: read" in told.line()
-    off = summaries.summarize(store, config_for(tmp_path, summaries="off"), env=env_for(fake_llm))
-    assert fake_llm.requests == [] and off.line() is None
+    told = summaries.summarize(store, config, env={"LLM_BASE_URL": fake_llm.url, "LLM_REQUEST_DELAY": "0"})
+    assert told.done == [record(1)["id"]]
+    assert {k.lower(): v for k, v in fake_llm.requests[0]["headers"].items()}["authorization"] == "Bearer unused"
+
+
+def test_a_plain_http_key_goes_to_a_lan_host_only_when_the_reader_names_the_risk(tmp_path: Path) -> None:
+    env = {"LLM_BASE_URL": "http://192.168.7.7:8000/v1", "LLM_API_KEY": "k"}
+    assert "plain http://" in summaries.setup_problem(env, "m")
+    assert summaries.setup_problem({**env, "LLM_ALLOW_PLAIN_HTTP_KEY": "yes"}, "m") is None
+    assert summaries.setup_problem({**env, "LLM_ALLOW_PLAIN_HTTP_KEY": "no"}, "m") is not None
 
 
 @pytest.mark.parametrize("script, words", [(["malformed"], "not the JSON asked for"),
@@ -191,6 +262,18 @@ def test_bad_answers_leave_the_papers_for_the_next_run(tmp_path: Path, fake_llm:
     assert "tldr" not in store.papers["2602.00001"]
     line = told.line()
     assert line.startswith("warning: summaries: 0 of 1") and words in line and "asked again next run" in line
+
+
+def test_a_retired_endpoint_is_asked_once_and_named_in_one_line(tmp_path: Path, fake_llm: FakeLLM) -> None:
+    config = config_for(tmp_path, max_summaries_per_run=100)
+    fake_llm.status_for_auth = 410
+    store = store_of(tmp_path, [record(i, abstract="codec " * 400) for i in range(60)])
+    told = summaries.summarize(store, config, env=env_for(fake_llm))
+    assert len(fake_llm.requests) == 1 and told.done == [] and told.retired
+    line = told.line()
+    assert line.startswith("warning: summaries: ") and "HTTP 410" in line and "retired" in line
+    assert "LLM_BASE_URL" in line and "summary_model" in line and "0 of" not in line
+    assert all("tldr_tries" not in r for r in store.papers.values()), "a failed request is no try"
 
 
 def test_an_endpoint_that_is_down_is_asked_once(tmp_path: Path) -> None:
@@ -265,7 +348,7 @@ def test_a_readme_full_of_the_longest_hostile_summaries_fits_its_budget(tmp_path
 
 def git_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, git.Repo]:
     """conftest.git_remote with this module's topic: the clone to run in, and its repository."""
-    _, work = git_remote(tmp_path, TOPIC, monkeypatch)
+    _, work = git_remote(tmp_path, TOPIC, monkeypatch, settings=MODEL)
     return work, git.Repo(work)
 
 
@@ -307,14 +390,14 @@ def test_a_daily_run_stores_renders_and_never_asks_twice(tmp_path: Path, fake: F
 
 def test_a_dry_run_asks_nothing_and_says_so(tmp_path: Path, fake: FakeArxiv, fake_llm: FakeLLM,
                                             caplog: pytest.LogCaptureFixture) -> None:
-    write_keywords(tmp_path, TOPIC)
+    write_keywords(tmp_path, TOPIC, MODEL)
     fake.papers = [paper("2602.00001", "A neural codec", "We build a neural audio codec.")]
     with caplog.at_level("INFO", logger="daily_papers"):
         assert update.main(["--root", str(tmp_path), "--dry-run"]) == 0
     assert fake_llm.requests == [] and "not asked in a dry run" in caplog.text
 
 
-@pytest.mark.parametrize("down", ["refused", "401", "429", "malformed"])
+@pytest.mark.parametrize("down", ["refused", "401", "429", "malformed", "410", "old fork"])
 def test_a_model_that_fails_costs_no_paper_commit_or_exit_status(tmp_path: Path, fake: FakeArxiv,
                                                                   fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch,
                                                                   caplog: pytest.LogCaptureFixture,
@@ -331,15 +414,29 @@ def test_a_model_that_fails_costs_no_paper_commit_or_exit_status(tmp_path: Path,
         fake_llm.status_for_auth = 401
     elif down == "429":
         fake_llm.script, fake_llm.retry_after = ["429"] * 5, "0"
+    elif down == "410":
+        fake_llm.status_for_auth = 410
+    elif down == "old fork":  # the old workflow: the job's token as the key, GitHub Models by default
+        monkeypatch.setenv("LLM_API_KEY", "ghs_16C7e42F292c6912E7710c838347Ae178B4a")
+        monkeypatch.delenv("LLM_BASE_URL")
     else:
         fake_llm.script = ["malformed"]
     with caplog.at_level("INFO", logger="daily_papers"):
         assert update.main(["--root", str(work), "--push"]) == 0
     assert "2602.00001" in load_store(work) and "tldr" not in load_store(work)["2602.00001"]
+    assert "tldr_tries" not in load_store(work)["2602.00001"], "a failure of the endpoint is no try"
     assert clone.head.commit.message.startswith("1 new") and "summarize" not in clone.head.commit.message
+    assert "Key sentence" in (work / "README.md").read_text(), "the paper shows its key sentence"
     lines = [r.getMessage() for r in caplog.records if "summaries:" in r.getMessage()]
-    assert len(lines) == 1 and lines[0].startswith("warning: summaries: 0 of 1"), lines
-    assert "0 of 1 papers summarized" in summary.read_text()
+    assert len(lines) == 1 and lines[0].startswith("warning: summaries: "), lines
+    assert "ghs_16C7" not in caplog.text and "ghs_16C7" not in summary.read_text()
+    if down in ("410", "old fork"):
+        assert "retired" in lines[0] and len(fake_llm.requests) == (1 if down == "410" else 0)
+        shown = summary.read_text()
+        assert "⚠️" in shown and ("HTTP 410" if down == "410" else "2026-07-30") in shown and "retired" in shown
+    else:
+        assert lines[0].startswith("warning: summaries: 0 of 1") and "0 of 1 papers summarized" in summary.read_text()
+    monkeypatch.setenv("LLM_API_KEY", "test-key")
 
     monkeypatch.setenv("LLM_BASE_URL", fake_llm.url)  # the model is back the next day: the paper is asked again
     fake_llm.status_for_auth, fake_llm.script = None, []
@@ -349,7 +446,12 @@ def test_a_model_that_fails_costs_no_paper_commit_or_exit_status(tmp_path: Path,
     assert load_store(work)["2602.00001"]["tldr"]["version"] == 1
 
 
-from test_publish import remote  # noqa: E402,F401 - the bare-remote fixture
+@pytest.fixture
+def remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[git.Repo, Path]:
+    """test_publish's bare remote with two topics, its keywords.yaml naming a model."""
+    return git_remote(tmp_path, [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
+                      monkeypatch, settings=MODEL, name="github-actions[bot]",
+                      email="41898282+github-actions[bot]@users.noreply.github.com")
 
 
 def test_after_a_push_race_the_rebuilt_commit_keeps_this_runs_summaries(
@@ -365,10 +467,12 @@ def test_after_a_push_race_the_rebuilt_commit_keeps_this_runs_summaries(
                              updated="2026-02-12T00:00:00Z"))
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T02:00:00Z")
     monkeypatch.delenv("LLM_API_KEY")
+    monkeypatch.delenv("LLM_BASE_URL")  # (a keyless server on this machine is a model too)
     assert update.main(["--root", str(other), "--push"]) == 0  # a run without a model lands first
     landed = bare.commit("main")
     assert "tldr" not in json.loads((landed.tree / "data/papers/2601.json").data_stream.read())["2601.00002"]
     monkeypatch.setenv("LLM_API_KEY", "test-key")
+    monkeypatch.setenv("LLM_BASE_URL", fake_llm.url)
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T03:00:00Z")
     assert update.main(["--root", str(work), "--push"]) == 0  # summarizes, is rejected, rebuilt on the tip
     head = bare.commit("main")
@@ -387,5 +491,6 @@ def test_after_a_push_race_the_rebuilt_commit_keeps_this_runs_summaries(
     ('<b onmouseover=alert(6)>gpt</b>', '<b onmouseover=alert(6)>gpt</b>'),  # hostile: whole, escaped where shown
 ])
 def test_the_label_names_the_model_without_its_publisher(model: str, shown: str) -> None:
-    record = {"id": "2601.00001", "version": 1, "tldr": {"model": model, "text": "It does a thing.", "version": 1}}
-    assert summaries.label(record) == f"TL;DR (AI, {shown})"
+    record = {"id": "2601.00001", "version": 1, "abstract": "We build a thing.",
+              "tldr": {"model": model, "text": "It does a thing.", "version": 1}}
+    assert tldr.shown(record).label == f"TL;DR (AI, {shown})" and tldr.shown(record).text == "It does a thing."

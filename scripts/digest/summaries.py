@@ -1,19 +1,22 @@
 """Machine TL;DRs: which listed papers to summarize, the request protocol, checking answers, storing them.
 
-A step of the daily run between merge and render (update.py -> fetch -> merge -> summarize -> render):
-it asks an OpenAI-compatible endpoint (llm.py; GitHub Models with the job's own token by default) for
-one sentence per paper, several papers a request, and stores each as the record's
-`tldr: {"model", "text", "version"}`. Rendering reads only the store (tldr_of, label, shown_text here),
-so `--no-fetch` re-renders summaries without asking anything. A paper is asked about once per version;
-a failure leaves it for the next run. Abstracts are untrusted: each paper is sent as JSON data, and each
-summary must read like its own paper (shares its words), so one hostile abstract can change nothing but
-its own paper's summary.
+A step of the daily run between merge and render (update.py -> fetch -> merge -> summarize -> render): it
+asks the OpenAI-compatible endpoint the reader names (llm.py: LLM_BASE_URL, the LLM_API_KEY secret and
+settings.summary_model; there is no default) for one sentence per paper, several papers a request, and stores
+each as the record's `tldr: {"model", "text", "version"}`. Rendering reads only the store (digest/tldr.py), so
+`--no-fetch` re-renders summaries without asking anything. A paper is asked about once per version; a failed
+request leaves it for the next run. Abstracts are untrusted and models confuse papers: each paper is sent as
+JSON data, and a summary is kept only when it is about its own paper more than about any other of its request,
+is not given to several papers, and holds no link (problems()). A dropped summary is asked again on the next
+runs, MAX_TRIES runs in all (counted in the record's sparse field `tldr_tries: {"version", "count"}`), after
+which the paper keeps Semantic Scholar's TL;DR or its key sentence.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 import time
@@ -24,21 +27,29 @@ from typing import Any, Callable, Mapping
 from daily import mdtext
 from daily import relevance
 from daily import store as st
+from digest import tldr
 
 log = logging.getLogger("daily_papers.summaries")
 
-PUBLISHER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/(?=[^/]+$)")  # "openai/" of "openai/gpt-4.1-mini"
-SHOWN_LIMIT = 300  # characters of a summary any page shows (INTERFACES.md)
+SHOWN_LIMIT = tldr.SHOWN_LIMIT  # characters of a summary any page shows
 ASK_CHARS = 200  # what the prompt asks for; an answer up to SHOWN_LIMIT is kept, longer ones are cut there
-MAX_INPUT_TOKENS = 7_000  # estimated, per request, prompt included: under the free tier's 8,000 with room to spare
-MAX_PAPERS = 15  # per request: the answer (about 100 tokens each) stays far below the free tier's 4,000 out
+MAX_INPUT_TOKENS = 7_000  # estimated, per request, prompt included: fits an 8k context, small local models too
+MAX_PAPERS = 15  # per request: the answer (about 100 tokens each) stays far below common output limits (4,000)
 OUTPUT_TOKENS_EACH = 200  # max_tokens per paper asked (non-Latin languages take more tokens per character)
 TITLE_CHARS, ABSTRACT_CHARS = 300, 2_000  # sent per paper (arXiv's abstracts stop at 1,920)
 MESSAGE_OVERHEAD = 12  # tokens the chat format adds per message (role, separators)
 TIME_BUDGET = 300.0  # seconds for all model calls of a run, inside the job's 30 minutes (arXiv has 15 of them)
 FAILED_IN_A_ROW = 2  # batches that fail one after another before the run stops asking (the endpoint is down)
-ON_HINT = ("set LLM_API_KEY (in GitHub Actions the daily workflow passes the job's token: keep "
-           "'permissions: models: read' on the update job), or set summaries: off in keywords.yaml")
+MAX_TRIES = 3  # runs whose answer for a paper may be dropped or missing; then it keeps its key sentence
+TRIES_FIELD = "tldr_tries"  # the record's sparse {"version", "count"}: runs that asked and kept nothing
+MIN_CONTENT = 4  # content words a summary needs: with fewer it is too short or generic to say which paper it is
+MIN_SHARED = 2  # distinctive words a summary must share with its own paper's title and abstract
+MIN_OWN_SHARE = 0.25  # and, in English, the share of its content words its own paper holds
+GENERIC_SHARE = 0.7  # a summary whose longer words are more stopwords than this says nothing of its paper
+COPIED_RUN = 6  # words in a row found in another paper of the request and not in its own: copied from there
+NON_LATIN_LETTERS = 20  # letters of other scripts that make a summary one its words cannot check
+NO_MODEL = ("summaries: no model set (LLM_BASE_URL, LLM_API_KEY secret, settings.summary_model; README "
+            "\"Summaries\"); papers show Semantic Scholar's TL;DR or their key sentence")
 
 SCHEMA: dict[str, Any] = {
     "name": "summaries",
@@ -54,7 +65,11 @@ SCHEMA: dict[str, Any] = {
 }
 
 _WORD = re.compile(r"[a-z0-9]+")
-_LINKISH = re.compile(r"(?i)\b(?:https?|ftp|javascript|data|vbscript|file|mailto):|www\.|\]\(|<[a-z/!?]|@\w")
+_LINKISH = re.compile(  # anything a reader or mail client could follow: schemes, www., markup, e-mail, domains
+    r"(?i)\b(?:https?|ftp|javascript|vbscript|mailto|ipfs)\s*:|\b(?:data|file|tel):(?=\S)|www\s*\.|\]\s*\(|"
+    r"<\s*[a-z/!?]|[\w.+-]+@[\w-]+\.\w|(?<!\w)@[a-z]|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/|"
+    r"\b[\w-]+\.(?:com|org|net|io|ai|dev|app|co|me|info|biz|xyz|ly|gl|to|gg|cc|site|online|link|click|top|"
+    r"ru|cn|de|uk|fr|jp|edu|gov|shop|live|zip|mov)\b|\bdot\s+(?:com|org|net|io|ai)\b")
 STOPWORDS = frozenset("""
 the and for with that this from are was were been being have has had not but its their our these those into
 onto over under than then also such which while where when what who whom whose how why can could may might must
@@ -63,6 +78,10 @@ propose proposes proposed present presents presented show shows shown study stud
 model models based results result one two three all any some other others about after before between through
 within without across they them there here out paper's summary summaries ignore instructions instruction previous
 write written text texts data answer json only just all abstract title you your we us
+authors author introduce introduces introduced novel framework achieve achieves achieved improve improves improved
+performance state art task tasks existing significantly outperform outperforms demonstrate demonstrates
+experiments experiment evaluation well better best high higher large first can like including several various
+multiple different enable enables allows way ways problem problems further they its
 """.split())
 
 
@@ -128,64 +147,105 @@ def batches(papers: list[dict[str, Any]], language: str, max_tokens: int = MAX_I
     return out
 
 
-# --- the render side: what pages show ------------------------------------------------------------
-
-def tldr_of(record: dict[str, Any]) -> dict[str, Any] | None:
-    """The record's summary when it is of the record's current version and has text; else None."""
-    tldr = record.get("tldr")
-    if isinstance(tldr, dict) and tldr.get("version") == record.get("version") and tldr.get("text"):
-        return tldr
-    return None
-
-
-def shown_text(record: dict[str, Any]) -> str:
-    """The summary's visible text, cut at a word to SHOWN_LIMIT characters; '' when there is none to show."""
-    tldr = tldr_of(record)
-    return mdtext.short(str(tldr["text"]), SHOWN_LIMIT) if tldr else ""
-
-
-def model_name(record: dict[str, Any]) -> str:
-    """The model for the label: its name without a publisher ('openai/gpt-4.1-mini' -> 'gpt-4.1-mini'); a name
-    that is not publisher/name is shown whole."""
-    tldr = tldr_of(record)
-    name = mdtext.plain(str(tldr["model"])) if tldr else ""
-    return mdtext.short(PUBLISHER.sub("", name) or name, 60)
-
-
-def label(record: dict[str, Any]) -> str:
-    """'TL;DR (AI, gpt-4.1-mini)': marks the text as machine-written, and by which model."""
-    return f"TL;DR (AI, {model_name(record)})"
-
-
 # --- checking answers ----------------------------------------------------------------------------
 
-def words(text: str) -> set[str]:
-    """Content words (Latin letters and digits, accents folded, 3+ characters, no stopwords) of a text."""
+def tokens(text: str) -> list[str]:
+    """Every word of a text in order, lowercased and accents folded to ASCII letters and digits."""
     folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
-    return {w for w in _WORD.findall(folded) if len(w) >= 3 and w not in STOPWORDS}
+    return _WORD.findall(folded)
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match 'codecs' with 'codec' and 'synthesizes' with 'synthesis'."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word[:6]
+
+
+def words(text: str) -> set[str]:
+    """Content words (stems of 3+ characters that are no stopwords) of a text."""
+    return {stem(w) for w in tokens(text) if len(w) >= 3 and w not in STOPWORDS}
 
 
 def clean(text: Any) -> str:
-    """A summary as stored: one line of visible text, wrapping quotes gone, cut at a word to SHOWN_LIMIT."""
+    """A summary as stored: one line of visible text (no lone surrogates or noncharacters), wrapping quotes gone,
+    cut at a word to SHOWN_LIMIT."""
     if not isinstance(text, str):
         return ""
-    line = mdtext.plain(text).strip().strip('"“”').strip()
+    from digest import llm  # the openai package is loaded already when there is an answer to clean
+
+    line = mdtext.plain(llm.visible(text)).strip().strip('"“”').strip()
     return mdtext.short(line, SHOWN_LIMIT) if line else ""
 
 
-def problem(summary: str, record: dict[str, Any]) -> str | None:
-    """Why a summary is not kept for its paper (empty, the title again, not about it), or None to keep it."""
+def normal(summary: str) -> str:
+    """A summary's words alone, for telling the same text given to several papers."""
+    return " ".join(tokens(summary))
+
+
+def _non_latin_letters(text: str) -> int:
+    """Letters of scripts the word checks cannot read (a summary in Japanese, Russian …)."""
+    return sum(1 for c in text if c.isalpha() and not c.isascii() and "LATIN" not in unicodedata.name(c, ""))
+
+
+@dataclass
+class Paper:
+    """A paper of one request as the checks see it: its content words, title words and runs of words."""
+
+    id: str
+    title: set[str]
+    words: set[str]
+    runs: set[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> Paper:
+        """The checks' view of a record (visible title and abstract)."""
+        title, abstract = mdtext.plain(record["title"]), mdtext.plain(record["abstract"])
+        said = tokens(title) + ["\n"] + tokens(abstract)
+        runs = {tuple(said[i:i + COPIED_RUN]) for i in range(len(said) - COPIED_RUN + 1)}
+        return cls(record["id"], words(title), words(title + " " + abstract), runs)
+
+
+def weights(papers: list[Paper]) -> dict[str, float]:
+    """How much each word tells the request's papers apart: ln(1 + papers / papers holding it)."""
+    held: dict[str, int] = {}
+    for paper in papers:
+        for word in paper.words:
+            held[word] = held.get(word, 0) + 1
+    return {w: math.log(1 + len(papers) / n) for w, n in held.items()}
+
+
+def fit(said: set[str], paper: Paper, weight: dict[str, float]) -> float:
+    """How well a summary's words fit a paper: each shared word by its weight, a title word counting twice."""
+    return sum(weight.get(w, 0.0) * (2 if w in paper.title else 1) for w in said & paper.words)
+
+
+def problem(summary: str, own: Paper, others: list[Paper], weight: dict[str, float], english: bool = True) -> str | None:
+    """Why a summary is not kept for its paper (own) among the other papers of its request, or None to keep it."""
     if not summary:
         return "empty"
-    title = " ".join(words(mdtext.plain(record["title"])))
-    own = words(mdtext.plain(record["title"]) + " " + mdtext.plain(record["abstract"]))
+    if _LINKISH.search(summary):
+        return "it holds a link, address or markup"
     said = words(summary)
-    if said and said <= words(mdtext.plain(record["title"])) or " ".join(said) == title:
+    readable = _non_latin_letters(summary) < NON_LATIN_LETTERS  # else a script whose words we cannot check
+    if said and said <= own.title:
         return "it only repeats the title"
-    if len(said) >= 3 and len(said & own) < 2:
-        return "it shares no words with its own title and abstract"
-    if _LINKISH.search(summary) and not _LINKISH.search(record["abstract"] + " " + record["title"]):
-        return "it holds a link, address or markup its paper does not"
+    run = tokens(summary)
+    long_words = [w for w in run if len(w) >= 3]
+    generic = sum(1 for w in long_words if w in STOPWORDS) > GENERIC_SHARE * len(long_words)
+    if readable and (len(said) < MIN_CONTENT or generic):
+        return "it is too short or generic to tell which paper it is about"
+    copied = {tuple(run[i:i + COPIED_RUN]) for i in range(len(run) - COPIED_RUN + 1)} - own.runs
+    if any(copied & other.runs for other in others):
+        return "it copies another paper's text"
+    mine = fit(said, own, weight)
+    best_other = max((fit(said, other, weight) for other in others), default=0.0)
+    if best_other >= mine and (best_other > 0 or readable):
+        return "it fits another paper of its request as well as its own"
+    if readable:
+        shared = said & own.words
+        if len(shared) < MIN_SHARED or (english and len(shared) < MIN_OWN_SHARE * len(said)):
+            return "it shares too few words with its own title and abstract"
     return None
 
 
@@ -199,25 +259,39 @@ def parse_answer(text: str) -> list[dict[str, Any]] | None:
         return None
     try:
         data = json.loads(body[start:end + 1])
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     items = data.get("summaries") if isinstance(data, dict) else None
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else None
 
 
-def accepted(items: list[dict[str, Any]], batch: list[dict[str, Any]]) -> tuple[dict[str, str], int]:
-    """The summaries to keep, by paper id (ids not asked about ignored, the first of repeats), and how many dropped."""
+def accepted(items: list[dict[str, Any]], batch: list[dict[str, Any]],
+             language: str = "English") -> tuple[dict[str, str], int]:
+    """The summaries to keep, by paper id, and how many were dropped: ids not asked about are ignored, and only
+    the first answer for a paper counts; the same text given to several papers is dropped for all of them."""
     asked = {r["id"]: r for r in batch}
-    kept: dict[str, str] = {}
-    dropped = 0
+    given: dict[str, str] = {}
     for item in items:
         raw_id = item.get("id")
         parsed = st.split_id(raw_id) if isinstance(raw_id, str) else None
         paper_id = parsed[0] if parsed else None
-        if paper_id not in asked or paper_id in kept:
-            continue
-        summary = clean(item.get("summary"))
-        why = problem(summary, asked[paper_id])
+        if paper_id is not None and paper_id in asked and paper_id not in given:
+            given[paper_id] = clean(item.get("summary"))
+    texts: dict[str, int] = {}
+    for summary in given.values():
+        if summary:
+            texts[normal(summary)] = texts.get(normal(summary), 0) + 1
+    papers = {i: Paper.of(r) for i, r in asked.items()}
+    weight = weights(list(papers.values()))
+    english = language.strip().casefold().startswith("en")
+    kept: dict[str, str] = {}
+    dropped = 0
+    for paper_id, summary in given.items():
+        if summary and texts[normal(summary)] > 1:
+            why: str | None = "the same text was given to several papers"
+        else:
+            others = [p for i, p in papers.items() if i != paper_id]
+            why = problem(summary, papers[paper_id], others, weight, english)
         if why:
             dropped += 1
             log.debug("summary of %s dropped: %s", paper_id, why)
@@ -228,14 +302,35 @@ def accepted(items: list[dict[str, Any]], batch: list[dict[str, Any]]) -> tuple[
 
 # --- the run's step ------------------------------------------------------------------------------
 
+def tries(record: dict[str, Any]) -> int:
+    """Runs that asked about the record's current version and kept no summary (its tldr_tries field)."""
+    count = record.get(TRIES_FIELD)
+    if isinstance(count, dict) and count.get("version") == record.get("version") and type(count.get("count")) is int:
+        return int(count["count"])
+    return 0
+
+
 def wanted(store: st.Store, config: Any, limit: int) -> list[dict[str, Any]]:
-    """Listed papers without a summary of their current version, newest first, at most limit."""
+    """Listed papers without a summary of their current version and with tries left, newest first, at most limit."""
     listed: dict[str, dict[str, Any]] = {}
     for topic in config.topics:
         for record in relevance.listed(topic, store.topic_papers(topic.name)):
             listed[record["id"]] = record
-    missing = [r for r in listed.values() if tldr_of(r) is None]
+    missing = [r for r in listed.values() if tldr.model_tldr(r) is None and tries(r) < MAX_TRIES]
     return relevance.newest_first(missing)[:limit]
+
+
+def keep(store: st.Store, record: dict[str, Any], model: str, text: str) -> None:
+    """Store a kept summary of the record's current version (its count of tries goes)."""
+    store.put({**{k: v for k, v in record.items() if k != TRIES_FIELD},
+               "tldr": {"model": model, "text": text, "version": record["version"]}})
+
+
+def count_try(store: st.Store, record: dict[str, Any]) -> bool:
+    """Count a run that asked about the record and kept nothing; True when that was its last try."""
+    count = tries(record) + 1
+    store.put({**record, TRIES_FIELD: {"version": record["version"], "count": count}})
+    return count >= MAX_TRIES
 
 
 @dataclass
@@ -245,29 +340,81 @@ class Report:
     wanted: int = 0
     done: list[str] = field(default_factory=list)
     dropped: int = 0
+    gave_up: int = 0  # papers whose last try this was: they keep their key sentence
     requests: int = 0
     batches: int = 0
     tokens: list[int] = field(default_factory=list)  # estimated input tokens of each request sent
     seconds: float = 0.0
     waited: float = 0.0
     error: str | None = None  # why it stopped or what failed; those papers are asked again next run
-    note: str | None = None  # why it did not ask at all (off, no key, dry run)
+    retired: bool = False  # the error is the endpoint's retirement: the message is the whole story
+    setup: str | None = None  # what to set before anything can be asked (a warning; nothing was sent)
+    note: str | None = None  # why it did not ask at all (no model set, dry run): information, no warning
     model: str = ""
 
     def line(self) -> str | None:
         """One line for the console and job summary: what happened and, when something failed, what to do."""
+        if self.setup:
+            return f"warning: summaries: {self.setup}"
         if self.note:
             return self.note
         if not self.wanted:
             return None
+        if self.retired and not self.done:
+            return f"warning: summaries: {self.error}"
         done = (f"summaries: {len(self.done)} of {self.wanted} papers summarized by {self.model} in "
                 f"{self.requests} {'request' if self.requests == 1 else 'requests'} ({self.seconds:.0f} s)")
         if self.dropped:
-            done += f"; {self.dropped} answers dropped (empty, the title again, or not about their paper)"
-        left = self.wanted - len(self.done)
+            done += (f"; {self.dropped} answers dropped (short, generic, not about their own paper, or with a "
+                     f"link; asked again on the next run, {MAX_TRIES} runs in all)")
+        if self.gave_up:
+            done += f"; {self.gave_up} papers keep their key sentence after {MAX_TRIES} tries"
+        left = self.wanted - len(self.done) - self.gave_up
         if self.error:
             return f"warning: {done}; stopped: {self.error}; the {left} left are asked again next run"
-        return done + (f"; {left} left for the next run" if left else "")
+        return done + (f"; {left} left for the next run" if left > 0 else "")
+
+
+def _seconds(text: str | None, default: float) -> float:
+    """A number of seconds from the environment (LLM_REQUEST_DELAY, LLM_TIMEOUT); the default when unset or not one."""
+    try:
+        value = float(text or "")
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value >= 0 else default
+
+
+def setup_problem(env: Mapping[str, str], model: str) -> str | None:
+    """What the reader must set before anything is asked (one line), or None when the endpoint may be asked.
+
+    Nothing set at all is no problem: the reader has not chosen a model, and papers show another summary."""
+    from digest import llm
+
+    key, base_url = env.get("LLM_API_KEY", "").strip(), env.get("LLM_BASE_URL", "").strip()
+    if llm.is_retired(base_url) or (not base_url and llm.looks_like_github_token(key)):
+        return llm.RETIRED  # a fork still set up the old way: the job's token and GitHub Models
+    if not base_url and (key or model):
+        given = "the LLM_API_KEY secret" if key else "settings.summary_model"
+        return (f"{given} is set but the variable LLM_BASE_URL is not (there is no default endpoint since GitHub "
+                f"Models was retired); {llm.TO_SET}")
+    if base_url and not model:
+        return ("LLM_BASE_URL is set but settings.summary_model is not (there is no default model); set it in "
+                "keywords.yaml to a model the endpoint serves, like gpt-4.1-mini")
+    if base_url:
+        return llm.refusal(base_url, key, plain_http_allowed(env))
+    return None
+
+
+def plain_http_allowed(env: Mapping[str, str]) -> bool:
+    """Whether the reader opted in to sending the key over plain http:// to a host on their network."""
+    from digest import llm
+
+    return env.get(llm.PLAIN_HTTP_OPT_IN, "").strip().casefold() in ("yes", "true", "1")
+
+
+def configured(env: Mapping[str, str], model: str) -> bool:
+    """Whether the reader set anything of the model (else the step stays quiet)."""
+    return bool(env.get("LLM_API_KEY", "").strip() or env.get("LLM_BASE_URL", "").strip() or model)
 
 
 def summarize(store: st.Store, config: Any, env: Mapping[str, str] | None = None,
@@ -276,27 +423,27 @@ def summarize(store: st.Store, config: Any, env: Mapping[str, str] | None = None
     """Summarize the listed papers that lack a summary; stores each in its record. Never raises for the model."""
     env = os.environ if env is None else env
     settings = config.settings
-    report = Report(model=str(settings["summary_model"]))
+    report = Report(model=str(settings.get("summary_model") or "").strip())
     if settings["summaries"] == "off":
         return report
-    key = env.get("LLM_API_KEY", "").strip()
     papers = wanted(store, config, int(settings["max_summaries_per_run"]))
     report.wanted = len(papers)
     if not papers:
         return report
-    if not key:
-        report.note = f"summaries: not asked for {len(papers)} papers: no LLM_API_KEY; to turn them on, {ON_HINT}"
+    if not configured(env, report.model):
+        report.note = NO_MODEL
+        return report
+    report.setup = setup_problem(env, report.model)
+    if report.setup:
         return report
     from digest import llm  # the openai package loads only when there is something to ask
 
-    base_url = env.get("LLM_BASE_URL", "").strip() or llm.DEFAULT_BASE_URL
-    interval = llm.MIN_INTERVAL
-    if base_url != llm.DEFAULT_BASE_URL and env.get("LLM_REQUEST_DELAY"):  # your own endpoint's pacing
-        interval = float(env["LLM_REQUEST_DELAY"])
     started = clock()
-    endpoint = llm.Endpoint(base_url=base_url, api_key=key, model=report.model, deadline=started + budget,
-                            min_interval=interval, clock=clock, sleep=sleep,
-                            timeout=float(env.get("LLM_TIMEOUT") or 60))
+    endpoint = llm.Endpoint(base_url=env["LLM_BASE_URL"].strip(), api_key=env.get("LLM_API_KEY", "").strip(),
+                            model=report.model, deadline=started + budget,
+                            min_interval=_seconds(env.get("LLM_REQUEST_DELAY"), llm.MIN_INTERVAL),
+                            clock=clock, sleep=sleep, timeout=_seconds(env.get("LLM_TIMEOUT"), 60.0) or 60.0,
+                            allow_plain_http=plain_http_allowed(env))
     language = str(settings["summary_language"])
     failures = 0
     for batch in batches(papers, language):
@@ -307,7 +454,7 @@ def summarize(store: st.Store, config: Any, env: Mapping[str, str] | None = None
         except llm.ModelError as exc:
             report.tokens += [request_tokens(batch, language)] * (endpoint.requests - before)
             failures += 1
-            report.error = str(exc)
+            report.error, report.retired = str(exc), exc.retired
             if exc.stop or failures >= FAILED_IN_A_ROW:
                 break
             continue
@@ -320,13 +467,14 @@ def summarize(store: st.Store, config: Any, env: Mapping[str, str] | None = None
                 break
             continue
         failures = 0
-        kept, dropped = accepted(items, batch)
+        kept, dropped = accepted(items, batch, language)
         report.dropped += dropped
         for record in batch:
             if record["id"] in kept:
-                store.put({**record, "tldr": {"model": report.model, "text": kept[record["id"]],
-                                              "version": record["version"]}})
+                keep(store, record, report.model, kept[record["id"]])
                 report.done.append(record["id"])
+            elif count_try(store, record):
+                report.gave_up += 1
     report.requests, report.waited, report.seconds = endpoint.requests, endpoint.waited, clock() - started
     return report
 
@@ -334,16 +482,19 @@ def summarize(store: st.Store, config: Any, env: Mapping[str, str] | None = None
 def for_run(store: st.Store, config: Any, dry_run: bool = False) -> Report:
     """The daily run's step: summarize (not in a dry run: it writes nothing); logs its one line."""
     if dry_run:
-        report = Report(model=str(config.settings["summary_model"]))
+        report = Report(model=str(config.settings.get("summary_model") or "").strip())
         if config.settings["summaries"] != "off":
             count = len(wanted(store, config, int(config.settings["max_summaries_per_run"])))
-            if count:
+            if count and configured(os.environ, report.model):
+                report.setup = setup_problem(os.environ, report.model)
                 report.note = (f"summaries: not asked in a dry run (it writes nothing, and asking would spend "
                                f"the model's quota); a real run asks for {count} papers")
+            elif count:
+                report.note = NO_MODEL
     else:
         report = summarize(store, config)
     line = report.line()
-    if line and report.error:
+    if line and line.startswith("warning:"):
         log.warning("%s", line)
     elif line:
         log.info("%s", line)
