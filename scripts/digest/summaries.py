@@ -66,7 +66,7 @@ SCHEMA: dict[str, Any] = {
 
 _WORD = re.compile(r"[a-z0-9]+")
 _LINKISH = re.compile(  # anything a reader or mail client could follow: schemes, www., markup, e-mail, domains
-    r"(?i)\b(?:https?|ftp|javascript|vbscript|mailto|ipfs)\s*:|\b(?:data|file|tel):(?=\S)|www\s*\.|\]\s*\(|"
+    r"(?i)://|\b(?:https?|ftp|javascript|vbscript|mailto|ipfs)\s*:|\b(?:data|file|tel):(?=\S)|www\s*\.|\]\s*\(|"
     r"<\s*[a-z/!?]|[\w.+-]+@[\w-]+\.\w|(?<!\w)@[a-z]|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/|"
     r"\b[\w-]+\.(?:com|org|net|io|ai|dev|app|co|me|info|biz|xyz|ly|gl|to|gg|cc|site|online|link|click|top|"
     r"ru|cn|de|uk|fr|jp|edu|gov|shop|live|zip|mov)\b|\bdot\s+(?:com|org|net|io|ai)\b")
