@@ -52,7 +52,7 @@ def test_permissions_are_minimal() -> None:
     update = load("update.yml")
     assert update["permissions"] == {}
     job, notify = update["jobs"]["update"], update["jobs"]["notify"]
-    assert job["permissions"] == {"contents": "write", "models": "read"}  # issues: write only in the notify job
+    assert job["permissions"] == {"contents": "write"}  # issues: write only in the notify job
     assert notify["permissions"] == {"issues": "write"} and notify["needs"] == "update"
     assert update["concurrency"]["cancel-in-progress"] is False
     assert job["timeout-minutes"] <= 60 and notify["timeout-minutes"] <= 10
@@ -60,18 +60,30 @@ def test_permissions_are_minimal() -> None:
     text = (WORKFLOWS / "update.yml").read_text()
     for grant in ("contents", "issues", "pages", "id-token"):
         assert re.search(rf"^\s+{grant}: write\s+# \S", text, re.MULTILINE), f"{grant} grant is not commented"
-    assert re.search(r"^\s+models: read\s+# \S", text, re.MULTILINE), "models grant is not commented"
-    others = [name for name, other in update["jobs"].items() if "models" in other.get("permissions", {})]
-    assert others == ["update"], "only the update job may call the model"
+    for name in ("update.yml", "ci.yml"):  # GitHub Models is retired: no job asks for it
+        workflow = load(name)
+        grants = [workflow.get("permissions") or {}] + [j.get("permissions") or {} for j in workflow["jobs"].values()]
+        assert not any("models" in g for g in grants if isinstance(g, dict)), name
+        assert not re.search(r"^\s*models\s*:", (WORKFLOWS / name).read_text(), re.MULTILINE), name
 
 
-def test_the_update_step_passes_the_models_key_and_endpoint() -> None:
+def test_the_update_step_passes_only_the_readers_own_model_key_and_endpoint() -> None:
     job = load("update.yml")["jobs"]["update"]
     env = next(s for s in job["steps"] if "update.py" in s.get("run", ""))["env"]
-    assert env["LLM_API_KEY"] == "${{ secrets.LLM_API_KEY || github.token }}"
+    assert env["LLM_API_KEY"] == "${{ secrets.LLM_API_KEY }}", "the secret alone: never the job's own token"
     assert env["LLM_BASE_URL"] == "${{ vars.LLM_BASE_URL }}"
+    assert env["S2_API_KEY"] == "${{ secrets.S2_API_KEY }}"
+    assert "S2_API_URL" not in env and "LLM_ALLOW_PLAIN_HTTP_KEY" not in env, "tests and local runs only"
     steps = [s for s in job["steps"] if "LLM_API_KEY" in s.get("env", {})]
     assert len(steps) == 1, "the key goes to the update step only"
+    for name in ("update.yml", "ci.yml"):
+        for other in load(name)["jobs"].values():
+            for step in other["steps"]:
+                for variable, value in (step.get("env") or {}).items():
+                    if variable.startswith(("LLM_", "S2_")):
+                        assert "github.token" not in str(value) and "GITHUB_TOKEN" not in str(value), variable
+    text = (WORKFLOWS / "update.yml").read_text()
+    assert not re.search(r"LLM_API_KEY:.*(github\.token|GITHUB_TOKEN)", text)
 
 
 def test_issue_job_checks_that_issues_are_enabled_and_says_how_to_enable_them() -> None:
