@@ -39,7 +39,8 @@ class FakeS2:
         self.answer_ids: dict[str, str] = {}  # arXiv id -> a paperId to answer instead of paper_id() (odd ids)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)  # a quick shutdown: a test may start one per test
 
     @property
     def url(self) -> str:
