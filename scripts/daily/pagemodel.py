@@ -181,11 +181,12 @@ def share_readme_rows(views: list[TopicView], cap: int | None, room: int, rows: 
     for view in views:
         view.shown = 0
     progress = True
+    ceiling: int | None = None  # once a topic's next row does not fit, no topic gets more than one row beyond it
     while progress:
         progress = False
         for view in views:
             limit = len(view.papers) if cap is None else min(cap, len(view.papers))
-            if view.shown >= limit:
+            if view.shown >= limit or (ceiling is not None and view.shown >= ceiling):
                 continue
             paper = view.papers[view.shown]
             if not rows.has(paper):  # the next rows of this topic, in one pass
@@ -195,6 +196,8 @@ def share_readme_rows(views: list[TopicView], cap: int | None, room: int, rows: 
                 room -= size
                 view.shown += 1
                 progress = True
+            else:
+                ceiling = view.shown + 1 if ceiling is None else min(ceiling, view.shown + 1)
 
 
 def take_back_row(views: list[TopicView]) -> bool:

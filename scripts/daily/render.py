@@ -63,9 +63,9 @@ def shown_line(paper: Paper, settings: dict[str, Any]) -> tldr.Shown | None:
 class Rows:
     """Each paper's table row, rendered once from _row.md.j2 and reused by README and pages, with its size."""
 
-    def __init__(self, template: jinja2.Template, settings: dict[str, Any]) -> None:
+    def __init__(self, template: jinja2.Template, settings: dict[str, Any] | None = None) -> None:
         """template: _row.md.j2, which renders a list of papers to one line each, by the reader's settings."""
-        self.template, self.settings = template, settings
+        self.template, self.settings = template, settings or {}
         self.lines: dict[str, str] = {}
         self.sizes: dict[str, int] = {}
 
