@@ -11,18 +11,29 @@ import pytest
 
 from daily import store as st
 from fake_arxiv import FakeArxiv
+from fake_s2 import FakeS2
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-02-13T00:00:00Z"
 SEED = REPO / "tests" / "fixtures" / "seed" / "daily-papers-readme.md"
 
 
+@pytest.fixture(scope="session")
+def quiet_s2() -> Iterator[FakeS2]:
+    """A Semantic Scholar stand-in that knows no paper: what every daily run in the tests asks by default."""
+    with FakeS2() as server:
+        yield server
+
+
 @pytest.fixture(autouse=True)
-def outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+def outside_actions(monkeypatch: pytest.MonkeyPatch, quiet_s2: FakeS2) -> None:
     """Every test runs as on a laptop, also in GitHub's CI: a test that needs Actions' variables sets them
-    (and no test reaches a real model: one that needs a model sets LLM_* to the fake one)."""
-    for name in ("GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "LLM_API_KEY", "LLM_BASE_URL"):
+    (and no test reaches a real model or Semantic Scholar: one that needs a model sets LLM_* to the fake one,
+    and Semantic Scholar is a local stand-in that knows no paper unless a test points S2_API_URL elsewhere)."""
+    for name in ("GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "LLM_API_KEY", "LLM_BASE_URL",
+                 "S2_API_KEY"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("S2_API_URL", quiet_s2.url)
 
 
 @pytest.fixture
