@@ -68,9 +68,11 @@ def test_notification_issue_names_the_authors_and_the_version(tmp_path: Path, fa
     issue = tmp_path / "issue.md"
     assert update.main(["--root", str(tmp_path), "--issue-file", str(issue)]) == 0
     lines = [line for line in issue.read_text().splitlines() if line.startswith("- [")]
-    assert lines == ["- [A codec](https://arxiv.org/abs/2601.00001) — 2026-02-03 (v2), "
+    heads = [line.split("<br>")[0] for line in lines]
+    assert heads == ["- [A codec](https://arxiv.org/abs/2601.00001) — 2026-02-03 (v2), "
                      "Ada Lovelace, @<!-- -->octocat, Grace Hopper et al.",
                      "- [Another codec](https://arxiv.org/abs/2601.00002) — 2026-02-02, Kurt Gödel"]
+    assert all(line.count("<br>**Key sentence:** ") == 1 for line in lines)  # each paper's line, labelled
 
 
 def test_new_counts_only_what_a_table_lists_and_hidden_papers_apart(
