@@ -281,6 +281,7 @@ def test_a_dropped_summary_is_asked_again_three_runs_in_all(tmp_path: Path, fake
         lines.append(summaries.summarize(store, config, env=env_for(fake_llm)).line())
     assert fake_llm.asked_ids() == [[record(2)["id"], record(1)["id"]]] * 3, "asked 3 runs, then no more"
     assert "2 answers dropped" in lines[0] and "2 papers keep their key sentence after 3 tries" in lines[2]
+    assert summaries.Report().tried == []
     assert lines[3] is None and all(summaries.tries(r) == 3 and "tldr" not in r for r in store.papers.values())
     store.save()
     again = st.load(tmp_path)
@@ -393,6 +394,12 @@ def test_a_half_set_model_is_one_warning_naming_what_to_set_and_asks_nothing(
         summaries.for_run(store, config, dry_run=True)
     assert [(r.levelname, r.getMessage()) for r in caplog.records][:2] == [("WARNING", line), ("WARNING", line)]
     assert "tldr_tries" not in store.papers[record(1)["id"]]
+
+
+@pytest.mark.parametrize("text, seconds", [("0", 0.0), ("2.5", 2.5), ("", 1.0), ("soon", 1.0), ("-3", 1.0),
+                                           ("nan", 1.0), ("inf", 1.0)])
+def test_a_delay_that_is_no_number_of_seconds_is_the_default(text: str, seconds: float) -> None:
+    assert summaries._seconds(text, 1.0) == seconds
 
 
 def test_the_retired_line_says_what_happened_and_what_to_set() -> None:

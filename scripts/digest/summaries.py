@@ -341,6 +341,7 @@ class Report:
     done: list[str] = field(default_factory=list)
     dropped: int = 0
     gave_up: int = 0  # papers whose last try this was: they keep their key sentence
+    tried: list[str] = field(default_factory=list)  # papers asked whose answer was dropped or missing (count stored)
     requests: int = 0
     batches: int = 0
     tokens: list[int] = field(default_factory=list)  # estimated input tokens of each request sent
@@ -473,8 +474,9 @@ def summarize(store: st.Store, config: Any, env: Mapping[str, str] | None = None
             if record["id"] in kept:
                 keep(store, record, report.model, kept[record["id"]])
                 report.done.append(record["id"])
-            elif count_try(store, record):
-                report.gave_up += 1
+            else:
+                report.tried.append(record["id"])
+                report.gave_up += count_try(store, record)
     report.requests, report.waited, report.seconds = endpoint.requests, endpoint.waited, clock() - started
     return report
 
