@@ -135,6 +135,7 @@ interests:
 settings:
   title: Daily Papers
   email: digest
+  summary_model: gpt-4.1-mini
 """
 
 

@@ -39,7 +39,7 @@ def keywords() -> str:
     """Two topics, the email on, and interests from all three sources: ids, a library file, interests/*.txt."""
     return json.dumps({"topics": [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}],
                        "interests": {"papers": ["2501.00009"], "library": "library.bib", "picks": 3},
-                       "settings": {"email": "digest"}}, indent=2)
+                       "settings": {"email": "digest", "summary_model": "openai/gpt-4.1-mini"}}, indent=2)
 
 
 def origin_with_interests(top: Path) -> tuple[git.Repo, Path]:

@@ -138,11 +138,12 @@ def test_reload_and_back_keep_the_query_and_filters(page, served: str) -> None: 
 def test_hostile_title_is_text_and_runs_nothing(page, served: str) -> None:  # noqa: F811
     search(page, served, "?q=hostile")
     assert page.inner_text("#results h3 a") == HOSTILE
-    assert page.inner_text("#results .tldr") == f"TL;DR (AI, {HOSTILE_MODEL}) {HOSTILE_TLDR}"  # a result's TL;DR
+    assert page.inner_text("#results li:has(h3 a) .tldr >> nth=0") == f"TL;DR (AI, {HOSTILE_MODEL}) {HOSTILE_TLDR}"
     assert page.locator("#results img, #results script, #results a[href^=javascript], #results b").count() == 0
     page.goto(served + "topics/speech-synthesis/2026-01-2.html")
     assert HOSTILE in page.inner_text("main")
-    assert page.inner_text(".tldr") == f"TL;DR (AI, {HOSTILE_MODEL}) {HOSTILE_TLDR}"  # the model's text too
+    hostile_card = page.locator("article.paper", has=page.locator("h3", has_text=HOSTILE))
+    assert hostile_card.locator("p.tldr").inner_text() == f"TL;DR (AI, {HOSTILE_MODEL}) {HOSTILE_TLDR}"  # text too
     assert page.locator("main a[href^=javascript], main b, main [onmouseover]").count() == 0
     page.hover(".tldr")
     page.goto(served + "index.html")
@@ -150,15 +151,16 @@ def test_hostile_title_is_text_and_runs_nothing(page, served: str) -> None:  # n
     # the page fixture fails the test on any dialog (alert) or script error
 
 
-def test_a_v2_with_only_its_v1_summary_shows_no_tldr_in_results_or_on_its_card(page, served: str) -> None:  # noqa: F811
+def test_a_v2_with_only_its_v1_summary_shows_its_key_sentence_in_results_and_on_its_card(page, served: str) -> None:  # noqa: F811,E501
     search(page, served, "?q=streaming")
     assert STALE_ID in result_ids(page)
     stale = page.locator("#results li", has=page.locator(f"h3 a[href$='#p-{STALE_ID}']"))
-    assert stale.count() == 1 and stale.locator(".tldr").count() == 0
+    assert stale.count() == 1 and stale.locator(".tldr .tldr-label").inner_text() == "Key sentence"
     assert "v2 no longer" not in page.inner_text("#results")
     page.goto(stale.locator("h3 a").first.get_attribute("href"))  # the result's link: its card on a topic page
     card = page.locator(f"article[id='p-{STALE_ID}']")
-    assert card.count() == 1 and card.locator(".tldr").count() == 0 and "v2 no longer" not in page.inner_text("main")
+    assert card.count() == 1 and card.locator("p.tldr .tldr-label").inner_text() == "Key sentence"
+    assert "v2 no longer" not in page.inner_text("main")
 
 
 @pytest.mark.parametrize("path", ["index.html", "search.html?q=speech", "topics/speech-synthesis/index.html",
