@@ -131,3 +131,31 @@ def test_semantic_scholar_down_costs_no_paper_commit_or_exit_status(down: str, w
     assert update.main(["--root", str(work), "--push"]) == 0
     assert s2.asked_ids()[asked_before:] == [["ARXIV:2602.00002", "ARXIV:2602.00001"]]
     assert all("s2_tldr" in r for r in load_store(work).values())
+
+
+def test_after_a_push_race_the_rebuilt_commit_keeps_this_runs_tldrs(work: Path, s2: FakeS2, fake: FakeArxiv,
+                                                                    tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    assert update.main(["--root", str(work), "--push"]) == 0  # Semantic Scholar has none yet
+    other = tmp_path / "other"
+    shutil.copytree(work, other)
+    fake.papers.append(paper("2602.00003", "Codec vocoders", "We build a vocoder for codec tokens.",
+                             updated="2026-02-12T12:00:00Z"))
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T02:00:00Z")
+    assert update.main(["--root", str(other), "--push"]) == 0  # another run lands first, still without any
+    bare = git.Repo(tmp_path / "remote.git")
+    landed = bare.commit("main")
+    s2.tldrs = {f"2602.0000{i}": f"Codec TL;DR {i}." for i in (1, 2, 3)}
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T03:00:00Z")
+    assert update.main(["--root", str(work), "--push"]) == 0  # asks, is rejected, rebuilt on the tip
+    assert len(s2.requests) == 3, "the rebuild does not ask again"
+    head = bare.commit("main")
+    assert head != landed and landed in head.parents
+    stored = json.loads((head.tree / "data/papers/2602.json").data_stream.read())
+    assert {i: r["s2_tldr"]["text"] for i, r in stored.items()} == {f"2602.0000{i}": f"Codec TL;DR {i}."
+                                                                    for i in (1, 2, 3)}
+    assert (head.tree / "README.md").data_stream.read().decode().count(f"**[{LABEL}](") == 3
+    last = (tmp_path / "summary.md").read_text().rsplit("## ", 1)[1]
+    assert "📝 Semantic Scholar\\: 3 TL;DRs stored for 3 papers asked in 1 request" in last
