@@ -27,6 +27,7 @@ import pytest
 from conftest import NOW, REPO
 from fake_arxiv import FakeArxiv, paper
 from fake_llm import FakeLLM
+from fake_s2 import FakeS2
 from fake_smtp import Server
 
 UPDATE = REPO / "scripts" / "update.py"
@@ -36,7 +37,7 @@ PAGES = "https://octo.github.io/papers/"
 DAY = NOW[:10]  # the fake arXiv's clock (its Date header) is DAILY_PAPERS_NOW: the day's record is of that day
 BOT = {"GIT_AUTHOR_NAME": "github-actions[bot]", "GIT_COMMITTER_NAME": "github-actions[bot]",
        "GIT_AUTHOR_EMAIL": "bot@example.invalid", "GIT_COMMITTER_EMAIL": "bot@example.invalid"}
-DROPPED = ("GITHUB_", "LLM_", "SMTP_", "MAIL_", "ARXIV_", "DAILY_PAPERS_", "GIT_", "CI")  # the outer world's
+DROPPED = ("GITHUB_", "LLM_", "S2_", "SMTP_", "MAIL_", "ARXIV_", "DAILY_PAPERS_", "GIT_", "CI")  # the outer world's
 
 # The library: Zotero's BibTeX export of three arXiv preprints (two on codec quantization, one on birdsong).
 LIBRARY_BIB = r"""
@@ -186,12 +187,12 @@ def make_repository(top: Path) -> tuple[git.Repo, Path]:
 def world_at(top: Path) -> Iterator[World]:
     """Everything a run needs, started; stopped after."""
     bare, work = make_repository(top)
-    with FakeArxiv(LIKED + NEW) as arxiv, Server("none") as smtp, FakeLLM() as llm:
+    with FakeArxiv(LIKED + NEW) as arxiv, Server("none") as smtp, FakeLLM() as llm, FakeS2() as s2:
         arxiv.date = NOW  # its Date header: the run's day by arXiv's clock (the fake reads no env of the run's)
         env = base_env() | BOT | smtp.env("none") | {
             "ARXIV_API_URL": arxiv.url, "ARXIV_REQUEST_DELAY": "0", "ARXIV_BACKOFF_SECONDS": "0.01",
             "DAILY_PAPERS_NOW": NOW, "GITHUB_REPOSITORY": OWNER_REPO,
-            "LLM_BASE_URL": llm.url, "LLM_API_KEY": "test-key", "LLM_REQUEST_DELAY": "0"}
+            "LLM_BASE_URL": llm.url, "LLM_API_KEY": "test-key", "LLM_REQUEST_DELAY": "0", "S2_API_URL": s2.url}
         world = World(top, bare, work, arxiv, smtp, llm, env)
         received = smtp.inbox.handle_DATA
 
