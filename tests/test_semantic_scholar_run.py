@@ -71,6 +71,7 @@ def test_a_daily_run_stores_shows_and_never_asks_again(work: Path, s2: FakeS2, t
     assert s2.asked_ids()[1:] == [["ARXIV:2602.00002"]], "only the paper without one is asked again"
     assert load_store(work)["2602.00002"]["s2_tldr"]["text"] == "Codec tokens make a speech language model."
     assert f"**[{LABEL}](" in row(work, "2602.00002")
+    assert git.Repo(work).head.commit.message == "Add 1 TL;DR from Semantic Scholar\n", "a day of only TL;DRs says so"
 
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-15T01:00:00Z")
     head = git.Repo(work).head.commit
