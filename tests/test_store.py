@@ -293,3 +293,25 @@ def test_a_write_the_os_refuses_is_one_line_and_the_store_stays_whole(situation,
     else:
         assert set(json.loads((after / shard.name).read_text())) == {f"{yymm}.00001", f"{yymm}.00002"}, "written whole"
     assert not [p.name for p in after.iterdir() if p.name.endswith(".tmp")], "no temp file is left behind"
+
+
+@pytest.mark.parametrize("tries", [{"version": 1}, {"version": 1, "count": 0}, {"version": "1", "count": 1},
+                                   {"version": 1, "count": True}, {"version": 1, "count": 1, "x": 2}, 3])
+def test_a_broken_count_of_tries_is_refused(tries: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_keywords(tmp_path, [{"name": "A", "query": "codec"}])
+    shard = tmp_path / "data" / "papers" / "2601.json"
+    shard.parent.mkdir(parents=True)
+    shard.write_text(json.dumps({"2601.00001": {**rec("2601.00001", topics=["A"]), "tldr_tries": tries}}))
+    before = snapshot(tmp_path)
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 2
+    err = capsys.readouterr().err
+    assert "data/papers/2601.json:2601.00001" in err and "tldr_tries must be null or" in err
+    assert snapshot(tmp_path) == before
+
+
+def test_a_count_of_tries_outlives_a_merge_of_the_same_version(tmp_path: Path) -> None:
+    s = st.Store(tmp_path)
+    st.merge(s, "A", [rec("2601.00001")])
+    s.put({**s.papers["2601.00001"], "tldr_tries": {"count": 2, "version": 1}})
+    st.merge(s, "B", [rec("2601.00001")])  # the paper joins another topic: its record is rebuilt
+    assert s.papers["2601.00001"]["tldr_tries"] == {"count": 2, "version": 1}

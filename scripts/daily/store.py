@@ -22,7 +22,7 @@ _REQUIRED = frozenset(REQUIRED)
 FIELDS = ("id", "version", "title", "authors", "abstract", "comment", "categories",
           "primary_category", "published", "updated", "topics")
 # Fields a record holds only once they have a value, so the shards of papers without one stay as they were.
-SPARSE_FIELDS = ("s2_tldr", "tldr")
+SPARSE_FIELDS = ("s2_tldr", "tldr", "tldr_tries")
 TLDR_KEYS = ("model", "text", "version")
 S2_TLDR_KEYS = ("fetched", "model", "paper", "text")  # Semantic Scholar's TL;DR (digest/semantic_scholar.py)
 _S2_PAPER = re.compile(r"^[0-9a-f]{40}$")
@@ -279,8 +279,18 @@ def record_problem(key: str, record: Any) -> str | None:
         return f"published must be {STAMP_HELP} or null, got {_clip(repr(record['published']))}"
     if record.get("tldr") is not None and (problem := tldr_problem(record["tldr"])):
         return problem
-    if record.get("s2_tldr") is not None:
-        return s2_tldr_problem(record["s2_tldr"])
+    if record.get("s2_tldr") is not None and (problem := s2_tldr_problem(record["s2_tldr"])):
+        return problem
+    if record.get("tldr_tries") is not None:
+        return tries_problem(record["tldr_tries"])
+    return None
+
+
+def tries_problem(tries: Any) -> str | None:
+    """What is wrong with a stored count of a model's dropped answers ({"version", "count"}), or None."""
+    if not (isinstance(tries, dict) and sorted(tries) == ["count", "version"]
+            and all(type(tries[k]) is int and tries[k] >= 1 for k in ("count", "version"))):
+        return f'tldr_tries must be null or {{"count": N, "version": N}} (whole numbers >= 1), got {_clip(repr(tries))}'
     return None
 
 
