@@ -319,7 +319,7 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
         outcome.refreshed += len(st.merge(store, run.name, run.records).refreshed)
     if summarize:
         told = summaries.for_run(store, config, dry_run=not write)
-        outcome.summarized, outcome.summaries = len(told.done), told.line()
+        outcome.summarized, outcome.summaries, outcome.retried = len(told.done), told.line(), len(told.tried)
         outcome.s2 = semantic_scholar.for_run(store, config, now, dry_run=not write,
                                               time_left=time_left() if time_left else None).step()
     stored_state, stored_repository = fetch_state.load(root), fetch_state.repository(root)

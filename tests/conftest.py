@@ -31,7 +31,7 @@ def outside_actions(monkeypatch: pytest.MonkeyPatch, quiet_s2: FakeS2) -> None:
     (and no test reaches a real model or Semantic Scholar: one that needs a model sets LLM_* to the fake one,
     and Semantic Scholar is a local stand-in that knows no paper unless a test points S2_API_URL elsewhere)."""
     for name in ("GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "LLM_API_KEY", "LLM_BASE_URL",
-                 "S2_API_KEY"):
+                 "LLM_ALLOW_PLAIN_HTTP_KEY", "LLM_REQUEST_DELAY", "LLM_TIMEOUT", "S2_API_KEY", "S2_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("S2_API_URL", quiet_s2.url)
 

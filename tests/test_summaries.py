@@ -562,6 +562,21 @@ def test_a_daily_run_stores_renders_and_never_asks_twice(tmp_path: Path, fake: F
     assert load_store(work)["2602.00001"]["tldr"]["version"] == 2
 
 
+def test_a_run_whose_answers_are_all_dropped_says_so_in_its_commit(tmp_path: Path, fake: FakeArxiv,
+                                                                   fake_llm: FakeLLM,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    work, clone = git_repo(tmp_path, monkeypatch)
+    fake.papers = [paper("2602.00001", "A neural codec", "We build a neural audio codec at 6 kbps.",
+                         updated="2026-02-12T10:00:00Z"),
+                   paper("2602.00002", "Codec language models", "Codec tokens drive a speech language model.",
+                         updated="2026-02-12T11:00:00Z")]
+    fake_llm.swap = 1  # each paper gets the other's summary: both dropped, both asked again next run
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T01:00:00Z")
+    assert update.main(["--root", str(work), "--push"]) == 0
+    assert all("tldr" not in r and r["tldr_tries"] == {"count": 1, "version": 1} for r in load_store(work).values())
+    assert "note 2 dropped model answers (asked again next run)" in clone.head.commit.message
+
+
 def test_a_dry_run_asks_nothing_and_says_so(tmp_path: Path, fake: FakeArxiv, fake_llm: FakeLLM,
                                             caplog: pytest.LogCaptureFixture) -> None:
     write_keywords(tmp_path, TOPIC, MODEL)

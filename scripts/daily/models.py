@@ -69,6 +69,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)  # optional parts that failed soft, for the job summary
     summarized: int = 0  # papers given a machine summary this run (digest/summaries.py)
     summaries: str | None = None  # the summaries step's one line, for the job summary
+    retried: int = 0  # papers whose model answer was dropped this run: asked again next run (tldr_tries)
     s2: S2Step = field(default_factory=S2Step)  # Semantic Scholar's TL;DRs this run; asked once, kept on a rebuild
 
     @property

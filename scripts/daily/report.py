@@ -150,6 +150,8 @@ def commit_message(outcome: "Outcome") -> str:
         extra.append(f"refresh metadata of {plural(outcome.refreshed, 'paper')}")
     if outcome.summarized:
         extra.append(f"summarize {plural(outcome.summarized, 'paper')} (TL;DR, AI)")
+    if outcome.retried:
+        extra.append(f"note {plural(outcome.retried, 'dropped model answer')} (asked again next run)")
     if outcome.s2.stored:
         extra.append(f"add {plural(outcome.s2.stored, 'TL;DR')} from Semantic Scholar")
     failed = [r.name for r in outcome.runs if r.error]
