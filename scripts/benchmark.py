@@ -8,12 +8,13 @@ are kept, see manifest.MANIFEST), and a full re-render of every page (as after a
     python scripts/benchmark.py --sizes 5000
     python scripts/benchmark.py --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
     python scripts/benchmark.py --authors       # filling the shipped papers' authors: id_list requests, wall time
-    python scripts/benchmark.py --summaries     # TL;DRs: requests, input tokens a request, wall time at 15/minute
+    python scripts/benchmark.py --summaries     # a model's TL;DRs: requests, tokens, wall time; swapped ones kept
     python scripts/benchmark.py --exclusions-only   # relevance with 10,000 exclude phrases (below)
     python scripts/benchmark.py --site          # the site (scripts/site.py): build, size, first load, search speed
     python scripts/benchmark.py --only-extras  # just the site's extras (similar papers, BibTeX, charts, reasons)
     python scripts/benchmark.py --ranking      # picks (issue 23): P@5/P@10 vs date order; 200 new vs 5,000 liked
     python scripts/benchmark.py --key-sentences  # issue 31: key-sentence accuracy vs two baselines; time per 1,000
+    python scripts/benchmark.py --s2            # issue 31: Semantic Scholar requests on a normal day and a first day
 
 Each size is built once, then measured --repeat times (default 3), each run in a fresh process on a
 fresh copy, so its peak memory (max RSS) is its own; the median run is shown.
@@ -542,6 +543,8 @@ def main() -> int:
     parser.add_argument("--ranking", action="store_true",
                         help="instead: picks' precision at 5 and 10 on the labelled set, and the ranking time")
     parser.add_argument("--days", action="store_true", help="measure only the site's day pages (issue 23)")
+    parser.add_argument("--s2", action="store_true",
+                        help="Semantic Scholar (issue 31): batch requests on a normal day and a fork's first day")
     parser.add_argument("--key-sentences", action="store_true",
                         help="key sentences (issue 31): accuracy on the labelled set vs baselines; time per 1,000")
     parser.add_argument("--renames", action="store_true", help="measure a renamed topic's old site addresses and "
@@ -549,6 +552,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.key_sentences:
         return key_sentence_figures(args.repeat)
+    if args.s2:
+        return s2_figures()
     if args.ranking:
         return ranking_figures(args.repeat)
     if args.days:
@@ -862,9 +867,10 @@ def mail_sizes() -> int:
         listed = text.count("\n- ")
         print(f"{label:<34} {len(papers):>5} {listed:>6} {len(raw):>13,} {len(text):>10,} {len(html):>10,} {ms:>6.0f}")
 def summaries_runs() -> int:
-    """Issue 22: the TL;DRs of the shipped store, then of a day of 200 new papers, against the fake model
-    (tests/fake_llm.py) over real HTTP: requests, estimated input tokens a request, and the wall time added at
-    GitHub Models' free-tier pace (15 requests a minute; the waits are counted, not slept)."""
+    """Issues 22 and 31: a model's TL;DRs of a day of 200 new papers, then of the shipped store, against the fake
+    model (tests/fake_llm.py) over real HTTP: requests, estimated input tokens a request, and the wall time added at
+    the default pace (LLM_REQUEST_DELAY, 1 s; the waits are counted, not slept); then the same shipped papers with
+    the fake model swapping the summaries within each request: how many swapped summaries are kept (target 0)."""
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from daily import config as cfg
@@ -895,7 +901,8 @@ def summaries_runs() -> int:
             if label.endswith("shipped papers"):
                 for paper_id in new_ids:
                     store.papers.pop(paper_id)
-            run_config = cfg.Config(config.path, config.topics, {**config.settings, **settings})
+            run_config = cfg.Config(config.path, config.topics,
+                                    {**config.settings, "summary_model": "benchmark-model", **settings})
             slept = [0.0]
             env = {"LLM_BASE_URL": server.url, "LLM_API_KEY": "benchmark"}
             report = summaries.summarize(store, run_config, env=env, clock=lambda: time.monotonic() + slept[0],
@@ -904,6 +911,54 @@ def summaries_runs() -> int:
             per = report.wanted / report.requests if report.requests else 0
             print(f"{label:<24} {report.wanted:>6} {len(report.done):>5} {report.requests:>8} {per:>10.1f} "
                   f"{max(tokens):>10} {sum(tokens) / len(tokens):>11.0f} {report.seconds:>12.1f}", flush=True)
+        for swap in (1, 3):  # each paper gets the summary of the paper `swap` places on in its request
+            fresh = st.load(root)
+            server.swap = swap
+            run_config = cfg.Config(config.path, config.topics, {**config.settings, "summary_model": "benchmark-model",
+                                                                  "max_summaries_per_run": 1000})
+            report = summaries.summarize(fresh, run_config, env={**env, "LLM_REQUEST_DELAY": "0"}, budget=3600)
+            print(f"swapped by {swap} within each request: {len(report.done)} of {report.wanted} swapped summaries "
+                  f"kept (target 0), in {report.requests} requests")
+    return 0
+
+
+def s2_figures() -> int:
+    """Issue 31: Semantic Scholar batch requests on a normal day (target 1) and on a fresh fork's first day, against
+    the local stand-in (tests/fake_s2.py) over real HTTP, and how many a day of n papers would take."""
+    from datetime import timedelta
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from daily import config as cfg
+    from daily import store as st
+    from digest import semantic_scholar as s2
+    from fake_s2 import FakeS2
+
+    repo = Path(__file__).resolve().parent.parent
+    config = cfg.load(repo / "keywords.yaml")
+    with tempfile.TemporaryDirectory() as tmp, FakeS2() as server:
+        root = Path(tmp)
+        shutil.copytree(repo / "data", root / "data")
+        store = st.load(root)
+        server.tldrs = {i: f"A TL;DR of paper {i}." for i in store.papers}
+        newest = max(datetime.datetime.fromisoformat(r["updated"][:10]) for r in store.papers.values())
+        first = newest.replace(tzinfo=datetime.timezone.utc) + timedelta(hours=12)
+        env = {"S2_API_URL": server.url}
+        print(f"{'day':<44} {'asked':>6} {'stored':>7} {'requests':>8}")
+        report = s2.fetch_tldrs(store, config, first, env=env)
+        print(f"{'first day (shipped store, its newest day)':<44} {report.asked:>6} {len(report.stored):>7} "
+              f"{report.requests:>8}")
+        topic = config.topics[1]
+        for i in range(40):  # the next day: 40 new listed papers
+            model = list(store.papers.values())[i]
+            store.put({**model, "id": f"2602.{80000 + i}", "updated": (first + timedelta(days=1)).isoformat()[:10],
+                       "topics": [topic.name], "title": f"TTS {model['title']}"})
+            server.tldrs[f"2602.{80000 + i}"] = "A TL;DR."
+        report = s2.fetch_tldrs(store, config, first + timedelta(days=1, hours=1), env=env)
+        print(f"{'normal day (40 new listed papers)':<44} {report.asked:>6} {len(report.stored):>7} {report.requests:>8}")
+        report = s2.fetch_tldrs(store, config, first + timedelta(days=2, hours=1), env=env)
+        print(f"{'next day, nothing new':<44} {report.asked:>6} {len(report.stored):>7} {report.requests:>8}")
+    for count in (1, 80, 400, 500, 501, 2_000):
+        print(f"{count:>5} papers without a TL;DR: {s2.requests_needed(count)} request(s)")
     return 0
 
 
