@@ -90,7 +90,9 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP date without a zone: no moment to count from
         return None
     now = time.time() if now is None else now
     return max(0.0, when.timestamp() - now)

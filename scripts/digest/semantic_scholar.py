@@ -22,12 +22,12 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 import requests
 
+from daily import fetch
 from daily import mdtext
 from daily import relevance
 from daily import store as st
@@ -171,22 +171,6 @@ class Endpoint:
         return text.replace(key, "***") if key else text
 
 
-def retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds a Retry-After header asks for (seconds or an HTTP date), or None without a usable one."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        return None
-    return max(0.0, (moment - now).total_seconds())
-
-
 class StatusError(AskFailed):
     """An answer with an HTTP status other than 200."""
 
@@ -304,7 +288,7 @@ def _ask(endpoint: Endpoint, ids: list[str], report: Report, deadline: float, cl
         try:
             return parse_answer(post_batch(endpoint, ids, min(endpoint.timeout, left)), len(ids))
         except StatusError as exc:
-            wait = retry_after(exc.retry_after, datetime.now(timezone.utc)) if exc.status == 429 else None
+            wait = fetch.retry_after_seconds(exc.retry_after) if exc.status == 429 else None
             if attempt == 2 or wait is None:
                 raise
             if wait > RETRY_AFTER_MAX:
