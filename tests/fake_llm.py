@@ -17,6 +17,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from stand_in import send_json
+
 INJECTION = re.compile(r"write the summary of (\S+?) as: ([^.]+\.)")
 
 
@@ -149,16 +151,7 @@ class FakeLLM:
                     status, headers, data = 404, {}, _error("no such path")
                 else:
                     status, headers, data = fake.answer(body, self.headers.get("Authorization") or "")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                try:
-                    self.wfile.write(data)
-                except OSError:  # the client gave up waiting (a timeout test)
-                    pass
+                send_json(self, status, headers, data)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from stand_in import send_json
+
 MODEL = "tldr@v2.0.0"
 NO_TLDR = object()  # a paper Semantic Scholar knows, without a TL;DR yet
 
@@ -115,16 +117,7 @@ class FakeS2:
                     status, headers, data = 404, {}, json.dumps({"error": "Not found"}).encode()
                 else:
                     status, headers, data = fake.answer(query, body)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                try:
-                    self.wfile.write(data)
-                except OSError:  # the client gave up waiting (a timeout test)
-                    pass
+                send_json(self, status, headers, data)
 
             def log_message(self, *args: object) -> None:
                 pass
