@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
+import rendering
+from conftest import write_keywords
 from daily import config as cfg
-from daily import manifest
-from daily import render
+from daily import manifest, render
 from daily import store as st
 from digest import key_sentence, sentence_quality, tldr
-from conftest import write_keywords
-import rendering
 from rendering import render_one
 
 CONTRIBUTION = "We propose CodecLM, a streaming codec language model that predicts speech tokens from text."
@@ -31,8 +29,7 @@ def test_the_sentence_that_says_what_the_paper_does_is_chosen_over_background_an
 @pytest.mark.parametrize("abstract, expected", [
     ("", ""),
     ("   \n\t ", ""),
-    ("no sentence end at all and no capital letters anywhere in it", "no sentence end at all and no capital "
-                                                                     "letters anywhere in it"),
+    ("no sentence end at all and no capital letters in it", "no sentence end at all and no capital letters in it"),
     ("One sentence only.", "One sentence only."),
 ])
 def test_empty_and_endless_abstracts_give_what_there_is(abstract: str, expected: str) -> None:

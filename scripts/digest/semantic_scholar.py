@@ -20,18 +20,17 @@ import math
 import os
 import re
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-
-from daily import fetch
-from daily import mdtext
-from daily import relevance
+from daily import fetch, mdtext, relevance
 from daily import store as st
 from daily.models import S2Step
+
 from digest import tldr
 
 log = logging.getLogger("daily_papers.semantic_scholar")
@@ -114,7 +113,7 @@ def requests_needed(papers: int) -> int:
 
 def wanted(store: st.Store, config: Any, now: datetime) -> list[dict[str, Any]]:
     """Listed papers of the last overlap_days without a Semantic Scholar TL;DR or a model summary, newest first."""
-    since = (now.astimezone(timezone.utc) - timedelta(days=int(config.settings["overlap_days"]))).date().isoformat()
+    since = (now.astimezone(UTC) - timedelta(days=int(config.settings["overlap_days"]))).date().isoformat()
     listed: dict[str, dict[str, Any]] = {}
     for topic in config.topics:
         for record in relevance.listed(topic, store.topic_papers(topic.name)):
@@ -262,7 +261,7 @@ def fetch_tldrs(store: st.Store, config: Any, now: datetime, env: Mapping[str, s
     try:
         endpoint = Endpoint.from_env(env)
         report.note = endpoint.key_note
-        fetched = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fetched = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         for start in range(0, len(papers), BATCH):
             batch = papers[start:start + BATCH]
             entries = _ask(endpoint, [r["id"] for r in batch], report, started + budget, clock, sleep)

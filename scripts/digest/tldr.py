@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from daily import mdtext
+
 from digest import key_sentence
 
 SHOWN_LIMIT = 300  # characters of a model's or Semantic Scholar's summary any page shows
