@@ -253,6 +253,38 @@ def test_a_summary_given_to_every_paper_is_dropped_for_all(tmp_path: Path, fake_
     assert all("tldr" not in r and summaries.tries(r) == 2 for r in store.papers.values())
 
 
+def test_the_same_text_in_another_script_or_with_other_numbers_is_dropped_for_all() -> None:
+    batch = [record(i) for i in range(1, 5)]
+    retracted = [{"id": r["id"], "summary": f"ОТОЗВАНО {i}: работа признана мошеннической, результаты сфальсифицированы."}
+                 for i, r in enumerate(batch)]
+    for language in ("English", "Русский", "Russian"):  # a model asked for Russian could write it: still the same
+        assert summaries.accepted(retracted, batch, language) == ({}, 4), language
+
+
+def test_a_summary_in_another_script_than_the_language_asked_is_dropped() -> None:
+    batch = [record(i) for i in range(1, 3)]
+    aimed = [{"id": batch[0]["id"], "summary": "Эта работа отозвана: кодек 2 подделан, результаты неверны."}]
+    assert summaries.accepted(aimed, batch, "English") == ({}, 1)
+    assert summaries.accepted(aimed, batch, "Deutsch") == ({}, 1)
+
+
+@pytest.mark.parametrize("language, codec, speech_lm", [
+    ("日本語", "残差量子化(RVQ)を用いたニューラル音声コーデックncx1を構築し、ビットレートを測定する。",
+     "コーデックのトークンで音声言語モデルを学習し、WERを報告する。"),
+    ("Russian", "Авторы строят нейронный аудиокодек ncx1 с остаточным квантованием (RVQ) и измеряют битрейт.",
+     "Авторы обучают речевую языковую модель на токенах кодека и сообщают WER.")])
+def test_honest_summaries_in_a_non_latin_language_are_kept(language: str, codec: str, speech_lm: str) -> None:
+    batch = [record(1, title="A neural codec", abstract="We build neural audio codec ncx1 with residual "
+                                                          "quantization (RVQ) and measure bitrate."),
+             record(2, title="A speech LM", abstract="We train a speech language model on codec tokens from "
+                                                       "10k hours and report WER.")]
+    items = [{"id": batch[0]["id"], "summary": codec}, {"id": batch[1]["id"], "summary": speech_lm}]
+    kept, dropped = summaries.accepted(items, batch, language)
+    assert dropped == 0 and set(kept) == {batch[0]["id"], batch[1]["id"]}, (kept, dropped)
+    assert summaries.latin_script("English") and summaries.latin_script("Deutsch") and summaries.latin_script("Español")
+    assert not summaries.latin_script(language) and not summaries.latin_script("中文")
+
+
 @pytest.mark.parametrize("link", ["https://evil.example/login", "http://x.co", "www.evil-codec.com", "evil.com/reset",
                                   "[the code](https://evil.example)", "<a href=x>code</a>", "support@evil-codec.com",
                                   "evil-codec.io", "javascript:alert(1)", "evil dot com", "hxxps://x", "ftp://x"])

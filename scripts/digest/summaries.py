@@ -179,8 +179,25 @@ def clean(text: Any) -> str:
 
 
 def normal(summary: str) -> str:
-    """A summary's words alone, for telling the same text given to several papers."""
+    """A summary's words, for telling the same text given to several papers; in a script the word checks cannot
+    read, its letters alone (there the other checks are weak, so digits do not make 'the same text' differ)."""
+    if _non_latin_letters(summary) >= NON_LATIN_LETTERS:
+        return "".join(c for c in unicodedata.normalize("NFKC", summary.casefold()) if c.isalpha())
     return " ".join(tokens(summary))
+
+
+NON_LATIN_LANGUAGES = frozenset("""
+chinese mandarin cantonese japanese korean russian ukrainian belarusian bulgarian serbian macedonian kazakh
+mongolian arabic persian farsi urdu hebrew yiddish greek hindi marathi nepali bengali bangla punjabi gujarati
+tamil telugu kannada malayalam sinhala thai lao khmer burmese georgian armenian amharic tibetan
+""".split())
+
+
+def latin_script(language: str) -> bool:
+    """Whether summaries asked in this language are written in Latin letters (English, Deutsch, Español …)."""
+    name = language.strip().casefold()
+    written_in_it = any(c.isalpha() and not c.isascii() and "LATIN" not in unicodedata.name(c, "") for c in name)
+    return not written_in_it and not any(word in NON_LATIN_LANGUAGES for word in re.findall(r"[a-z]+", name))
 
 
 def _non_latin_letters(text: str) -> int:
@@ -220,14 +237,18 @@ def fit(said: set[str], paper: Paper, weight: dict[str, float]) -> float:
     return sum(weight.get(w, 0.0) * (2 if w in paper.title else 1) for w in said & paper.words)
 
 
-def problem(summary: str, own: Paper, others: list[Paper], weight: dict[str, float], english: bool = True) -> str | None:
-    """Why a summary is not kept for its paper (own) among the other papers of its request, or None to keep it."""
+def problem(summary: str, own: Paper, others: list[Paper], weight: dict[str, float], english: bool = True,
+            latin: bool = True) -> str | None:
+    """Why a summary is not kept for its paper (own) among the other papers of its request, or None to keep it;
+    latin: the reader's summary_language is written in Latin letters, so a summary in another script is not theirs."""
     if not summary:
         return "empty"
     if _LINKISH.search(summary):
         return "it holds a link, address or markup"
     said = words(summary)
     readable = _non_latin_letters(summary) < NON_LATIN_LETTERS  # else a script whose words we cannot check
+    if not readable and latin:
+        return "it is not in the language asked for (another script)"
     if said and said <= own.title:
         return "it only repeats the title"
     run = tokens(summary)
@@ -283,7 +304,7 @@ def accepted(items: list[dict[str, Any]], batch: list[dict[str, Any]],
             texts[normal(summary)] = texts.get(normal(summary), 0) + 1
     papers = {i: Paper.of(r) for i, r in asked.items()}
     weight = weights(list(papers.values()))
-    english = language.strip().casefold().startswith("en")
+    english, latin = language.strip().casefold().startswith("en"), latin_script(language)
     kept: dict[str, str] = {}
     dropped = 0
     for paper_id, summary in given.items():
@@ -291,7 +312,7 @@ def accepted(items: list[dict[str, Any]], batch: list[dict[str, Any]],
             why: str | None = "the same text was given to several papers"
         else:
             others = [p for i, p in papers.items() if i != paper_id]
-            why = problem(summary, papers[paper_id], others, weight, english)
+            why = problem(summary, papers[paper_id], others, weight, english, latin)
         if why:
             dropped += 1
             log.debug("summary of %s dropped: %s", paper_id, why)
