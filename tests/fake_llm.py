@@ -65,6 +65,7 @@ class FakeLLM:
         self.ascii_content = True  # False: the answer's content holds its characters raw (a lone surrogate too)
         self.headers: dict[str, str] = {}  # extra headers on successful answers
         self.delay = 0.0  # seconds before each answer (timeouts)
+        self.shape: dict[str, Any] = {}  # replaces parts of a 200 answer: {"content": 42} or {"choices": {}}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True  # a slow answer in progress does not hold up the test's end
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -121,6 +122,9 @@ class FakeLLM:
                  "choices": [{"index": 0, "finish_reason": "stop",
                               "message": {"role": "assistant", "content": content}}],
                  "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+        if "content" in self.shape:  # what some proxies send: a number, or a list of parts
+            reply["choices"][0]["message"]["content"] = self.shape["content"]
+        reply.update({k: v for k, v in self.shape.items() if k != "content"})
         return 200, dict(self.headers), json.dumps(reply).encode()
 
     def entries(self, papers: list[dict[str, Any]]) -> list[dict[str, str]]:

@@ -318,3 +318,26 @@ def test_an_answer_that_is_not_a_chat_completion_is_one_error(fake_llm: FakeLLM)
     with pytest.raises(llm.ModelError) as caught:
         ask(endpoint(fake_llm.url, Waits()))
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("shape", [{"content": 42}, {"content": [{"type": "text", "text": "{}"}]}, {"choices": {"0": {}}},
+                                   {"choices": [{"index": 0}]}, {"choices": "none"}])
+def test_an_answer_of_an_unexpected_shape_is_one_error(fake_llm: FakeLLM, shape: dict) -> None:
+    fake_llm.shape = shape
+    with pytest.raises(llm.ModelError) as caught:
+        ask(endpoint(fake_llm.url, Waits()))
+    assert "\n" not in str(caught.value) and len(fake_llm.requests) == 1
+
+
+@pytest.mark.parametrize("url", ["https://api.openai.com:v1", "https://a..b/v1", "https://exa\u00admple.com/v1",
+                                 "http://[::1/v1"])
+def test_a_base_url_no_client_could_use_is_refused_before_any_request(url: str) -> None:
+    refused = llm.refusal(url, "sk-test")
+    assert refused is not None and "is not an http:// or https:// URL" in refused and "sk-test" not in refused
+    with pytest.raises(llm.ModelError):
+        ask(endpoint(url, Waits()))
+
+
+def test_a_key_no_http_header_can_carry_is_refused_and_not_shown() -> None:
+    refused = llm.refusal("https://api.example.org/v1", "sk-abc\u2019def")
+    assert refused is not None and "LLM_API_KEY holds a character" in refused and "abc" not in refused

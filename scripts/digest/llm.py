@@ -120,8 +120,13 @@ def refusal(base_url: str, api_key: str, allow_plain_http: bool = False) -> str 
     if is_retired(base_url):
         return RETIRED
     try:
-        scheme = urlsplit(base_url.strip()).scheme.lower()
-    except ValueError:
+        parts = urlsplit(base_url.strip())
+        scheme, _port = parts.scheme.lower(), parts.port  # a port that is no number raises here, not mid-run
+        host_name = parts.hostname or ""
+        host_name.encode("idna")  # nor does a host no resolver could look up ('a..b')
+        if not all(c.isalnum() or c in ".-_:" for c in host_name):  # a soft hyphen or space would be dropped
+            raise ValueError(host_name)
+    except (ValueError, UnicodeError):
         scheme = ""
     host = host_of(base_url)
     if scheme not in ("http", "https") or not host:
@@ -129,6 +134,9 @@ def refusal(base_url: str, api_key: str, allow_plain_http: bool = False) -> str 
                 f"to the endpoint's base URL, like https://api.openai.com/v1")
     if looks_like_github_token(api_key):
         return GITHUB_TOKEN_SENT
+    if api_key and not (api_key.isascii() and api_key.isprintable()):
+        return ("LLM_API_KEY holds a character no HTTP header can carry (a pasted quote, space or line break?); "
+                "set the secret again, copied as plain text")
     if not api_key and not is_loopback(host):
         return (f"LLM_BASE_URL names {host} but LLM_API_KEY is not set; set the LLM_API_KEY secret to its key "
                 f"(only a server on this machine, like Ollama on localhost, may go without one)")
@@ -302,6 +310,10 @@ class Endpoint:
                                      f"{server_tries} tries)") from None
             except openai.OpenAIError as exc:  # an answer the client could not read
                 raise ModelError(f"an answer the client could not read ({self._quote(exc)})") from None
+            except ModelError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - an optional part: whatever the client raised is one line
+                raise ModelError(f"the request failed ({type(exc).__name__}: {self._quote(exc)})", stop=True) from None
 
     def _send(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int) -> str:
         """One request; the text of its first choice ('' for none)."""
@@ -315,6 +327,9 @@ class Endpoint:
         self._next_start = max(self._next_start, self.clock() + exhausted_wait(raw.headers))
         try:
             completion = raw.parse()
-            return (completion.choices[0].message.content or "") if completion.choices else ""
-        except (AttributeError, IndexError, TypeError, ValueError) as exc:
+            content = (completion.choices[0].message.content or "") if completion.choices else ""
+        except (AttributeError, LookupError, TypeError, ValueError) as exc:
             raise ModelError(f"an answer that is not a chat completion ({self._quote(exc)})") from None
+        if not isinstance(content, str):  # the client does not check types: a proxy may send a number or parts
+            raise ModelError(f"an answer whose content is not text ({type(content).__name__})")
+        return content
