@@ -38,6 +38,7 @@ class FakeS2:
         self.script: list[str] = []  # faults for the next requests: "429", "500", "503", "malformed", "short", "dict"
         self.retry_after: str | None = "1"  # on a 429
         self.delay = 0.0  # seconds before each answer (timeouts)
+        self.trickle = 0.0  # seconds between the answer's bytes (a server that never quite times out)
         self.answer_ids: dict[str, str] = {}  # arXiv id -> a paperId to answer instead of paper_id() (odd ids)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -117,7 +118,7 @@ class FakeS2:
                     status, headers, data = 404, {}, json.dumps({"error": "Not found"}).encode()
                 else:
                     status, headers, data = fake.answer(query, body)
-                send_json(self, status, headers, data)
+                send_json(self, status, headers, data, fake.trickle)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -197,6 +197,8 @@ def test_retry_after_parses_seconds_and_dates() -> None:
     assert fetch.retry_after_seconds("7") == 7.0
     assert fetch.retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
     assert fetch.retry_after_seconds("soon") is None and fetch.retry_after_seconds(None) is None
+    assert fetch.retry_after_seconds("²") is None and fetch.retry_after_seconds("٣") is None  # digits, not ASCII
+    assert fetch.retry_after_seconds("Wed, 21 Oct 2015 07:28:00") is None  # no zone: no moment
 
 
 def test_backoff_grows_and_honours_retry_after() -> None:

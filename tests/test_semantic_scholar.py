@@ -356,3 +356,49 @@ def test_clean_text_and_model_directly() -> None:
     assert s2.clean_model("tldr@v2.0.0") == "tldr@v2.0.0" and s2.clean_model("x" * 61) == "tldr"
     assert s2.clean_model(None) == "tldr" and s2.clean_model("tldr@v3 <b>") == "tldr"
     assert s2.clean_model("x" * 60) == "x" * 60 and s2.clean_model(" tldr@v2.1.0\u202e ") == "tldr@v2.1.0"
+
+
+def test_an_answer_trickling_in_past_the_timeout_is_one_failure(tmp_path: Path, server: FakeS2) -> None:
+    store, config = setup(tmp_path, [record(1)])
+    server.tldrs = {"2602.00001": "A codec. " * 20}
+    server.trickle = 0.05  # each byte well within the per-read timeout; the whole answer takes about 10 s
+    started = time.monotonic()
+    report = ask(store, config, server, S2_TIMEOUT="1")
+    assert time.monotonic() - started < 3 and "no answer within 1 s" in (report.error or "")
+    assert "s2_tldr" not in store.papers["2602.00001"]
+
+
+@pytest.mark.parametrize("env, note", [
+    ({"S2_API_KEY": "s2-key\u2019x"}, "S2_API_KEY holds a character no HTTP header can carry"),
+    ({"S2_API_KEY": "s2-key\u200bx"}, "S2_API_KEY holds a character no HTTP header can carry")])
+def test_a_key_no_header_can_carry_is_not_sent_and_the_step_goes_on(tmp_path: Path, server: FakeS2,
+                                                                     env: dict[str, str], note: str) -> None:
+    store, config = setup(tmp_path, [record(1)])
+    server.tldrs = {"2602.00001": "A codec."}
+    report = ask(store, config, server, **env)
+    assert "x-api-key" not in {k.lower() for k in server.requests[0]["headers"]}
+    assert note in (report.line() or "") and "s2-key" not in (report.line() or "")
+    assert store.papers["2602.00001"]["s2_tldr"]["text"] == "A codec."
+
+
+@pytest.mark.parametrize("url", ["http://[::1/graph/v1", "https://api.example.org:port/graph/v1", "ftp://x/y"])
+def test_an_s2_api_url_no_client_could_use_is_one_warning(tmp_path: Path, url: str) -> None:
+    store, config = setup(tmp_path, [record(1)])
+    report = ask(store, config, url)
+    assert "S2_API_URL is not an http(s) address" in (report.error or "")
+
+
+def test_a_deeply_nested_or_odd_answer_is_one_failure_not_a_crash(tmp_path: Path, server: FakeS2) -> None:
+    with pytest.raises(s2.AskFailed):
+        s2.parse_answer(b"[" * 100_000 + b"]" * 100_000, 1)
+    assert s2.Endpoint.from_env({"S2_API_KEY": "s2-secret"}).__repr__().find("s2-secret") == -1
+
+
+def test_any_unexpected_failure_of_the_step_is_one_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, config = setup(tmp_path, [record(1)])
+
+    def broken(*_args: Any, **_kw: Any) -> s2.Report:
+        raise KeyError("surprise")
+    monkeypatch.setattr(s2, "fetch_tldrs", broken)
+    report = s2.for_run(store, config, NOW, time_left=5)
+    assert (report.line() or "").startswith("warning: Semantic Scholar:") and "KeyError" in (report.line() or "")

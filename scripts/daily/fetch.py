@@ -86,7 +86,7 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # '²' is a digit to str.isdigit, not to float()
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

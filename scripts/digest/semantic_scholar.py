@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ def parse_answer(body: bytes, asked: int) -> list[Any]:
     """The answer's entries, aligned with the ids asked; AskFailed when it is not that (a changed API)."""
     try:
         data = json.loads(body)
-    except ValueError:  # also UnicodeDecodeError
+    except (ValueError, RecursionError):  # also UnicodeDecodeError; a deeply nested answer
         raise AskFailed("the answer was not JSON") from None
     if not isinstance(data, list):
         raise AskFailed(f"the answer was a JSON {type(data).__name__}, not the list of papers asked about")
@@ -140,8 +141,8 @@ class Endpoint:
     """Where to ask and with which headers; the key goes only to Semantic Scholar or to the host the reader named."""
 
     url: str
-    headers: dict[str, str]
-    timeout: float
+    headers: dict[str, str] = field(repr=False)  # may hold the key: never in a repr
+    timeout: float = TIMEOUT
     key_note: str | None = None  # why a set S2_API_KEY is not sent
 
     @classmethod
@@ -149,8 +150,12 @@ class Endpoint:
         """S2_API_URL (else Semantic Scholar), S2_API_KEY as x-api-key where safe, S2_TIMEOUT; raises AskFailed."""
         named = env.get("S2_API_URL", "").strip().rstrip("/")
         url = named or DEFAULT_URL
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(url)
+            usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+        except ValueError:  # '[::1', a port that is no number
+            usable = False
+        if not usable:
             raise AskFailed("S2_API_URL is not an http(s) address; fix or unset it")
         try:
             timeout = float(env.get("S2_TIMEOUT") or TIMEOUT)
@@ -160,6 +165,8 @@ class Endpoint:
         key, note = env.get("S2_API_KEY", "").strip(), None
         if key and parts.scheme == "http" and not _loopback(parts.hostname):
             note = f"S2_API_KEY is not sent over plain http to {parts.hostname}"
+        elif key and not (key.isascii() and key.isprintable()):
+            note = "S2_API_KEY holds a character no HTTP header can carry (a pasted quote or space?), so it is not sent"
         elif key:
             headers["x-api-key"] = key
         return cls(url=url, headers=headers, timeout=max(0.1, timeout), key_note=note)
@@ -182,7 +189,28 @@ class StatusError(AskFailed):
 
 
 def post_batch(endpoint: Endpoint, ids: list[str], timeout: float) -> bytes:
-    """One POST of a batch; the answer's body, or AskFailed (HTTP status, timeout, refused, oversized)."""
+    """One POST of a batch within timeout seconds in all; the answer's body, or AskFailed. requests' timeout is per
+    read, so a server sending a byte a second would never time out: the request runs in a thread of its own, and
+    one still running at the deadline is left to finish unread (it holds only its own answer)."""
+    outcome: list[Any] = []
+
+    def request() -> None:
+        try:
+            outcome.append(_post(endpoint, ids, timeout))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread as it is
+            outcome.append(exc)
+    worker = threading.Thread(target=request, name="semantic-scholar", daemon=True)
+    worker.start()
+    worker.join(timeout + 1)
+    if not outcome:
+        raise AskFailed(f"no answer within {timeout:.0f} s")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _post(endpoint: Endpoint, ids: list[str], timeout: float) -> bytes:
+    """The POST itself; the answer's body, or AskFailed (HTTP status, timeout, refused, oversized)."""
     try:
         with requests.post(f"{endpoint.url}/paper/batch", params={"fields": FIELDS},
                            json={"ids": [f"ARXIV:{i}" for i in ids]}, headers=endpoint.headers,
@@ -309,7 +337,10 @@ def for_run(store: st.Store, config: Any, now: datetime, dry_run: bool = False,
             report.note = (f"Semantic Scholar: not asked in a dry run (it writes nothing); a real run asks about "
                            f"{_count(count, 'paper')} in {_count(requests_needed(count), 'request')}")
     else:
-        report = fetch_tldrs(store, config, now, budget=MAX_SECONDS if time_left is None else time_left)
+        try:
+            report = fetch_tldrs(store, config, now, budget=MAX_SECONDS if time_left is None else time_left)
+        except Exception as exc:  # noqa: BLE001 - an optional part: what it stored is whole; the rest asks next run
+            report = Report(error=f"an unexpected {type(exc).__name__}")
     line = report.line()
     if line and report.error:
         log.warning("%s", line)
