@@ -63,6 +63,15 @@ def test_a_huge_hand_edited_abstract_is_read_only_in_part() -> None:
     assert shown == "We propose Codec."
 
 
+@pytest.mark.parametrize("abstract", ["x" * 2500 + " e.g. A" * 350, "y" * 3000 + " Fig. 2" * 280])
+def test_each_possible_break_looks_back_only_at_the_word_before(abstract: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looking back over the whole sentence at every 'e.g.' made such an abstract take 6 s (quadratic)."""
+    seen: list[int] = []
+    real = key_sentence._ends_sentence
+    monkeypatch.setattr(key_sentence, "_ends_sentence", lambda text: seen.append(len(text)) or real(text))
+    assert key_sentence.sentences(abstract) and len(seen) >= 280 and max(seen) <= 100
+
+
 def test_latex_and_urls_stay_text_and_an_availability_sentence_is_not_chosen() -> None:
     abstract = (r"We propose $\mathcal{O}(n)$ attention with $p < 0.05$ gains. "
                 "Our code is available at https://github.com/x/y and www.example.org.")

@@ -88,7 +88,7 @@ def sentences(abstract: str) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _END.finditer(text):
-        if _ends_sentence(text[start:match.start()]):
+        if _ends_sentence(text[max(start, match.start() - 100):match.start()]):  # the word before is enough
             piece = text[start:match.start()].strip()
             if piece:
                 out.append(piece)
