@@ -78,6 +78,13 @@ def test_latex_and_urls_stay_text_and_an_availability_sentence_is_not_chosen() -
     assert key_sentence.choose(abstract).startswith(r"We propose $\mathcal{O}(n)$")
 
 
+def test_a_chosen_sentence_shows_no_address_as_it_was_written() -> None:
+    abstract = ("Neural codecs are popular. We release CodecKit, a toolkit for codecs, at https://evil.example/login "
+                "and www.evil.example, and invite everyone to log in there.")
+    assert key_sentence.shown(abstract) == ("We release CodecKit, a toolkit for codecs, at (link) and (link), and "
+                                            "invite everyone to log in there.")
+
+
 def test_hostile_abstracts_render_as_text_in_a_readme_row() -> None:
     abstract = ("We propose </details><script>alert(1)</script> | [x](javascript:alert(1)) @octocat #12 "
                 "<img src=x onerror=alert(1)> for codecs.")

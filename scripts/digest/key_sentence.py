@@ -65,6 +65,7 @@ _AVAILABLE_HINTS = ("availab", "releas", "accessib", "found", "heard", "http", "
 _CLOSING_HINTS = ("we hope", "we believe", "we expect", "we anticipate", "we envision", "insight", "overall",
                   "summary", "conclu", "together", "these ", "findings", "work ", "study ", "pav", "shed", "future")
 _ACHIEVE = re.compile(r"\bwe (?:achieve|obtain|attain|outperform|surpass|reach|improve)\w*\b")
+_URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|dB|x\b)|\b(?:WER|CER|MOS|EER|BLEU|SI-SNR|PESQ)\b")
 
 
@@ -155,5 +156,6 @@ def cut(sentence: str, limit: int = SHOWN_CHARS) -> str:
 
 
 def shown(abstract: str) -> str:
-    """The key sentence as every surface shows it: chosen, then cut to about SHOWN_CHARS characters."""
-    return cut(choose(abstract))
+    """The key sentence as every surface shows it: chosen, its addresses written '(link)' (mail clients would make
+    them live links, and the paper's own links have a place of their own), then cut to about SHOWN_CHARS."""
+    return cut(_URL.sub("(link)", choose(abstract)))
