@@ -18,10 +18,18 @@ NOW = "2026-02-13T00:00:00Z"
 SEED = REPO / "tests" / "fixtures" / "seed" / "daily-papers-readme.md"
 
 
-@pytest.fixture(scope="session")
+OUTER_WORLD = ("GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "LLM_API_KEY", "LLM_BASE_URL",
+               "LLM_ALLOW_PLAIN_HTTP_KEY", "LLM_REQUEST_DELAY", "LLM_TIMEOUT", "S2_API_KEY", "S2_TIMEOUT")
+
+
+@pytest.fixture(scope="session", autouse=True)
 def quiet_s2() -> Iterator[FakeS2]:
-    """A Semantic Scholar stand-in that knows no paper: what every daily run in the tests asks by default."""
-    with FakeS2() as server:
+    """A Semantic Scholar stand-in that knows no paper: what every daily run in the tests asks by default, set for
+    the whole session so that module-scoped fixtures' runs never reach the real one (nor a real model)."""
+    with FakeS2() as server, pytest.MonkeyPatch.context() as env:
+        for name in OUTER_WORLD:
+            env.delenv(name, raising=False)
+        env.setenv("S2_API_URL", server.url)
         yield server
 
 
@@ -30,8 +38,7 @@ def outside_actions(monkeypatch: pytest.MonkeyPatch, quiet_s2: FakeS2) -> None:
     """Every test runs as on a laptop, also in GitHub's CI: a test that needs Actions' variables sets them
     (and no test reaches a real model or Semantic Scholar: one that needs a model sets LLM_* to the fake one,
     and Semantic Scholar is a local stand-in that knows no paper unless a test points S2_API_URL elsewhere)."""
-    for name in ("GITHUB_REPOSITORY", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "LLM_API_KEY", "LLM_BASE_URL",
-                 "LLM_ALLOW_PLAIN_HTTP_KEY", "LLM_REQUEST_DELAY", "LLM_TIMEOUT", "S2_API_KEY", "S2_TIMEOUT"):
+    for name in OUTER_WORLD:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("S2_API_URL", quiet_s2.url)
 
