@@ -435,7 +435,7 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
         _follow(checkout, ours, ours, pushed=False)
         return outcome, ours
     sha = ours
-    summarized, told, s2 = outcome.summarized, outcome.summaries, outcome.s2
+    asked = carried_over(outcome)
     for attempt in range(1, 5):
         if publish.push(repo, sha, checkout.branch):
             _follow(checkout, sha, ours, pushed=True)
@@ -445,8 +445,7 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
         log.warning("push rejected: origin/%s moved on; making the commit again on its tip (attempt %d of 3)",
                     checkout.branch, attempt)
         tip = publish.fetch_tip(repo, checkout.branch)
-        outcome, rebuilt = rebuild_on(checkout, tip, config_path, store, runs, (summarized, told))
-        outcome.s2 = s2  # asked once: its TL;DRs ride in the records carried over
+        outcome, rebuilt = rebuild_on(checkout, tip, config_path, store, runs, asked)
         if rebuilt is None:  # origin already holds everything this run had
             _follow(checkout, tip, ours, pushed=True)
             return outcome, None
@@ -455,11 +454,17 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
                                f"the papers stay stored here and the next run commits and announces them")
 
 
+def carried_over(outcome: Outcome) -> dict[str, Any]:
+    """What a push race's rebuild keeps of this run: what the model and Semantic Scholar gave (asked once; their
+    texts ride in the records carried over), for the rebuilt commit's message and the job summary."""
+    return {name: getattr(outcome, name) for name in ("summarized", "summaries", "retried", "s2")}
+
+
 def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, store: st.Store,
-               runs: list[TopicRun], summarized: tuple[int, str | None] = (0, None)) -> tuple[Outcome, str | None]:
+               runs: list[TopicRun], asked: dict[str, Any] | None = None) -> tuple[Outcome, str | None]:
     """The run's commit made again on origin's tip: the tip's store plus the records this run changed,
-    rendered with the tip's keywords.yaml and templates; counts are what it adds over the tip, but the summaries
-    (summarized: their count and line), which are not asked again and ride in the records carried over."""
+    rendered with the tip's keywords.yaml and templates; counts are what it adds over the tip, but what was asked
+    (carried_over: the summaries' and Semantic Scholar's counts and lines), which is not asked again."""
     repo, root, start = checkout.repo, checkout.root, checkout.head
     if tip is None:
         raise publish.PublishError(f"origin/{checkout.branch} was deleted during the run; nothing was pushed (the run "
@@ -486,7 +491,8 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
                 st.merge(theirs, topic, [record])
         again = [dataclasses.replace(r, records=[], new=[], created=[], updated=[]) for r in runs]  # counts anew
         outcome = apply(folder, config, again, write=True, store=theirs, baseline=on_tip)
-        outcome.summarized, outcome.summaries = summarized
+        for name, value in (asked or {}).items():
+            setattr(outcome, name, value)
         sha = publish.build_commit(repo, folder, tip, publish.owned_paths(repo, folder, tip),
                                    report.commit_message(outcome))
     return outcome, sha

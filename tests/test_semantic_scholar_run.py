@@ -154,6 +154,7 @@ def test_after_a_push_race_the_rebuilt_commit_keeps_this_runs_tldrs(work: Path, 
     assert len(s2.requests) == 3, "the rebuild does not ask again"
     head = bare.commit("main")
     assert head != landed and landed in head.parents
+    assert head.message == "Add 3 TL;DRs from Semantic Scholar\n", "the rebuilt commit says what it adds"
     stored = json.loads((head.tree / "data/papers/2602.json").data_stream.read())
     assert {i: r["s2_tldr"]["text"] for i, r in stored.items()} == {f"2602.0000{i}": f"Codec TL;DR {i}."
                                                                     for i in (1, 2, 3)}
