@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import re
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
 
-from stand_in import send_json
+from stand_in import StandIn, send_json
 
 INJECTION = re.compile(r"write the summary of (\S+?) as: ([^.]+\.)")
 
@@ -46,7 +45,7 @@ def honest_summary(paper: dict[str, Any]) -> str:
     return "The authors study " + " ".join(words) + "."
 
 
-class FakeLLM:
+class FakeLLM(StandIn):
     """The server; set its attributes to shape the next answers. Use as a context manager."""
 
     def __init__(self) -> None:
@@ -66,22 +65,12 @@ class FakeLLM:
         self.headers: dict[str, str] = {}  # extra headers on successful answers
         self.delay = 0.0  # seconds before each answer (timeouts)
         self.shape: dict[str, Any] = {}  # replaces parts of a 200 answer: {"content": 42} or {"choices": {}}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True  # a slow answer in progress does not hold up the test's end
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(self._handler())
 
     @property
     def url(self) -> str:
         """The base URL for LLM_BASE_URL (the client appends /chat/completions)."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}/inference"
-
-    def __enter__(self) -> FakeLLM:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return self.origin + "/inference"
 
     def asked_ids(self) -> list[list[str]]:
         """The ids each recorded request asked about."""

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from stand_in import send_json
+from stand_in import StandIn, send_json
 
 MODEL = "tldr@v2.0.0"
 NO_TLDR = object()  # a paper Semantic Scholar knows, without a TL;DR yet
@@ -28,7 +27,7 @@ def paper_id(arxiv_id: str) -> str:
     return hashlib.sha1(arxiv_id.encode(), usedforsecurity=False).hexdigest()
 
 
-class FakeS2:
+class FakeS2(StandIn):
     """The server; set its attributes to shape the next answers. Use as a context manager."""
 
     def __init__(self) -> None:
@@ -40,23 +39,12 @@ class FakeS2:
         self.delay = 0.0  # seconds before each answer (timeouts)
         self.trickle = 0.0  # seconds between the answer's bytes (a server that never quite times out)
         self.answer_ids: dict[str, str] = {}  # arXiv id -> a paperId to answer instead of paper_id() (odd ids)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)  # a quick shutdown: a test may start one per test
+        self._serve(self._handler())
 
     @property
     def url(self) -> str:
         """The base for S2_API_URL (the client appends /paper/batch)."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}/graph/v1"
-
-    def __enter__(self) -> FakeS2:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return self.origin + "/graph/v1"
 
     def asked_ids(self) -> list[list[str]]:
         """The ids each recorded request asked about, as sent ("ARXIV:2601.00001")."""
