@@ -64,6 +64,7 @@ class FakeLLM(StandIn):
         self.ascii_content = True  # False: the answer's content holds its characters raw (a lone surrogate too)
         self.headers: dict[str, str] = {}  # extra headers on successful answers
         self.delay = 0.0  # seconds before each answer (timeouts)
+        self.trickle = 0.0  # seconds between the answer's bytes (an endpoint that never quite times out)
         self.shape: dict[str, Any] = {}  # replaces parts of a 200 answer: {"content": 42} or {"choices": {}}
         self._serve(self._handler())
 
@@ -144,7 +145,7 @@ class FakeLLM(StandIn):
                     status, headers, data = 404, {}, _error("no such path")
                 else:
                     status, headers, data = fake.answer(body, self.headers.get("Authorization") or "")
-                send_json(self, status, headers, data)
+                send_json(self, status, headers, data, fake.trickle)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -313,6 +313,16 @@ def test_a_slow_endpoint_times_out_twice_then_gives_up(fake_llm: FakeLLM) -> Non
     assert time.monotonic() - started < 2.9 and point.requests == llm.SERVER_TRIES
 
 
+def test_an_answer_trickling_in_past_the_timeout_stops_the_asking(fake_llm: FakeLLM) -> None:
+    fake_llm.trickle = 0.02  # each byte well within the client's per-read timeout; the whole answer takes ~10 s
+    point = endpoint(fake_llm.url, Waits(), timeout=1, min_interval=0)
+    started = time.monotonic()
+    with pytest.raises(llm.ModelError) as caught:
+        ask(point)
+    assert caught.value.stop and "no whole answer within 1 s" in str(caught.value)
+    assert time.monotonic() - started < 4 and point.requests == 1
+
+
 def test_an_answer_that_is_not_a_chat_completion_is_one_error(fake_llm: FakeLLM) -> None:
     fake_llm.script = ["not json"]
     with pytest.raises(llm.ModelError) as caught:

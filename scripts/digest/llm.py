@@ -16,6 +16,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import re
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -254,7 +255,7 @@ class Endpoint:
             self._pace()
             self._next_start = self.clock() + self.min_interval
             try:
-                return self._send(messages, schema, max_tokens)
+                return self._send_in_time(messages, schema, max_tokens)
             except openai.RateLimitError as exc:
                 self.throttled += 1
                 wait = retry_wait(exc.response.headers)
@@ -314,6 +315,26 @@ class Endpoint:
                 raise
             except Exception as exc:  # noqa: BLE001 - an optional part: whatever the client raised is one line
                 raise ModelError(f"the request failed ({type(exc).__name__}: {self._quote(exc)})", stop=True) from None
+
+    def _send_in_time(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int) -> str:
+        """_send within its timeout in all: the client's timeout is per read, so an endpoint sending a byte a second
+        would never time out; the request runs in a thread of its own, left to finish unread past its time."""
+        seconds = max(1.0, min(self.timeout, self.left() - 1))
+        outcome: list[Any] = []
+
+        def request() -> None:
+            try:
+                outcome.append(self._send(messages, schema, max_tokens))
+            except BaseException as exc:  # noqa: BLE001 - handed to ask() as it is, for its own handling
+                outcome.append(exc)
+        worker = threading.Thread(target=request, name="model-request", daemon=True)
+        worker.start()
+        worker.join(seconds + 1)
+        if not outcome:
+            raise ModelError(f"no whole answer within {seconds:.0f} s (the endpoint kept sending slowly)", stop=True)
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return str(outcome[0])
 
     def _send(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int) -> str:
         """One request; the text of its first choice ('' for none)."""
