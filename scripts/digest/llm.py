@@ -16,7 +16,6 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import re
-import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,6 +23,8 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import openai
+
+from digest import in_time
 
 MIN_INTERVAL = 1.0  # seconds between requests by default, for any endpoint; LLM_REQUEST_DELAY sets another
 MAX_THROTTLED = 3  # 429 answers in one run before we stop asking (the next run asks again)
@@ -318,23 +319,13 @@ class Endpoint:
 
     def _send_in_time(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int) -> str:
         """_send within its timeout in all: the client's timeout is per read, so an endpoint sending a byte a second
-        would never time out; the request runs in a thread of its own, left to finish unread past its time."""
+        would never time out (digest/in_time.py)."""
         seconds = max(1.0, min(self.timeout, self.left() - 1))
-        outcome: list[Any] = []
-
-        def request() -> None:
-            try:
-                outcome.append(self._send(messages, schema, max_tokens))
-            except BaseException as exc:  # noqa: BLE001 - handed to ask() as it is, for its own handling
-                outcome.append(exc)
-        worker = threading.Thread(target=request, name="model-request", daemon=True)
-        worker.start()
-        worker.join(seconds + 1)
-        if not outcome:
-            raise ModelError(f"no whole answer within {seconds:.0f} s (the endpoint kept sending slowly)", stop=True)
-        if isinstance(outcome[0], BaseException):
-            raise outcome[0]
-        return str(outcome[0])
+        try:
+            return in_time.call_within(seconds + 1, lambda: self._send(messages, schema, max_tokens), "model-request")
+        except in_time.TooSlow:
+            raise ModelError(f"no whole answer within {seconds:.0f} s (the endpoint kept sending slowly)",
+                             stop=True) from None
 
     def _send(self, messages: list[dict[str, str]], schema: dict[str, Any], max_tokens: int) -> str:
         """One request; the text of its first choice ('' for none)."""

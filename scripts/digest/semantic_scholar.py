@@ -19,7 +19,6 @@ import logging
 import math
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from daily import fetch, mdtext, relevance
 from daily import store as st
 from daily.models import S2Step
 
-from digest import tldr
+from digest import in_time, tldr
 
 log = logging.getLogger("daily_papers.semantic_scholar")
 
@@ -163,7 +162,7 @@ class Endpoint:
             timeout = TIMEOUT
         headers = {"User-Agent": AGENT, "Accept": "application/json"}
         key, note = env.get("S2_API_KEY", "").strip(), None
-        if key and parts.scheme == "http" and not _loopback(parts.hostname):
+        if key and parts.scheme == "http" and not _loopback(parts.hostname or ""):
             note = f"S2_API_KEY is not sent over plain http to {parts.hostname}"
         elif key and not (key.isascii() and key.isprintable()):
             note = "S2_API_KEY holds a character no HTTP header can carry (a pasted quote or space?), so it is not sent"
@@ -190,23 +189,11 @@ class StatusError(AskFailed):
 
 def post_batch(endpoint: Endpoint, ids: list[str], timeout: float) -> bytes:
     """One POST of a batch within timeout seconds in all; the answer's body, or AskFailed. requests' timeout is per
-    read, so a server sending a byte a second would never time out: the request runs in a thread of its own, and
-    one still running at the deadline is left to finish unread (it holds only its own answer)."""
-    outcome: list[Any] = []
-
-    def request() -> None:
-        try:
-            outcome.append(_post(endpoint, ids, timeout))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread as it is
-            outcome.append(exc)
-    worker = threading.Thread(target=request, name="semantic-scholar", daemon=True)
-    worker.start()
-    worker.join(timeout + 1)
-    if not outcome:
-        raise AskFailed(f"no answer within {timeout:.0f} s")
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
+    read, so a server sending a byte a second would never time out (digest/in_time.py)."""
+    try:
+        return in_time.call_within(timeout + 1, lambda: _post(endpoint, ids, timeout), "semantic-scholar")
+    except in_time.TooSlow:
+        raise AskFailed(f"no answer within {timeout:.0f} s") from None
 
 
 def _post(endpoint: Endpoint, ids: list[str], timeout: float) -> bytes:
