@@ -55,10 +55,10 @@ def synthetic(i: int, rng: random.Random, day: str) -> dict:
 
 def build(root: Path, size: int) -> list[dict]:
     """Write a store of `size` papers, a keywords.yaml and yesterday's outputs; return 200 new papers to merge."""
-    from daily import config as cfg
+    from core import config as cfg
     from daily import outputs
     from daily import render
-    from daily import store as st
+    from core import store as st
 
     rng = random.Random(size)
     s = st.Store(root)
@@ -83,11 +83,11 @@ def measure(root: Path, size: int, mode: str) -> dict:
 
     mode "daily": as in the workflow, with the last run's manifest; "full": without it, every page rendered.
     """
-    from daily import config as cfg
+    from core import config as cfg
     from daily import manifest
     from daily import publish
     from daily import report
-    from daily import store as st
+    from core import store as st
     import update
     from daily.models import TopicRun
 
@@ -136,9 +136,9 @@ def exclusion_benchmark(papers: int = 40_000, phrase_counts: tuple[int, ...] = (
 
     Each synthetic paper also names five of the rarer words, so some phrases are tried on it and some hide it.
     """
-    from daily import config as cfg
-    from daily import query as q
-    from daily import relevance
+    from core import config as cfg
+    from core import query as q
+    from core import relevance
 
     rng = random.Random(1)
     store = [synthetic(i * TOPICS, rng, "2026-01-01") for i in range(papers)]  # all in "Topic 0"
@@ -162,8 +162,8 @@ def site_store(root: Path, size: int) -> None:
     The words of the repository's own abstracts, sampled by frequency, give the search index a realistic
     vocabulary (the daily-run benchmark's 20 words would make it unrealistically small).
     """
-    from daily import config as cfg
-    from daily import store as st
+    from core import config as cfg
+    from core import store as st
 
     words = [w for p in st.load(Path(__file__).resolve().parent.parent).papers.values()
              for w in p["abstract"].split()] or list(WORDS)
@@ -348,7 +348,7 @@ def extras_papers(size: int) -> tuple[list[dict], list[int]]:
 
 def extras_config() -> object:
     """The 20 topics the extras and day-page benchmarks share, loaded as a keywords.yaml is (validated)."""
-    from daily import config as cfg
+    from core import config as cfg
 
     topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]}
               for t in range(TOPICS)]
@@ -480,8 +480,8 @@ def renames_figures(sizes: list[int]) -> list[str]:
     store size (site_store's 20 topics, one renamed with an alias; rendered in memory, no similar papers)."""
     import gzip
 
-    from daily import config as cfg
-    from daily import store as st
+    from core import config as cfg
+    from core import store as st
     from website import build as site_build_module, moved
 
     lines = [f"{'papers':>8} {'old files':>10} {'old KB':>7} {'lookup files':>13} {'lookup KB':>10} "
@@ -726,7 +726,7 @@ def authors_fill() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from daily import fetch
     from daily import lookup
-    from daily import store as st
+    from core import store as st
     from fake_arxiv import FakeArxiv, paper
 
     repo = Path(__file__).resolve().parent.parent
@@ -791,7 +791,8 @@ def key_sentence_figures(repeat: int) -> int:
     baselines; and the time to choose and cut the key sentences of 1,000 abstracts (cache cleared), one core."""
     import os
 
-    from digest import key_sentence, sentence_quality
+    from core import key_sentence
+    from digest import sentence_quality
 
     papers = sentence_quality.load()
     parts = {name: [p for p in papers if p.set == name] for name in ("heldout", "tune")}
@@ -846,7 +847,7 @@ def mail_day(papers: list[dict], topics: int, picks: int) -> tuple[dict, dict]:
 def mail_sizes() -> int:
     """Issue 23: the digest email's size (whole message as sent, and each part) and compose time, for the shipped
     store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics."""
-    from daily import store as st
+    from core import store as st
     from digest import mail
 
     repo = Path(__file__).resolve().parent.parent
@@ -873,8 +874,8 @@ def summaries_runs() -> int:
     the fake model swapping the summaries within each request: how many swapped summaries are kept (target 0)."""
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from daily import config as cfg
-    from daily import store as st
+    from core import config as cfg
+    from core import store as st
     from digest import summaries
     from fake_llm import FakeLLM
 
@@ -928,8 +929,8 @@ def s2_figures() -> int:
     from datetime import timedelta
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from daily import config as cfg
-    from daily import store as st
+    from core import config as cfg
+    from core import store as st
     from digest import semantic_scholar as s2
     from fake_s2 import FakeS2
 

@@ -21,25 +21,25 @@ import git
 import jinja2
 
 from daily import announce
-from daily import config as cfg
+from core import config as cfg
 from digest import picks
 from digest import semantic_scholar
 from digest import summaries
 from daily import fetch
-from daily import links
+from core import links
 from daily import lookup
 from daily import plan
 from daily import publish
 from daily import manifest
-from daily import mdtext
+from core import mdtext
 from daily import outputs
 from daily import pagemodel
-from daily import relevance
+from core import relevance
 from daily import render
 from daily import report
 from daily import seed_import
 from daily import state as fetch_state
-from daily import store as st
+from core import store as st
 from digest import mail
 from daily.models import FetchReport, Outcome, TopicRun
 

@@ -19,7 +19,7 @@ if __name__ == "__main__":
     sys.path[:0] = [str(HERE), str(HERE.parent / "scripts")]
 
 from daily import seed_import  # noqa: E402
-from daily import store as st  # noqa: E402
+from core import store as st  # noqa: E402
 from conftest import SEED, write_repo  # noqa: E402
 
 TOPICS = [{"name": "Speech Synthesis", "query": '"speech synthesis"'},

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from daily import store as st
+from core import store as st
 from fake_arxiv import FakeArxiv
 from fake_s2 import FakeS2
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
-from daily import config as cfg
+from core import config as cfg
 from daily import manifest
 from daily import outputs
-from daily import query as q
+from core import query as q
 from daily import render
 
 

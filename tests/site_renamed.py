@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from daily import config as cfg
-from daily import store as st
+from core import config as cfg
+from core import store as st
 import update
 from conftest import write_keywords
 from site_repo import TOPICS, make_repo

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from daily import store as st
+from core import store as st
 from conftest import write_repo
 
 HOSTILE = "<img src=x onerror=alert(1)> speech synthesis & <script>alert(2)</script>"

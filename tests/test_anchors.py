@@ -12,7 +12,7 @@ from cmarkgfm.cmark import Options
 
 from daily import anchors
 import hostile_inputs as hostile
-from daily import mdtext
+from core import mdtext
 from daily import render
 from rendering import make_config, record
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from daily import announce
-from daily import store as st
+from core import store as st
 from daily.models import TopicRun
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from daily import config as cfg
+from core import config as cfg
 import update
 import hostile_inputs as hostile
 from conftest import REPO, snapshot

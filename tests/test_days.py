@@ -243,8 +243,8 @@ def test_a_day_whose_ids_are_all_gone_still_has_its_page(tmp_path: Path, monkeyp
 
 def test_the_two_halves_of_a_build_write_each_day_page_once(tmp_path: Path) -> None:
     """The build renders half the pages in a second process: the day pages of both shares are all of them, once."""
-    from daily import config as cfg
-    from daily import store as st
+    from core import config as cfg
+    from core import store as st
     from website import pages
 
     root = make_repo(tmp_path / "repo")

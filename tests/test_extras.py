@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bibtexparser
 
-from daily import config as cfg
-from daily import relevance
+from core import config as cfg
+from core import relevance
 from conftest import REPO, load_store
 from website.extras import build_extras
 

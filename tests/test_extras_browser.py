@@ -20,8 +20,8 @@ from typing import Any
 import bibtexparser
 import pytest
 
-from daily import config as cfg
-from daily import store as st
+from core import config as cfg
+from core import store as st
 from browsers import chromium, collect_errors
 from conftest import write_keywords
 from website import build

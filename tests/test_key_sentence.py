@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 import rendering
 from conftest import write_keywords
-from daily import config as cfg
+from core import config as cfg
 from daily import manifest, render
-from daily import store as st
-from digest import key_sentence, sentence_quality, tldr
+from core import store as st
+from core import key_sentence, tldr
+from digest import sentence_quality
 from rendering import render_one
 
 CONTRIBUTION = "We propose CodecLM, a streaming codec language model that predicts speech tokens from text."
@@ -141,7 +142,7 @@ def test_key_sentences_off_hides_it_in_rows_and_summaries_off_keeps_it(tmp_path:
 
 
 def test_the_key_sentence_code_is_part_of_the_render_fingerprint() -> None:
-    assert {"digest/key_sentence.py", "digest/tldr.py"} <= set(manifest.RENDER_CODE)
+    assert {"core/key_sentence.py", "core/tldr.py"} <= set(manifest.RENDER_CODE)
 
 
 def test_the_held_out_labelled_abstracts_get_a_good_key_sentence_93_times_in_100() -> None:

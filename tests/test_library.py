@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from daily.config import ConfigError
+from core.config import ConfigError
 from digest import library
 from website import bibtex
 

@@ -12,10 +12,10 @@ from typing import Any
 import git
 import pytest
 
-from daily import config as cfg
+from core import config as cfg
 import hostile_inputs as hostile
-from daily import mdtext
-from daily import store as st
+from core import mdtext
+from core import store as st
 import update
 from conftest import git_remote, write_keywords
 from digest import mail

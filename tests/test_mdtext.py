@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 import hostile_inputs as hostile
-from daily import mdtext
+from core import mdtext
 from daily import pagemodel
 from daily import render
 from rendering import gfm, make_config, record

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from daily import config as cfg
+from core import config as cfg
 import hostile_inputs as hostile
 from daily import manifest
 from daily import pagemodel
-from daily import relevance
+from core import relevance
 from daily import render
 from rendering import make_config, record
 

@@ -10,7 +10,7 @@ import git
 import pytest
 
 import update
-from daily.config import Config
+from core.config import Config
 from conftest import load_store
 from digest import picks, rank
 from fake_arxiv import FakeArxiv, paper
@@ -205,7 +205,7 @@ def test_the_day_is_arxivs_and_the_local_clock_only_without_it() -> None:
 def test_readme_view_skips_picks_missing_from_the_store(tmp_path: Path) -> None:
     path = tmp_path / "keywords.yaml"
     path.write_text(keywords({"picks": 3}))
-    from daily import config as cfg
+    from core import config as cfg
     config: Config = cfg.load(path)
     record = {"date": DAY, "new": {"Codec": ["1", "2"]},
               "picks": [{"id": "2", "score": 0.5, "because": {"id": None, "title": "x"}},

@@ -14,7 +14,7 @@ import git
 import pytest
 
 from daily import publish
-from daily import store as st
+from core import store as st
 import update
 from conftest import REPO, git_remote, load_store, snapshot, write_keywords
 from fake_arxiv import FakeArxiv, Fault, paper

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from daily import query as q
+from core import query as q
 
 
 def test_operators_precedence_and_adjacency() -> None:
@@ -42,8 +42,8 @@ def test_queries_beyond_the_documented_size_are_refused(text: str, message: str)
 
 
 def test_the_largest_accepted_query_serialises_and_evaluates_without_deep_recursion() -> None:
-    from daily import relevance
-    from daily.config import Topic
+    from core import relevance
+    from core.config import Topic
 
     chain = " OR ".join(f"t{i}" for i in range(q.MAX_TERMS - 1))
     text = "(" * q.MAX_DEPTH + chain + ")" * q.MAX_DEPTH + " ANDNOT zz"

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from daily import config as cfg
-from daily import relevance
+from core import config as cfg
+from core import relevance
 import update
 from conftest import load_store, write_keywords
 from fake_arxiv import FakeArxiv, paper
 
 
 def topic(query: str, categories: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> cfg.Topic:
-    from daily import query as q
+    from core import query as q
 
     return cfg.Topic(name="T", query=query, tree=q.parse(query), categories=categories, exclude=exclude)
 

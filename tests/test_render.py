@@ -11,9 +11,9 @@ from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from daily import mdtext
+from core import mdtext
 from daily import render
-from digest import tldr
+from core import tldr
 from rendering import make_config, record, render_one
 
 

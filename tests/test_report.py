@@ -8,10 +8,10 @@ from pathlib import Path
 import git
 import pytest
 
-from daily import config as cfg
+from core import config as cfg
 from daily import report
 import update
-from digest import interests
+from core import interests
 from conftest import REPO, git_remote, write_keywords
 from fake_arxiv import Fault, FakeArxiv, paper
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from daily import store as st
+from core import store as st
 from conftest import write_keywords
 from site_repo import UNIQUE_ID, UNIQUE_WORD, paper
 from site_server import LikePages, build_small_site

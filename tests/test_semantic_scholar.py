@@ -10,9 +10,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from daily import config as cfg
+from core import config as cfg
 from daily import render
-from daily import store as st
+from core import store as st
 from digest import semantic_scholar as s2
 from conftest import write_keywords
 from fake_llm import free_port

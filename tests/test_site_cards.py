@@ -10,11 +10,11 @@ from typing import Any
 import lxml.html
 import pytest
 
-from daily import config as cfg
-from daily import store as st
+from core import config as cfg
+from core import store as st
 from hostile_inputs import CARD_SUMMARIES
 from site_repo import BOTH_ID, make_repo
-from digest import tldr as tldr_
+from core import tldr as tldr_
 from website import build, model, pages
 
 CODE_ID = "2507.00014"  # a codec paper of 2025-07 whose abstract links its code

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from daily import config as cfg
+from core import config as cfg
 from daily import render
-from daily import store as st
+from core import store as st
 from site_repo import BOTH_ID, BUSY_MONTH, HIDDEN_ID, make_repo
 from website import model
-from digest import tldr
+from core import tldr
 
 
 @pytest.fixture

@@ -132,7 +132,7 @@ def test_an_alias_whose_address_another_topic_has_now_leaves_that_topic_alone(tm
 
 def test_a_renamed_topic_whose_address_had_a_hash_keeps_its_old_site_pages(tmp_path: Path) -> None:
     from conftest import write_keywords
-    from daily import config as cfg
+    from core import config as cfg
     from daily import pagemodel
     from site_repo import TOPICS, make_repo
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from daily import config as cfg
-from daily import store as st
+from core import config as cfg
+from core import store as st
 from site_html import Parsed, parse
 from site_repo import HOSTILE, make_repo
 from website import build, pages

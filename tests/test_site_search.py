@@ -161,7 +161,7 @@ def test_kana_and_han_are_found_by_their_pairs() -> None:
 def test_a_results_tldr_is_of_the_papers_own_version_only() -> None:
     """The doc a result shows carries the line and its label as the card does; a v2 with only its v1's summary
     carries its key sentence instead, and none with key_sentences off (search.js then shows no line)."""
-    from daily import store as st
+    from core import store as st
     from website import model
 
     record = st.new_record(id="2601.00001", version=2, title="T", abstract="A", comment="", authors=["Ada"],

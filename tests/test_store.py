@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from daily import store as st
+from core import store as st
 import update
 import hostile_inputs as hostile
 from conftest import snapshot, write_keywords
@@ -152,7 +152,7 @@ def test_a_killed_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(Path(__file__).resolve().parent.parent / 'scripts')!r})
-        from daily import store
+        from core import store
         real_replace = os.replace
         def killed(*a, **k):
             os._exit(9)  # the process dies after writing the temp file, before the rename

@@ -13,15 +13,16 @@ from typing import Any, Iterator
 import git
 import pytest
 
-from daily import config as cfg
+from core import config as cfg
 from daily import manifest
 from daily import render
 from daily import report
-from daily import store as st
+from core import store as st
 import update
 from conftest import git_remote, load_store, write_keywords
 from conftest import REPO
-from digest import llm, summaries, tldr
+from digest import llm, summaries
+from core import tldr
 from fake_arxiv import FakeArxiv, paper
 from fake_llm import FakeLLM, free_port, honest_summary
 from daily.models import Outcome, TopicRun

@@ -6,8 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from daily import config as cfg
-from daily import relevance
+from core import config as cfg
+from core import relevance
 from conftest import REPO, load_store
 from website import trends
 

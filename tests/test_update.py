@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from daily import config as cfg
+from core import config as cfg
 import hostile_inputs as hostile
-from daily import relevance
+from core import relevance
 from daily import seed_import
 import update
 from conftest import REPO, SEED, load_store, snapshot, write_keywords

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 
-from daily import config as cfg
-from daily import query as q
-from daily import relevance
+from core import config as cfg
+from core import query as q
+from core import relevance
 from conftest import REPO, load_store
 from website.why import reasons
 

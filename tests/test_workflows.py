@@ -133,7 +133,7 @@ def test_the_daily_workflow_installs_only_the_runtime_requirements_checked_by_ha
 
 
 def test_the_script_stops_fetching_well_before_the_workflow_kills_the_job() -> None:
-    from daily import config as cfg
+    from core import config as cfg
 
     minutes = load("update.yml")["jobs"]["update"]["timeout-minutes"]
     assert cfg.MAX_TIME_BUDGET + 10 * 60 <= minutes * 60, "time_budget's maximum leaves no time to render and commit"

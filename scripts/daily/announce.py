@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from daily import store as st
+from core import store as st
 from daily.models import TopicRun
 
 Records = dict[str, dict[str, Any]]

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from daily import fetch
 from daily import publish
-from daily import store as st
-from daily.config import Config
+from core import store as st
+from core.config import Config
 from daily.models import TopicRun
 
 log = logging.getLogger("daily_papers.backfill")

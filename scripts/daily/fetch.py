@@ -28,7 +28,7 @@ import requests
 import urllib3
 from lxml import etree
 
-from daily.store import split_id
+from core.store import split_id
 
 log = logging.getLogger("daily_papers.fetch")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from daily import fetch
-from daily import store as st
+from core import store as st
 
 log = logging.getLogger("daily_papers.lookup")
 

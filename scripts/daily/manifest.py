@@ -23,8 +23,8 @@ import jinja2
 from daily.pagemodel import Paper, TopicView
 
 MANIFEST = "papers/manifest.json"  # what each topic's pages were rendered from, so unchanged parts are kept
-RENDER_CODE = ("daily/render.py", "daily/mdtext.py", "daily/anchors.py", "daily/pagemodel.py", "daily/manifest.py",
-               "daily/links.py", "digest/tldr.py", "digest/key_sentence.py")  # pages depend on it
+RENDER_CODE = ("daily/render.py", "core/mdtext.py", "daily/anchors.py", "daily/pagemodel.py", "daily/manifest.py",
+               "core/links.py", "core/tldr.py", "core/key_sentence.py")  # pages depend on it
 _HERE = Path(__file__).resolve().parents[1]  # scripts/
 
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from daily.anchors import Slugger, docs_headings
-from daily.config import Config, Topic
-from daily.mdtext import day, fit_cells, plain
-from daily.relevance import listed
+from core.config import Config, Topic
+from core.mdtext import day, fit_cells, plain
+from core.relevance import listed
 
 GITHUB_LIMIT = 512_000
 PAGE_LIMIT = 500_000

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from daily import query as q
-from daily import relevance
-from daily.config import Config, Topic, name_key
+from core import query as q
+from core import relevance
+from core.config import Config, Topic, name_key
 
 MAX_QUERY_CHARS = 2500  # arXiv rejects very long queries (HTTP 414 or 400); ~3.5 KB URL-encoded stays far below 8 KB
 MIN_PAGE = 100  # the smallest page a combined query asks for

@@ -27,7 +27,7 @@ import git
 from daily import announce
 from daily import lookup
 from daily import outputs
-from daily import store as st
+from core import store as st
 from daily.manifest import MANIFEST, load_manifest, manifest_is_sound
 
 BOT_NAME = "github-actions[bot]"

@@ -17,14 +17,14 @@ from typing import Any
 
 import jinja2
 
-from daily import links
+from core import links
 from daily import pagemodel
-from digest import tldr
+from core import tldr
 from daily.anchors import github_anchor
-from daily.config import Config
+from core.config import Config
 from digest import picks as digest_picks
 from daily.manifest import MANIFEST, Manifest, code_stamp, year_digest
-from daily.mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
+from core.mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
 from daily.pagemodel import Paper, PageModel, TopicView
 
 ROW_CHUNK = 2_000  # rows per template pass: fast like one pass, without one huge string in memory

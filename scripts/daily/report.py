@@ -8,12 +8,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from daily import mdtext
+from core import mdtext
 from daily import render
-from daily.store import atomic_write
+from core.store import atomic_write
 
 if TYPE_CHECKING:
-    from daily.config import Config
+    from core.config import Config
     from daily.models import FetchReport, Outcome, TopicRun
 
 ISSUE_LIMIT = 60_000  # GitHub refuses issue bodies over 65,536 characters

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from daily.store import new_record, split_id
+from core.store import new_record, split_id
 
 HEADER = re.compile(r"^\|\s*\*\*Title\*\*\s*\|\s*\*\*Link\*\*\s*\|\s*\*\*Abstract\*\*\s*\|", re.MULTILINE)
 _ROW = re.compile(

@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from daily import links
-from daily.store import StoreError, atomic_write
+from core import links
+from core.store import StoreError, atomic_write
 
 PATH = Path("data") / "state.json"
 _FIX = f"fix it or delete {PATH}: the next run then windows from the stored papers"

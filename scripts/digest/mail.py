@@ -28,13 +28,13 @@ from typing import Any, Mapping
 
 import jinja2
 
-from daily import links
-from daily import mdtext
+from core import links
+from core import mdtext
 from daily import render
 from daily import state as fetch_state
-from daily.store import valid_id
+from core.store import valid_id
 from digest import day as days
-from digest import tldr
+from core import tldr
 
 log = logging.getLogger("daily_papers")
 

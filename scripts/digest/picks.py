@@ -16,12 +16,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from daily import links
+from core import links
 from daily import lookup
-from daily.mdtext import fit_cells, short
-from daily import store as st
-from daily.config import Config, ConfigError
-from digest import interests, library, rank, tldr
+from core.mdtext import fit_cells, short
+from core import store as st
+from core.config import Config, ConfigError
+from core import interests, tldr
+from digest import library, rank
 
 log = logging.getLogger("daily_papers.picks")
 

@@ -27,11 +27,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from daily import fetch, mdtext, relevance
-from daily import store as st
+from daily import fetch
+from core import mdtext, relevance
+from core import store as st
 from daily.models import S2Step
 
-from digest import in_time, tldr
+from digest import in_time
+from core import tldr
 
 log = logging.getLogger("daily_papers.semantic_scholar")
 

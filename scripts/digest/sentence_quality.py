@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest import key_sentence
+from core import key_sentence
 
 FIXTURE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "key_sentences.json"
 PREFIX = 40  # characters of a folded sentence compared: enough to tell sentences apart, robust to a cut

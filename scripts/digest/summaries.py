@@ -24,10 +24,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from daily import mdtext
-from daily import relevance
-from daily import store as st
-from digest import tldr
+from core import mdtext
+from core import relevance
+from core import store as st
+from core import tldr
 
 log = logging.getLogger("daily_papers.summaries")
 

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from daily import config as cfg
+from core import config as cfg
 from daily import render
-from daily import store as st
+from core import store as st
 from website import moved, pages, parallel, search, similar
 from website.extras import Extras, build_extras
 from website.model import Site, build_model

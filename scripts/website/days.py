@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from daily import links
-from daily import mdtext
-from daily import store as st
+from core import links
+from core import mdtext
+from core import store as st
 from website.model import Entry, Site, TopicSite
 
 DIGESTS = Path("data") / "digests"

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from daily.config import Config
+from core.config import Config
 from website import bibtex, cite, similar, trends, why
 
 

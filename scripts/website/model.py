@@ -13,11 +13,11 @@ import calendar
 from dataclasses import dataclass, field
 from typing import Any
 
-from daily import links
-from daily import mdtext
+from core import links
+from core import mdtext
 from daily import render
-from daily.config import Config
-from digest import tldr as one_line
+from core.config import Config
+from core import tldr as one_line
 
 PAGE_PAPERS = 100  # papers per topic page: a month with more is split into numbered parts
 TOPIC_LATEST = 20  # papers on a topic's front page, before its list of months

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from daily import links
+from core import links
 
 DEFAULT_BRANCH = "main"  # GitHub's default for new repositories, when the build does not name its branch
 _BRANCH = re.compile(r"(?!-)(?!.*(?:\.\.|//|@\{|\.lock$|[./]$))[A-Za-z0-9._/-]{1,200}")

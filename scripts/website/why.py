@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from daily import relevance
-from daily.config import Topic
+from core import relevance
+from core.config import Topic
 
 
 @dataclass

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Iterator
 
-from daily import query as q
-from daily.config import Topic
+from core import query as q
+from core.config import Topic
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SEPARATOR = r"[\s\-\u2010\u2011\u2012\u2013/]+"

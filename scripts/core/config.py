@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from daily import query as q
-from daily import taxonomy
+from core import query as q
+from core import taxonomy
 
 
 class ConfigError(Exception):
@@ -284,7 +284,7 @@ def validate(data: Any, path: Path) -> Config:
             seen[name_key(text)] = line
         topics.append(topic)
     settings = _settings(data.get("settings"), data, name)
-    from digest import interests  # late: digest.interests imports ConfigError from here
+    from core import interests  # late: digest.interests imports ConfigError from here
     return Config(path=path, topics=tuple(topics), settings=settings,
                   interests=interests.parse_block(data.get("interests"), data, name, _line_of))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from daily import links
+from core import links
 
 _INVISIBLE = {c: " " for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
                               *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF,

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from daily import mdtext
+from core import mdtext
 
-from digest import key_sentence
+from core import key_sentence
 
 SHOWN_LIMIT = 300  # characters of a model's or Semantic Scholar's summary any page shows
 MODEL_LIMIT = 60  # characters of a model's name in its label
