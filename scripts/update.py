@@ -30,6 +30,9 @@ from core import links
 from daily import lookup
 from daily import plan
 from daily import publish
+from daily import lock
+from daily import ledger
+from daily import gitio
 from daily import manifest
 from core import mdtext
 from daily import outputs
@@ -347,12 +350,12 @@ def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, st
     state_changed = topics_state != stored_state or repository != stored_repository or alone != stored_alone
     if write:
         outputs.refuse_users_files(root, [path for view in renderer.views for path in view.addresses])
-        outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save(before=publish.shard_recorder(root))]
+        outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save(before=ledger.shard_recorder(root))]
         if state_changed and fetch_state.save(root, topics_state, repository, alone):
             outcome.changed_files.append(fetch_state.PATH.as_posix())
-        publish.note_written(root, outcome.changed_files + day_files)  # before the pages: a stopped run's stay its own
+        ledger.note_written(root, outcome.changed_files + day_files)  # before the pages: a stopped run's stay its own
         outcome.changed_files += day_files + outputs.write_outputs(
-            root, renderer.outputs(), record=lambda changed: publish.note_written(root, changed))
+            root, renderer.outputs(), record=lambda changed: ledger.note_written(root, changed))
     else:
         outcome.changed_files = outputs.changed_outputs(root, renderer.outputs())
         outcome.changed_files += sorted(f"data/papers/{name}" for name in store.dirty) + day_files
@@ -428,7 +431,7 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
     for path in checkout.hand_edited:
         print(f"warning: {path}: your hand edit is left uncommitted (the bot commits only what it wrote); "
               f"commit it yourself if you mean to keep it")
-    ours = publish.build_commit(repo, root, start, owned, report.commit_message(outcome))
+    ours = gitio.build_commit(repo, root, start, owned, report.commit_message(outcome))
     if ours is None:
         return outcome, None
     if not do_push:
@@ -437,20 +440,20 @@ def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.
     sha = ours
     asked = carried_over(outcome)
     for attempt in range(1, 5):
-        if publish.push(repo, sha, checkout.branch):
+        if gitio.push(repo, sha, checkout.branch):
             _follow(checkout, sha, ours, pushed=True)
             return outcome, sha
         if attempt == 4:
             break
         log.warning("push rejected: origin/%s moved on; making the commit again on its tip (attempt %d of 3)",
                     checkout.branch, attempt)
-        tip = publish.fetch_tip(repo, checkout.branch)
+        tip = gitio.fetch_tip(repo, checkout.branch)
         outcome, rebuilt = rebuild_on(checkout, tip, config_path, store, runs, asked)
         if rebuilt is None:  # origin already holds everything this run had
             _follow(checkout, tip, ours, pushed=True)
             return outcome, None
         sha = rebuilt
-    raise publish.PublishError(f"origin/{checkout.branch} moved on before each of 4 pushes; nothing was pushed; "
+    raise gitio.PublishError(f"origin/{checkout.branch} moved on before each of 4 pushes; nothing was pushed; "
                                f"the papers stay stored here and the next run commits and announces them")
 
 
@@ -467,11 +470,11 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
     (carried_over: the summaries' and Semantic Scholar's counts and lines), which is not asked again."""
     repo, root, start = checkout.repo, checkout.root, checkout.head
     if tip is None:
-        raise publish.PublishError(f"origin/{checkout.branch} was deleted during the run; nothing was pushed (the run "
+        raise gitio.PublishError(f"origin/{checkout.branch} was deleted during the run; nothing was pushed (the run "
                                    f"never recreates a branch); the papers stay stored here; push the branch again "
                                    f"if that was a mistake, then run again")
     if start and not repo.is_ancestor(start, tip):
-        raise publish.PublishError(f"origin/{checkout.branch} was rewritten (it no longer contains "
+        raise gitio.PublishError(f"origin/{checkout.branch} was rewritten (it no longer contains "
                                    f"{(start or '')[:12]}); nothing was pushed; pull it (git pull --rebase), "
                                    f"then run again")
     mine = publish.baseline(checkout)
@@ -480,7 +483,7 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
     delta = [r for i, r in sorted(store.papers.items()) if st.shard_name(i) in names and before.get(i) != r]
     with tempfile.TemporaryDirectory(prefix="daily-papers-rebuild-") as scratch:
         folder = Path(scratch)
-        publish.export(repo, tip, folder)
+        gitio.export(repo, tip, folder)
         publish.merge_state(repo, root, start, folder)
         inside = config_path.resolve().is_relative_to(root.resolve())
         config = cfg.load(folder / config_path.resolve().relative_to(root.resolve()) if inside else config_path)
@@ -493,7 +496,7 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
         outcome = apply(folder, config, again, write=True, store=theirs, baseline=on_tip)
         for name, value in (asked or {}).items():
             setattr(outcome, name, value)
-        sha = publish.build_commit(repo, folder, tip, publish.owned_paths(repo, folder, tip),
+        sha = gitio.build_commit(repo, folder, tip, publish.owned_paths(repo, folder, tip),
                                    report.commit_message(outcome))
     return outcome, sha
 
@@ -505,7 +508,7 @@ def _follow(checkout: publish.Checkout, new: str, ours: str, pushed: bool) -> No
         return
     shown = ", ".join(blocked[:3]) + (" …" if len(blocked) > 3 else "")
     if not pushed:
-        raise publish.PublishError(f"{shown}: you have changes there (staged, or made during the run) that the "
+        raise gitio.PublishError(f"{shown}: you have changes there (staged, or made during the run) that the "
                                    f"commit would overwrite; nothing was committed; commit, stash or drop them, "
                                    f"then run again")
     publish.put_back(checkout, ours)
@@ -528,9 +531,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run or args.explain:  # these write nothing, so they need no lock
         return run(args, root)
     try:
-        with publish.run_lock(root):
+        with lock.run_lock(root):
             return run(args, root)
-    except publish.PublishError as exc:
+    except gitio.PublishError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
@@ -557,7 +560,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         warning = plan.clock_warning(fetch_state.load(root), now, fetching=not args.no_fetch)
         if warning:
             log.warning("%s", warning)
-    except (cfg.ConfigError, st.StoreError, seed_import.ImportError_, publish.PublishError, outputs.NotOurs) as exc:
+    except (cfg.ConfigError, st.StoreError, seed_import.ImportError_, gitio.PublishError, outputs.NotOurs) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # README.md or another input that is not a readable file
@@ -604,9 +607,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
             report.print_dry_run(outcome)
         elif checkout is not None:
             outcome, sha = publish_with_retry(checkout, config_path, store, runs, outcome, args.push)
-            publish.forget_committed(checkout.repo, sha)
+            ledger.forget_committed(checkout.repo, sha)
             runs = outcome.runs
-            outcome.changed_files = publish.commit_files(checkout.repo, sha) if sha else []
+            outcome.changed_files = gitio.commit_files(checkout.repo, sha) if sha else []
             print(f"committed {sha[:12]}" if sha else "nothing to commit")
         if args.issue_file and config.settings["notify"] == "issue" and not args.dry_run:
             report.write_issue(args.issue_file, outcome, config)
@@ -615,12 +618,12 @@ def run(args: argparse.Namespace, root: Path) -> int:
     except st.WriteError as exc:
         print(f"error: {exc.where(root)}", file=sys.stderr)
         return 2
-    except (st.StoreError, publish.PublishError, cfg.ConfigError, outputs.NotOurs) as exc:
+    except (st.StoreError, gitio.PublishError, cfg.ConfigError, outputs.NotOurs) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except git.GitCommandError as exc:  # a git step publish.py does not name more precisely
         print(f"error: git {exc.command[1] if len(exc.command) > 1 else ''} failed: "
-              f"{publish.one_line(str(exc.stderr or exc))}; nothing was pushed", file=sys.stderr)
+              f"{gitio.one_line(str(exc.stderr or exc))}; nothing was pushed", file=sys.stderr)
         return 2
     except OSError as exc:  # a write outside atomic_write (removing a stale page), or an unreadable template
         print(f"error: {os_problem(exc, root)}", file=sys.stderr)

@@ -13,7 +13,9 @@ from typing import Any, Callable
 import git
 import pytest
 
-from daily import publish
+from daily import lock
+from daily import ledger
+from daily import gitio
 from core import store as st
 import update
 from conftest import REPO, git_remote, load_store, snapshot, write_keywords
@@ -387,11 +389,11 @@ def test_papers_stored_by_a_killed_run_are_announced_by_the_next(
     def killed(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt  # the runner was cancelled right after the store was saved
 
-    build_commit = publish.build_commit
-    monkeypatch.setattr(publish, "build_commit", killed)
+    build_commit = gitio.build_commit
+    monkeypatch.setattr(gitio, "build_commit", killed)
     with pytest.raises(KeyboardInterrupt):
         update.main(["--root", str(work), "--push"])
-    monkeypatch.setattr(publish, "build_commit", build_commit)
+    monkeypatch.setattr(gitio, "build_commit", build_commit)
     assert "2601.00001" in (work / "data/papers/2601.json").read_text() and bare.commit("main").message == "Notify by issue\n"
     issue = tmp_path / "issue.md"
     assert update.main(["--root", str(work), "--push", "--topic", "Codec", "--issue-file", str(issue)]) == 0
@@ -472,9 +474,9 @@ def test_a_second_run_in_the_checkout_waits_for_the_lock_then_gives_up_in_one_li
         monkeypatch: pytest.MonkeyPatch) -> None:
     bare, work = remote
     fake.papers = [paper("2601.00001", "A codec")]
-    monkeypatch.setattr(publish, "LOCK_WAIT", 0.3)
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; sys.path.insert(0, 'scripts'); from daily import publish\n"
-                               f"with publish.run_lock(__import__('pathlib').Path({str(work)!r})):\n"
+    monkeypatch.setattr(lock, "LOCK_WAIT", 0.3)
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; sys.path.insert(0, 'scripts'); from daily import lock\n"
+                               f"with lock.run_lock(__import__('pathlib').Path({str(work)!r})):\n"
                                "    print('held', flush=True); time.sleep(30)"],
                               cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
@@ -551,7 +553,7 @@ def test_github_push_refusals_are_named_as_what_they_are(remote: tuple[git.Repo,
                                                          refs: list[str], expected: str) -> None:
     """GitHub's own words for a missing permission and a protected branch (as its git server prints them)."""
     _, work = remote
-    assert publish.push_problem(git.Repo(work), "main", refs, stderr).startswith(expected)
+    assert gitio.push_problem(git.Repo(work), "main", refs, stderr).startswith(expected)
 
 
 def test_origin_moving_before_every_push_gives_up_after_four_and_the_next_run_announces(
@@ -562,7 +564,7 @@ def test_origin_moving_before_every_push_gives_up_after_four_and_the_next_run_an
     start = repo.head.commit.hexsha
     fake.papers = [paper("2601.00001", "A codec")]
     other = _other_clone(tmp_path)
-    real = publish.fetch_tip
+    real = gitio.fetch_tip
     pushes = iter(range(100))
 
     def busy_origin() -> None:
@@ -575,14 +577,14 @@ def test_origin_moving_before_every_push_gives_up_after_four_and_the_next_run_an
 
     fetch_topics = update.fetch_topics
     _push_during_fetch(monkeypatch, busy_origin)
-    monkeypatch.setattr(publish, "fetch_tip", fetch_then_move)
+    monkeypatch.setattr(gitio, "fetch_tip", fetch_then_move)
     assert update.main(["--root", str(work), "--push"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: origin/main moved on before each of 4 pushes; nothing was pushed")
     assert sum("making the commit again" in r.getMessage() for r in caplog.records) == 3
     assert bare.commit("main").message.strip() == "Busy" and repo.head.commit.hexsha == start
     # Once origin is quiet, the next run makes the commit on its tip and announces the stored paper.
-    monkeypatch.setattr(publish, "fetch_tip", real)
+    monkeypatch.setattr(gitio, "fetch_tip", real)
     monkeypatch.setattr(update, "fetch_topics", fetch_topics)
     assert update.main(["--root", str(work), "--push"]) == 0
     head = bare.commit("main")
@@ -864,7 +866,7 @@ def test_a_later_commit_of_the_user_ends_what_a_run_wrote_there(remote: tuple[gi
 def test_a_damaged_record_of_what_runs_wrote_costs_nothing(key: str, remote: tuple[git.Repo, Path],
                                                            fake: FakeArxiv) -> None:
     bare, work = remote
-    record = work / ".git" / publish.WRITTEN
+    record = work / ".git" / ledger.WRITTEN
     record.write_text(json.dumps({key: {"blob": None, "was": None}, "README.md": "not an entry"}))
     fake.papers = [paper("2601.00001", "A codec")]
     assert update.main(["--root", str(work), "--push", "-q"]) == 0

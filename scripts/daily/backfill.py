@@ -7,7 +7,7 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 from daily import fetch
-from daily import publish
+from daily import ledger
 from core import store as st
 from core.config import Config
 from daily.models import TopicRun
@@ -73,7 +73,7 @@ def run(config: Config, store: st.Store, names: list[str], fetcher: fetch.Fetche
             topic_run.created += counts.created
             topic_run.updated += counts.updated
             if save:
-                store.save(before=publish.shard_recorder(root))
+                store.save(before=ledger.shard_recorder(root))
             if len(records) >= cap:
                 log.warning("%s %s: %d papers, the cap; raise max_results_per_topic to get all", topic.name, label, cap)
             done.add(label)
