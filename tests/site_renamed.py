@@ -9,7 +9,7 @@ import pytest
 
 from core import config as cfg
 from core import store as st
-import update
+from daily import run as pipeline
 from conftest import write_keywords
 from site_repo import TOPICS, make_repo
 from site_server import SERVED_AT
@@ -25,7 +25,7 @@ def rename(root: Path, aliases: bool = True) -> Path:
     renamed = {**TOPICS[0], "name": NEW_NAME}
     write_keywords(root, [{**renamed, "aliases": [OLD_NAME]}, *TOPICS[1:]])
     store = st.load(root)
-    renames, _ = update.adopt_renamed_topics(cfg.load(root / "keywords.yaml"), store)
+    renames, _ = pipeline.adopt_renamed_topics(cfg.load(root / "keywords.yaml"), store)
     store.save()
     if not aliases:  # the alias removed later, once the papers are the new topic's
         write_keywords(root, [renamed, *TOPICS[1:]])

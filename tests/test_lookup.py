@@ -12,6 +12,7 @@ import pytest
 from daily import fetch
 from daily import lookup
 import update
+from core import store as st
 from conftest import load_store, snapshot
 from fake_arxiv import FIXTURES, FakeArxiv, Fault, paper
 from test_publish import _other_clone, _push_during_fetch, _user_commit, remote  # noqa: F401 - a fixture
@@ -110,8 +111,8 @@ def test_a_dry_run_fills_in_memory_and_writes_nothing(seeded: Path, fake: FakeAr
 
 
 def test_a_server_error_is_retried_and_a_spent_budget_asks_nothing(tmp_path: Path, fake: FakeArxiv) -> None:
-    store = update.st.Store(tmp_path)
-    store.put(update.st.new_record(id="2601.00001", version=2, title="T", abstract="A", updated="2026-01-02",
+    store = st.Store(tmp_path)
+    store.put(st.new_record(id="2601.00001", version=2, title="T", abstract="A", updated="2026-01-02",
                                    topics=["TTS"]))
     fake.papers = [paper("2601.00001", "Other", version=2)]
     spent = fetch.Fetcher(url=fake.url, delay=0, budget=0)
@@ -165,7 +166,7 @@ def test_known_texts_asks_one_request_a_run_at_most(tmp_path: Path, fake: FakeAr
 def test_a_broken_lookups_file_is_one_line_with_the_fix(tmp_path: Path, fake: FakeArxiv) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "lookups.json").write_text('{"papers": []}')
-    with pytest.raises(update.st.StoreError, match=r"^data/lookups.json: \"papers\" must be an object.*delete"):
+    with pytest.raises(st.StoreError, match=r"^data/lookups.json: \"papers\" must be an object.*delete"):
         lookup.known_texts(tmp_path, ["2510.00981"], fetch.Fetcher(url=fake.url, delay=0))
     assert fake.requests == []
 
@@ -194,10 +195,10 @@ def test_a_push_race_keeps_the_filled_authors_and_the_recorded_ids(
     shard = work / "data" / "papers" / "2601.json"
     records = json.loads(shard.read_text(encoding="utf-8"))
     for paper_id, title in (("2601.00001", "A codec"), ("2601.00009", "A withdrawn codec")):
-        records[paper_id] = update.st.new_record(**{**records["2601.00001"], "id": paper_id, "title": title,
+        records[paper_id] = st.new_record(**{**records["2601.00001"], "id": paper_id, "title": title,
                                                     "authors": [], "categories": [], "primary_category": ""})
     repo = git.Repo(work)
-    _user_commit(repo, {"data/papers/2601.json": update.st.dumps(records).decode()}, "Imported papers")
+    _user_commit(repo, {"data/papers/2601.json": st.dumps(records).decode()}, "Imported papers")
     fake.papers = [paper("2601.00001", "Other title", authors=("Grace Hopper",), categories=("cs.SD",))]
     other = _other_clone(tmp_path)
     _push_during_fetch(monkeypatch, lambda: _user_commit(other, {"notes.txt": "mine"}, "A note of mine"))

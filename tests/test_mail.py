@@ -17,6 +17,7 @@ import hostile_inputs as hostile
 from core import mdtext
 from core import store as st
 import update
+from daily import run as pipeline
 from conftest import git_remote, write_keywords
 from digest import mail
 from fake_arxiv import FakeArxiv, paper
@@ -410,7 +411,7 @@ def test_a_push_race_mails_each_paper_once(remote: tuple[git.Repo, Path], fake: 
     bare, work = remote
     fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
     other = git.Repo.clone_from(str(tmp_path / "remote.git"), tmp_path / "other")
-    real, first = update.fetch_topics, []
+    real, first = pipeline.fetch_topics, []
 
     def race(*args: Any, **kwargs: Any) -> Any:
         runs = real(*args, **kwargs)
@@ -419,11 +420,11 @@ def test_a_push_race_mails_each_paper_once(remote: tuple[git.Repo, Path], fake: 
             assert update.main(["--root", other.working_tree_dir, "--push", "--topic", "Codec"]) == 0
         return runs
 
-    monkeypatch.setattr(update, "fetch_topics", race)
+    monkeypatch.setattr(pipeline, "fetch_topics", race)
     assert update.main(["--root", str(work), "--push"]) == 0
     assert bare.commit("main").message.strip() == "1 new, 0 updated: Vocoder +1"
     assert mailed_ids(smtp) == [["2601.00001"], ["2601.00002"]]  # the other run's, then ours after the rebuild
-    monkeypatch.setattr(update, "fetch_topics", real)
+    monkeypatch.setattr(pipeline, "fetch_topics", real)
     assert update.main(["--root", str(work), "--push"]) == 0  # retried: nothing new, nothing mailed
     assert len(smtp.inbox.received) == 2
 

@@ -10,6 +10,7 @@ import git
 import pytest
 
 import update
+from daily import run as pipeline
 from core.config import Config
 from conftest import load_store
 from digest import picks, rank
@@ -243,7 +244,7 @@ def test_a_push_race_keeps_the_days_picks_and_mails_each_pick_once(remote, fake:
         '"topics"', '"settings": {"email": "digest"},\n  "topics"', 1), "library.bib": LIBRARY})
     fake.papers = list(NEW)
     other = git.Repo.clone_from(str(tmp_path / "remote.git"), tmp_path / "other")
-    real, first = update.fetch_topics, []
+    real, first = pipeline.fetch_topics, []
 
     def race(*args, **kwargs):
         runs = real(*args, **kwargs)
@@ -255,7 +256,7 @@ def test_a_push_race_keeps_the_days_picks_and_mails_each_pick_once(remote, fake:
     with Server("none") as smtp:
         for name, value in smtp.env("none").items():
             monkeypatch.setenv(name, value)
-        monkeypatch.setattr(update, "fetch_topics", race)
+        monkeypatch.setattr(pipeline, "fetch_topics", race)
         assert update.main(["--root", str(work), "--push"]) == 0
         assert bare.commit("main").message.strip() == "1 new, 0 updated: Vocoder +1"  # rebuilt on the other's tip
         record = json.loads(blob(bare, f"data/digests/{DAY}.json"))

@@ -18,6 +18,7 @@ from daily import ledger
 from daily import gitio
 from core import store as st
 import update
+from daily import run as pipeline
 from conftest import REPO, git_remote, load_store, snapshot, write_keywords
 from fake_arxiv import FakeArxiv, Fault, paper
 
@@ -124,14 +125,14 @@ def _other_clone(tmp_path: Path) -> git.Repo:
 
 def _push_during_fetch(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
     """Make `change` (a push from another clone) happen while the run talks to arXiv: a real push race."""
-    real = update.fetch_topics
+    real = pipeline.fetch_topics
 
     def fetch_then_race(*args: Any, **kwargs: Any) -> Any:
         runs = real(*args, **kwargs)
         change()
         return runs
 
-    monkeypatch.setattr(update, "fetch_topics", fetch_then_race)
+    monkeypatch.setattr(pipeline, "fetch_topics", fetch_then_race)
 
 
 def _push_topics(work: Path, topics: list[dict[str, str]], settings: dict[str, str] | None, message: str) -> git.Repo:
@@ -412,7 +413,7 @@ def test_the_run_that_loses_a_race_reports_only_what_it_committed(
     fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
     other = _other_clone(tmp_path)
     # The other clone runs the bot too, for one topic, and pushes the same codec paper first.
-    real = update.fetch_topics
+    real = pipeline.fetch_topics
     first = []
 
     def race(*args: Any, **kwargs: Any) -> Any:
@@ -422,7 +423,7 @@ def test_the_run_that_loses_a_race_reports_only_what_it_committed(
             assert update.main(["--root", other.working_tree_dir, "--push", "--topic", "Codec"]) == 0
         return runs
 
-    monkeypatch.setattr(update, "fetch_topics", race)
+    monkeypatch.setattr(pipeline, "fetch_topics", race)
     capsys.readouterr()
     assert update.main(["--root", str(work), "--push"]) == 0
     out = capsys.readouterr().out
@@ -575,7 +576,7 @@ def test_origin_moving_before_every_push_gives_up_after_four_and_the_next_run_an
         busy_origin()  # someone pushes right after each of our fetches
         return tip
 
-    fetch_topics = update.fetch_topics
+    fetch_topics = pipeline.fetch_topics
     _push_during_fetch(monkeypatch, busy_origin)
     monkeypatch.setattr(gitio, "fetch_tip", fetch_then_move)
     assert update.main(["--root", str(work), "--push"]) == 2
@@ -585,7 +586,7 @@ def test_origin_moving_before_every_push_gives_up_after_four_and_the_next_run_an
     assert bare.commit("main").message.strip() == "Busy" and repo.head.commit.hexsha == start
     # Once origin is quiet, the next run makes the commit on its tip and announces the stored paper.
     monkeypatch.setattr(gitio, "fetch_tip", real)
-    monkeypatch.setattr(update, "fetch_topics", fetch_topics)
+    monkeypatch.setattr(pipeline, "fetch_topics", fetch_topics)
     assert update.main(["--root", str(work), "--push"]) == 0
     head = bare.commit("main")
     assert head.message.strip() == "1 new, 0 updated: Codec +1" and head.parents[0].message.strip() == "Busy"

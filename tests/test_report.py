@@ -11,6 +11,7 @@ import pytest
 from core import config as cfg
 from daily import report
 import update
+from daily import cli
 from core import interests
 from conftest import REPO, git_remote, write_keywords
 from fake_arxiv import Fault, FakeArxiv, paper
@@ -51,7 +52,7 @@ def test_notification_issue_lists_new_papers_and_stays_under_the_limit(tmp_path:
 
 def test_every_cli_option_and_keywords_key_is_documented() -> None:
     readme = (REPO / "README.md").read_text()
-    parser_help = update.parse_args.__code__.co_consts
+    parser_help = cli.parse_args.__code__.co_consts
     options = set(re.findall(r"--[a-z][a-z-]+", " ".join(c for c in parser_help if isinstance(c, str))))
     assert {"--dry-run", "--topic", "--explain", "--backfill", "--commit", "--push"} <= options
     for option in options:

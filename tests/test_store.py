@@ -14,6 +14,7 @@ import pytest
 
 from core import store as st
 import update
+from daily import run as pipeline
 import hostile_inputs as hostile
 from conftest import snapshot, write_keywords
 
@@ -141,7 +142,7 @@ def test_corrupt_store_is_refused_with_exit_2_and_nothing_overwritten(
 
 def test_missing_store_under_a_generated_readme_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_keywords(tmp_path, [{"name": "A", "query": "codec"}])
-    (tmp_path / "README.md").write_text(update.GENERATED_MARK + " ... -->\n# Daily Papers\n")
+    (tmp_path / "README.md").write_text(pipeline.GENERATED_MARK + " ... -->\n# Daily Papers\n")
     assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 2
     assert "data/papers/ is missing" in capsys.readouterr().err
 

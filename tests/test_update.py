@@ -16,6 +16,7 @@ import hostile_inputs as hostile
 from core import relevance
 from daily import seed_import
 import update
+from daily import run as pipeline
 from conftest import REPO, SEED, load_store, snapshot, write_keywords
 from fake_arxiv import FakeArxiv, paper
 
@@ -291,7 +292,7 @@ def test_shipped_repository_holds_the_imported_seed() -> None:
     for topic, paper_id in rows:
         assert topic in stored[paper_id]["topics"]
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert readme.startswith(update.GENERATED_MARK)
+    assert readme.startswith(pipeline.GENERATED_MARK)
     assert len(readme.encode()) < 512_000
 
 

@@ -1,0 +1,87 @@
+"""The command line of the daily run (scripts/update.py): its arguments, logging, and the exit status."""
+
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+
+from daily import lock
+from daily import gitio
+
+
+from daily.run import run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line; every option is documented in README's 'Command line' section."""
+    parser = argparse.ArgumentParser(
+        prog="update.py",
+        description="Fetch new arXiv papers for the topics in keywords.yaml, merge them into data/, "
+        "and render README.md, papers/ and feeds/.",
+        epilog="Exit status: 0 done (new papers, or nothing new), 1 a topic could not be fetched (others were "
+               "updated), 2 bad input or git refused (one line says why), 3 arXiv throttled us (the next run catches up).",
+    )
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+                        help="the topics file (default: keywords.yaml in the repository)")
+    parser.add_argument("--root", type=Path, default=None, metavar="DIR",
+                        help="the repository to update (default: the one holding this script)")
+    parser.add_argument("--topic", action="append", default=[], metavar="NAME",
+                        help="fetch only this topic (repeatable); the others are still rendered")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="fetch, merge and render in memory, print what would change, write nothing")
+    parser.add_argument("--no-fetch", action="store_true",
+                        help="do not ask arXiv; re-render from the store (after editing keywords.yaml)")
+    parser.add_argument("--explain", metavar="TOPIC",
+                        help="show for each stored paper of TOPIC why it is listed or hidden, then exit")
+    parser.add_argument("--backfill", metavar="YYYY-MM-DD", type=_date,
+                        help="also fetch older papers, month by month back to this date (resumable)")
+    parser.add_argument("--commit", action="store_true", help="commit the changes with git")
+    parser.add_argument("--push", action="store_true", help="push the commit to origin (implies --commit)")
+    parser.add_argument("--issue-file", type=Path, metavar="FILE",
+                        help="write the notification issue body here when settings.notify is 'issue'")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show every request and decision")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+    args = parser.parse_args(argv)
+    if args.push:
+        args.commit = True
+    if args.dry_run and args.commit:
+        parser.error("--dry-run writes nothing, so it cannot be combined with --commit or --push")
+    return args
+
+
+def _date(text: str) -> date:
+    """argparse type for YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+
+
+def setup_logging(verbose: bool, quiet: bool) -> None:
+    """Warnings always; request-level detail with -v."""
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("daily_papers").setLevel(level)
+    logging.getLogger("arxiv").setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the daily update; returns the exit status."""
+    args = parse_args(argv)
+    setup_logging(args.verbose, args.quiet)
+    root = (args.root or ROOT).resolve()
+    if args.dry_run or args.explain:  # these write nothing, so they need no lock
+        return run(args, root)
+    try:
+        with lock.run_lock(root):
+            return run(args, root)
+    except gitio.PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

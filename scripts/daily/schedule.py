@@ -1,0 +1,159 @@
+"""The fetch step: ask arXiv as the plan says, split a refused request into halves, stop when arXiv throttles."""
+
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+
+from core import config as cfg
+from daily import fetch
+from daily import plan
+from daily import report
+from daily import state as fetch_state
+from core import store as st
+from daily.models import FetchReport, TopicRun
+
+
+log = logging.getLogger("daily_papers")
+
+
+def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher: fetch.Fetcher,
+                 root: Path, now: datetime) -> tuple[list[TopicRun], FetchReport]:
+    """Ask arXiv as the plan says (one shared query on a normal day); a failed request fails its topics only.
+
+    A shared request that arXiv rejects or keeps failing is asked again in halves, down to one topic, so every
+    topic whose own query works gets its day (after_failure). When arXiv still throttles after all tries of a
+    request, the rest is not asked: more requests would only earn more throttling, and the next run catches up
+    from the last successful fetch.
+    """
+    runs = {name: TopicRun(name) for name in names}
+    fetch_report = FetchReport(now=now)
+    started = fetcher.clock()
+    papers = list(store.papers.values())
+    solo = frozenset(owner.name for name in fetch_state.alone(root) if (owner := config.claimant(name)))  # renamed too
+    queue = plan.plan(config, names, papers, fetch_state.load(root), now, solo)
+    planned, number = len(queue), 0
+    pending: dict[int, Held] = {}  # first halves that failed by a server fault, judged after their other half
+
+    def split(request: plan.Request) -> list[plan.Request]:
+        return plan.halves(request, config, papers, now)
+    while queue:
+        request = queue.pop(0)
+        number += 1
+        topic_runs = [runs[t.name] for t in request.topics]
+        if fetch_report.skipped or any(r.throttled for r in runs.values()):
+            fetch_report.skipped += [r.name for r in topic_runs]
+            for run in topic_runs:
+                run.error = "not asked: arXiv kept throttling this run's earlier request"
+                run.throttled = next(r.throttled for r in runs.values() if r.throttled)
+            continue
+        label = f"request {number} of {planned}" if number <= planned else f"request {number} (a part of a split one)"
+        report.group_start(f"{label}: {request.describe()}")
+        log.info("%s: %s; query: %s", label, request.describe(), request.query)
+        before = fetcher.requests
+        try:
+            records, capped = fetcher.fetch(request.query, request.since, request.limit, request.page_size,
+                                            retry_failures=request.part is None)
+        except fetch.TopicFailed as exc:
+            queue[:0] = after_failure(request, topic_runs, exc, split, pending)
+        else:
+            take_records(request, topic_runs, records, capped, fetcher.answered_at, now)
+            queue[:0] = settle(pending.pop(id(request.part), None), split, arxiv_up=True)
+        for run in topic_runs:
+            run.requests += fetcher.requests - before
+        report.group_end()
+    for held in pending.values():  # a first half whose other half was never asked (throttling stopped the run)
+        fail_request(*held, own=False)
+    fetch_report.requests = fetcher.requests
+    fetch_report.seconds = fetcher.clock() - started
+    fetch_report.throttles = list(fetcher.throttles)
+    return [runs[n] for n in names], fetch_report
+
+
+Held = tuple[plan.Request, list[TopicRun], fetch.TopicFailed]  # a failed request whose fate waits on its other half
+
+
+def after_failure(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed,
+                  split: Callable[[plan.Request], list[plan.Request]], pending: dict[int, Held]) -> list[plan.Request]:
+    """What to ask after a failed request: its halves, or nothing (its topics fail).
+
+    A rejection (HTTP 400) is about a query's text, so it splits on at once. A server fault of a first half waits
+    for the second half: when that fails by a server fault too, arXiv looks down and neither splits further (no
+    topic is blamed, the extra requests stay bounded); when it answers, the first half's fault was its own.
+    """
+    pair = request.part
+    if pair is not None and pair.first is request and exc.server_fault:
+        pending[id(pair)] = (request, topic_runs, exc)
+        return []
+    held = pending.pop(id(pair), None) if pair is not None else None
+    if held is not None and exc.server_fault:
+        log.warning("%s: %s, as did the other half; arXiv looks down, so neither is split further",
+                    ", ".join(t.name for t in request.topics), exc)
+        fail_request(*held, own=False)
+        fail_request(request, topic_runs, exc, own=False)
+        return []
+    return split_or_fail(request, topic_runs, exc, split) + settle(
+        held, split, arxiv_up=not (exc.throttled or exc.out_of_time))
+
+
+def settle(held: Held | None, split: Callable[[plan.Request], list[plan.Request]], arxiv_up: bool
+           ) -> list[plan.Request]:
+    """A waiting first half, once its other half was asked: split on (arXiv answered that one), or failed."""
+    if held is None:
+        return []
+    if arxiv_up:
+        return split_or_fail(*held, split)
+    fail_request(*held, own=False)
+    return []
+
+
+def split_or_fail(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed,
+                  split: Callable[[plan.Request], list[plan.Request]]) -> list[plan.Request]:
+    """A failed request's two halves, or none (throttled, out of time, one topic): then its topics fail."""
+    if exc.throttled or exc.out_of_time or len(request.topics) < 2 or len(request.starts) != len(request.topics):
+        fail_request(request, topic_runs, exc, own=True)
+        return []
+    log.warning("%s: %s; asking again in two halves to find the topic arXiv refuses",
+                ", ".join(t.name for t in request.topics), exc)
+    return split(request)
+
+
+def fail_request(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed, own: bool) -> None:
+    """Mark a request's topics failed; a topic whose query failed on its own (own: not with arXiv down) is named
+    with the query it sent and asks alone next run."""
+    alone = own and len(topic_runs) == 1 and not exc.throttled and not exc.out_of_time
+    for run in topic_runs:
+        run.error, run.throttled = str(exc), exc.throttled
+        if alone:
+            run.error = f"{exc}; the query it sent alone: {request.query}"
+            run.alone = True
+    log.warning("%s: %s", ", ".join(r.name for r in topic_runs), topic_runs[0].error)
+
+
+def take_records(request: plan.Request, topic_runs: list[TopicRun], records: list[dict[str, Any]], capped: bool,
+                 answered: datetime | None, now: datetime) -> None:
+    """Give each topic of an answered request its share, and the window this fetch covered (by arXiv's clock:
+    the local one may be wrong either way; ours only when arXiv sent no Date)."""
+    shares = plan.share_out(request, records)
+    log.info("%d papers from arXiv", len(records))
+    for topic, run in zip(request.topics, topic_runs, strict=True):
+        run.records, run.since = shares[topic.name], request.since
+        run.capped = capped and request.since is not None
+        run.new_topic = request.since is None
+        run.query = plan.query_key(topic)
+        run.arxiv_time = plan.iso(answered) if answered else None
+        run.fetched = None if run.capped else plan.iso(answered or now)
+        run.alone = False
+        if run.new_topic and run.records and len(records) >= request.limit:
+            run.start = min(r["updated"] for r in run.records)  # older ones are --backfill's, not news
+
+
+def next_alone(config: cfg.Config, stored: list[str], runs: list[TopicRun]) -> list[str]:
+    """The topics that ask alone next run: those whose query failed alone, until it succeeds; gone topics drop out."""
+    decided = {r.name: r.alone for r in runs if r.alone is not None}
+    kept = {owner.name for name in stored if (owner := config.claimant(name)) is not None}
+    return sorted(n for n in kept | set(decided) if decided.get(n, n in kept))
