@@ -1,0 +1,225 @@
+"""The digest's parts: the email's size (mail), a model's TL;DRs (summaries), Semantic Scholar's requests (s2),
+the picks' precision and speed (ranking), the key sentence's accuracy and speed (key-sentences)."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from tools.bench import REPO
+from tools.bench.common import abstracts, calibration, synthetic
+
+
+def ranking_figures(repeat: int) -> int:
+    """Issue 23: precision at 5 and 10 of the picks ranker and of date order on tests/fixtures/ranking, and the
+    time to rank 200 new papers against a 5,000-entry library (Zipf-worded texts), pinned to one core."""
+    import os
+
+    from digest import quality, rank
+
+    data = quality.load()
+    scored = {p.id: p.score for p in rank.rank(data.day, data.liked, limit=len(data.day), floor=-1.0)}
+    print(f"labelled set: {len(data.liked)} library papers, {len(data.day)} new, "
+          f"{sum(data.relevant.values())} relevant by hand")
+    print(f"{'order':<12} {'P@5':>5} {'P@10':>5}")
+    for label, order in (("ranker", quality.ranker_order(data)), ("date order", quality.date_order(data))):
+        print(f"{label:<12} {quality.precision(order, data.relevant, 5):>5.2f} "
+              f"{quality.precision(order, data.relevant, 10):>5.2f}")
+    relevant = [scored[i] for i, yes in data.relevant.items() if yes]
+    others = [scored[i] for i, yes in data.relevant.items() if not yes]
+    print(f"scores: relevant {min(relevant):.3f}..{max(relevant):.3f}, others {min(others):.3f}..{max(others):.3f}; "
+          f"floor {rank.FLOOR}: picks {sum(v >= rank.FLOOR for v in scored.values())} "
+          f"({sum(scored[i] >= rank.FLOOR for i, yes in data.relevant.items() if yes)} relevant)")
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    texts, _ = abstracts(5_200)
+    liked = [rank.Liked(str(i), t[:60], t) for i, t in enumerate(texts[:5_000])]
+    new = [(f"n{i}", t) for i, t in enumerate(texts[5_000:])]
+    times = []
+    for _ in range(max(repeat, 1)):
+        started = time.perf_counter()
+        rank.rank(new, liked, limit=10)
+        times.append(time.perf_counter() - started)
+    print(f"ranking 200 new against 5,000 liked, one core: median {sorted(times)[len(times) // 2]:.3f} s "
+          f"(best {min(times):.3f} s of {len(times)}; target 0.5 s)")
+    print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
+    return 0
+
+
+def key_sentence_figures(repeat: int) -> int:
+    """Issue 31: how often the key sentence is one the labeller marked as stating the paper's contribution, on the
+    held-out and the tuning part of tests/fixtures/key_sentences.json, beside the first-sentence and first-'we'
+    baselines; and the time to choose and cut the key sentences of 1,000 abstracts (cache cleared), one core."""
+    import os
+
+    from core import key_sentence
+    from digest import sentence_quality
+
+    papers = sentence_quality.load()
+    parts = {name: [p for p in papers if p.set == name] for name in ("heldout", "tune")}
+    print(f"labelled set: {len(papers)} shipped abstracts, {len(parts['heldout'])} held out (never tuned on), "
+          f"{len(parts['tune'])} for tuning; a choice is good when the labeller marked it")
+    print(f"{'chooser':<28} {'held out':>10} {'tuning':>10}")
+    for label, choose in sentence_quality.CHOOSERS.items():
+        cells = []
+        for part in parts.values():
+            good, total = sentence_quality.accuracy(part, choose)
+            cells.append(f"{good}/{total}")
+        print(f"{label:<28} {cells[0]:>10} {cells[1]:>10}")
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    texts = [p.abstract for p in papers]
+    thousand = [f"{texts[i % len(texts)]} ({i})" for i in range(1_000)]  # distinct texts: the cache does not help
+    times = []
+    for _ in range(max(repeat, 1)):
+        key_sentence.choose.cache_clear()
+        started = time.perf_counter()
+        for text in thousand:
+            key_sentence.shown(text)
+        times.append(time.perf_counter() - started)
+    lengths = sorted(len(key_sentence.shown(t)) for t in texts)
+    print(f"shown length: median {lengths[len(lengths) // 2]} characters, longest {lengths[-1]} (cut at about "
+          f"{key_sentence.SHOWN_CHARS})")
+    print(f"choosing and cutting 1,000 key sentences, one core: median {sorted(times)[len(times) // 2] * 1000:.0f} ms "
+          f"(best {min(times) * 1000:.0f} ms of {len(times)})")
+    print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
+    return 0
+
+
+SUMMARY = ("A streaming codec language model that predicts speech tokens from text and a short voice prompt, "
+           "cutting latency to 80 ms while matching the naturalness of larger offline text-to-speech systems.")
+
+
+def mail_day(papers: list[dict], topics: int, picks: int) -> tuple[dict, dict]:
+    """A day's record and store for the digest: the papers spread over `topics` topics (0: their own), each with a
+    TL;DR of its version as long as a real one (about 200 characters), the first `picks` picked because of the last."""
+    store, new = {}, {}
+    for n, record in enumerate(papers):
+        topic = f"Topic {n % topics + 1}" if topics else record["topics"][0]
+        record = {**record, "topics": [topic], "tldr": {"model": "openai/gpt-4.1-mini", "version": record["version"],
+                                                      "text": SUMMARY}}
+        store[record["id"]] = record
+        new.setdefault(topic, []).append(record["id"])
+    liked = papers[-1]
+    chosen = [{"id": p["id"], "score": 0.4, "because": {"id": liked["id"], "title": liked["title"]}} for p in papers[:picks]]
+    return {"date": "2026-12-03", "new": new, "picks": chosen}, store
+
+
+def mail_sizes() -> int:
+    """Issue 23: the digest email's size (whole message as sent, and each part) and compose time, for the shipped
+    store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics."""
+    from core import store as st
+    from digest import mail
+
+    newest = sorted(st.load(REPO).papers.values(), key=lambda r: r["updated"], reverse=True)
+    rng = random.Random(5)
+    big = [synthetic(i, rng, f"2026-12-0{1 + i % 3}") for i in range(1_200)]
+    big = [{**p, "topics": ["x"], "version": 1, "id": f"2612.{i:05d}"} for i, p in enumerate(big)]
+    print(f"{'day':<34} {'new':>5} {'listed':>6} {'message bytes':>13} {'text chars':>10} {'html chars':>10} {'ms':>6}")
+    for label, papers, topics, picks in (("typical: 14 newest shipped, 3 picks", newest[:14], 0, 3),
+                                         ("big: 1,200 papers, 20 topics", big, 20, 10)):
+        day, store = mail_day(papers, topics, picks)
+        started = time.perf_counter()
+        message = mail.compose(day, store, "https://owner.github.io/repo/", "Daily Papers",
+                               mail.address("bot@example.org", "MAIL_FROM"), (mail.address("me@example.org", "MAIL_TO"),))
+        raw = message.as_bytes()
+        ms = (time.perf_counter() - started) * 1000
+        text, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
+        listed = text.count("\n- ")
+        print(f"{label:<34} {len(papers):>5} {listed:>6} {len(raw):>13,} {len(text):>10,} {len(html):>10,} {ms:>6.0f}")
+    return 0
+
+
+def summaries_runs() -> int:
+    """Issues 22 and 31: a model's TL;DRs of a day of 200 new papers, then of the shipped store, against the fake
+    model (tests' fake_llm.py) over real HTTP: requests, estimated input tokens a request, and the wall time added at
+    the default pace (LLM_REQUEST_DELAY, 1 s; the waits are counted, not slept); then the same shipped papers with
+    the fake model swapping the summaries within each request: how many swapped summaries are kept (target 0)."""
+    from core import config as cfg
+    from core import store as st
+    from digest import summaries
+    from fake_llm import FakeLLM
+
+    config = cfg.load(REPO / "keywords.yaml")
+    print(f"{'run':<24} {'papers':>6} {'done':>5} {'requests':>8} {'papers/req':>10} {'max tokens':>10} "
+          f"{'mean tokens':>11} {'added wall s':>12}")
+    with tempfile.TemporaryDirectory() as tmp, FakeLLM() as server:
+        root = Path(tmp)
+        shutil.copytree(REPO / "data", root / "data")
+        store = st.load(root)
+        shipped = list(store.papers.values())
+        rng = random.Random(22)
+        topic = config.topics[0].name
+        for i in range(200):  # a day's new papers: real abstracts (their length spread), new ids, one topic
+            model = rng.choice(shipped)
+            store.put({**model, "id": f"2612.{90000 + i}", "updated": "2026-12-02T20:00:00Z", "topics": [topic],
+                       "title": f"{config.topics[0].query} {model['title']}"[:300]})
+        new_ids = {f"2612.{90000 + i}" for i in range(200)}
+        runs = [("200 new papers", {"max_summaries_per_run": 200}),
+                (f"{len(shipped)} shipped papers", {"max_summaries_per_run": 1000}),
+                ("next day, nothing new", {"max_summaries_per_run": 1000})]
+        for label, settings in runs:
+            if label.endswith("shipped papers"):
+                for paper_id in new_ids:
+                    store.papers.pop(paper_id)
+            run_config = cfg.Config(config.path, config.topics,
+                                    {**config.settings, "summary_model": "benchmark-model", **settings})
+            slept = [0.0]
+            env = {"LLM_BASE_URL": server.url, "LLM_API_KEY": "benchmark"}
+            report = summaries.summarize(store, run_config, env=env, clock=lambda: time.monotonic() + slept[0],
+                                         sleep=lambda s: slept.__setitem__(0, slept[0] + s), budget=3600)
+            tokens = report.tokens or [0]
+            per = report.wanted / report.requests if report.requests else 0
+            print(f"{label:<24} {report.wanted:>6} {len(report.done):>5} {report.requests:>8} {per:>10.1f} "
+                  f"{max(tokens):>10} {sum(tokens) / len(tokens):>11.0f} {report.seconds:>12.1f}", flush=True)
+        for swap in (1, 3):  # each paper gets the summary of the paper `swap` places on in its request
+            fresh = st.load(root)
+            server.swap = swap
+            run_config = cfg.Config(config.path, config.topics, {**config.settings, "summary_model": "benchmark-model",
+                                                                  "max_summaries_per_run": 1000})
+            report = summaries.summarize(fresh, run_config, env={**env, "LLM_REQUEST_DELAY": "0"}, budget=3600)
+            print(f"swapped by {swap} within each request: {len(report.done)} of {report.wanted} swapped summaries "
+                  f"kept (target 0), in {report.requests} requests")
+    return 0
+
+
+def s2_figures() -> int:
+    """Issue 31: Semantic Scholar batch requests on a normal day (target 1) and on a fresh fork's first day, against
+    the local stand-in (tests' fake_s2.py) over real HTTP, and how many a day of n papers would take."""
+    from datetime import timedelta
+
+    from core import config as cfg
+    from core import store as st
+    from digest import semantic_scholar as s2
+    from fake_s2 import FakeS2
+
+    config = cfg.load(REPO / "keywords.yaml")
+    with tempfile.TemporaryDirectory() as tmp, FakeS2() as server:
+        root = Path(tmp)
+        shutil.copytree(REPO / "data", root / "data")
+        store = st.load(root)
+        server.tldrs = {i: f"A TL;DR of paper {i}." for i in store.papers}
+        newest = max(datetime.datetime.fromisoformat(r["updated"][:10]) for r in store.papers.values())
+        first = newest.replace(tzinfo=datetime.timezone.utc) + timedelta(hours=12)
+        env = {"S2_API_URL": server.url}
+        print(f"{'day':<44} {'asked':>6} {'stored':>7} {'requests':>8}")
+        report = s2.fetch_tldrs(store, config, first, env=env)
+        print(f"{'first day (shipped store, its newest day)':<44} {report.asked:>6} {len(report.stored):>7} "
+              f"{report.requests:>8}")
+        topic = config.topics[1]
+        for i in range(40):  # the next day: 40 new listed papers
+            model = list(store.papers.values())[i]
+            store.put({**model, "id": f"2602.{80000 + i}", "updated": (first + timedelta(days=1)).isoformat()[:10],
+                       "topics": [topic.name], "title": f"TTS {model['title']}"})
+            server.tldrs[f"2602.{80000 + i}"] = "A TL;DR."
+        report = s2.fetch_tldrs(store, config, first + timedelta(days=1, hours=1), env=env)
+        print(f"{'normal day (40 new listed papers)':<44} {report.asked:>6} {len(report.stored):>7} {report.requests:>8}")
+        report = s2.fetch_tldrs(store, config, first + timedelta(days=2, hours=1), env=env)
+        print(f"{'next day, nothing new':<44} {report.asked:>6} {len(report.stored):>7} {report.requests:>8}")
+    for count in (1, 80, 400, 500, 501, 2_000):
+        print(f"{count:>5} papers without a TL;DR: {s2.requests_needed(count)} request(s)")
+    return 0

@@ -1,0 +1,168 @@
+"""The site (scripts/site.py): build time and memory in a fresh process, sizes, first load, search speed in Chromium."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import resource
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tools.bench import REPO
+from tools.bench.common import FIRST_DAY, LAST_DAY, TOPICS, WORDS, calibration, fresh, synthetic
+
+
+def site_store(root: Path, size: int) -> None:
+    """A store of `size` papers over 20 topics for the site, with abstracts drawn from the real store's words.
+
+    The words of the repository's own abstracts, sampled by frequency, give the search index a realistic
+    vocabulary (the daily-run benchmark's 20 words would make it unrealistically small).
+    """
+    from core import config as cfg
+    from core import store as st
+
+    words = [w for p in st.load(REPO).papers.values() for w in p["abstract"].split()] or list(WORDS)
+    rng = random.Random(size)
+    s = st.Store(root)
+    for i in range(size):
+        day = (FIRST_DAY + datetime.timedelta(days=i * (LAST_DAY - FIRST_DAY).days // size)).isoformat()
+        paper = synthetic(i, rng, day)
+        paper["abstract"] = "speech " + " ".join(rng.choices(words, k=rng.randint(150, 250)))
+        paper["title"] = "Speech " + " ".join(rng.choices(words, k=10))
+        paper["authors"] = [f"Author{rng.randint(0, 20000)} Name{rng.randint(0, 5000)}" for _ in range(rng.randint(1, 8))]
+        if i % 7 == 0:
+            paper["comment"] += f" Code: https://github.com/lab{i % 500}/project{i}"
+        paper["categories"] = rng.sample(["cs.SD", "eess.AS", "cs.CL", "cs.LG", "cs.AI", "eess.SP"], k=2)
+        s.put(paper)
+    s.save()
+    topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.*", "eess.*"]}
+              for t in range(TOPICS)]
+    (root / "keywords.yaml").write_text(json.dumps({"topics": topics}))
+    cfg.load(root / "keywords.yaml")
+
+
+def site_build(root: Path, outdir: Path) -> dict:
+    """Build the site in this (fresh) process; seconds, and the peak resident memory of this process alone."""
+    from website import build
+
+    started = time.perf_counter()
+    build.build(root, outdir)
+    return {"seconds": round(time.perf_counter() - started, 1),
+            "own_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def tree_pss_kb(pid: int) -> int:
+    """Proportional set size of a process and its children, in KB: memory shared after a fork counted once."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            total += sum(tree_pss_kb(int(child)) for child in children.read().split())
+    except (OSError, StopIteration):
+        pass  # the process ended between two looks
+    return total
+
+
+def watched_build(root: Path, outdir: Path) -> dict:
+    """Run the site build in a fresh process, sampling the memory of it and its fork every 50 ms."""
+    process = subprocess.Popen(fresh(*SITE_BUILD, str(root), str(outdir)), cwd=REPO, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_pss_kb(process.pid))
+        time.sleep(0.05)
+    out = process.stdout.read() if process.stdout else ""
+    if process.returncode:
+        raise SystemExit(f"the site build failed ({process.returncode})")
+    return {**json.loads(out), "peak_mb": round(peak / 1024)}
+
+
+def site_sizes(outdir: Path) -> dict:
+    """Whole site, largest file, file count, and the home page's first load (HTML, CSS, JS) gzipped."""
+    import gzip
+
+    files = [p for p in outdir.rglob("*") if p.is_file()]
+    largest = max(files, key=lambda p: p.stat().st_size)
+    first_load = ["index.html", "assets/site.css", "assets/site.js"]
+    return {"site_mb": round(sum(p.stat().st_size for p in files) / 1e6, 1), "files": len(files),
+            "largest": f"{largest.relative_to(outdir)} {largest.stat().st_size / 1e6:.2f} MB",
+            "home_gzip_kb": round(sum(len(gzip.compress((outdir / f).read_bytes())) for f in first_load) / 1000, 1)}
+
+
+def site_search(outdir: Path, queries: list[str]) -> dict:
+    """Milliseconds from the last keystroke to results on screen (median, worst), and for a link opened afresh."""
+    import functools
+    import http.server
+    import statistics
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(outdir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    times: list[float] = []
+    cold: list[float] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync"])
+            page = browser.new_page()
+            page.set_default_timeout(300_000)
+            page.goto(f"http://127.0.0.1:{server.server_port}/search.html")
+            page.wait_for_selector("#status:not(:empty)")
+            for query in queries:
+                page.fill("#q", query[:-1])  # the query but its last letter, and its results shown
+                page.wait_for_selector(f'#results[data-query="/search.html?q={query[:-1]}"]', state="attached")
+                page.focus("#q")
+                started = time.perf_counter()
+                page.keyboard.press(query[-1])
+                page.wait_for_selector(f'#results[data-query="/search.html?q={query}"]', state="attached")
+                times.append((time.perf_counter() - started) * 1000)
+            for query in queries[:5]:  # a shared link: a fresh page, its index and the query's files fetched anew
+                fresh_page = browser.new_page()
+                started = time.perf_counter()
+                fresh_page.goto(f"http://127.0.0.1:{server.server_port}/search.html?q={query}")
+                fresh_page.wait_for_selector(f'#results[data-query="/search.html?q={query}"]', state="attached")
+                cold.append((time.perf_counter() - started) * 1000)
+                fresh_page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    worst = max(range(len(times)), key=times.__getitem__)
+    return {"search_ms": round(statistics.median(times)), "search_worst_ms": round(times[worst]),
+            "worst_query": queries[worst], "cold_ms": round(statistics.median(cold))}
+
+
+QUERIES = ["neural", "codec", "prosody", "speaker", "diffusion", "emotion", "streaming", "benchmark",
+           "vocoder", "latency", "multilingual", "dataset", "tokens", "expressive", "recognition",
+           "evaluation", "zero-shot", "transformer", "language", "quality"]
+
+
+def site_benchmark(sizes: list[int], queries: list[str] = QUERIES) -> None:
+    """Build the site for each size in a fresh process; print build time, memory, sizes and search speed."""
+    print(f"{'papers':>8} {'build s':>8} {'peak MB':>8} {'site MB':>8} {'files':>7} "
+          f"{'home gzip KB':>13} {'search ms (median, worst)':>26} {'link ms':>8}  largest file")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root, outdir = Path(tmp) / "repo", Path(tmp) / "site"
+            root.mkdir()
+            subprocess.run(fresh(*SITE_STORE, str(root), str(size)), cwd=REPO, check=True)
+            r = {**watched_build(root, outdir), **site_sizes(outdir), **site_search(outdir, queries)}
+            print(f"{size:>8} {r['seconds']:>8} {r['peak_mb']:>8} {r['site_mb']:>8} "
+                  f"{r['files']:>7} {r['home_gzip_kb']:>13} {r['search_ms']:>11}, {r['search_worst_ms']:>4} "
+                  f"({r['worst_query']:<9}) {r['cold_ms']:>8}  {r['largest']}", flush=True)
+    print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
+
+
+SITE_STORE = ("--site-store",)  # the hidden steps run in fresh processes
+SITE_BUILD = ("--site-build",)
