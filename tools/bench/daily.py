@@ -59,8 +59,6 @@ def measure(root: Path, size: int, mode: str) -> dict:
     from tools.bench import product
 
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False)  # a copy: as after checkout
-    if mode == "full":
-        (root / manifest.MANIFEST).unlink()
     new = json.loads((root / "new.json").read_text())
     runs: dict[str, TopicRun] = {}
     for paper in new:
@@ -69,6 +67,8 @@ def measure(root: Path, size: int, mode: str) -> dict:
     started, cpu_started = time.perf_counter(), time.process_time()
     config = cfg.load(root / "keywords.yaml")
     checkout = product.preflight(root, [root / "keywords.yaml"])
+    if mode == "full":  # after the preflight, which refuses a generated file deleted by hand
+        (root / manifest.MANIFEST).unlink()
     store = st.load(root)
     loaded = time.perf_counter()
     outcome = product.apply(root, config, list(runs.values()), write=True, store=store,
