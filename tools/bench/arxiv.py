@@ -42,14 +42,14 @@ def reject(term: str, times: int = 999) -> Any:
     return Fault("status", 400, error_feed(REASON), match=term, times=times)
 
 
-def split_days() -> int:
+def split_days(sizes: tuple[int, ...] = (4, 20), delay: float = 3.0, backoff: float = 5.0) -> int:
     """Issue 21: one topic's query rejected among 4 and among 20 topics, against the fake arXiv with arXiv's real
     pacing (3 s, 5 s backoff): the requests and wall time of that day, and of the next (the topic asks alone)."""
     from fake_arxiv import FakeArxiv, paper
     from tools.bench import product
 
     print(f"{'topics':>6} {'requests':>8} {'extra':>5} {'bound':>5} {'wall s':>7} {'next day':>8} {'wall s':>7}")
-    for size in (4, 20):
+    for size in sizes:
         topics, words = (FOUR, FOUR_WORDS) if size == 4 else twenty()
         term = "caption" if size == 4 else "topic13x"
         with tempfile.TemporaryDirectory() as tmp, FakeArxiv() as fake:
@@ -64,7 +64,7 @@ def split_days() -> int:
                             for i, w in enumerate(words.values())]
             fake.requests.clear()
             fake.faults.append(reject(term))
-            os.environ.update(ARXIV_REQUEST_DELAY="3", ARXIV_BACKOFF_SECONDS="5")
+            os.environ.update(ARXIV_REQUEST_DELAY=f"{delay:g}", ARXIV_BACKOFF_SECONDS=f"{backoff:g}")
             started = time.monotonic()
             product.run(["--root", str(root), "-q"])
             day, asked = time.monotonic() - started, len(fake.requests)
@@ -78,7 +78,7 @@ def split_days() -> int:
     return 0
 
 
-def fetch_days() -> int:
+def fetch_days(delay: float = 3.0, backoff: float = 5.0) -> int:
     """The shipped keywords.yaml and store against the fake arXiv (tests' fake_arxiv.py) with arXiv's real pacing
     (3 s between requests, 5 s backoff base): a normal day, and a day whose first answer is HTTP 406."""
     import contextlib
@@ -97,7 +97,7 @@ def fetch_days() -> int:
             server.papers = [paper(r["id"], r["title"], r["abstract"], version=r["version"], comment=r["comment"],
                                    updated=r["updated"] if "T" in r["updated"] else r["updated"] + "T10:00:00Z")
                              for shard in stored for r in shard.values()]
-            os.environ.update(ARXIV_API_URL=server.url, ARXIV_REQUEST_DELAY="3", ARXIV_BACKOFF_SECONDS="5",
+            os.environ.update(ARXIV_API_URL=server.url, ARXIV_REQUEST_DELAY=f"{delay:g}", ARXIV_BACKOFF_SECONDS=f"{backoff:g}",
                               DAILY_PAPERS_NOW="2026-01-30T01:17:00Z")
             with contextlib.redirect_stdout(io.StringIO()):
                 product.run(["--root", str(root), "-q"])  # yesterday's run: the state a normal day starts from
@@ -115,7 +115,7 @@ def fetch_days() -> int:
     return 0
 
 
-def authors_fill() -> int:
+def authors_fill(delay: float = 3.0, backoff: float = 5.0) -> int:
     """Issue 22: the shipped store's papers without authors, filled from the fake arXiv with arXiv's real pacing
     (3 s from the end of each answer): id_list requests and wall time, then the next run's (nothing to ask)."""
     from core import store as st
@@ -130,7 +130,7 @@ def authors_fill() -> int:
         server.papers = [paper(i, r["title"], version=r["version"]) for i, r in store.papers.items()]
         wanted = sum(lookup.needs_authors(r) for r in store.papers.values())
         for label in ("first", "next"):
-            fetcher = fetch.Fetcher(url=server.url, delay=3.0, backoff_base=5.0)
+            fetcher = fetch.Fetcher(url=server.url, delay=delay, backoff_base=backoff)
             server.requests.clear()
             started = time.perf_counter()
             report = lookup.fill_authors(store, fetcher, root)

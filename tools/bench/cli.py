@@ -1,11 +1,13 @@
-"""Benchmark one daily run on synthetic stores: load, merge 200 new papers, render everything, write, commit.
+"""Benchmarks of Daily Papers, one subcommand per measure; run from the repository root:
 
-The flags of scripts/benchmark.py, as it had them (one subcommand per measure comes next):
+    python -m tools.bench daily              # the daily run at 10,000 / 20,000 / 40,000 papers over 20 topics
+    python -m tools.bench daily --sizes 5000
+    python -m tools.bench fetch              # a day with arXiv: requests and wall time (fake arXiv, real pacing)
+    python -m tools.bench site --sizes 10000 # the site (scripts/site.py): build, size, first load, search speed
+    python -m tools.bench key-sentences      # issue 31: key-sentence accuracy vs two baselines; time per 1,000
 
-    python -m tools.bench                 # 10,000 / 20,000 / 40,000 papers over 20 topics
-    python -m tools.bench --sizes 5000
-    python -m tools.bench --fetch         # a day with arXiv: requests and wall time (fake arXiv, real pacing)
-    python -m tools.bench --site          # the site (scripts/site.py): build, size, first load, search speed
+The timing measures end with the calibration loop's time (machine speed): compare figures taken at similar speeds.
+--tiny runs a measure at a size that takes seconds, for tests/bench/test_bench_smoke.py: its figures mean nothing.
 """
 
 from __future__ import annotations
@@ -13,92 +15,168 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Callable
 
 from tools.bench import arxiv, daily, days, digest, exclusions, extras, renames, site
-from tools.bench.common import calibration
+from tools.bench.common import machine_speed
+
+SIZES = [10_000, 20_000, 40_000]
+TINY_SIZES = [100]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 40_000])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
-    parser.add_argument("--exclusions-only", action="store_true", help="only the exclude-phrase benchmark")
-    parser.add_argument("--build", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--fetch", action="store_true",
-                        help="instead: a normal day and a day with one HTTP 406 on the shipped keywords.yaml and store")
-    parser.add_argument("--split", action="store_true",
-                        help="instead: a day with one topic arXiv rejects (HTTP 400) among 4 and among 20, real pacing")
-    parser.add_argument("--authors", action="store_true",
-                        help="instead: filling the shipped papers' authors with id_list requests, real pacing")
-    parser.add_argument("--mail", action="store_true", help="the digest email's size on a typical and a big day")
-    parser.add_argument("--summaries", action="store_true",
-                        help="instead: TL;DRs for the shipped papers and for 200 new ones, against the fake model")
-    parser.add_argument("--site", action="store_true", help="benchmark the site (scripts/site.py) instead")
-    parser.add_argument("--site-store", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--site-build", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--measure-extras", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--only-extras", action="store_true", help="measure only the site's extras (issue 17)")
-    parser.add_argument("--ranking", action="store_true",
-                        help="instead: picks' precision at 5 and 10 on the labelled set, and the ranking time")
-    parser.add_argument("--days", action="store_true", help="measure only the site's day pages (issue 23)")
-    parser.add_argument("--s2", action="store_true",
-                        help="Semantic Scholar (issue 31): batch requests on a normal day and a fork's first day")
-    parser.add_argument("--key-sentences", action="store_true",
-                        help="key sentences (issue 31): accuracy on the labelled set vs baselines; time per 1,000")
-    parser.add_argument("--renames", action="store_true", help="measure a renamed topic's old site addresses and "
-                                                               "the id lookup (issue 21)")
-    args = parser.parse_args()
-    if args.key_sentences:
-        return digest.key_sentence_figures(args.repeat)
-    if args.s2:
-        return digest.s2_figures()
-    if args.ranking:
-        return digest.ranking_figures(args.repeat)
-    if args.days:
-        print(days.days_benchmark(), f"machine speed: a 5,000,000-step Python loop took {calibration()} s", sep="\n")
-        return 0
-    if args.fetch:
-        return arxiv.fetch_days()
-    if args.split:
-        return arxiv.split_days()
-    if args.mail:
-        return digest.mail_sizes()
-    if args.authors:
-        return arxiv.authors_fill()
-    if args.summaries:
-        return digest.summaries_runs()
-    if args.site_store:
-        site.site_store(Path(args.site_store[0]), int(args.site_store[1]))
-        return 0
-    if args.site_build:
-        print(json.dumps(site.site_build(Path(args.site_build[0]), Path(args.site_build[1]))))
-        return 0
-    if args.measure_extras:
-        print(json.dumps(extras.measure_extras(args.measure_extras)))
-        return 0
-    if args.only_extras:
-        print("Site extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution):")
-        print(*extras.extras_table(args.sizes), sep="\n")
-        print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
-        return 0
-    if args.site:
-        site.site_benchmark(args.sizes)
-        return 0
-    if args.renames:
-        print("A renamed topic on the site (its old pages and feed) and the id -> page lookup:",
-              *renames.renames_figures(args.sizes), sep="\n")
-        return 0
-    if args.build:
-        root = Path(args.build[0])
-        (root / "new.json").write_text(json.dumps(daily.build(root, int(args.build[1]))))
-        return 0
-    if args.measure:
-        print(json.dumps(daily.measure(Path(args.measure[0]), int(args.measure[1]), args.measure[2])))
-        return 0
-    if args.exclusions_only:
-        print("Relevance with many exclude phrases:", exclusions.exclusion_benchmark(), sep="\n")
-        print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
-        return 0
-    daily.daily_run(args.sizes, args.repeat)
+def run_daily(args: argparse.Namespace) -> int:
+    if args.tiny:
+        daily.daily_run(TINY_SIZES, 1, exclusion_papers=400, phrase_counts=(0, 10, 100))
+    else:
+        daily.daily_run(args.sizes, args.repeat)
     return 0
+
+
+def run_exclusions(args: argparse.Namespace) -> int:
+    figures = exclusions.exclusion_benchmark(400, (0, 10, 100)) if args.tiny else exclusions.exclusion_benchmark()
+    print("Relevance with many exclude phrases:", figures, machine_speed(), sep="\n")
+    return 0
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    return arxiv.fetch_days(delay=0, backoff=0.01) if args.tiny else arxiv.fetch_days()
+
+
+def run_split(args: argparse.Namespace) -> int:
+    return arxiv.split_days(sizes=(4,), delay=0, backoff=0.01) if args.tiny else arxiv.split_days()
+
+
+def run_authors(args: argparse.Namespace) -> int:
+    return arxiv.authors_fill(delay=0, backoff=0.01) if args.tiny else arxiv.authors_fill()
+
+
+def run_mail(args: argparse.Namespace) -> int:
+    return digest.mail_sizes(big_count=60) if args.tiny else digest.mail_sizes()
+
+
+def run_summaries(args: argparse.Namespace) -> int:
+    return digest.summaries_runs(new_count=20) if args.tiny else digest.summaries_runs()
+
+
+def run_s2(args: argparse.Namespace) -> int:
+    return digest.s2_figures()  # a second or so as it is: --tiny changes nothing
+
+
+def run_ranking(args: argparse.Namespace) -> int:
+    if args.tiny:
+        return digest.ranking_figures(1, liked_count=200, new_count=20)
+    return digest.ranking_figures(args.repeat)
+
+
+def run_key_sentences(args: argparse.Namespace) -> int:
+    return digest.key_sentence_figures(1 if args.tiny else args.repeat)
+
+
+def run_site(args: argparse.Namespace) -> int:
+    if args.tiny:
+        site.site_benchmark(TINY_SIZES, site.QUERIES[:2])
+    else:
+        site.site_benchmark(args.sizes)
+    return 0
+
+
+def run_extras(args: argparse.Namespace) -> int:
+    print("Site extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution):")
+    print(*extras.extras_table(TINY_SIZES if args.tiny else args.sizes), sep="\n")
+    print(machine_speed())
+    return 0
+
+
+def run_days(args: argparse.Namespace) -> int:
+    figures = days.days_benchmark(size=200, day_count=5, first_day=40) if args.tiny else days.days_benchmark()
+    print(figures, machine_speed(), sep="\n")
+    return 0
+
+
+def run_renames(args: argparse.Namespace) -> int:
+    print("A renamed topic on the site (its old pages and feed) and the id -> page lookup:",
+          *renames.renames_figures(TINY_SIZES if args.tiny else args.sizes), sep="\n")
+    return 0
+
+
+# name: (what it prints, its function, its options: "sizes" and/or "repeat"; every measure takes --tiny)
+MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, ...]]] = {
+    "daily": ("the daily run as the workflow runs it and a full re-render, per store size; then the exclude phrases "
+              "and the site extras (what scripts/benchmark.py ran by default)", run_daily, ("sizes", "repeat")),
+    "exclusions": ("relevance with 0 to 10,000 exclude phrases over 40,000 papers", run_exclusions, ()),
+    "fetch": ("a normal day and a day with one HTTP 406 on the shipped keywords.yaml and store (fake arXiv, "
+              "real pacing)", run_fetch, ()),
+    "split": ("a day with one topic arXiv rejects (HTTP 400) among 4 and among 20, and the next day (fake arXiv, "
+              "real pacing)", run_split, ()),
+    "authors": ("filling the shipped papers' authors with id_list requests (fake arXiv, real pacing)", run_authors, ()),
+    "mail": ("the digest email's size and compose time on a typical and a big day", run_mail, ()),
+    "summaries": ("a model's TL;DRs for 200 new papers and the shipped ones (fake model); swapped ones kept",
+                  run_summaries, ()),
+    "s2": ("Semantic Scholar's batch requests on a fork's first day and a normal day (local stand-in)", run_s2, ()),
+    "ranking": ("the picks' P@5 and P@10 on the labelled set vs date order; ranking 200 new against 5,000 liked",
+                run_ranking, ("repeat",)),
+    "key-sentences": ("the key sentence's accuracy on the labelled set vs two baselines; time per 1,000",
+                      run_key_sentences, ("repeat",)),
+    "site": ("the site (scripts/site.py): build time and memory, size, first load, search speed in Chromium",
+             run_site, ("sizes",)),
+    "extras": ("the site's extras: similar papers, BibTeX, COinS, charts, reasons; every page rendered",
+               run_extras, ("sizes",)),
+    "days": ("the site's day pages: a year of digests rendered, a fork's first day", run_days, ()),
+    "renames": ("a renamed topic's old site addresses and the id -> page lookup", run_renames, ("sizes",)),
+}
+
+
+def build_store(args: argparse.Namespace) -> int:
+    (args.root / "new.json").write_text(json.dumps(daily.build(args.root, args.size)))
+    return 0
+
+
+def measure_run(args: argparse.Namespace) -> int:
+    print(json.dumps(daily.measure(args.root, args.size, args.mode)))
+    return 0
+
+
+def site_store(args: argparse.Namespace) -> int:
+    site.site_store(args.root, args.size)
+    return 0
+
+
+def site_build(args: argparse.Namespace) -> int:
+    print(json.dumps(site.site_build(args.root, args.outdir)))
+    return 0
+
+
+def measure_extras(args: argparse.Namespace) -> int:
+    print(json.dumps(extras.measure_extras(args.size)))
+    return 0
+
+
+# The steps a measure runs in a fresh process (common.fresh), so each one's peak memory is its own; not listed in -h.
+HIDDEN: dict[str, tuple[Callable[[argparse.Namespace], int], tuple[tuple[str, type], ...]]] = {
+    "_build": (build_store, (("root", Path), ("size", int))),
+    "_measure": (measure_run, (("root", Path), ("size", int), ("mode", str))),
+    "_site-store": (site_store, (("root", Path), ("size", int))),
+    "_site-build": (site_build, (("root", Path), ("outdir", Path))),
+    "_measure-extras": (measure_extras, (("size", int),)),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="measure", required=True, metavar="MEASURE")
+    for name, (summary, run, options) in MEASURES.items():
+        command = sub.add_parser(name, help=summary, description=summary)
+        if "sizes" in options:
+            command.add_argument("--sizes", type=int, nargs="+", default=SIZES, help="papers in each store")
+        if "repeat" in options:
+            command.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
+        command.add_argument("--tiny", action="store_true", help="a tiny size, for the smoke test: figures mean nothing")
+        command.set_defaults(run=run)
+    for name, (run, arguments) in HIDDEN.items():
+        command = sub.add_parser(name)
+        for argument, kind in arguments:
+            command.add_argument(argument, type=kind)
+        command.set_defaults(run=run)
+    args = parser.parse_args(argv)
+    return args.run(args) or 0

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tools.bench import REPO
 from tools.bench.common import FIRST_DAY, LAST_DAY, TOPICS, calibration, fresh, synthetic
+from tools.bench.exclusions import PHRASE_COUNTS, exclusion_benchmark
 
 
 def build(root: Path, size: int) -> list[dict]:
@@ -104,10 +105,10 @@ def median_line(built: Path, size: int, mode: str, repeat: int) -> str:
             f"{peak:>8} {r['readme_bytes']:>13} {r['changed']:>18} of {r['files']:<6} {r['commit']:>9}")
 
 
-def daily_run(sizes: list[int], repeat: int) -> None:
+def daily_run(sizes: list[int], repeat: int, exclusion_papers: int = 40_000,
+              phrase_counts: tuple[int, ...] = PHRASE_COUNTS) -> None:
     """The daily-run tables for each size, then the exclude phrases' and the site extras' figures (as `exclusions`
     and `extras` print them), then the machine's speed."""
-    from tools.bench.exclusions import exclusion_benchmark
     from tools.bench.extras import extras_table
 
     header = (f"{'papers':>8} {'seconds':>8} {'CPU s':>6} {'load':>6} {'merge+render+write':>19} {'new':>4} "
@@ -125,11 +126,11 @@ def daily_run(sizes: list[int], repeat: int) -> None:
     print("\nFull re-render (no manifest: every page rendered from the store):")
     print(header, *results["full"], sep="\n")
     print(f"\nmedian of {repeat} runs, each in a fresh process on a fresh copy; peak MB is the highest max RSS")
-    print("\nRelevance with many exclude phrases:", exclusion_benchmark(), sep="\n")
+    print("\nRelevance with many exclude phrases:", exclusion_benchmark(exclusion_papers, phrase_counts), sep="\n")
     print("\nSite extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution, one run each):")
     print(*extras_table(sizes), sep="\n")
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s (compare figures taken at similar speeds)")
 
 
-BUILD = ("--build",)  # the hidden steps run in fresh processes
-MEASURE = ("--measure",)
+BUILD = ("_build",)  # the hidden steps (tools/bench/cli.py) run in fresh processes
+MEASURE = ("_measure",)

@@ -14,7 +14,7 @@ from tools.bench import REPO
 from tools.bench.common import abstracts, calibration, synthetic
 
 
-def ranking_figures(repeat: int) -> int:
+def ranking_figures(repeat: int, liked_count: int = 5_000, new_count: int = 200) -> int:
     """Issue 23: precision at 5 and 10 of the picks ranker and of date order on tests/fixtures/ranking, and the
     time to rank 200 new papers against a 5,000-entry library (Zipf-worded texts), pinned to one core."""
     import os
@@ -36,15 +36,15 @@ def ranking_figures(repeat: int) -> int:
           f"({sum(scored[i] >= rank.FLOOR for i, yes in data.relevant.items() if yes)} relevant)")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    texts, _ = abstracts(5_200)
-    liked = [rank.Liked(str(i), t[:60], t) for i, t in enumerate(texts[:5_000])]
-    new = [(f"n{i}", t) for i, t in enumerate(texts[5_000:])]
+    texts, _ = abstracts(liked_count + new_count)
+    liked = [rank.Liked(str(i), t[:60], t) for i, t in enumerate(texts[:liked_count])]
+    new = [(f"n{i}", t) for i, t in enumerate(texts[liked_count:])]
     times = []
     for _ in range(max(repeat, 1)):
         started = time.perf_counter()
         rank.rank(new, liked, limit=10)
         times.append(time.perf_counter() - started)
-    print(f"ranking 200 new against 5,000 liked, one core: median {sorted(times)[len(times) // 2]:.3f} s "
+    print(f"ranking {new_count:,} new against {liked_count:,} liked, one core: median {sorted(times)[len(times) // 2]:.3f} s "
           f"(best {min(times):.3f} s of {len(times)}; target 0.5 s)")
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
     return 0
@@ -109,7 +109,7 @@ def mail_day(papers: list[dict], topics: int, picks: int) -> tuple[dict, dict]:
     return {"date": "2026-12-03", "new": new, "picks": chosen}, store
 
 
-def mail_sizes() -> int:
+def mail_sizes(big_count: int = 1_200) -> int:
     """Issue 23: the digest email's size (whole message as sent, and each part) and compose time, for the shipped
     store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics."""
     from core import store as st
@@ -117,11 +117,11 @@ def mail_sizes() -> int:
 
     newest = sorted(st.load(REPO).papers.values(), key=lambda r: r["updated"], reverse=True)
     rng = random.Random(5)
-    big = [synthetic(i, rng, f"2026-12-0{1 + i % 3}") for i in range(1_200)]
+    big = [synthetic(i, rng, f"2026-12-0{1 + i % 3}") for i in range(big_count)]
     big = [{**p, "topics": ["x"], "version": 1, "id": f"2612.{i:05d}"} for i, p in enumerate(big)]
     print(f"{'day':<34} {'new':>5} {'listed':>6} {'message bytes':>13} {'text chars':>10} {'html chars':>10} {'ms':>6}")
     for label, papers, topics, picks in (("typical: 14 newest shipped, 3 picks", newest[:14], 0, 3),
-                                         ("big: 1,200 papers, 20 topics", big, 20, 10)):
+                                         (f"big: {big_count:,} papers, 20 topics", big, 20, 10)):
         day, store = mail_day(papers, topics, picks)
         started = time.perf_counter()
         message = mail.compose(day, store, "https://owner.github.io/repo/", "Daily Papers",
@@ -134,7 +134,7 @@ def mail_sizes() -> int:
     return 0
 
 
-def summaries_runs() -> int:
+def summaries_runs(new_count: int = 200) -> int:
     """Issues 22 and 31: a model's TL;DRs of a day of 200 new papers, then of the shipped store, against the fake
     model (tests' fake_llm.py) over real HTTP: requests, estimated input tokens a request, and the wall time added at
     the default pace (LLM_REQUEST_DELAY, 1 s; the waits are counted, not slept); then the same shipped papers with
@@ -154,12 +154,12 @@ def summaries_runs() -> int:
         shipped = list(store.papers.values())
         rng = random.Random(22)
         topic = config.topics[0].name
-        for i in range(200):  # a day's new papers: real abstracts (their length spread), new ids, one topic
+        for i in range(new_count):  # a day's new papers: real abstracts (their length spread), new ids, one topic
             model = rng.choice(shipped)
             store.put({**model, "id": f"2612.{90000 + i}", "updated": "2026-12-02T20:00:00Z", "topics": [topic],
                        "title": f"{config.topics[0].query} {model['title']}"[:300]})
-        new_ids = {f"2612.{90000 + i}" for i in range(200)}
-        runs = [("200 new papers", {"max_summaries_per_run": 200}),
+        new_ids = {f"2612.{90000 + i}" for i in range(new_count)}
+        runs = [(f"{new_count} new papers", {"max_summaries_per_run": new_count}),
                 (f"{len(shipped)} shipped papers", {"max_summaries_per_run": 1000}),
                 ("next day, nothing new", {"max_summaries_per_run": 1000})]
         for label, settings in runs:

@@ -17,7 +17,10 @@ def exclusion_phrases(count: int, rng: random.Random) -> list[str]:
             for i in range(count)]
 
 
-def exclusion_benchmark(papers: int = 40_000, phrase_counts: tuple[int, ...] = (0, 10, 1_000, 4_000, 4_200, 10_000)) -> str:
+PHRASE_COUNTS = (0, 10, 1_000, 4_000, 4_200, 10_000)
+
+
+def exclusion_benchmark(papers: int = 40_000, phrase_counts: tuple[int, ...] = PHRASE_COUNTS) -> str:
     """Seconds relevance.listed takes for 1 topic with many exclude phrases over many papers (time must grow linearly).
 
     Each synthetic paper also names five of the rarer words, so some phrases are tried on it and some hide it.

@@ -83,4 +83,4 @@ def extras_table(sizes: list[int]) -> list[str]:
     return lines
 
 
-MEASURE_EXTRAS = ("--measure-extras",)  # the hidden step run in a fresh process
+MEASURE_EXTRAS = ("_measure-extras",)  # the hidden step (tools/bench/cli.py) run in a fresh process
