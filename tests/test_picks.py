@@ -197,12 +197,6 @@ def test_a_paper_the_reader_already_liked_is_not_picked_for_them() -> None:
     assert [p["id"] for p in record["picks"]] == ["2601.00002"]
     assert set(record["new"]["Codec"]) == set(papers)  # still listed as new in its topic
 
-def test_the_day_is_arxivs_and_the_local_clock_only_without_it() -> None:
-    now = datetime(2026, 2, 14, 1, 0, tzinfo=timezone.utc)
-    assert picks.day_of([None, "2026-02-13T23:59:00Z", "2026-02-13T01:00:00Z"], now) == "2026-02-13"
-    assert picks.day_of([None], now) == "2026-02-14"
-
-
 def test_readme_view_skips_picks_missing_from_the_store(tmp_path: Path) -> None:
     path = tmp_path / "keywords.yaml"
     path.write_text(keywords({"picks": 3}))

@@ -11,11 +11,12 @@ from typing import Any
 
 import yaml
 
+from core.errors import UserError
 from core import query as q
 from core import taxonomy
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A problem in keywords.yaml; str() is the one line shown to the user."""
 
 

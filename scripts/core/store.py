@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from core.errors import UserError
+
 REQUIRED = ("id", "version", "title", "abstract", "updated", "topics")
 _REQUIRED = frozenset(REQUIRED)
 FIELDS = ("id", "version", "title", "authors", "abstract", "comment", "categories",
@@ -31,7 +33,7 @@ _OLD_ID = re.compile(r"^[a-z\-]+(?:\.[A-Z]{2})?/\d{7}$")
 _VERSIONED = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """The store cannot be read safely; str() is a one-line message with the fix."""
 
 
@@ -43,6 +45,10 @@ class WriteError(StoreError):
         if isinstance(error, (FileExistsError, NotADirectoryError)):
             self.reason = "a file is where its folder should be"
         super().__init__(self.where(None))
+
+    def line(self, root: Path | None = None) -> str:
+        """The one line, with the path relative to the repository."""
+        return self.where(root)
 
     def where(self, root: Path | None) -> str:
         """The one-line message, with the path relative to the repository when it is inside it."""

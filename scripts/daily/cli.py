@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 import logging
 import sys
 from datetime import date
 from pathlib import Path
 
 
+import git
+import jinja2
+
+from core import errors
+from core.errors import UserError
 from daily import lock
+from daily import render
 from daily import gitio
 
 
@@ -72,16 +79,57 @@ def setup_logging(verbose: bool, quiet: bool) -> None:
     logging.getLogger("arxiv").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What the flags ask of the run, decided once: every step reads these, none reads the flags."""
+
+    root: Path
+    config_path: Path
+    topics: tuple[str, ...] = ()
+    write: bool = True  # False: --dry-run, everything in memory
+    fetch: bool = True  # False: --no-fetch, re-render from the store
+    explain: str | None = None
+    backfill: date | None = None
+    commit: bool = False
+    push: bool = False
+    issue_file: Path | None = None
+    quiet: bool = False
+
+
+def options_from(args: argparse.Namespace) -> RunOptions:
+    """The run's options from the parsed command line."""
+    root = (args.root or ROOT).resolve()
+    return RunOptions(root=root, config_path=args.config or root / "keywords.yaml", topics=tuple(args.topic),
+                      write=not args.dry_run, fetch=not args.no_fetch, explain=args.explain, backfill=args.backfill,
+                      commit=args.commit, push=args.push, issue_file=args.issue_file, quiet=args.quiet)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the daily update; returns the exit status."""
+    """Run the daily update; returns the exit status. Every error the user fixes ends here as one line, exit 2."""
     args = parse_args(argv)
     setup_logging(args.verbose, args.quiet)
-    root = (args.root or ROOT).resolve()
-    if args.dry_run or args.explain:  # these write nothing, so they need no lock
-        return run(args, root)
+    options = options_from(args)
     try:
-        with lock.run_lock(root):
-            return run(args, root)
-    except gitio.PublishError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        if not options.write or options.explain:  # these write nothing, so they need no lock
+            return run(options)
+        with lock.run_lock(options.root):
+            return run(options)
+    except Exception as exc:
+        line = problem(exc, options.root)
+        if line is None:
+            raise
+        return errors.report(line)
+
+
+def problem(exc: Exception, root: Path) -> str | None:
+    """The one line for an error the user fixes, or None for a bug (which keeps its traceback)."""
+    if isinstance(exc, UserError):
+        return exc.line(root)
+    if isinstance(exc, git.GitCommandError):  # a git step gitio does not name more precisely
+        return (f"git {exc.command[1] if len(exc.command) > 1 else ''} failed: "
+                f"{gitio.one_line(str(exc.stderr or exc))}; nothing was pushed")
+    if isinstance(exc, OSError):  # an input that is not a readable file, or a write outside atomic_write
+        return errors.os_problem(exc, root)
+    if isinstance(exc, jinja2.TemplateError) or render.from_template(exc):  # a template that fails while rendering
+        return render.template_problem(exc)
+    return None

@@ -10,6 +10,8 @@ from typing import IO
 
 import git
 
+from core.errors import UserError
+
 
 
 BOT_NAME = "github-actions[bot]"
@@ -17,7 +19,7 @@ BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 ZERO = "0" * 40
 
 
-class PublishError(Exception):
+class PublishError(UserError):
     """Git could not commit or push; str() is one line saying what and how to fix it."""
 
 

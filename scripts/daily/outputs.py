@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from core.errors import UserError
 from daily.manifest import load_manifest
 from core.store import atomic_write
 
@@ -19,7 +20,7 @@ FEED_MARK = b"urn:daily-papers:topic:"  # in the head of every generated feed
 GENERATED_GLOBS = (("papers", "**/*.md"), ("feeds", "*.xml"))  # where generated pages and feeds live
 
 
-class NotOurs(Exception):
+class NotOurs(UserError):
     """A page or feed would be written where the user keeps a file of their own."""
 
 

@@ -10,10 +10,11 @@ split only when it would pass MAX_QUERY_CHARS. The window of each topic reaches 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from core import query as q
+from core.clock import iso, parse_time
 from core import relevance
 from core.config import Config, Topic, name_key
 
@@ -52,17 +53,6 @@ class Request:
         names = ", ".join(t.name for t in self.topics)
         window = f"since {self.since}" if self.since else f"latest {self.limit} (new topic or changed query)"
         return f"{names}: {window}"
-
-
-def iso(moment: datetime) -> str:
-    """A UTC time in the store's format."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_time(stamp: str) -> datetime:
-    """A stored time ('2026-01-28T10:00:00Z', or a bare date from the seed import) as aware UTC."""
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00") if "T" in stamp else f"{stamp}T00:00:00+00:00")
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def window_start(topic: Topic, state: dict[str, dict[str, str]], papers: list[dict[str, Any]],

@@ -15,17 +15,19 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import git
 
 from daily import announce
 from daily import lookup
 from daily import outputs
+from daily import report
 from core import store as st
 from daily import gitio
 from daily import ledger
 from daily.manifest import MANIFEST, load_manifest, manifest_is_sound
+from daily.models import Outcome
 
 STORE = "data/papers"
 DIGESTS = "data/digests"
@@ -322,3 +324,59 @@ def _union_months(ours: bytes, theirs: bytes) -> bytes:
     except (ValueError, TypeError, AttributeError):
         return ours
     return (json.dumps(merged, indent=2, sort_keys=True) + "\n").encode()
+
+
+# --- commit, push, and a push race ---------------------------------------------------------------
+
+Rebuild = Callable[[str | None], tuple[Outcome, str | None]]  # origin's new tip -> the outcome and commit made on it
+
+
+def commit_and_push(checkout: Checkout, outcome: Outcome, do_push: bool, rebuild: Rebuild) -> tuple[Outcome, str | None]:
+    """Commit the files the run owns; on a push race, make the commit again on origin's new tip (3 times).
+
+    rebuild is the run's own (it renders the tip's store with this run's records); returns the outcome that was
+    committed (after a race: what the rebuilt commit adds) and its commit.
+    """
+    repo, root, start = checkout.repo, checkout.root, checkout.head
+    owned = without_hand_edits(checkout, owned_paths(repo, root, start), outcome.changed_files)
+    for path in checkout.hand_edited:
+        print(f"warning: {path}: your hand edit is left uncommitted (the bot commits only what it wrote); "
+              f"commit it yourself if you mean to keep it")
+    ours = gitio.build_commit(repo, root, start, owned, report.commit_message(outcome))
+    if ours is None:
+        return outcome, None
+    if not do_push:
+        follow_or_refuse(checkout, ours, ours, pushed=False)
+        return outcome, ours
+    sha = ours
+    for attempt in range(1, 5):
+        if gitio.push(repo, sha, checkout.branch):
+            follow_or_refuse(checkout, sha, ours, pushed=True)
+            return outcome, sha
+        if attempt == 4:
+            break
+        log.warning("push rejected: origin/%s moved on; making the commit again on its tip (attempt %d of 3)",
+                    checkout.branch, attempt)
+        tip = gitio.fetch_tip(repo, checkout.branch)
+        outcome, rebuilt = rebuild(tip)
+        if rebuilt is None:  # origin already holds everything this run had (a deleted tip was refused by rebuild)
+            follow_or_refuse(checkout, tip or ours, ours, pushed=True)
+            return outcome, None
+        sha = rebuilt
+    raise gitio.PublishError(f"origin/{checkout.branch} moved on before each of 4 pushes; nothing was pushed; "
+                             f"the papers stay stored here and the next run commits and announces them")
+
+
+def follow_or_refuse(checkout: Checkout, new: str, ours: str, pushed: bool) -> None:
+    """Bring the checkout to the commit made (or pushed); when the user changed a file it touches, say so."""
+    blocked = follow(checkout, new, ours)
+    if not blocked:
+        return
+    shown = ", ".join(blocked[:3]) + (" …" if len(blocked) > 3 else "")
+    if not pushed:
+        raise gitio.PublishError(f"{shown}: you have changes there (staged, or made during the run) that the "
+                                 f"commit would overwrite; nothing was committed; commit, stash or drop them, "
+                                 f"then run again")
+    put_back(checkout, ours)
+    log.warning("warning: pushed %s, but your checkout stays at %s because you changed %s meanwhile; "
+                "commit or stash that, then 'git pull'", new[:12], (checkout.head or "")[:12], shown)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 
+from core import clock
 from core import config as cfg
 from daily import fetch
 from daily import plan
@@ -145,8 +146,8 @@ def take_records(request: plan.Request, topic_runs: list[TopicRun], records: lis
         run.capped = capped and request.since is not None
         run.new_topic = request.since is None
         run.query = plan.query_key(topic)
-        run.arxiv_time = plan.iso(answered) if answered else None
-        run.fetched = None if run.capped else plan.iso(answered or now)
+        run.arxiv_time = clock.iso(answered) if answered else None
+        run.fetched = None if run.capped else clock.iso(answered or now)
         run.alone = False
         if run.new_topic and run.records and len(records) >= request.limit:
             run.start = min(r["updated"] for r in run.records)  # older ones are --backfill's, not news

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.errors import UserError
 from core.store import new_record, split_id
 
 HEADER = re.compile(r"^\|\s*\*\*Title\*\*\s*\|\s*\*\*Link\*\*\s*\|\s*\*\*Abstract\*\*\s*\|", re.MULTILINE)
@@ -18,7 +19,7 @@ _ROW = re.compile(
 _DETAILS = re.compile(r"^<details><summary>.*?</summary><p>(?P<full>.*)</p></details>$")
 
 
-class ImportError_(Exception):
+class ImportError_(UserError):
     """A DailyArXiv table row that could not be read; names the line."""
 
 

@@ -9,13 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from daily import plan
-
-
-def run_date(runs: list[Any], now: datetime) -> str:
-    """The run's UTC day by arXiv's clock (its answers' Date), the local clock only when arXiv sent none."""
-    arxiv = max((plan.parse_time(r.arxiv_time) for r in runs if getattr(r, "arxiv_time", None)), default=None)
-    return (arxiv or now).date().isoformat()
+from core import clock
 
 
 def from_new_papers(new_papers: dict[str, list[dict[str, Any]]], day: str) -> dict[str, Any]:
@@ -30,7 +24,7 @@ def record_of(outcome: Any, now: datetime) -> dict[str, Any]:
     The day's record is the union of the day's runs (a second run merges into it), but each run mails only the
     papers it made new, so no paper is mailed twice: the record is cut to this run's papers and their picks.
     """
-    ours = from_new_papers(outcome.new_papers, run_date(outcome.runs, now))
+    ours = from_new_papers(outcome.new_papers, clock.run_day((getattr(r, "arxiv_time", None) for r in outcome.runs), now))
     made = getattr(outcome, "day", None)
     return only_ours(made, ours) if made else ours
 

@@ -112,12 +112,6 @@ def where_listed(config: Config, root: Path, paper_id: str) -> str:
     return config.path.name
 
 
-def day_of(arxiv_times: Iterable[str | None], now: datetime) -> str:
-    """The record's UTC date: the latest time arXiv sent (its clock), else the run's own clock."""
-    stamps = sorted(t for t in arxiv_times if t)
-    return stamps[-1][:10] if stamps else now.astimezone(timezone.utc).strftime("%Y-%m-%d")
-
-
 def path_of(date: str) -> Path:
     """data/digests/YYYY-MM-DD.json"""
     return DIGESTS / f"{date}.json"

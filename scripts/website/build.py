@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from core.errors import UserError
 from core import config as cfg
 from daily import render
 from core import store as st
@@ -39,11 +40,11 @@ ASSETS = pages.TEMPLATES / "assets"
 MARKER = ".daily-papers-site"
 
 
-class OutdirError(Exception):
+class OutdirError(UserError):
     """OUTDIR holds something that is not a site this command built."""
 
 
-class ArgumentError(Exception):
+class ArgumentError(UserError):
     """A command-line value that cannot be used as given."""
 
 
