@@ -70,14 +70,14 @@ def gfm(markdown: str) -> Table:
 
 
 def render_one(paper: dict) -> Table:
-    renderer = render.Renderer(make_config(["A"]), [paper])
+    renderer = render.for_papers(make_config(["A"]), [paper])
     page = renderer.topic_pages(renderer.views[0])["papers/a.md"].decode()
     return gfm(page)
 
 
 def write_run(root: Path, config: cfg.Config, papers: list[dict], incremental: bool) -> render.Renderer:
     previous = manifest.load_manifest(root) if incremental else None
-    renderer = render.Renderer(config, papers, previous, root)
+    renderer = render.for_papers(config, papers, previous, root)
     outputs.write_outputs(root, renderer.outputs())
     return renderer
 

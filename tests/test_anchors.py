@@ -76,7 +76,7 @@ def outline(markdown: bytes) -> Outline:
 def test_every_readme_link_lands_on_its_own_section_for_hostile_topic_names() -> None:
     names = hostile.TOPIC_NAMES
     papers = [record(i, f"Paper {i}", topic=name) for i, name in enumerate(names)]
-    renderer = render.Renderer(make_config(names), papers)
+    renderer = render.for_papers(make_config(names), papers)
     files = renderer.render_all()
     parsed = outline(files["README.md"])
     ids = github_ids(parsed.headings)

@@ -137,7 +137,7 @@ def test_key_sentences_off_hides_it_in_rows_and_summaries_off_keeps_it(tmp_path:
     for settings, shown in (({"key_sentences": "off"}, False), ({"summaries": "off"}, True), ({}, True)):
         write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], settings)
         config = cfg.load(tmp_path / "keywords.yaml")
-        line = render.Renderer(config, [paper]).rows.line(paper)
+        line = render.for_papers(config, [paper]).rows.line(paper)
         assert ("**Key sentence:** We propose CodecLM" in line) is shown, settings
 
 

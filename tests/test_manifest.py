@@ -68,14 +68,14 @@ def test_a_daily_run_renders_only_the_changed_parts(tmp_path: Path, monkeypatch:
               for i in range(150)]  # each year fits one page, the topic does not
     write_run(tmp_path, config, papers, incremental=True)
     papers.append(record(9999, "New", "speech " * 100, topic="A", day="2025-12-30"))
-    renderer = render.Renderer(config, papers, manifest.load_manifest(tmp_path), tmp_path)
+    renderer = render.for_papers(config, papers, manifest.load_manifest(tmp_path), tmp_path)
     outputs = dict(renderer.outputs())
     rendered = {path for path, data in outputs.items() if data is not None and path.startswith("papers/a/")}
     kept = {path for path, data in outputs.items() if data is None}
     assert rendered == {"papers/a/2025.md"}, rendered
     assert kept == {f"papers/a/{year}.md" for year in range(2020, 2025)}
     assert len(renderer.rows.lines) <= 27, "rows of kept parts are not rendered"
-    full = render.Renderer(config, papers).render_all()
+    full = render.for_papers(config, papers).render_all()
     assert {path: data if data is not None else (tmp_path / path).read_bytes() for path, data in outputs.items()} == full
 
 
@@ -97,7 +97,7 @@ def test_templates_code_or_settings_changed_renders_every_part_again(tmp_path: P
     render.environment.cache_clear()
     try:
         assert manifest.code_stamp(config.settings, templates) != base
-        outputs = dict(render.Renderer(config, papers, manifest.load_manifest(tmp_path / "repo"),
+        outputs = dict(render.for_papers(config, papers, manifest.load_manifest(tmp_path / "repo"),
                                        tmp_path / "repo").outputs())
     finally:
         render.environment.cache_clear()

@@ -49,7 +49,7 @@ def test_one_huge_field_is_cut_and_every_page_stays_under_the_limit(field: str, 
     papers = [record(i, f"Paper {i}", "speech " * 100, "5 pages", day=f"2026-{12 - i // 28:02d}-{28 - i % 28:02d}")
               for i in range(60)]  # newest first
     papers[1][field] = value
-    files = render.Renderer(make_config(["A"], readme_papers_per_topic=20), papers).render_all()
+    files = render.for_papers(make_config(["A"], readme_papers_per_topic=20), papers).render_all()
     assert all(len(data) < pagemodel.GITHUB_LIMIT for data in files.values() if data is not None)
     readme = files["README.md"].decode()
     ids = re.findall(r"\(https://arxiv\.org/abs/(2601\.\d{5})\)\*\*", readme)

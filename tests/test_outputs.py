@@ -42,18 +42,18 @@ def test_a_dry_run_names_exactly_what_the_write_then_changes(tmp_path: Path) -> 
     write_run(tmp_path, config, papers, incremental=True)
     (tmp_path / "feeds" / "mine.xml").write_text("<?xml version='1.0'?><feed><id>mine</id></feed>\n")
     before = tree(tmp_path)
-    assert outputs.changed_outputs(tmp_path, render.Renderer(config, papers).outputs()) == []
+    assert outputs.changed_outputs(tmp_path, render.for_papers(config, papers).outputs()) == []
     renamed = make_config(["A", "C"])
     later = [*papers, record(99, "New", "speech", topic="A", day="2026-01-02")]
     for paper in later:
         paper["topics"] = ["C" if t == "B" else t for t in paper["topics"]]
-    dry = outputs.changed_outputs(tmp_path, render.Renderer(renamed, later).outputs())
+    dry = outputs.changed_outputs(tmp_path, render.for_papers(renamed, later).outputs())
     assert tree(tmp_path) == before, "a dry run writes nothing"
     assert {"README.md", "papers/a.md", "feeds/a.xml", "papers/b.md", "feeds/b.xml", "papers/c.md",
             "feeds/c.xml"} <= set(dry) and "feeds/mine.xml" not in dry
-    assert outputs.write_outputs(tmp_path, render.Renderer(renamed, later).outputs()) == dry
+    assert outputs.write_outputs(tmp_path, render.for_papers(renamed, later).outputs()) == dry
     assert not (tmp_path / "papers/b.md").exists() and (tmp_path / "feeds/mine.xml").exists()
-    again = outputs.write_outputs(tmp_path, render.Renderer(renamed, later).outputs())
+    again = outputs.write_outputs(tmp_path, render.for_papers(renamed, later).outputs())
     assert again == [], "a second write changes nothing"
 
 

@@ -32,7 +32,7 @@ def test_readme_stays_under_the_limit_with_a_huge_store() -> None:
                              authors=[f"Author Name{k} Surname{i % 97}" for k in range(rng.randint(1, 12))],
                              version=1 + i % 3))
     config = make_config(names)
-    files = render.Renderer(config, papers).render_all()
+    files = render.for_papers(config, papers).render_all()
     readme = files["README.md"]
     assert 450_000 < len(readme) <= config.settings["readme_max_bytes"] < pagemodel.GITHUB_LIMIT
     assert all(len(data) < pagemodel.GITHUB_LIMIT for data in files.values())
@@ -52,9 +52,9 @@ def test_a_new_paper_leaves_older_parts_byte_identical() -> None:
     abstract = " ".join(["speech synthesis with a neural codec"] * 25)
     papers = [record(i, f"Paper {i}", abstract, topic="A", day=f"{2023 + i % 3}-{1 + i % 12:02d}-10")
               for i in range(900)]
-    before = render.Renderer(make_config(["A"]), papers).render_all()
+    before = render.for_papers(make_config(["A"]), papers).render_all()
     assert {"papers/a/2023.md", "papers/a/2024.md", "papers/a/2025.md"} <= set(before)
-    after = render.Renderer(make_config(["A"]), [*papers, record(5000, "New", abstract, topic="A",
+    after = render.for_papers(make_config(["A"]), [*papers, record(5000, "New", abstract, topic="A",
                                                                   day="2025-12-30")]).render_all()
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
     assert changed == {"papers/a/2025.md", "papers/a.md", "feeds/a.xml", "README.md", manifest.MANIFEST}
@@ -63,14 +63,14 @@ def test_a_new_paper_leaves_older_parts_byte_identical() -> None:
 def test_readme_fits_with_the_most_topics_allowed() -> None:
     names = [f"A rather long topic name about speech and audio number {i:03d}" for i in range(cfg.MAX_TOPICS)]
     papers = [record(i, f"Paper {i}", "speech " * 200, topic=names[i % len(names)]) for i in range(2000)]
-    readme = render.Renderer(make_config(names), papers).readme()
+    readme = render.for_papers(make_config(names), papers).readme()
     assert len(readme) <= cfg.DEFAULT_SETTINGS["readme_max_bytes"]
     assert readme.count(b"Showing the latest ") == len(names) and b"Showing the latest 0 of" not in readme
 
 
 def test_fixed_cap_per_topic() -> None:
     papers = [record(i, topic="A", day=f"2026-01-{1 + i % 28:02d}") for i in range(30)]
-    readme = render.Renderer(make_config(["A"], readme_papers_per_topic=5), papers).readme().decode()
+    readme = render.for_papers(make_config(["A"], readme_papers_per_topic=5), papers).readme().decode()
     assert readme.count("| **[") == 5 and "Showing the latest 5 of 30 papers" in readme
 
 
@@ -91,7 +91,7 @@ def test_slugs_are_stable_and_safe_for_any_name() -> None:
 def test_a_month_too_big_for_one_page_splits_into_numbered_parts() -> None:
     abstract = " ".join(["large language models for speech"] * 30)
     papers = [record(i, f"Paper {i}", abstract, topic="A", day=f"2026-03-{1 + i % 28:02d}") for i in range(1200)]
-    files = render.Renderer(make_config(["A"]), papers).render_all()
+    files = render.for_papers(make_config(["A"]), papers).render_all()
     parts = sorted(path for path in files if path.startswith("papers/a/"))
     assert parts == [f"papers/a/2026-03-part{n}.md" for n in range(1, len(parts) + 1)] and len(parts) >= 3
     assert all(len(data) <= pagemodel.PAGE_LIMIT for data in files.values())
@@ -114,7 +114,7 @@ def test_readme_and_pages_fit_with_100_topics_of_the_longest_names_accepted(tmp_
     assert len(config.topics) == cfg.MAX_TOPICS and all(len(t.name) == cfg.MAX_NAME for t in config.topics)
     papers = [record(i, f"Speech paper {i} @{'x' * 50}", "speech " * 200, topic=config.topics[i % 100].name,
                      day=f"2026-01-{1 + i % 28:02d}") for i in range(3000)]
-    files = render.Renderer(config, papers).render_all()
+    files = render.for_papers(config, papers).render_all()
     readme = files["README.md"]
     assert len(readme) <= config.settings["readme_max_bytes"] < pagemodel.GITHUB_LIMIT
     assert readme.count(b"Showing the latest ") == 100 and b"Showing the latest 0 of" not in readme
@@ -130,7 +130,7 @@ def test_the_smallest_budget_allowed_still_lists_every_shipped_topic() -> None:
     smallest = int(cfg._RANGES["readme_max_bytes"][0])
     config = cfg.Config(config.path, config.topics, {**config.settings, "readme_max_bytes": smallest})
     papers = list(json.loads(f.read_text()).values() for f in sorted((root / "data" / "papers").glob("*.json")))
-    readme = render.Renderer(config, [p for shard in papers for p in shard]).readme()
+    readme = render.for_papers(config, [p for shard in papers for p in shard]).readme()
     assert len(readme) <= smallest
     assert readme.count(b"Showing the latest ") == len(config.topics) and b"Showing the latest 0 of" not in readme
 

@@ -78,7 +78,7 @@ def test_authors_show_the_first_three_and_the_full_list_opens_with_the_abstract(
     assert row["Authors"] == "Ada Lovelace, @octocat, Grace Hopper et al."
     assert row["Abstract"] == ("Key sentence: We study speech.Authors: Ada Lovelace, @octocat, Grace Hopper, Alan Turing, "
                                "Kurt GödelWe study speech.")
-    line = render.Renderer(make_config(["A"]), [record(1, authors=names)]).rows.line(record(1, authors=names))
+    line = render.for_papers(make_config(["A"]), [record(1, authors=names)]).rows.line(record(1, authors=names))
     assert "@octocat" not in line, "an author named like a GitHub user must not notify them"
     three = cells(record(1, abstract="We study speech.", authors=names[:3]))
     assert three["Authors"] == "Ada Lovelace, @octocat, Grace Hopper"
@@ -124,7 +124,7 @@ def test_a_lone_surrogate_or_noncharacter_anywhere_leaves_every_feed_xml(odd: st
     paper["tldr"] = {"model": f"m{odd}", "text": f"A codec {odd} that works.", "version": 1}
     paper["s2_tldr"] = {"model": "tldr@v2.0.0", "text": f"S2 {odd}.", "fetched": "2026-01-01", "paper": "a" * 40}
     for shown in (paper, {**paper, "tldr": None}, {**paper, "tldr": None, "s2_tldr": None}):
-        feed = render.Renderer(make_config(["A"]), [shown]).render_all()["feeds/a.xml"]
+        feed = render.for_papers(make_config(["A"]), [shown]).render_all()["feeds/a.xml"]
         text = feed.decode("utf-8")
         summary = ET.fromstring(feed).find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
         assert odd not in text and summary is not None and summary.text and summary.text.split(":")[0] in (
@@ -133,7 +133,7 @@ def test_a_lone_surrogate_or_noncharacter_anywhere_leaves_every_feed_xml(odd: st
 
 def test_feed_is_valid_atom() -> None:
     papers = [record(i, f"Title <{i}> & co", f"abstract \x0b{i}") for i in range(60)]
-    feed = render.Renderer(make_config(["A"]), papers).render_all()["feeds/a.xml"]
+    feed = render.for_papers(make_config(["A"]), papers).render_all()["feeds/a.xml"]
     ns = {"a": "http://www.w3.org/2005/Atom"}
     root = ET.fromstring(feed)
     assert root.tag == "{http://www.w3.org/2005/Atom}feed"
@@ -154,7 +154,7 @@ def test_readme_carries_the_daily_workflow_badge_next_to_the_newest_paper_date()
 
     papers = [record(1, day="2026-01-05T10:00:00Z"), record(2, day="2026-01-07T10:00:00Z", topic="Other")]
     html = cmarkgfm.github_flavored_markdown_to_html(
-        render.Renderer(make_config(["A"]), papers).readme().decode(), options=Options.CMARK_OPT_UNSAFE)
+        render.for_papers(make_config(["A"]), papers).readme().decode(), options=Options.CMARK_OPT_UNSAFE)
     found = re.search(r'<p><a href="([^"]+)"><img src="([^"]+)" alt="Daily update" /></a>'
                       r' · newest paper: (\S+) ·', html)
     assert found, html[:800]

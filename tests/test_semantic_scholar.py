@@ -336,7 +336,7 @@ def test_hostile_tldrs_are_dropped_or_cleaned_at_entry_and_escaped_in_readme(tmp
     store.save()
     assert all(st.record_problem(i, r) is None for i, r in st.load(tmp_path).papers.items())
 
-    readme = render.Renderer(config, list(store.papers.values())).render_all()["README.md"].decode()
+    readme = render.for_papers(config, list(store.papers.values())).render_all()["README.md"].decode()
     row = next(line for line in readme.splitlines() if "2602.00007)" in line)
     link = f"https://www.semanticscholar.org/paper/{paper_id('2602.00007')}"
     assert f"**[TL;DR (Semantic Scholar)]({link}):**" in row

@@ -23,7 +23,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> model.Site:
 
 def test_topics_list_exactly_what_the_readme_views_list(site: model.Site, tmp_path: Path) -> None:
     root = tmp_path / "repo"
-    views = render.Renderer(cfg.load(root / "keywords.yaml"), list(st.load(root).papers.values())).views
+    views = render.for_papers(cfg.load(root / "keywords.yaml"), list(st.load(root).papers.values())).views
     assert [(t.name, t.slug, [p.id for p in t.papers]) for t in site.topics] == \
         [(v.name, v.slug, [p["id"] for p in v.papers]) for v in views]
     assert HIDDEN_ID not in site.home and all(HIDDEN_ID != p.id for t in site.topics for p in t.papers)

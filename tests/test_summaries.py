@@ -504,7 +504,7 @@ def test_two_failed_batches_in_a_row_stop_the_asking(tmp_path: Path, fake_llm: F
 def test_year_digest_changes_with_a_summary() -> None:
     """A split topic's kept parts must render again when a paper gets its summary (else it never shows)."""
     config = cfg.validate({"topics": TOPIC}, Path("keywords.yaml"))
-    view = render.Renderer(config, [record(1)]).views[0]
+    view = render.for_papers(config, [record(1)]).views[0]
     with_tldr = record(1, tldr={"model": "m", "text": "Builds codec.", "version": 1})
     assert manifest.year_digest(view, "2026", [record(1)]) != manifest.year_digest(view, "2026", [with_tldr])
 
@@ -513,7 +513,7 @@ def test_rows_show_the_summary_of_this_version_labelled_and_escaped(tmp_path: Pa
     config = config_for(tmp_path)
     shown = record(1, tldr={"model": "openai/gpt-4.1-mini", "text": HOSTILE, "version": 1})
     stale = record(2, version=2, tldr={"model": "openai/gpt-4.1-mini", "text": "Old codec words.", "version": 1})
-    files = render.Renderer(config, [shown, stale]).render_all()
+    files = render.for_papers(config, [shown, stale]).render_all()
     readme = files["README.md"].decode()
     row = next(line for line in readme.splitlines() if "2602.00001)" in line)
     assert "**TL;DR (AI, gpt-4.1-mini):**" in row and row.index("TL;DR") < row.index("<details>")
@@ -546,7 +546,7 @@ def test_a_readme_full_of_the_longest_hostile_summaries_fits_its_budget(tmp_path
     config = config_for(tmp_path, readme_max_bytes=200_000)
     papers = [record(i, abstract="codec " * 300, tldr={"model": "x/" + "m" * 200, "text": HOSTILE * 5, "version": 1})
               for i in range(400)]
-    readme = render.Renderer(config, papers).render_all()["README.md"]
+    readme = render.for_papers(config, papers).render_all()["README.md"]
     assert len(readme) <= 200_000
     assert readme.decode().count("TL;DR (AI, ") > 20
 

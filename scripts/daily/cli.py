@@ -15,9 +15,9 @@ import git
 import jinja2
 
 from core import errors
+from core import templates
 from core.errors import UserError
 from daily import lock
-from daily import render
 from daily import gitio
 
 
@@ -130,6 +130,6 @@ def problem(exc: Exception, root: Path) -> str | None:
                 f"{gitio.one_line(str(exc.stderr or exc))}; nothing was pushed")
     if isinstance(exc, OSError):  # an input that is not a readable file, or a write outside atomic_write
         return errors.os_problem(exc, root)
-    if isinstance(exc, jinja2.TemplateError) or render.from_template(exc):  # a template that fails while rendering
-        return render.template_problem(exc)
+    if isinstance(exc, jinja2.TemplateError) or templates.from_template(exc):  # a template that fails while rendering
+        return templates.template_problem(exc)
     return None

@@ -10,7 +10,6 @@ inputs (those are yielded as None: keep the file), and outputs writes the result
 from __future__ import annotations
 
 import functools
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,11 @@ from typing import Any
 import jinja2
 
 from core import links
+from core import templates
 from daily import pagemodel
 from core import tldr
 from daily.anchors import github_anchor
 from core.config import Config
-from digest import picks as digest_picks
 from daily.manifest import MANIFEST, Manifest, code_stamp, year_digest
 from core.mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
 from daily.pagemodel import Paper, PageModel, TopicView
@@ -40,14 +39,8 @@ def templates_of(root: Path | None) -> Path:
 @functools.lru_cache(maxsize=4)
 def environment(directory: Path | None = None) -> jinja2.Environment:
     """The Jinja2 environment for a templates folder (default: beside this script), built once: templates compile once."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory or TEMPLATES),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("xml", "xml.j2"), default_for_string=False),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = templates.environment(directory or TEMPLATES, jinja2.select_autoescape(
+        enabled_extensions=("xml", "xml.j2"), default_for_string=False))
     env.filters.update(md=md, plain=plain, inert=inert, day=day, atom_time=atom_time, short=short, anchor=github_anchor,
                        first_authors=first_authors, all_authors=all_authors, dated=dated,
                        abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.labelled_code_links,
@@ -103,29 +96,29 @@ class Rows:
 class Renderer:
     """Renders every output file for a config and a store's papers, from the page model it builds."""
 
-    def __init__(self, config: Config, papers: list[Paper], previous: dict[str, Any] | None = None,
-                 root: Path | None = None, site_url: str | None = None, day: dict[str, Any] | None = None):
-        """previous: the last run's manifest, and root: where its files are; with both, unchanged parts are kept.
+    def __init__(self, config: Config, model: PageModel, previous: dict[str, Any] | None = None,
+                 root: Path | None = None, site_url: str | None = None, picks: dict[str, Any] | None = None):
+        """model: the page model, built once by the caller (the run counts listed papers from the same views).
+        previous: the last run's manifest, and root: where its files are; with both, unchanged parts are kept.
         site_url: where this repository's site is published (README links it), when known.
-        day: the newest day's digest record (data/digests/), for README's picks."""
+        picks: what README's "Picks for you" shows (digest.picks.readme_view), made by the run, not here."""
         self.config = config
         self.site_url = site_url
-        self.papers_by_id = {p["id"]: p for p in papers}
+        self.model = model
+        self.views = model.views
         self.templates = templates_of(root)
         self.env = environment(self.templates)
         for name in self.env.list_templates(extensions=["j2"]):  # a broken template fails before anything is written
             self.env.get_template(name)
         self.manifest = Manifest(code_stamp(config.settings, self.templates), previous, root)
         self.rows = Rows(self.env.get_template("_row.md.j2"), config.settings)
-        self.model = PageModel.build(config, papers, (TEMPLATES / "_docs.md.j2").read_text(encoding="utf-8"))
-        self.views = self.model.views
-        self.picks = digest_picks.readme_view(config, self.views, self.papers_by_id, day)
+        self.picks = picks
         self.rows.measure([v.papers[0] for v in self.views if v.papers])  # a broken row template fails here, too
         self._preflight()
 
-    def set_day(self, day: dict[str, Any] | None) -> None:
+    def set_picks(self, picks: dict[str, Any] | None) -> None:
         """README's picks from this day's record (the run's own, made after the merge)."""
-        self.picks = digest_picks.readme_view(self.config, self.views, self.papers_by_id, day)
+        self.picks = picks
 
     def section(self, heading: str) -> str:
         """The '#id' link to one of the docs' headings (templates call section("FAQ"))."""
@@ -277,29 +270,12 @@ class Renderer:
                                settings=self.config.settings).encode("utf-8")
 
 
-def from_template(exc: BaseException) -> bool:
-    """Whether an exception was raised while a template ran (Jinja puts the .j2 file into the traceback)."""
-    return any(frame.f_code.co_filename.endswith(".j2") for frame, _ in traceback.walk_tb(exc.__traceback__))
+def page_model(config: Config, papers: list[Paper]) -> PageModel:
+    """The page model of a store's papers: what README, the pages, the feeds and the site list (built once a run)."""
+    return PageModel.build(config, papers, (TEMPLATES / "_docs.md.j2").read_text(encoding="utf-8"))
 
 
-def template_problem(exc: Exception) -> str:
-    """A one-line 'templates/x.j2:LINE: what; fix' for a template error (the line from Jinja's rewritten traceback)."""
-    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    for frame, frame_line in traceback.walk_tb(exc.__traceback__):
-        if frame.f_code.co_filename.endswith(".j2"):
-            filename, line = frame.f_code.co_filename, frame_line
-    path = template_path(filename)
-    where = f"{path}:{line}" if line else path
-    what = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-    what = " ".join(str(what).split())[:200]
-    return f"{where}: {what}; fix the template or restore it with 'git checkout -- {path}'"
-
-
-def template_path(filename: str | None) -> str:
-    """Where a template is in the repository (templates/x.j2, templates/site/x.j2): what a user opens or restores."""
-    if not filename:
-        return "templates/a template"
-    parts = Path(filename).parts
-    if "templates" not in parts:
-        return f"templates/{Path(filename).name}"
-    return "/".join(parts[len(parts) - 1 - parts[::-1].index("templates"):])
+def for_papers(config: Config, papers: list[Paper], previous: dict[str, Any] | None = None,
+               root: Path | None = None, site_url: str | None = None) -> Renderer:
+    """A renderer of these papers with their page model and no picks (the site, the benchmark, tests)."""
+    return Renderer(config, page_model(config, papers), previous, root, site_url)

@@ -96,68 +96,111 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
     in a dry run); a push race's rebuild does not ask again: the summaries are in the records this run changed.
     time_left: seconds left of arXiv's time budget; Semantic Scholar gets at most 60 s of it.
     """
+    now = now or run_moment()
     with st.gc_paused():
-        return _apply(root, config, runs, write, store, imported, now or run_moment(), baseline, liked, summarize,
-                      time_left)
+        if store is None:
+            store = st.load(root)
+            imported = import_seed(root, store)
+        outcome, baseline = merge_step(config, store, runs, imported, baseline)
+        if summarize:
+            summarize_step(config, store, outcome, now, write, time_left)
+        announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
+        return render_step(root, config, store, outcome, now, liked, write)
 
 
-def _apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool, store: st.Store | None,
-           imported: int, now: datetime, baseline: announce.Baseline | None, liked: list[Any] | None,
-           summarize: bool = False, time_left: Callable[[], float] | None = None) -> Outcome:
-    if store is None:
-        store = st.load(root)
-        imported = import_seed(root, store)
+def merge_step(config: cfg.Config, store: st.Store, runs: list[TopicRun], imported: int,
+               baseline: announce.Baseline | None) -> tuple[Outcome, announce.Baseline]:
+    """Adopt renamed topics' papers, repair future dates and merge each fetched topic; with the baseline news is
+    counted against (the commit built on, else the store as loaded: counted alike with and without --commit)."""
     outcome = Outcome(runs=runs, imported=imported)
     outcome.renamed, outcome.orphans = adopt_renamed_topics(config, store)
     arxiv_now = max((clock.parse_time(r.arxiv_time) for r in runs if r.arxiv_time), default=None)
     if arxiv_now:  # repair dates stored in the future, by arXiv's clock only: never rewritten from ours
         st.clamp_future(store, clock.iso(arxiv_now), clock.iso(arxiv_now + timedelta(hours=1)))
-    baseline = baseline or announce.Baseline.of_store(store)  # counted alike with and without --commit
+    baseline = baseline or announce.Baseline.of_store(store)
     for run in runs:
-        if run.error:
-            continue
-        outcome.refreshed += len(st.merge(store, run.name, run.records).refreshed)
-    if summarize:
-        told = summaries.for_run(store, config, dry_run=not write)
-        outcome.summarized, outcome.summaries, outcome.retried = len(told.done), told.line(), len(told.tried)
-        outcome.s2 = semantic_scholar.for_run(store, config, now, dry_run=not write,
-                                              time_left=time_left() if time_left else None).step()
+        if not run.error:
+            outcome.refreshed += len(st.merge(store, run.name, run.records).refreshed)
+    return outcome, baseline
+
+
+def summarize_step(config: cfg.Config, store: st.Store, outcome: Outcome, now: datetime, write: bool,
+                   time_left: Callable[[], float] | None) -> None:
+    """Ask the model, then Semantic Scholar, for the listed papers' missing summaries (neither writes in a dry run)."""
+    told = summaries.for_run(store, config, dry_run=not write)
+    outcome.summarized, outcome.summaries, outcome.retried = len(told.done), told.line(), len(told.tried)
+    outcome.s2 = semantic_scholar.for_run(store, config, now, dry_run=not write,
+                                          time_left=time_left() if time_left else None).step()
+
+
+@dataclass
+class NextState:
+    """data/state.json after this run: each topic's fetch window, the repository's name, the topics asking alone."""
+
+    topics: dict[str, dict[str, str]]
+    repository: str | None
+    alone: list[str]
+    changed: bool
+
+
+def next_state(root: Path, config: cfg.Config, store: st.Store, runs: list[TopicRun]) -> NextState:
+    """The fetch state this run leaves; a quiet day makes no commit, so a topic that works again rejoins on a day
+    with news."""
     stored_state, stored_repository = fetch_state.load(root), fetch_state.repository(root)
     stored_alone = fetch_state.alone(root)
     alone = next_alone(config, stored_alone, runs)
-    if not store.dirty:  # a quiet day makes no commit: a topic that works again rejoins on a day with news
+    if not store.dirty:
         alone = sorted(set(alone) | set(next_alone(config, stored_alone, [])))
     topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
     repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or stored_repository
-    announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
-    renderer = render.Renderer(config, list(store.papers.values()), manifest.load_manifest(root), root,
-                               site_url=links.pages_url(repository), day=picks.latest_record(root))
-    for view, run in ((v, r) for v in renderer.views for r in runs if r.name == v.name):
-        run.listed, run.hidden = len(view.papers), view.hidden
-        listed_ids = {p["id"] for p in view.papers}
-        run.new = [i for i in run.new if i in listed_ids]  # a hidden paper is not news
-        run.hidden_updated = [i for i in run.updated if i not in listed_ids]
-        run.updated = [i for i in run.updated if i in listed_ids]
-        outcome.new_papers[run.name] = [store.papers[i] for i in run.fresh]
+    changed = topics_state != stored_state or repository != stored_repository or alone != stored_alone
+    return NextState(topics_state, repository, alone, changed)
+
+
+def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcome, now: datetime,
+                liked: list[Any] | None, write: bool) -> Outcome:
+    """Build the page model once, count what each topic lists, record the day's picks, then write (or, in a dry
+    run, list) the store, the state, the day's record and every page."""
+    state = next_state(root, config, store, outcome.runs)
+    model = render.page_model(config, list(store.papers.values()))
+    renderer = render.Renderer(config, model, manifest.load_manifest(root), root,
+                               site_url=links.pages_url(state.repository))
+    count_listed(model.views, store, outcome)
     if liked is None:
         liked = picks.complete(config, root, store, *picks.liked_local(config, root, store), look_up=None)
     outcome.day, day_files = picks.record_day(root, config, outcome.new_papers, store.papers, liked,
-                                              clock.run_day([r.arxiv_time for r in runs], now), write)
-    renderer.set_day(outcome.day or picks.latest_record(root))
-    state_changed = topics_state != stored_state or repository != stored_repository or alone != stored_alone
+                                              clock.run_day([r.arxiv_time for r in outcome.runs], now), write)
+    renderer.set_picks(picks.readme_view(config, model.views, store.papers, outcome.day or picks.latest_record(root)))
     if write:
-        outputs.refuse_users_files(root, [path for view in renderer.views for path in view.addresses])
-        outcome.changed_files = [p.relative_to(root).as_posix() for p in store.save(before=ledger.shard_recorder(root))]
-        if state_changed and fetch_state.save(root, topics_state, repository, alone):
-            outcome.changed_files.append(fetch_state.PATH.as_posix())
-        ledger.note_written(root, outcome.changed_files + day_files)  # before the pages: a stopped run's stay its own
-        outcome.changed_files += day_files + outputs.write_outputs(
-            root, renderer.outputs(), record=lambda changed: ledger.note_written(root, changed))
+        outcome.changed_files = write_step(root, store, state, renderer, day_files)
     else:
         outcome.changed_files = outputs.changed_outputs(root, renderer.outputs())
         outcome.changed_files += sorted(f"data/papers/{name}" for name in store.dirty) + day_files
-        outcome.changed_files += [fetch_state.PATH.as_posix()] if state_changed else []
+        outcome.changed_files += [fetch_state.PATH.as_posix()] if state.changed else []
     return outcome
+
+
+def count_listed(views: list[pagemodel.TopicView], store: st.Store, outcome: Outcome) -> None:
+    """Each topic's listed and hidden papers, and its news limited to what it lists (a hidden paper is not news)."""
+    for view, run in ((v, r) for v in views for r in outcome.runs if r.name == v.name):
+        run.listed, run.hidden = len(view.papers), view.hidden
+        listed_ids = {p["id"] for p in view.papers}
+        run.new = [i for i in run.new if i in listed_ids]
+        run.hidden_updated = [i for i in run.updated if i not in listed_ids]
+        run.updated = [i for i in run.updated if i in listed_ids]
+        outcome.new_papers[run.name] = [store.papers[i] for i in run.fresh]
+
+
+def write_step(root: Path, store: st.Store, state: NextState, renderer: render.Renderer, day_files: list[str]
+               ) -> list[str]:
+    """Write the store, the state and the pages, each noted in the ledger as the run's; the files changed."""
+    outputs.refuse_users_files(root, [path for view in renderer.views for path in view.addresses])
+    changed = [p.relative_to(root).as_posix() for p in store.save(before=ledger.shard_recorder(root))]
+    if state.changed and fetch_state.save(root, state.topics, state.repository, state.alone):
+        changed.append(fetch_state.PATH.as_posix())
+    ledger.note_written(root, changed + day_files)  # before the pages: a stopped run's stay its own
+    return changed + day_files + outputs.write_outputs(
+        root, renderer.outputs(), record=lambda written: ledger.note_written(root, written))
 
 
 def adopt_renamed_topics(config: cfg.Config, store: st.Store) -> tuple[dict[str, str], dict[str, int]]:

@@ -30,7 +30,7 @@ import jinja2
 
 from core import links
 from core import mdtext
-from daily import render
+from core import templates
 from daily import state as fetch_state
 from core.store import valid_id
 from digest import day as days
@@ -176,11 +176,8 @@ def _is_date(text: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """Jinja2 for the email: autoescape for .html templates (as the site), none for the plain-text part."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                              autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
-                                                                  default_for_string=False),
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                              undefined=jinja2.StrictUndefined)
+    return templates.environment(TEMPLATES, jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
+                                                                     default_for_string=False))
 
 
 def compose(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_url: str | None, title: str,
@@ -410,9 +407,9 @@ def deliver(settings: Mapping[str, Any], outcome: Any, papers: Mapping[str, dict
     except MailError as exc:
         return _warn(str(exc))
     except Exception as exc:  # an edited templates/mail/ file that fails: the papers are pushed, so only a warning
-        if not isinstance(exc, jinja2.TemplateError) and not render.from_template(exc):
+        if not isinstance(exc, jinja2.TemplateError) and not templates.from_template(exc):
             raise
-        return _warn(render.template_problem(exc))
+        return _warn(templates.template_problem(exc))
     size = len(message.as_bytes())
     count = len(smtp.recipients)
     log.info("emailed the digest of %s to %d address%s (%s bytes)", record["date"], count,

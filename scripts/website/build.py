@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from core.errors import UserError
+from core import templates
 from core import config as cfg
 from daily import render
 from core import store as st
@@ -141,7 +142,7 @@ def prepare(config: cfg.Config, papers: list[dict[str, Any]]) -> tuple[Site, Ext
 
 def model_of(config: cfg.Config, papers: list[dict[str, Any]]) -> tuple[Site, render.Renderer]:
     """The site's model, from the same views README.md is rendered from."""
-    renderer = render.Renderer(config, papers)
+    renderer = render.for_papers(config, papers)
     return build_model(config, papers, renderer), renderer
 
 
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except jinja2.TemplateError as exc:
-        print(f"error: {render.template_problem(exc)}", file=sys.stderr)
+        print(f"error: {templates.template_problem(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"error: {exc.filename or args.outdir}: {exc.strerror}; check the folder and free space", file=sys.stderr)

@@ -162,7 +162,7 @@ def paginate(papers: list[Entry]) -> list[Page]:
 
 def build_model(config: Config, papers: list[dict[str, Any]], renderer: render.Renderer | None = None) -> Site:
     """The site's topics, pages and latest papers, from the same views README.md is rendered from."""
-    views = (renderer or render.Renderer(config, papers)).views
+    views = renderer.views if renderer else render.page_model(config, papers).views
     listed_in: dict[str, list[str]] = {}
     for view in views:
         for paper in view.papers:

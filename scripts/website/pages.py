@@ -15,6 +15,7 @@ from typing import Iterator
 import jinja2
 from markupsafe import Markup, escape
 
+from core import templates
 from website import days
 from website.extras import Extras
 from website.model import TOPIC_LATEST, Page, Site, TopicSite
@@ -32,8 +33,7 @@ BIB_LIMIT = 4_000_000  # bytes per .bib file: a bigger topic's BibTeX is split i
 def environment() -> jinja2.Environment:
     """Jinja2 for HTML: autoescape always on, undefined names are errors, templates compiled once; the
     extras' macros imported once as the global `x` (not once per paper)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env = templates.environment(TEMPLATES, autoescape=True, keep_trailing_newline=False)
     env.globals["link"] = link
     env.globals["similar_list"] = similar_list
     env.globals["x"] = env.get_template("_extras.html.j2").module

@@ -38,7 +38,7 @@ def build(root: Path, size: int) -> list[dict]:
     s.save()
     topics = [{"name": f"Topic {t}", "query": '"speech" OR codec', "categories": ["cs.SD", "eess.*"]} for t in range(TOPICS)]
     (root / "keywords.yaml").write_text(json.dumps({"topics": topics}))
-    outputs.write_outputs(root, render.Renderer(cfg.load(root / "keywords.yaml"), list(s.papers.values())).outputs())
+    outputs.write_outputs(root, render.for_papers(cfg.load(root / "keywords.yaml"), list(s.papers.values())).outputs())
     for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
                                                     "commit", "-qm", "Yesterday"]):
         subprocess.run(["git", *command], cwd=root, check=True)  # yesterday's commit, so today's can be timed

@@ -19,7 +19,7 @@ def days_benchmark(size: int = 10_000, day_count: int = 365, first_day: int = 2_
 
     papers, _ = extras_papers(size)
     config = extras_config()
-    renderer = render.Renderer(config, papers)
+    renderer = render.for_papers(config, papers)
     site = build_model(config, papers, renderer)
     extras = build_extras(config, papers, shown_papers(renderer))
     newest = sorted(papers, key=lambda p: p["updated"], reverse=True)

@@ -51,7 +51,7 @@ def measure_extras(size: int) -> dict:
     started = time.perf_counter()
     similar = similar_papers(papers)
     similar_done = time.perf_counter()
-    renderer = render.Renderer(config, papers)
+    renderer = render.for_papers(config, papers)
     site = build_model(config, papers, renderer)
     model_done, cpu_started = time.perf_counter(), time.process_time()
     extras = build_extras(config, papers, shown_papers(renderer))
