@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.store import valid_id
+from core.ids import valid_id
 
 _CODE = re.compile(
     r"https?://(?:www\.)?(?P<host>github\.com|gitlab\.com|huggingface\.co)/"

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import re
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from core.errors import UserError
+from core import layout
+# The id syntax is core/ids.py's and the file plumbing core/jsonfile.py's; these names stay importable from here.
+from core.ids import split_id as split_id, valid_id
+from core.jsonfile import StoreError as StoreError, WriteError as WriteError, atomic_write, dumps as dumps
 
 REQUIRED = ("id", "version", "title", "abstract", "updated", "topics")
 _REQUIRED = frozenset(REQUIRED)
@@ -28,98 +29,12 @@ SPARSE_FIELDS = ("s2_tldr", "tldr", "tldr_tries")
 TLDR_KEYS = ("model", "text", "version")
 S2_TLDR_KEYS = ("fetched", "model", "paper", "text")  # Semantic Scholar's TL;DR (digest/semantic_scholar.py)
 _S2_PAPER = re.compile(r"^[0-9a-f]{40}$")
-_NEW_ID = re.compile(r"^\d{4}\.\d{4,5}$")
-_OLD_ID = re.compile(r"^[a-z\-]+(?:\.[A-Z]{2})?/\d{7}$")
-_VERSIONED = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$")
-
-
-class StoreError(UserError):
-    """The store cannot be read safely; str() is a one-line message with the fix."""
-
-
-class WriteError(StoreError):
-    """The OS refused a write (permissions, a full disk); the file keeps its old content."""
-
-    def __init__(self, path: Path, error: OSError):
-        self.path, self.reason = path, error.strerror or str(error)
-        if isinstance(error, (FileExistsError, NotADirectoryError)):
-            self.reason = "a file is where its folder should be"
-        super().__init__(self.where(None))
-
-    def line(self, root: Path | None = None) -> str:
-        """The one line, with the path relative to the repository."""
-        return self.where(root)
-
-    def where(self, root: Path | None) -> str:
-        """The one-line message, with the path relative to the repository when it is inside it."""
-        path = self.path
-        if root is not None and path.is_relative_to(root):
-            path = path.relative_to(root)
-        return (f"{path.as_posix()}: cannot write ({self.reason}); free disk space or make the folder writable, "
-                "then run again (files already written are whole, and the store is never half-written)")
-
-
-def split_id(text: str) -> tuple[str, int] | None:
-    """'2601.20481v2' -> ('2601.20481', 2); a bare id has version 1; junk gives None."""
-    m = _VERSIONED.match(text.strip())
-    if not m:
-        return None
-    return m.group("id"), int(m.group("v") or 1)
-
-
-def valid_id(paper_id: str) -> bool:
-    """Whether a string is an arXiv id without version, safe to put into a link."""
-    return bool(_NEW_ID.match(paper_id) or _OLD_ID.match(paper_id))
 
 
 def shard_name(paper_id: str) -> str:
     """The shard file for an id: its yymm, which old-style ids carry after the slash."""
     digits = paper_id.split("/")[-1]
     return f"{digits[:4]}.json"
-
-
-def atomic_write(path: Path, data: bytes) -> bool:
-    """Write via a temp file and rename, so a killed run leaves the old or new file; True if changed.
-
-    An OS error (no permission, disk full) becomes WriteError, after the temp file is removed.
-    """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise WriteError(path, exc) from None
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        _remove_quietly(tmp)
-        raise WriteError(path, exc) from None
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-    return True
-
-
-def _remove_quietly(tmp: str | None) -> None:
-    """Remove a temp file if it was made; a failure here must not hide the error that led here."""
-    if tmp is not None:
-        try:
-            Path(tmp).unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
-def dumps(records: dict[str, dict[str, Any]]) -> bytes:
-    """Stable JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
-    return (json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 @dataclass
@@ -132,7 +47,7 @@ class Store:
 
     @property
     def directory(self) -> Path:
-        return self.root / "data" / "papers"
+        return self.root / layout.STORE
 
     def exists(self) -> bool:
         """Whether a store has been written before (any shard present)."""

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from daily import fetch
 from daily import ledger
+from core import jsonfile, layout
 from core import store as st
 from core.config import Config
 from daily.models import TopicRun
 
 log = logging.getLogger("daily_papers.backfill")
-STATE = Path("data") / "backfill.json"
+STATE = Path(layout.BACKFILL)
 
 
 def months(since: date, until: date) -> list[tuple[date, date]]:
@@ -79,7 +80,7 @@ def run(config: Config, store: st.Store, names: list[str], fetcher: fetch.Fetche
             done.add(label)
             state[topic.name] = sorted(done)
             if save:
-                st.atomic_write(root / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode())
+                jsonfile.write_json(root / STATE, state, ensure_ascii=True)
             print(f"backfill {topic.name} [{index}/{len(todo)}] {label}: {len(records)} papers, "
                   f"{len(counts.new)} new", flush=True)
         topic_run.requests = fetcher.requests - before

@@ -28,7 +28,8 @@ import requests
 import urllib3
 from lxml import etree
 
-from core.store import split_id
+from core.http import retry_after_seconds
+from core.ids import split_id
 
 log = logging.getLogger("daily_papers.fetch")
 
@@ -79,23 +80,6 @@ def user_agent() -> str:
     repository = os.environ.get("GITHUB_REPOSITORY", "")
     where = f"https://github.com/{repository}" if _REPOSITORY.match(repository) else "a local clone"
     return f"{PROJECT} (+{where}; daily arXiv digest, one request every 3 s)"
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Parse Retry-After: either seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():  # '²' is a digit to str.isdigit, not to float()
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # an HTTP date without a zone: no moment to count from
-        return None
-    now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
 
 
 def _error_feed_message(content: bytes) -> str | None:

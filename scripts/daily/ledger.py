@@ -10,7 +10,7 @@ from typing import Callable
 
 import git
 
-from core import store as st
+from core import jsonfile, layout
 from daily import gitio
 WRITTEN = "daily-papers-written.json"  # in .git/: what runs wrote and did not commit
 Entry = dict[str, str | None]  # {"blob": what a run wrote (None: it removed the file), "was": HEAD's blob then}
@@ -38,7 +38,7 @@ def _recordable(path: str) -> bool:
     """A plain repository path of a file the run writes (no '..', no pathspec magic, no absolute path)."""
     parts = path.split("/")
     return (bool(path) and not path.startswith((":", "/")) and "" not in parts and "." not in parts
-            and ".." not in parts and (path == "README.md" or parts[0] in ("papers", "feeds", "data")))
+            and ".." not in parts and (path == layout.README or parts[0] in (layout.PAGES, layout.FEEDS, layout.DATA)))
 
 
 def repo_at(root: Path) -> git.Repo | None:
@@ -85,7 +85,7 @@ def _note(repo: git.Repo, blobs: dict[str, str | None]) -> None:
 
 def _write_record(repo: git.Repo, record: dict[str, Entry]) -> None:
     """Save the record atomically (a run stopped halfway leaves the old one or the new one)."""
-    st.atomic_write(_written_record(repo), (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
+    jsonfile.write_json(_written_record(repo), record, indent=1, ensure_ascii=True)
 
 
 def forget_committed(repo: git.Repo, commit: str | None) -> None:

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from daily import fetch
+from core import jsonfile, layout
 from core import store as st
+from core.ids import split_id
 
 log = logging.getLogger("daily_papers.lookup")
 
-PATH = Path("data") / "lookups.json"
+PATH = Path(layout.LOOKUPS)
 BATCH = 200  # ids per id_list request: a URL of about 3.2 kB; arXiv answers 414 near 640 ids (~10 kB)
 MAX_FILL_REQUESTS = 10  # a big seed (2,000 papers) fills over several runs rather than lengthen one
 TEXT_KEYS = ("abstract", "id", "title", "version")
@@ -57,7 +59,7 @@ class FillReport:
 
 def dumps(data: dict[str, Any]) -> bytes:
     """Stable JSON, like the store's."""
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return jsonfile.dumps(data)
 
 
 def load(root: Path) -> dict[str, Any]:
@@ -97,7 +99,7 @@ def save(root: Path, data: dict[str, Any]) -> bool:
     """Write the file atomically, lists sorted and without repeats; True when it changed."""
     shaped = {"fill_missing": sorted(set(data["fill_missing"])), "papers": data["papers"],
               "unknown": sorted(set(data["unknown"]))}
-    return st.atomic_write(root / PATH, dumps(shaped))
+    return jsonfile.atomic_write(root / PATH, dumps(shaped))
 
 
 def merge_files(ours: bytes, theirs: bytes) -> bytes:
@@ -187,7 +189,7 @@ def known_texts(root: Path, ids: list[str], fetcher: fetch.Fetcher,
     ask: list[str] = []
     cached_unknown = set(data["unknown"])
     for text in dict.fromkeys(ids):
-        parsed = st.split_id(text) if isinstance(text, str) else None
+        parsed = split_id(text) if isinstance(text, str) else None
         if parsed is None:
             unknown.append(text)
             continue

@@ -20,9 +20,10 @@ from typing import Any
 
 import jinja2
 
+from core import layout
 from daily.pagemodel import Paper, TopicView
 
-MANIFEST = "papers/manifest.json"  # what each topic's pages were rendered from, so unchanged parts are kept
+MANIFEST = layout.MANIFEST  # what each topic's pages were rendered from, so unchanged parts are kept
 RENDER_CODE = ("daily/render.py", "core/mdtext.py", "daily/anchors.py", "daily/pagemodel.py", "daily/manifest.py",
                "core/links.py", "core/tldr.py", "core/key_sentence.py")  # pages depend on it
 _HERE = Path(__file__).resolve().parents[1]  # scripts/

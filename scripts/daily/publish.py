@@ -23,17 +23,15 @@ from daily import announce
 from daily import lookup
 from daily import outputs
 from daily import report
-from core import store as st
+from core import jsonfile, layout
 from daily import gitio
 from daily import ledger
 from daily.manifest import MANIFEST, load_manifest, manifest_is_sound
 from daily.models import Outcome
 
-STORE = "data/papers"
-DIGESTS = "data/digests"
-STATE_FILES = ("data/backfill.json", "data/lookups.json", "data/state.json")  # the run's own state beside the store
-BACKFILL_STATE = "data/backfill.json"
-LOOKUPS = "data/lookups.json"
+STORE = layout.STORE
+DIGESTS = layout.DIGESTS
+STATE_FILES = layout.state_paths()  # the run's own state beside the store (core/layout.py registers each)
 log = logging.getLogger("daily_papers.publish")
 
 
@@ -92,7 +90,7 @@ def without_hand_edits(checkout: Checkout, paths: list[str], written: list[str])
     return [p for p in paths if p not in checkout.hand_edited]
 
 
-GENERATED = ("README.md", "papers", "feeds")  # what every run rewrites; files of the user's own there are kept
+GENERATED = (layout.README, layout.PAGES, layout.FEEDS)  # what every run rewrites; files of the user's own there are kept
 
 
 def check_local_run(root: Path) -> None:
@@ -120,7 +118,7 @@ def edited_outputs(repo: git.Repo, root: Path) -> list[str]:
     head = gitio.head_sha(repo)
     changed = ledger.not_as_written(repo, root, gitio.changed_paths(repo, list(GENERATED), untracked=False))
     committed, manifest = gitio.tree_entries(repo, head, changed), _committed_manifest(repo, head)
-    return [p for p in changed if p in ("README.md", MANIFEST) or p in manifest
+    return [p for p in changed if p in (layout.README, MANIFEST) or p in manifest
             or (p in committed and outputs.looks_generated(p, gitio.read_blob(repo, committed[p][1])[:1024]))]
 
 
@@ -195,7 +193,7 @@ def owned_paths(repo: git.Repo, root: Path, parent: str | None) -> list[str]:
     so a file of the user's under papers/ or feeds/ is never committed or deleted; a generated file the
     parent has but the disk lacks (removed as stale) is committed as deleted.
     """
-    paths = {"README.md", MANIFEST, *STATE_FILES}
+    paths = {layout.README, MANIFEST, *STATE_FILES}
     paths.update(f"{STORE}/{p.name}" for p in (root / STORE).glob("*.json"))
     paths.update(f"{DIGESTS}/{p.name}" for p in (root / DIGESTS).glob("*.json"))  # the days' records (issue 23)
     previous = load_manifest(root) or {}
@@ -302,8 +300,8 @@ def _move_ref(checkout: Checkout, new: str) -> list[str]:
 
 def merge_state(repo: git.Repo, root: Path, parent: str | None, dest: Path) -> None:
     """Carry the backfilled months and arXiv's id answers to a rebuild in dest, as unions (data/state.json is
-    advanced by the rebuild)."""
-    unions = {BACKFILL_STATE: _union_months, LOOKUPS: lookup.merge_files}
+    advanced by the rebuild): each registered state file merged by its rule."""
+    unions = {f.path: merge for f in layout.STATE_FILES if (merge := MERGES[f.merge]) is not None}
     committed = gitio.tree_entries(repo, parent, list(unions))
     mine = gitio.worktree_blobs(repo, root, list(unions))
     for rel, sha in mine.items():
@@ -312,7 +310,7 @@ def merge_state(repo: git.Repo, root: Path, parent: str | None, dest: Path) -> N
         data = (root / rel).read_bytes()
         if (dest / rel).is_file():
             data = unions[rel](data, (dest / rel).read_bytes())
-        st.atomic_write(dest / rel, data)
+        jsonfile.atomic_write(dest / rel, data)
 
 
 def _union_months(ours: bytes, theirs: bytes) -> bytes:
@@ -323,7 +321,12 @@ def _union_months(ours: bytes, theirs: bytes) -> bytes:
                                   for k in sorted(set(first) | set(second))}
     except (ValueError, TypeError, AttributeError):
         return ours
-    return (json.dumps(merged, indent=2, sort_keys=True) + "\n").encode()
+    return jsonfile.dumps(merged, ensure_ascii=True)
+
+
+Merge = Callable[[bytes, bytes], bytes]  # this run's version, the tip's -> the version the rebuild commits
+MERGES: dict[str, Merge | None] = {  # each merge rule of core/layout.py's state files; None: the rebuild writes it
+    layout.UNION_MONTHS: _union_months, layout.UNION_LOOKUPS: lookup.merge_files, layout.REBUILT: None}
 
 
 # --- commit, push, and a push race ---------------------------------------------------------------

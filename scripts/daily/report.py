@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import mdtext
 from daily import render
-from core.store import atomic_write
+from core.jsonfile import atomic_write
 
 if TYPE_CHECKING:
     from core.config import Config

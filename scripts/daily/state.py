@@ -16,10 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import links
-from core.store import StoreError, atomic_write
+from core import jsonfile, layout, links
+from core.jsonfile import StoreError
 
-PATH = Path("data") / "state.json"
+PATH = Path(layout.STATE)  # a Path: run.py names it with .as_posix()
 _FIX = f"fix it or delete {PATH}: the next run then windows from the stored papers"
 
 
@@ -75,9 +75,9 @@ def dumps(topics: dict[str, dict[str, str]], repo: str | None = None, solo: list
     """Stable JSON, like the store's; the list of topics asking alone only while it has one."""
     data: dict[str, Any] = {"topics": topics, **({"repository": repo} if repo else {}),
                             **({"alone": sorted(set(solo))} if solo else {})}
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return jsonfile.dumps(data)
 
 
 def save(root: Path, topics: dict[str, dict[str, str]], repo: str | None = None, solo: list[str] | None = None) -> bool:
     """Write the state atomically; True when it changed."""
-    return atomic_write(root / PATH, dumps(topics, repo, solo))
+    return jsonfile.atomic_write(root / PATH, dumps(topics, repo, solo))

@@ -13,14 +13,13 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from core import ids
 from core.config import ConfigError
 
 MAX_ENTRIES = 5_000
 _ARXIV = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv[.:]\s*|10\.48550/arxiv\.)"
                     r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECASE)
-_BARE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 _BRACES = re.compile(r"[{}]")
 _EXPORT = "export it again from Zotero (File > Export Library, BibTeX or CSL JSON) or the site's Starred page"
 
@@ -119,8 +118,7 @@ def _clean(text: str) -> str:
 
 def _bare(text: str) -> str | None:
     """An arXiv id written alone (2401.01234v2, arXiv:2401.01234), without its version."""
-    match = _BARE.match(text.strip().removeprefix("arXiv:").removeprefix("arxiv:"))
-    return match.group(1) if match else None
+    return ids.bare_id(text.strip().removeprefix("arXiv:").removeprefix("arxiv:"))
 
 
 def _find_id(text: str) -> str | None:

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from daily import fetch
+from core.http import retry_after_seconds
 from core import mdtext, relevance
 from core import store as st
 from daily.models import S2Step
@@ -304,7 +304,7 @@ def _ask(endpoint: Endpoint, ids: list[str], report: Report, deadline: float, cl
         try:
             return parse_answer(post_batch(endpoint, ids, min(endpoint.timeout, left)), len(ids))
         except StatusError as exc:
-            wait = fetch.retry_after_seconds(exc.retry_after) if exc.status == 429 else None
+            wait = retry_after_seconds(exc.retry_after) if exc.status == 429 else None
             if attempt == 2 or wait is None:
                 raise
             if wait > RETRY_AFTER_MAX:

@@ -20,10 +20,11 @@ from typing import Any, Iterator
 
 from core import links
 from core import mdtext
-from core import store as st
+from core import layout
+from core.ids import valid_id
 from website.model import Entry, Site, TopicSite
 
-DIGESTS = Path("data") / "digests"
+DIGESTS = Path(layout.DIGESTS)
 FOLDER = "days"
 RECENT = 14  # days listed on today.html (every day is on days/index.html)
 TOPIC_NAME = 120  # characters of a topic's name from a digest (keywords.yaml allows 100)
@@ -122,7 +123,7 @@ def because_of(pick: dict[str, Any], site: Site) -> tuple[str, str | None, bool]
     if not title and paper_id and paper_id in site.entries:
         title = site.entries[paper_id].title
     title = cut(title or paper_id or "a paper in your library", BECAUSE_TITLE)
-    if not paper_id or not st.valid_id(paper_id):
+    if not paper_id or not valid_id(paper_id):
         return title, None, False
     if paper_id in site.home:
         return title, site.home[paper_id], True
