@@ -32,7 +32,7 @@ from core import links
 from core import mdtext
 from core import templates
 from daily import state as fetch_state
-from core.store import valid_id
+from core.ids import valid_id
 from digest import day as days
 from core import tldr
 

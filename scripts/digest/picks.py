@@ -19,6 +19,7 @@ from typing import Any
 from core import links
 from daily import lookup
 from core.mdtext import fit_cells, short
+from core import jsonfile, layout
 from core import store as st
 from core.config import Config, ConfigError
 from core import interests, tldr
@@ -26,7 +27,7 @@ from digest import library, rank
 
 log = logging.getLogger("daily_papers.picks")
 
-DIGESTS = Path("data") / "digests"
+DIGESTS = Path(layout.DIGESTS)
 TITLE_CHARS = 300  # a library title shown after "because you liked" (the user's file: any length)
 TextLookup = Callable[[list[str]], tuple[dict[str, dict[str, Any]], list[str]]]  # ids -> (texts found, unknown)
 
@@ -162,7 +163,7 @@ def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers:
 
 def dumps(record: dict[str, Any]) -> bytes:
     """Sorted, indented JSON like the store's."""
-    return (json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return jsonfile.dumps(record)
 
 
 def record_day(root: Path, config: Config, new_papers: dict[str, list[dict[str, Any]]],
@@ -175,7 +176,7 @@ def record_day(root: Path, config: Config, new_papers: dict[str, list[dict[str, 
     record = build_record(date, new_papers, papers, liked, limit, load_record(root, date))
     path, data = path_of(date), dumps(record)
     if write:
-        changed = st.atomic_write(root / path, data)
+        changed = jsonfile.atomic_write(root / path, data)
     else:
         target = root / path
         changed = not target.is_file() or target.read_bytes() != data
