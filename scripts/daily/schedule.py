@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 
 from core import clock
@@ -22,7 +22,24 @@ from daily.models import FetchReport, TopicRun
 log = logging.getLogger("daily_papers")
 
 
-def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher: fetch.Fetcher,
+class ArxivClient(Protocol):
+    """What the fetch step needs of an arXiv client: daily.fetch.Fetcher, or a scripted one in the unit tests."""
+
+    requests: int  # requests sent so far (each try counts)
+    answered_at: datetime | None  # arXiv's Date on the first answer to the latest fetch
+    throttles: list[int]  # the status of every throttled answer, in order
+    clock: Callable[[], float]
+
+    def fetch(self, query: str, since: str | None, limit: int, page_size: int | None = None,
+              retry_failures: bool = True) -> tuple[list[dict[str, Any]], bool]:
+        """Newest-first records back to `since`, at most `limit`, and whether the limit cut them; or TopicFailed."""
+        ...
+
+
+Split = Callable[[plan.Request], list[plan.Request]]  # a failed request's two halves
+
+
+def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher: ArxivClient,
                  root: Path, now: datetime) -> tuple[list[TopicRun], FetchReport]:
     """Ask arXiv as the plan says (one shared query on a normal day); a failed request fails its topics only.
 
@@ -31,42 +48,29 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
     request, the rest is not asked: more requests would only earn more throttling, and the next run catches up
     from the last successful fetch.
     """
-    runs = {name: TopicRun(name) for name in names}
-    fetch_report = FetchReport(now=now)
-    started = fetcher.clock()
     papers = list(store.papers.values())
     solo = frozenset(owner.name for name in fetch_state.alone(root) if (owner := config.claimant(name)))  # renamed too
     queue = plan.plan(config, names, papers, fetch_state.load(root), now, solo)
-    planned, number = len(queue), 0
-    pending: dict[int, Held] = {}  # first halves that failed by a server fault, judged after their other half
+    return ask_all(queue, names, fetcher, lambda request: plan.halves(request, config, papers, now), now)
 
-    def split(request: plan.Request) -> list[plan.Request]:
-        return plan.halves(request, config, papers, now)
+
+def ask_all(queue: list[plan.Request], names: list[str], fetcher: ArxivClient, split: Split, now: datetime
+            ) -> tuple[list[TopicRun], FetchReport]:
+    """Ask each planned request in turn, the halves of a failed one next; none after arXiv kept throttling."""
+    runs = {name: TopicRun(name) for name in names}
+    fetch_report = FetchReport(now=now)
+    started, planned = fetcher.clock(), len(queue)
+    pending: dict[int, Held] = {}  # first halves that failed by a server fault, judged after their other half
+    number = 0
     while queue:
         request = queue.pop(0)
         number += 1
         topic_runs = [runs[t.name] for t in request.topics]
         if fetch_report.skipped or any(r.throttled for r in runs.values()):
-            fetch_report.skipped += [r.name for r in topic_runs]
-            for run in topic_runs:
-                run.error = "not asked: arXiv kept throttling this run's earlier request"
-                run.throttled = next(r.throttled for r in runs.values() if r.throttled)
+            skip(fetch_report, topic_runs, next(r.throttled for r in runs.values() if r.throttled))
             continue
         label = f"request {number} of {planned}" if number <= planned else f"request {number} (a part of a split one)"
-        report.group_start(f"{label}: {request.describe()}")
-        log.info("%s: %s; query: %s", label, request.describe(), request.query)
-        before = fetcher.requests
-        try:
-            records, capped = fetcher.fetch(request.query, request.since, request.limit, request.page_size,
-                                            retry_failures=request.part is None)
-        except fetch.TopicFailed as exc:
-            queue[:0] = after_failure(request, topic_runs, exc, split, pending)
-        else:
-            take_records(request, topic_runs, records, capped, fetcher.answered_at, now)
-            queue[:0] = settle(pending.pop(id(request.part), None), split, arxiv_up=True)
-        for run in topic_runs:
-            run.requests += fetcher.requests - before
-        report.group_end()
+        queue[:0] = ask_one(request, label, topic_runs, fetcher, split, pending, now)
     for held in pending.values():  # a first half whose other half was never asked (throttling stopped the run)
         fail_request(*held, own=False)
     fetch_report.requests = fetcher.requests
@@ -75,11 +79,39 @@ def fetch_topics(config: cfg.Config, store: st.Store, names: list[str], fetcher:
     return [runs[n] for n in names], fetch_report
 
 
+def skip(fetch_report: FetchReport, topic_runs: list[TopicRun], throttled: int | None) -> None:
+    """A request not asked because arXiv kept throttling an earlier one: its topics fail, the next run catches up."""
+    fetch_report.skipped += [r.name for r in topic_runs]
+    for run in topic_runs:
+        run.error = "not asked: arXiv kept throttling this run's earlier request"
+        run.throttled = throttled
+
+
+def ask_one(request: plan.Request, label: str, topic_runs: list[TopicRun], fetcher: ArxivClient, split: Split,
+            pending: dict[int, Held], now: datetime) -> list[plan.Request]:
+    """Ask one request and share its answer out; what to ask next because of it (halves after a failure)."""
+    report.group_start(f"{label}: {request.describe()}")
+    log.info("%s: %s; query: %s", label, request.describe(), request.query)
+    before = fetcher.requests
+    try:
+        records, capped = fetcher.fetch(request.query, request.since, request.limit, request.page_size,
+                                        retry_failures=request.part is None)
+    except fetch.TopicFailed as exc:
+        after = after_failure(request, topic_runs, exc, split, pending)
+    else:
+        take_records(request, topic_runs, records, capped, fetcher.answered_at, now)
+        after = settle(pending.pop(id(request.part), None), split, arxiv_up=True)
+    for run in topic_runs:
+        run.requests += fetcher.requests - before
+    report.group_end()
+    return after
+
+
 Held = tuple[plan.Request, list[TopicRun], fetch.TopicFailed]  # a failed request whose fate waits on its other half
 
 
 def after_failure(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed,
-                  split: Callable[[plan.Request], list[plan.Request]], pending: dict[int, Held]) -> list[plan.Request]:
+                  split: Split, pending: dict[int, Held]) -> list[plan.Request]:
     """What to ask after a failed request: its halves, or nothing (its topics fail).
 
     A rejection (HTTP 400) is about a query's text, so it splits on at once. A server fault of a first half waits
@@ -101,7 +133,7 @@ def after_failure(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.
         held, split, arxiv_up=not (exc.throttled or exc.out_of_time))
 
 
-def settle(held: Held | None, split: Callable[[plan.Request], list[plan.Request]], arxiv_up: bool
+def settle(held: Held | None, split: Split, arxiv_up: bool
            ) -> list[plan.Request]:
     """A waiting first half, once its other half was asked: split on (arXiv answered that one), or failed."""
     if held is None:
@@ -113,7 +145,7 @@ def settle(held: Held | None, split: Callable[[plan.Request], list[plan.Request]
 
 
 def split_or_fail(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed,
-                  split: Callable[[plan.Request], list[plan.Request]]) -> list[plan.Request]:
+                  split: Split) -> list[plan.Request]:
     """A failed request's two halves, or none (throttled, out of time, one topic): then its topics fail."""
     if exc.throttled or exc.out_of_time or len(request.topics) < 2 or len(request.starts) != len(request.topics):
         fail_request(request, topic_runs, exc, own=True)
