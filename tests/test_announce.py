@@ -6,7 +6,7 @@ from pathlib import Path
 
 from daily import announce
 from core import store as st
-from daily.models import TopicRun
+from core.models import TopicRun
 
 
 def rec(paper_id: str, topics: list[str], version: int = 1) -> dict:

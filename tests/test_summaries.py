@@ -25,7 +25,7 @@ from digest import llm, summaries
 from core import tldr
 from fake_arxiv import FakeArxiv, paper
 from fake_llm import FakeLLM, free_port, honest_summary
-from daily.models import Outcome, TopicRun
+from core.models import Outcome, TopicRun
 
 TOPIC = [{"name": "Codec", "query": "codec"}]
 MODEL = {"summary_model": "openai/gpt-4.1-mini"}

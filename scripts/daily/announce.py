@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from core import store as st
-from daily.models import TopicRun
+from core.models import TopicRun
 
 Records = dict[str, dict[str, Any]]
 

@@ -11,7 +11,7 @@ from daily import ledger
 from core import jsonfile, layout
 from core import store as st
 from core.config import Config
-from daily.models import TopicRun
+from core.models import TopicRun
 
 log = logging.getLogger("daily_papers.backfill")
 STATE = Path(layout.BACKFILL)

@@ -27,7 +27,7 @@ from core import jsonfile, layout
 from daily import gitio
 from daily import ledger
 from daily.manifest import MANIFEST, load_manifest, manifest_is_sound
-from daily.models import Outcome
+from core.models import Outcome
 
 STORE = layout.STORE
 DIGESTS = layout.DIGESTS

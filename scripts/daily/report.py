@@ -14,7 +14,7 @@ from core.jsonfile import atomic_write
 
 if TYPE_CHECKING:
     from core.config import Config
-    from daily.models import FetchReport, Outcome, TopicRun
+    from core.models import FetchReport, Outcome, TopicRun
 
 ISSUE_LIMIT = 60_000  # GitHub refuses issue bodies over 65,536 characters
 EXIT_FAILED, EXIT_THROTTLED = 1, 3

@@ -38,7 +38,7 @@ from daily import seed_import
 from daily import state as fetch_state
 from core import store as st
 from digest import mail
-from daily.models import FetchReport, Outcome, TopicRun
+from core.models import FetchReport, Outcome, TopicRun
 
 if TYPE_CHECKING:
     from daily.cli import RunOptions

@@ -16,7 +16,7 @@ from daily import plan
 from daily import report
 from daily import state as fetch_state
 from core import store as st
-from daily.models import FetchReport, TopicRun
+from core.models import FetchReport, TopicRun
 
 
 log = logging.getLogger("daily_papers")

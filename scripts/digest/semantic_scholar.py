@@ -30,7 +30,7 @@ import requests
 from core.http import retry_after_seconds
 from core import mdtext, relevance
 from core import store as st
-from daily.models import S2Step
+from core.models import S2Step
 
 from digest import in_time
 from core import tldr

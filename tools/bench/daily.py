@@ -56,7 +56,7 @@ def measure(root: Path, size: int, mode: str) -> dict:
     from core import config as cfg
     from core import store as st
     from daily import manifest, report
-    from daily.models import TopicRun
+    from core.models import TopicRun
     from tools.bench import product
 
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False)  # a copy: as after checkout
