@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from pathlib import Path
 
+from core import layout
 from core.ids import valid_id
 
 _CODE = re.compile(
@@ -21,6 +25,21 @@ _REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
 def repository(value: str | None) -> str | None:
     """An OWNER/NAME GitHub repository (GITHUB_REPOSITORY's form), or None for anything else."""
     return value if value and _REPOSITORY.fullmatch(value) and value.split("/")[1] not in (".", "..") else None
+
+
+def recorded_repository(root: Path) -> str | None:
+    """The OWNER/NAME the workflow last ran in, if data/state.json records it (daily.state.load has checked it)."""
+    path = root / layout.STATE
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return repository(data.get("repository"))
+
+
+def this_repository(root: Path) -> str | None:
+    """The repository a run is in: the workflow's GITHUB_REPOSITORY, else the one the last run recorded (a local
+    run of a fork links the fork's own site too)."""
+    return repository(os.environ.get("GITHUB_REPOSITORY")) or recorded_repository(root)
 
 
 def pages_url(repo: str | None) -> str | None:

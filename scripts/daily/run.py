@@ -146,13 +146,13 @@ class NextState:
 def next_state(root: Path, config: cfg.Config, store: st.Store, runs: list[TopicRun]) -> NextState:
     """The fetch state this run leaves; a quiet day makes no commit, so a topic that works again rejoins on a day
     with news."""
-    stored_state, stored_repository = fetch_state.load(root), fetch_state.repository(root)
+    stored_state, stored_repository = fetch_state.load(root), links.recorded_repository(root)
     stored_alone = fetch_state.alone(root)
     alone = next_alone(config, stored_alone, runs)
     if not store.dirty:
         alone = sorted(set(alone) | set(next_alone(config, stored_alone, [])))
     topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
-    repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or stored_repository
+    repository = links.this_repository(root)
     changed = topics_state != stored_state or repository != stored_repository or alone != stored_alone
     return NextState(topics_state, repository, alone, changed)
 

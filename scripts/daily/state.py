@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import jsonfile, layout, links
+from core import jsonfile, layout
 from core.jsonfile import StoreError
 
 PATH = Path(layout.STATE)  # a Path: run.py names it with .as_posix()
@@ -38,15 +38,6 @@ def load(root: Path) -> dict[str, dict[str, str]]:
         raise StoreError(f"{PATH}: expected {{\"topics\": {{name: {{\"fetched\": \"YYYY-MM-DDTHH:MM:SSZ\", "
                          f"\"query\": …}}}}}}; {_FIX}")
     return topics
-
-
-def repository(root: Path) -> str | None:
-    """The OWNER/NAME the workflow last ran in, if recorded (load() has checked the file)."""
-    path = root / PATH
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return links.repository(data.get("repository"))
 
 
 def alone(root: Path) -> list[str]:

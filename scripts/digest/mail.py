@@ -31,7 +31,6 @@ import jinja2
 from core import links
 from core import mdtext
 from core import templates
-from daily import state as fetch_state
 from core.ids import valid_id
 from digest import day as days
 from core import tldr
@@ -428,6 +427,6 @@ def deliver_after_run(settings: Mapping[str, Any], outcome: Any, store: Any, roo
     """update.py's one call, once the papers are pushed (or written): the warnings for the job summary."""
     papers = dict(store.papers)
     papers.update((p["id"], p) for found in outcome.new_papers.values() for p in found)  # a rebuilt commit's records
-    repository = links.repository(os.environ.get("GITHUB_REPOSITORY")) or fetch_state.repository(root)
+    repository = links.this_repository(root)
     warning = deliver(settings, outcome, papers, links.pages_url(repository), os.environ, now)
     return [warning] if warning else []
