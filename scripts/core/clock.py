@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from core.errors import UserError
 
@@ -22,19 +22,19 @@ def run_moment() -> datetime:
         except ValueError:
             raise ClockError(f"DAILY_PAPERS_NOW={pretend!r} is not a time like 2026-02-13T01:17:00Z; "
                              "fix it or unset it") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return datetime.now(timezone.utc)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:
     """A UTC time in the store's format."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_time(stamp: str) -> datetime:
     """A stored time ('2026-01-28T10:00:00Z', or a bare date from the seed import) as aware UTC."""
     moment = datetime.fromisoformat(stamp.replace("Z", "+00:00") if "T" in stamp else f"{stamp}T00:00:00+00:00")
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def run_day(arxiv_times: Iterable[str | None], now: datetime) -> str:
@@ -42,4 +42,4 @@ def run_day(arxiv_times: Iterable[str | None], now: datetime) -> str:
 
     One rule for the day's record and the day's email, so a run whose clock is not UTC files and mails one day."""
     stamps = [parse_time(t) for t in arxiv_times if t]
-    return (max(stamps) if stamps else now).astimezone(timezone.utc).date().isoformat()
+    return (max(stamps) if stamps else now).astimezone(UTC).date().isoformat()

@@ -11,9 +11,9 @@ from typing import Any
 
 import yaml
 
-from core.errors import UserError
 from core import query as q
 from core import taxonomy
+from core.errors import UserError
 
 
 class ConfigError(UserError):
@@ -168,7 +168,7 @@ class _BadKey(yaml.YAMLError):
         self.line = line
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> "_Lines":
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Lines:
     """Build a mapping that knows its lines, refusing keys written twice; merge keys (<<: *anchor) work."""
     mapping = _Lines()
     mapping.line = node.start_mark.line + 1

@@ -6,9 +6,10 @@ Blank lines and # comments are allowed; a bad line raises config.ConfigError "fi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from core.config import ConfigError
 

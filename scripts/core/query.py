@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
 FIELDS = {"ti", "abs", "au", "co", "jr", "cat", "rn", "id", "all"}
 TEXT_FIELDS = {None, "ti", "abs", "all"}
@@ -33,11 +32,11 @@ class Op:
     """A boolean operator applied to two sub-queries."""
 
     op: str
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
-Node = Union[Term, Op]
+Node = Term | Op
 
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|([A-Za-z]+:)?"([^"]*)"|([^\s()"]+))')
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from core import query as q
 from core.config import Topic

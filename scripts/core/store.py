@@ -9,16 +9,22 @@ from __future__ import annotations
 import gc
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from core import layout
+
 # The id syntax is core/ids.py's and the file plumbing core/jsonfile.py's; these names stay importable from here.
-from core.ids import split_id as split_id, valid_id
-from core.jsonfile import StoreError as StoreError, WriteError as WriteError, atomic_write, dumps as dumps
+from core.ids import split_id as split_id
+from core.ids import valid_id
+from core.jsonfile import StoreError as StoreError
+from core.jsonfile import WriteError as WriteError
+from core.jsonfile import atomic_write
+from core.jsonfile import dumps as dumps
 
 REQUIRED = ("id", "version", "title", "abstract", "updated", "topics")
 _REQUIRED = frozenset(REQUIRED)

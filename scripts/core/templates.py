@@ -12,7 +12,6 @@ from pathlib import Path
 import jinja2
 
 
-
 def environment(folder: Path, autoescape: object, keep_trailing_newline: bool = True) -> jinja2.Environment:
     """A Jinja2 environment for a templates folder: strict undefined names, block tags trimmed, autoescape as the
     format needs (HTML and feeds escape; Markdown and plain text do not)."""

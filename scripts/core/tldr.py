@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core import mdtext
-
-from core import key_sentence
+from core import key_sentence, mdtext
 
 SHOWN_LIMIT = 300  # characters of a model's or Semantic Scholar's summary any page shows
 MODEL_LIMIT = 60  # characters of a model's name in its label

@@ -7,8 +7,9 @@ push race counts only what its rebuilt commit adds on top of the new remote tip.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from core import store as st
 from core.models import TopicRun
@@ -24,7 +25,7 @@ class Baseline:
     changed: Callable[[], set[str]]  # shards on disk that already differ from it (a killed run, a backfill)
 
     @classmethod
-    def of_store(cls, store: st.Store) -> "Baseline":
+    def of_store(cls, store: st.Store) -> Baseline:
         """A baseline that is the store as it is now (its records are replaced, never mutated, by merges)."""
         snapshot = dict(store.papers)
 

@@ -6,12 +6,12 @@ import json
 import logging
 from datetime import date, timedelta
 from pathlib import Path
-from daily import fetch
-from daily import ledger
+
 from core import jsonfile, layout
 from core import store as st
 from core.config import Config
 from core.models import TopicRun
+from daily import fetch, ledger
 
 log = logging.getLogger("daily_papers.backfill")
 STATE = Path(layout.BACKFILL)

@@ -4,23 +4,18 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 import logging
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
 
 import git
 import jinja2
 
-from core import errors
-from core import templates
+from core import errors, templates
 from core.errors import UserError
-from daily import lock
-from daily import gitio
-
-
+from daily import gitio, lock
 from daily.run import run
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,9 +19,10 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import arxiv
 import requests
@@ -161,7 +162,7 @@ def parse_stamp(text: str | None) -> datetime | None:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def read_body(response: requests.Response, deadline: float, max_bytes: int, clock: Callable[[], float]) -> bytes:
@@ -228,7 +229,7 @@ def _watched(pool_class: type, watchdog: _Watchdog) -> type:
 class _PoliteAdapter(requests.adapters.HTTPAdapter):
     """Paces, names and bounds every request the arxiv package makes, and checks every answer."""
 
-    def __init__(self, fetcher: "Fetcher"):
+    def __init__(self, fetcher: Fetcher):
         self.watchdog = _Watchdog()
         super().__init__(max_retries=0)
         self.fetcher = fetcher
@@ -276,7 +277,7 @@ def to_record(result: arxiv.Result, now: datetime | None = None) -> dict[str, An
     if parsed is None:
         return None
     paper_id, version = parsed
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     for name in ("updated", "published"):
         stamp = getattr(result, name)
         if stamp > now + timedelta(hours=1):
@@ -298,7 +299,7 @@ def to_record(result: arxiv.Result, now: datetime | None = None) -> dict[str, An
 
 def _iso(moment: datetime) -> str:
     """UTC timestamp in the store's format."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -333,7 +334,7 @@ class Fetcher:
         except (TypeError, ValueError):
             moment = None
         if moment is not None and moment.tzinfo is not None:
-            self.arxiv_now = moment.astimezone(timezone.utc)
+            self.arxiv_now = moment.astimezone(UTC)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -435,7 +436,7 @@ class Fetcher:
             return list(self.client._parse_feed(url, first_page=True).results)
 
         results = self._retrying(ask, retry_throttling=retry_throttling)
-        now = self.arxiv_now or self.now or datetime.now(timezone.utc)
+        now = self.arxiv_now or self.now or datetime.now(UTC)
         records: dict[str, dict[str, Any]] = {}
         for result in results:
             record = None if result.entry_id in self.undated else to_record(result, now)
@@ -464,7 +465,7 @@ class Fetcher:
             size = min(page_size, limit - offset)
             page = self._page(query, offset, size, retry_failures)
             self.answered_at = self.answered_at or self.arxiv_now
-            now = self.arxiv_now or self.now or datetime.now(timezone.utc)  # the local clock only as a fallback
+            now = self.arxiv_now or self.now or datetime.now(UTC)  # the local clock only as a fallback
             stamps = []
             for result in page:
                 record = None if result.entry_id in self.undated else to_record(result, now)

@@ -12,8 +12,6 @@ import git
 
 from core.errors import UserError
 
-
-
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 ZERO = "0" * 40

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import git
 
 from core import jsonfile, layout
 from daily import gitio
+
 WRITTEN = "daily-papers-written.json"  # in .git/: what runs wrote and did not commit
 Entry = dict[str, str | None]  # {"blob": what a run wrote (None: it removed the file), "was": HEAD's blob then}
 

@@ -7,13 +7,15 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 import git
 
 from daily import gitio
+
 log = logging.getLogger("daily_papers.publish")
 LOCK_NAME = "daily-papers.lock"
 LOCK_WAIT = float(os.environ.get("DAILY_PAPERS_LOCK_WAIT", "300"))  # a daily run takes minutes, not more

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from daily import fetch
 from core import jsonfile, layout
 from core import store as st
 from core.ids import split_id
+from daily import fetch
 
 log = logging.getLogger("daily_papers.lookup")
 

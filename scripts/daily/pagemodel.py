@@ -15,10 +15,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from daily.anchors import Slugger, docs_headings
 from core.config import Config, Topic
 from core.mdtext import day, fit_cells, plain
 from core.relevance import listed
+from daily.anchors import Slugger, docs_headings
 
 GITHUB_LIMIT = 512_000
 PAGE_LIMIT = 500_000

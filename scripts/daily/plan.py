@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core import query as q
-from core.clock import iso, parse_time
 from core import relevance
+from core.clock import iso, parse_time
 from core.config import Config, Topic, name_key
 
 MAX_QUERY_CHARS = 2500  # arXiv rejects very long queries (HTTP 414 or 400); ~3.5 KB URL-encoded stays far below 8 KB

@@ -13,21 +13,17 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import git
 
-from daily import announce
-from daily import lookup
-from daily import outputs
-from daily import report
 from core import jsonfile, layout
-from daily import gitio
-from daily import ledger
-from daily.manifest import MANIFEST, load_manifest, manifest_is_sound
 from core.models import Outcome
+from daily import announce, gitio, ledger, lookup, outputs, report
+from daily.manifest import MANIFEST, load_manifest, manifest_is_sound
 
 STORE = layout.STORE
 DIGESTS = layout.DIGESTS
@@ -204,7 +200,7 @@ def owned_paths(repo: git.Repo, root: Path, parent: str | None) -> list[str]:
             if not path.is_symlink() and (rel in known or outputs.is_generated(path)):
                 paths.add(rel)
     committed_manifest = _committed_manifest(repo, parent)
-    for rel, (mode, sha) in gitio.tree_entries(repo, parent, [folder for folder, _ in outputs.GENERATED_GLOBS]).items():
+    for rel, (_mode, sha) in gitio.tree_entries(repo, parent, [folder for folder, _ in outputs.GENERATED_GLOBS]).items():
         if (root / rel).exists() or not outputs.in_generated_folder(rel):
             continue
         if rel in committed_manifest or outputs.looks_generated(rel, gitio.read_blob(repo, sha)[:1024]):

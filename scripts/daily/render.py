@@ -16,15 +16,13 @@ from typing import Any
 
 import jinja2
 
-from core import links
-from core import templates
-from daily import pagemodel
-from core import tldr
-from daily.anchors import github_anchor
+from core import links, templates, tldr
 from core.config import Config
-from daily.manifest import MANIFEST, Manifest, code_stamp, year_digest
 from core.mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
-from daily.pagemodel import Paper, PageModel, TopicView
+from daily import pagemodel
+from daily.anchors import github_anchor
+from daily.manifest import MANIFEST, Manifest, code_stamp, year_digest
+from daily.pagemodel import PageModel, Paper, TopicView
 
 ROW_CHUNK = 2_000  # rows per template pass: fast like one pass, without one huge string in memory
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

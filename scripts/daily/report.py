@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core import mdtext
-from daily import render
 from core.jsonfile import atomic_write
+from daily import render
 
 if TYPE_CHECKING:
     from core.config import Config
@@ -42,7 +42,7 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def topic_line(run: "TopicRun") -> str:
+def topic_line(run: TopicRun) -> str:
     """One line per topic for the console and the log."""
     if run.error:
         what = "THROTTLED" if run.throttled else "FAILED"
@@ -59,27 +59,27 @@ def topic_line(run: "TopicRun") -> str:
     return line
 
 
-def totals(runs: list["TopicRun"]) -> tuple[int, int]:
+def totals(runs: list[TopicRun]) -> tuple[int, int]:
     """Papers new to the store, and papers replaced by a newer version, that some topic's table lists."""
     new = {i for r in runs for i in r.fresh}
     updated = {i for r in runs for i in r.updated} - new
     return len(new), len(updated)
 
 
-def hidden_total(runs: list["TopicRun"]) -> int:
+def hidden_total(runs: list[TopicRun]) -> int:
     """Papers new to the store or revised that every topic hides: counted apart, never as news."""
     listed = {i for r in runs for i in (*r.fresh, *r.updated)}
     return len({i for r in runs for i in (*r.created, *r.hidden_updated)} - listed)
 
 
-def counts_text(runs: list["TopicRun"]) -> str:
+def counts_text(runs: list[TopicRun]) -> str:
     """'3 new, 1 updated', with ', +2 hidden' when papers no table lists came too."""
     new, updated = totals(runs)
     hidden = hidden_total(runs)
     return f"{new} new, {updated} updated" + (f", +{hidden} hidden" if hidden else "")
 
 
-def status(runs: list["TopicRun"], fetch_report: "FetchReport | None") -> str:
+def status(runs: list[TopicRun], fetch_report: FetchReport | None) -> str:
     """What this run amounted to, in one line: new papers, nothing new (and why that is normal), throttled, or failed."""
     failed = [r for r in runs if r.error and not r.throttled]
     throttled = [r for r in runs if r.error and r.throttled]
@@ -107,7 +107,7 @@ def status(runs: list["TopicRun"], fetch_report: "FetchReport | None") -> str:
 
 def announcement_note(now: datetime | None = None) -> str:
     """Why an empty day can be normal: arXiv announces Sunday to Thursday evenings, US Eastern, not on holidays."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     try:
         from zoneinfo import ZoneInfo
 
@@ -121,7 +121,7 @@ def announcement_note(now: datetime | None = None) -> str:
             f"{day}, {'normally an announcement (a holiday?)' if usual else 'no announcement day'}")
 
 
-def exit_status(runs: list["TopicRun"]) -> int:
+def exit_status(runs: list[TopicRun]) -> int:
     """0 fetched (new or not), 1 a topic failed, 3 arXiv throttled us: the workflow shows which."""
     if any(r.error and not r.throttled for r in runs):
         return EXIT_FAILED
@@ -130,7 +130,7 @@ def exit_status(runs: list["TopicRun"]) -> int:
     return 0
 
 
-def commit_message(outcome: "Outcome") -> str:
+def commit_message(outcome: Outcome) -> str:
     """'12 new, 1 updated: TTS +3, Speech Synthesis +9', or what else changed; papers joining a topic apart."""
     new, updated = totals(outcome.runs)
     hidden = hidden_total(outcome.runs)
@@ -168,7 +168,7 @@ def _inert_name(name: str) -> str:
     return mdtext.inert(mdtext.plain(name))
 
 
-def print_summary(runs: list["TopicRun"], outcome: "Outcome | None", fetch_report: "FetchReport | None" = None,
+def print_summary(runs: list[TopicRun], outcome: Outcome | None, fetch_report: FetchReport | None = None,
                   quiet: bool = False) -> None:
     """One line per topic, stored names no topic claims, the totals, then the run's status."""
     for run in runs:
@@ -186,7 +186,7 @@ def print_summary(runs: list["TopicRun"], outcome: "Outcome | None", fetch_repor
     print(f"Status: {status(runs, fetch_report)}")
 
 
-def orphan_lines(outcome: "Outcome | None") -> list[str]:
+def orphan_lines(outcome: Outcome | None) -> list[str]:
     """A warning per stored topic name no topic claims, with the exact fix."""
     if outcome is None:
         return []
@@ -195,7 +195,7 @@ def orphan_lines(outcome: "Outcome | None") -> list[str]:
             for name, count in sorted(outcome.orphans.items())]
 
 
-def print_dry_run(outcome: "Outcome") -> None:
+def print_dry_run(outcome: Outcome) -> None:
     """What a real run would change."""
     print("Dry run: nothing was written. A real run would change:")
     for path in sorted(set(outcome.changed_files)) or ["(nothing)"]:
@@ -205,8 +205,8 @@ def print_dry_run(outcome: "Outcome") -> None:
             print(f"  + {topic}: {paper['id']} {mdtext.plain(paper['title'])[:80]}")
 
 
-def summary_markdown(runs: list["TopicRun"], outcome: "Outcome | None", config: "Config",
-                     fetch_report: "FetchReport | None" = None) -> str:
+def summary_markdown(runs: list[TopicRun], outcome: Outcome | None, config: Config,
+                     fetch_report: FetchReport | None = None) -> str:
     """The job summary: the run's status, a table of topics, and the new papers, linked."""
     template = render.environment().get_template("summary.md.j2")
     new, updated = totals(runs)
@@ -229,8 +229,8 @@ def advice(error: str) -> str:
     return "see the log of this step for details."
 
 
-def write_job_summary(runs: list["TopicRun"], outcome: "Outcome | None", config: "Config",
-                      fetch_report: "FetchReport | None" = None) -> None:
+def write_job_summary(runs: list[TopicRun], outcome: Outcome | None, config: Config,
+                      fetch_report: FetchReport | None = None) -> None:
     """Append the summary to $GITHUB_STEP_SUMMARY when it is set."""
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
@@ -239,7 +239,7 @@ def write_job_summary(runs: list["TopicRun"], outcome: "Outcome | None", config:
         handle.write(summary_markdown(runs, outcome, config, fetch_report))
 
 
-def issue_markdown(outcome: "Outcome", config: "Config") -> str | None:
+def issue_markdown(outcome: Outcome, config: Config) -> str | None:
     """The notification issue body, or None when there are no new papers; kept under GitHub's limit."""
     papers = {topic: items for topic, items in outcome.new_papers.items() if items}
     if not papers:
@@ -257,7 +257,7 @@ def _newest(papers: dict[str, list[dict[str, Any]]]) -> str:
     return max(mdtext.day(p["updated"]) for items in papers.values() for p in items)
 
 
-def write_issue(path: Path, outcome: "Outcome", config: "Config") -> None:
+def write_issue(path: Path, outcome: Outcome, config: Config) -> None:
     """Write the issue body to a file for the workflow's `gh issue create` step (nothing if no news)."""
     body = issue_markdown(outcome, config)
     if body is None:

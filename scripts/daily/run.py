@@ -4,41 +4,38 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 import functools
 import logging
 import os
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-
-from daily import announce
 from core import config as cfg
-from digest import picks
-from digest import semantic_scholar
-from digest import summaries
-from daily import fetch
-from core import links
-from daily import lookup
-from daily import plan
-from daily import publish
-from daily import ledger
-from daily import gitio
-from daily import manifest
-from core import mdtext
-from daily import outputs
-from daily import pagemodel
-from core import relevance
-from daily import render
-from daily import report
-from daily import seed_import
-from daily import state as fetch_state
+from core import links, mdtext, relevance
 from core import store as st
-from digest import mail
 from core.models import FetchReport, Outcome, TopicRun
+from daily import (
+    announce,
+    fetch,
+    gitio,
+    ledger,
+    lookup,
+    manifest,
+    outputs,
+    pagemodel,
+    plan,
+    publish,
+    render,
+    report,
+    seed_import,
+)
+from daily import state as fetch_state
+from digest import mail, picks, semantic_scholar, summaries
 
 if TYPE_CHECKING:
     from daily.cli import RunOptions

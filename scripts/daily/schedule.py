@@ -4,20 +4,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Protocol
-
+from typing import Any, Protocol
 
 from core import clock
 from core import config as cfg
-from daily import fetch
-from daily import plan
-from daily import report
-from daily import state as fetch_state
 from core import store as st
 from core.models import FetchReport, TopicRun
-
+from daily import fetch, plan, report
+from daily import state as fetch_state
 
 log = logging.getLogger("daily_papers")
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import os
 import logging
+import os
 import smtplib
-import socket
 import ssl
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
@@ -24,16 +24,13 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import jinja2
 
-from core import links
-from core import mdtext
-from core import templates
+from core import links, mdtext, templates, tldr
 from core.ids import valid_id
 from digest import day as days
-from core import tldr
 
 log = logging.getLogger("daily_papers")
 
@@ -354,7 +351,7 @@ def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
                         f"(ssl for port 465, starttls for 587) and SMTP_PORT") from None
     except smtplib.SMTPException as exc:
         raise MailError(f"{where} refused the message ({_answer(exc)}); check the SMTP_* and MAIL_* secrets") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise MailError(_silent(where, timeout)) from None
     except OSError as exc:
         raise MailError(f"could not reach {where} ({_one_line(exc.strerror or str(exc), 120)}); check SMTP_SERVER "

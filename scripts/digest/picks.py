@@ -12,17 +12,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-
 from pathlib import Path
 from typing import Any
 
-from core import links
-from daily import lookup
-from core.mdtext import fit_cells, short
-from core import jsonfile, layout
+from core import interests, jsonfile, layout, links, tldr
 from core import store as st
 from core.config import Config, ConfigError
-from core import interests, tldr
+from core.mdtext import fit_cells, short
+from daily import lookup
 from digest import library, rank
 
 log = logging.getLogger("daily_papers.picks")

@@ -9,10 +9,9 @@ with nothing close to the library shows no picks. `because` is the library paper
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import functools
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np

@@ -27,13 +27,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from core.http import retry_after_seconds
-from core import mdtext, relevance
-from core import store as st
-from core.models import S2Step
 
+from core import mdtext, relevance, tldr
+from core import store as st
+from core.http import retry_after_seconds
+from core.models import S2Step
 from digest import in_time
-from core import tldr
 
 log = logging.getLogger("daily_papers.semantic_scholar")
 

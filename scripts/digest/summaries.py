@@ -21,13 +21,12 @@ import os
 import re
 import time
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from core import mdtext
-from core import relevance
+from core import mdtext, relevance, tldr
 from core import store as st
-from core import tldr
 
 log = logging.getLogger("daily_papers.summaries")
 

@@ -20,21 +20,21 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 
-from core.errors import UserError
-from core import templates
 from core import config as cfg
-from daily import render
 from core import store as st
-from website import moved, pages, parallel, search, similar
+from core import templates
+from core.errors import UserError
+from daily import render
+from website import days, moved, pages, parallel, save, search, similar  # noqa: I001 - issue 23: the day pages, the Save button
 from website.extras import Extras, build_extras
 from website.model import Site, build_model
-from website import days, save  # noqa: I001 - issue 23: the day pages, the Save button
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ASSETS = pages.TEMPLATES / "assets"

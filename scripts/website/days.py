@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from core import links
-from core import mdtext
-from core import layout
+from core import layout, links, mdtext
 from core.ids import valid_id
 from website.model import Entry, Site, TopicSite
 

@@ -13,11 +13,10 @@ import calendar
 from dataclasses import dataclass, field
 from typing import Any
 
-from core import links
-from core import mdtext
-from daily import render
-from core.config import Config
+from core import links, mdtext
 from core import tldr as one_line
+from core.config import Config
+from daily import render
 
 PAGE_PAPERS = 100  # papers per topic page: a month with more is split into numbered parts
 TOPIC_LATEST = 20  # papers on a topic's front page, before its list of months

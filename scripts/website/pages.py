@@ -9,8 +9,8 @@ website.extras and are drawn by the macros of templates/site/_extras.html.j2 (th
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import jinja2
 from markupsafe import Markup, escape

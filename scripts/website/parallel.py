@@ -12,7 +12,8 @@ import contextlib
 import os
 import pickle
 import threading
-from typing import Callable, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 T = TypeVar("T")
 

@@ -46,6 +46,7 @@ def split_days(sizes: tuple[int, ...] = (4, 20), delay: float = 3.0, backoff: fl
     """Issue 21: one topic's query rejected among 4 and among 20 topics, against the fake arXiv with arXiv's real
     pacing (3 s, 5 s backoff): the requests and wall time of that day, and of the next (the topic asks alone)."""
     from fake_arxiv import FakeArxiv, paper
+
     from tools.bench import product
 
     print(f"{'topics':>6} {'requests':>8} {'extra':>5} {'bound':>5} {'wall s':>7} {'next day':>8} {'wall s':>7}")
@@ -84,7 +85,8 @@ def fetch_days(delay: float = 3.0, backoff: float = 5.0) -> int:
     import contextlib
     import io
 
-    from fake_arxiv import Fault, FakeArxiv, paper
+    from fake_arxiv import FakeArxiv, Fault, paper
+
     from tools.bench import product
 
     print(f"{'day':<28} {'requests':>8} {'wall s':>7}  status")
@@ -118,9 +120,10 @@ def fetch_days(delay: float = 3.0, backoff: float = 5.0) -> int:
 def authors_fill(delay: float = 3.0, backoff: float = 5.0) -> int:
     """Issue 22: the shipped store's papers without authors, filled from the fake arXiv with arXiv's real pacing
     (3 s from the end of each answer): id_list requests and wall time, then the next run's (nothing to ask)."""
+    from fake_arxiv import FakeArxiv, paper
+
     from core import store as st
     from daily import fetch, lookup
-    from fake_arxiv import FakeArxiv, paper
 
     print(f"{'run':<10} {'papers':>6} {'filled':>6} {'requests':>8} {'ids/request':>11} {'wall s':>7}")
     with tempfile.TemporaryDirectory() as tmp, FakeArxiv() as server:

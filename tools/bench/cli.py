@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from tools.bench import arxiv, daily, days, digest, exclusions, extras, renames, site
 from tools.bench.common import machine_speed

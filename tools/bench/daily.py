@@ -55,8 +55,8 @@ def measure(root: Path, size: int, mode: str) -> dict:
     """
     from core import config as cfg
     from core import store as st
-    from daily import manifest, report
     from core.models import TopicRun
+    from daily import manifest, report
     from tools.bench import product
 
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False)  # a copy: as after checkout

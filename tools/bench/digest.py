@@ -8,6 +8,7 @@ import random
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tools.bench import REPO
@@ -134,15 +135,23 @@ def mail_sizes(big_count: int = 1_200) -> int:
     return 0
 
 
+def pretended_waits() -> tuple[Callable[[], float], Callable[[float], None]]:
+    """A clock and a sleep that only pretends: the model's waits are counted, not slept, so a run takes real time
+    only for its requests."""
+    slept = [0.0]
+    return (lambda: time.monotonic() + slept[0]), (lambda s: slept.__setitem__(0, slept[0] + s))
+
+
 def summaries_runs(new_count: int = 200) -> int:
     """Issues 22 and 31: a model's TL;DRs of a day of 200 new papers, then of the shipped store, against the fake
     model (tests' fake_llm.py) over real HTTP: requests, estimated input tokens a request, and the wall time added at
     the default pace (LLM_REQUEST_DELAY, 1 s; the waits are counted, not slept); then the same shipped papers with
     the fake model swapping the summaries within each request: how many swapped summaries are kept (target 0)."""
+    from fake_llm import FakeLLM
+
     from core import config as cfg
     from core import store as st
     from digest import summaries
-    from fake_llm import FakeLLM
 
     config = cfg.load(REPO / "keywords.yaml")
     print(f"{'run':<24} {'papers':>6} {'done':>5} {'requests':>8} {'papers/req':>10} {'max tokens':>10} "
@@ -168,10 +177,9 @@ def summaries_runs(new_count: int = 200) -> int:
                     store.papers.pop(paper_id)
             run_config = cfg.Config(config.path, config.topics,
                                     {**config.settings, "summary_model": "benchmark-model", **settings})
-            slept = [0.0]
+            clock, sleep = pretended_waits()
             env = {"LLM_BASE_URL": server.url, "LLM_API_KEY": "benchmark"}
-            report = summaries.summarize(store, run_config, env=env, clock=lambda: time.monotonic() + slept[0],
-                                         sleep=lambda s: slept.__setitem__(0, slept[0] + s), budget=3600)
+            report = summaries.summarize(store, run_config, env=env, clock=clock, sleep=sleep, budget=3600)
             tokens = report.tokens or [0]
             per = report.wanted / report.requests if report.requests else 0
             print(f"{label:<24} {report.wanted:>6} {len(report.done):>5} {report.requests:>8} {per:>10.1f} "
@@ -192,10 +200,11 @@ def s2_figures() -> int:
     the local stand-in (tests' fake_s2.py) over real HTTP, and how many a day of n papers would take."""
     from datetime import timedelta
 
+    from fake_s2 import FakeS2
+
     from core import config as cfg
     from core import store as st
     from digest import semantic_scholar as s2
-    from fake_s2 import FakeS2
 
     config = cfg.load(REPO / "keywords.yaml")
     with tempfile.TemporaryDirectory() as tmp, FakeS2() as server:
@@ -204,7 +213,7 @@ def s2_figures() -> int:
         store = st.load(root)
         server.tldrs = {i: f"A TL;DR of paper {i}." for i in store.papers}
         newest = max(datetime.datetime.fromisoformat(r["updated"][:10]) for r in store.papers.values())
-        first = newest.replace(tzinfo=datetime.timezone.utc) + timedelta(hours=12)
+        first = newest.replace(tzinfo=datetime.UTC) + timedelta(hours=12)
         env = {"S2_API_URL": server.url}
         print(f"{'day':<44} {'asked':>6} {'stored':>7} {'requests':>8}")
         report = s2.fetch_tldrs(store, config, first, env=env)

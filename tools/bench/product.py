@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import update
-from daily import run as pipeline
 from daily import publish
+from daily import run as pipeline
 
 
 def run(argv: list[str]) -> int:

@@ -17,7 +17,8 @@ def renames_figures(sizes: list[int]) -> list[str]:
 
     from core import config as cfg
     from core import store as st
-    from website import build as site_build_module, moved
+    from website import build as site_build_module
+    from website import moved
 
     lines = [f"{'papers':>8} {'old files':>10} {'old KB':>7} {'lookup files':>13} {'lookup KB':>10} "
              f"{'gzip KB':>8} {'largest shard KB':>17} {'seconds':>8}"]
