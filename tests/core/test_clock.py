@@ -6,7 +6,7 @@ came from tests/test_picks.py."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -16,7 +16,7 @@ from digest import day
 
 
 def test_the_day_is_arxivs_and_the_local_clock_only_without_it() -> None:
-    now = datetime(2026, 2, 14, 1, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 2, 14, 1, 0, tzinfo=UTC)
     assert clock.run_day([None, "2026-02-13T23:59:00Z", "2026-02-13T01:00:00Z"], now) == "2026-02-13"
     assert clock.run_day([None], now) == "2026-02-14"
 
@@ -36,14 +36,14 @@ def test_a_clock_that_is_not_utc_gives_the_utc_day_to_the_record_and_the_email_a
 
 def test_a_moment_is_read_and_written_in_the_stores_format() -> None:
     moment = clock.parse_time("2026-01-28T10:00:00Z")
-    assert moment == datetime(2026, 1, 28, 10, tzinfo=timezone.utc)
+    assert moment == datetime(2026, 1, 28, 10, tzinfo=UTC)
     assert clock.iso(moment.astimezone(timezone(timedelta(hours=9)))) == "2026-01-28T10:00:00Z"
-    assert clock.parse_time("2026-01-28") == datetime(2026, 1, 28, tzinfo=timezone.utc)
+    assert clock.parse_time("2026-01-28") == datetime(2026, 1, 28, tzinfo=UTC)
 
 
 def test_daily_papers_now_pretends_a_moment_and_a_bad_one_is_a_users_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-13T01:17:00")
-    assert clock.run_moment() == datetime(2026, 2, 13, 1, 17, tzinfo=timezone.utc)
+    assert clock.run_moment() == datetime(2026, 2, 13, 1, 17, tzinfo=UTC)
     monkeypatch.setenv("DAILY_PAPERS_NOW", "yesterday")
     with pytest.raises(UserError, match=r"^DAILY_PAPERS_NOW='yesterday' is not a time like .*; fix it or unset it$"):
         clock.run_moment()

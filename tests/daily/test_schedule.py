@@ -4,18 +4,20 @@ tests/test_fetch.py check the same rules end to end, through the real arxiv clie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from conftest import write_keywords
+
 from core import config as cfg
 from core import store as st
 from daily import fetch, plan, schedule
 from daily import state as fetch_state
 
-NOW = datetime(2026, 2, 13, 1, 17, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 13, 1, 17, tzinfo=UTC)
 TOPICS = [{"name": f"Topic {i}", "query": f"topic{i}x"} for i in range(8)]
 
 Answer = Callable[[str], "fetch.TopicFailed | None"]  # a query -> the failure arXiv gives it, or None: it answers
