@@ -21,7 +21,7 @@ _SEPARATOR = r"[\s\-\u2010\u2011\u2012\u2013/]+"
 _PHRASE_SPLIT = re.compile(r"[\s\-\u2010\u2011\u2012\u2013]+")  # how a term is cut into words
 _WORD = re.compile(r"\w+")
 INDEX_FROM = 64  # exclude lists longer than this are indexed by word; shorter ones are tried phrase by phrase
-# The only non-ASCII characters re's IGNORECASE matches to ASCII letters (tests/test_relevance.py checks this).
+# The only non-ASCII characters re's IGNORECASE matches to ASCII letters (tests/core/test_relevance.py checks this).
 _ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"})
 
 

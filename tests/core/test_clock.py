@@ -2,7 +2,7 @@
 
 The day rule was written twice (picks.day_of filed the day's record, day.run_date dated the email) and the two
 disagreed for a DAILY_PAPERS_NOW that is not in UTC (issue 32); test_the_day_is_arxivs_and_the_local_clock_only_without_it
-came from tests/test_picks.py."""
+came from tests/digest/test_picks.py."""
 
 from __future__ import annotations
 

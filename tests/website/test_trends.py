@@ -12,7 +12,7 @@ from conftest import REPO, load_store
 from website import trends
 
 SVG = "{http://www.w3.org/2000/svg}"
-LABELLED = Path(__file__).parent / "fixtures" / "labelled_papers.json"
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "labelled_papers.json"
 
 
 def bars(svg: str) -> list[tuple[str, int, float]]:

@@ -1,6 +1,6 @@
 """Review of the rewritten search (issue 16) in a real browser: defects found, each a failing test.
 
-A site of its own (tests/site_repo.py's is too small for two docs files and has no non-English text),
+A site of its own (tests/support/site_repo.py's is too small for two docs files and has no non-English text),
 built with the real command and served as GitHub Pages serves it; headless Chromium as in
 test_site_browser.py. One test rebuilds the small site under an open page, as the daily deploy does.
 """

@@ -1,6 +1,6 @@
 """Machine TL;DRs (digest/summaries.py): what is asked, how answers are checked, stored and rendered, end to end.
 
-Every request goes to the local stand-in tests/fake_llm.py over real HTTP with the real openai client."""
+Every request goes to the local stand-in tests/support/fake_llm.py over real HTTP with the real openai client."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The paper card in headless Chromium, on a realistic site (tests/cards_site.py: the seed's real titles, 2 to 8
+"""The paper card in headless Chromium, on a realistic site (tests/support/cards_site.py: the seed's real titles, 2 to 8
 authors, a ~200-character TL;DR on every paper): at least twice as many cards a screen as the card before it
 (3.7 at 1280x900, 2.8 at 390x844), no horizontal scroll, one row of actions whose folds open below the row,
 all of it by keyboard."""
@@ -16,7 +16,7 @@ from browsers import chromium, collect_errors
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 expect = playwright_api.expect
 
-BEFORE = {"1280": 3.7, "390": 2.8}  # cards a screen on the month page before the redesign (python tests/cards_site.py)
+BEFORE = {"1280": 3.7, "390": 2.8}  # cards a screen on the month page before the redesign (python tests/support/cards_site.py)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape, quoteattr
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "arxiv-api"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "arxiv-api"
 
 
 def fixture(name: str) -> bytes:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from website.similar import K, similar_papers
 
-LABELLED = Path(__file__).parent / "fixtures" / "labelled_papers.json"
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "labelled_papers.json"
 
 
 def labelled() -> list[dict]:

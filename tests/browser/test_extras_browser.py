@@ -31,7 +31,7 @@ from website.model import Site
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 expect = playwright_api.expect
 
-LABELLED = Path(__file__).parent / "fixtures" / "labelled_papers.json"
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "labelled_papers.json"
 TOPICS = [
     {"name": "Speech", "query": '"speech synthesis" OR TTS OR "text-to-speech" OR "audio captioning" OR captions'},
     {"name": "Science", "query": "protein OR traffic OR robot OR quantum", "exclude": ["reinforcement learning"]},

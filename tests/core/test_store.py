@@ -152,7 +152,7 @@ def test_a_killed_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
     target.write_text("old\n")
     script = textwrap.dedent(f"""
         import os, sys
-        sys.path.insert(0, {str(Path(__file__).resolve().parent.parent / 'scripts')!r})
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[2] / 'scripts')!r})
         from core import store
         real_replace = os.replace
         def killed(*a, **k):

@@ -13,7 +13,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 from website import bibtex
 
-LABELLED = Path(__file__).parent / "fixtures" / "labelled_papers.json"
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "labelled_papers.json"
 HOSTILE_TITLES = [
     "Unbalanced } brace { and {{ more",
     "100% of \\input{/etc/passwd} & #1 ~ ^ _ $ signs",

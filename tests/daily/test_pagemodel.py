@@ -125,7 +125,7 @@ def test_readme_and_pages_fit_with_100_topics_of_the_longest_names_accepted(tmp_
 def test_the_smallest_budget_allowed_still_lists_every_shipped_topic() -> None:
     """The docs and headings always show, so the range's floor must leave room for rows: this fails when README's
     fixed part (docs, FAQ, code map) grows past what the smallest readme_max_bytes a user may set can hold."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     config = cfg.load(root / "keywords.yaml")
     smallest = int(cfg._RANGES["readme_max_bytes"][0])
     config = cfg.Config(config.path, config.topics, {**config.settings, "readme_max_bytes": smallest})

@@ -2,7 +2,7 @@
 comments and a machine TL;DR on every paper (as after the fill and a summarizing run), and how many cards a
 screen shows.
 
-    python tests/cards_site.py [SHOTS]   # prints cards per screen at 1280x900 and 390x844; SHOTS: save screenshots
+    python tests/support/cards_site.py [SHOTS]   # prints cards per screen at 1280x900 and 390x844; SHOTS: save screenshots
 
 Run it on any branch (it only needs the store's optional `tldr` field) to compare layouts.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":
-    sys.path[:0] = [str(HERE), str(HERE.parent / "scripts")]
+    sys.path[:0] = [str(HERE), str(HERE.parents[1] / "scripts")]
 
 from daily import seed_import  # noqa: E402
 from core import store as st  # noqa: E402
