@@ -14,12 +14,11 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from fake_s2 import FakeS2
 
 pytestmark = pytest.mark.slow

@@ -10,15 +10,15 @@ from __future__ import annotations
 import contextlib
 import io
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from browsers import chromium, collect_errors
 from site_repo import HOSTILE, make_repo
 from site_server import serving
 from test_days import DIGESTS, MIDDLE, NEWEST, OLDEST, PICK, write_digests
+
 from website import build
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
@@ -44,13 +44,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(served: str) -> Iterator["playwright_api.Browser"]:
+def browser(served: str) -> Iterator[playwright_api.Browser]:
     with chromium() as launched:
         yield launched
 
 
 @pytest.fixture(params=[1280, 390], ids=["1280px", "390px"])
-def page(request: pytest.FixtureRequest, browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
+def page(request: pytest.FixtureRequest, browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     """A fresh context (its own localStorage) at each width; a dialog, script error or CSP error fails the test."""
     context = browser.new_context(viewport={"width": request.param, "height": 900})
     context.set_default_timeout(90_000)
@@ -63,7 +63,7 @@ def page(request: pytest.FixtureRequest, browser: "playwright_api.Browser") -> I
     assert not problems, problems
 
 
-def shot(page: "playwright_api.Page", name: str, tmp_path: Path, selector: str | None = None) -> None:
+def shot(page: playwright_api.Page, name: str, tmp_path: Path, selector: str | None = None) -> None:
     """A full-page screenshot (or of one element) for people to look at, named by page and width."""
     folder = SHOTS
     try:
@@ -77,7 +77,7 @@ def shot(page: "playwright_api.Page", name: str, tmp_path: Path, selector: str |
         page.screenshot(path=path, full_page=True)
 
 
-def fits(page: "playwright_api.Page") -> None:
+def fits(page: playwright_api.Page) -> None:
     """No sideways scrolling at the page's width."""
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
@@ -128,7 +128,7 @@ def test_picks_first_with_their_reason_hostile_text_inert_and_stars_work(page, s
     assert link[0] == "Save to my repository"
 
 
-def save_links(page: "playwright_api.Page") -> list[tuple[str, str]]:
+def save_links(page: playwright_api.Page) -> list[tuple[str, str]]:
     """The Save links shown: (label, href)."""
     page.wait_for_selector("[data-save-status]:not(:empty)")
     links = page.locator("a.save-link")

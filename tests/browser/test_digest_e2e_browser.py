@@ -12,13 +12,12 @@ import json
 import re
 import shutil
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import git
 import pytest
-
-import update
 from browsers import chromium
 from conftest import NOW
 from fake_arxiv import FakeArxiv
@@ -26,6 +25,8 @@ from fake_llm import FakeLLM
 from fake_smtp import Server
 from site_server import serving
 from test_picks import DAY, LIBRARY, LIKED, NEW
+
+import update
 from website import build
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")

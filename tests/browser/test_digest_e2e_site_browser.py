@@ -14,17 +14,33 @@ import re
 import subprocess
 import sys
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import git
 import pytest
-
 from browsers import chromium
-from site_server import serving
-from test_digest_e2e import (CLOSE, CODEC_CLOSE, CODEC_FAR, CODEC_FAR_2, DAY, NEW, OWNER_REPO, PAGES, SITE,
-                             VOCODER_CLOSE, VOCODER_FAR, World, bodies, day_record, run_update, world_at)
 from fake_arxiv import paper
+from site_server import serving
+from test_digest_e2e import (
+    CLOSE,
+    CODEC_CLOSE,
+    CODEC_FAR,
+    CODEC_FAR_2,
+    DAY,
+    NEW,
+    OWNER_REPO,
+    PAGES,
+    SITE,
+    VOCODER_CLOSE,
+    VOCODER_FAR,
+    World,
+    bodies,
+    day_record,
+    run_update,
+    world_at,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 TITLES = {p["id"]: p["title"] for p in NEW}
@@ -56,13 +72,13 @@ def build_site(world: World, root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser(site: tuple[World, Path, str]) -> Iterator["playwright_api.Browser"]:
+def browser(site: tuple[World, Path, str]) -> Iterator[playwright_api.Browser]:
     with chromium() as launched:
         yield launched
 
 
 @pytest.fixture
-def context(browser: "playwright_api.Browser") -> Iterator["playwright_api.BrowserContext"]:
+def context(browser: playwright_api.Browser) -> Iterator[playwright_api.BrowserContext]:
     """A fresh context (its own localStorage); github.com is never reached: its requests are kept and answered
     here. A script error or a dialog on any page fails the test."""
     opened = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -83,7 +99,7 @@ def context(browser: "playwright_api.Browser") -> Iterator["playwright_api.Brows
     assert not problems, problems
 
 
-def shot(page: "playwright_api.Page", name: str, tmp_path: Path) -> None:
+def shot(page: playwright_api.Page, name: str, tmp_path: Path) -> None:
     """A full-page screenshot for people to look at (/work/shots/e2e/ when it can be made)."""
     folder = SHOTS
     try:

@@ -19,11 +19,11 @@ from typing import Any
 
 import bibtexparser
 import pytest
+from browsers import chromium, collect_errors
+from conftest import write_keywords
 
 from core import config as cfg
 from core import store as st
-from browsers import chromium, collect_errors
-from conftest import write_keywords
 from website import build
 from website.extras import Extras
 from website.model import Site

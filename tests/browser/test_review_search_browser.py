@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core import store as st
+from browsers import chromium, collect_errors
 from conftest import write_keywords
 from site_repo import UNIQUE_ID, UNIQUE_WORD, paper
 from site_server import LikePages, build_small_site
-from browsers import chromium, collect_errors
 from test_site_browser import result_count, result_ids, search, wait_for_results
+
+from core import store as st
 from website import build
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")

@@ -7,10 +7,9 @@ to install one.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
-
 from browsers import chromium, collect_errors
 from site_repo import BOTH_ID, HOSTILE, HOSTILE_MODEL, HOSTILE_TLDR, STALE_ID, UNIQUE_ID, UNIQUE_WORD
 from site_server import served  # noqa: F401 - the fixture
@@ -18,14 +17,14 @@ from site_server import served  # noqa: F401 - the fixture
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 
 @pytest.fixture(scope="module")
-def browser(served: str) -> Iterator["playwright_api.Browser"]:  # noqa: F811
+def browser(served: str) -> Iterator[playwright_api.Browser]:  # noqa: F811
     """Headless Chromium for this module's tests (the site is built first: Playwright runs an event loop)."""
     with chromium() as launched:
         yield launched
 
 
 @pytest.fixture
-def page(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
+def page(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     """A fresh 390 px wide page; any dialog, script error or console error (a CSP violation) fails the test."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     context.set_default_timeout(90_000)  # a loaded shared machine can be slow; a real failure still fails
@@ -38,13 +37,13 @@ def page(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
     assert not problems, problems
 
 
-def search(page: "playwright_api.Page", base: str, query: str = "") -> None:
+def search(page: playwright_api.Page, base: str, query: str = "") -> None:
     """Open the search page with a query string and wait until its results are shown."""
     page.goto(f"{base}search.html{query}")
     wait_for_results(page)
 
 
-def wait_for_results(page: "playwright_api.Page") -> None:
+def wait_for_results(page: playwright_api.Page) -> None:
     """Wait until the results on screen are those of the URL now in the address bar.
 
     (A selector, not wait_for_function: the site's policy forbids the eval that one needs. The address
@@ -54,12 +53,12 @@ def wait_for_results(page: "playwright_api.Page") -> None:
     page.wait_for_selector(f'#results[data-query="{shown}"]', state="attached")
 
 
-def result_count(page: "playwright_api.Page") -> int:
+def result_count(page: playwright_api.Page) -> int:
     """How many papers the search found (the status line; only the first page of them is shown)."""
     return int(page.inner_text("#status").split()[0])
 
 
-def result_ids(page: "playwright_api.Page") -> list[str]:
+def result_ids(page: playwright_api.Page) -> list[str]:
     """The arXiv ids of the results shown, in order."""
     return page.eval_on_selector_all("#results h3 a", "links => links.map(a => a.href.split('#p-')[1])")
 

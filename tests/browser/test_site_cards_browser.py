@@ -5,12 +5,11 @@ all of it by keyboard."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Iterator
-
-import pytest
+from collections.abc import Iterator
+from typing import Any
 
 import cards_site
+import pytest
 from browsers import chromium, collect_errors
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")

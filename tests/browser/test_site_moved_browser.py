@@ -4,15 +4,15 @@ the paper's page afterwards, with the alias listed and after it is removed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from browsers import chromium, collect_errors
 from site_renamed import NEW, OLD, build_into, rename
-from site_server import serving
 from site_repo import UNIQUE_ID, make_repo
+from site_server import serving
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 

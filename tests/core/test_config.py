@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from core import config as cfg
-import update
 import hostile_inputs as hostile
+import pytest
 from conftest import REPO, snapshot
+
+import update
+from core import config as cfg
 
 GOOD_TOPIC = "topics:\n  - name: TTS\n    query: 'TTS'\n"
 

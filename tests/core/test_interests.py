@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import config as cfg
 import update
-from core.config import ConfigError
+from core import config as cfg
 from core import interests
+from core.config import ConfigError
 
 
 def test_ids_comments_blank_lines_and_versions(tmp_path):

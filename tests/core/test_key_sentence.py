@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 import rendering
 from conftest import write_keywords
-from core import config as cfg
-from daily import manifest, render
-from core import store as st
-from core import key_sentence, tldr
-from digest import sentence_quality
 from rendering import render_one
+
+from core import config as cfg
+from core import key_sentence, tldr
+from core import store as st
+from daily import manifest, render
+from digest import sentence_quality
 
 CONTRIBUTION = "We propose CodecLM, a streaming codec language model that predicts speech tokens from text."
 BACKGROUND = "Neural codecs have become popular for speech generation in recent years."

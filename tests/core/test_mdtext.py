@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import hostile_inputs as hostile
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
-
-import hostile_inputs as hostile
-from core import mdtext
-from daily import pagemodel
-from daily import render
 from rendering import gfm, make_config, record
 
+from core import mdtext
+from daily import pagemodel, render
 
 clean_ascii = hs.text(hs.sampled_from([*"aW .", *"|\\$@w:_"]), max_size=30)
 

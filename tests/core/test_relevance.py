@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from core import config as cfg
-from core import relevance
-import update
 from conftest import load_store, write_keywords
 from fake_arxiv import FakeArxiv, paper
+
+import update
+from core import config as cfg
+from core import relevance
 
 
 def topic(query: str, categories: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> cfg.Topic:
@@ -195,10 +195,9 @@ def test_re_folds_exactly_these_non_ascii_characters_onto_ascii_letters() -> Non
 
 @pytest.mark.parametrize("index_from", [0, relevance.INDEX_FROM], ids=["indexed", "tried in full"])
 def test_exclusions_find_exactly_what_trying_every_phrase_finds(index_from: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hostile_inputs as hostile
     from hypothesis import given, settings
     from hypothesis import strategies as hs
-
-    import hostile_inputs as hostile
 
     monkeypatch.setattr(relevance, "INDEX_FROM", index_from)
     texts = hs.lists(hs.sampled_from(hostile.EXCLUSION_WORDS), max_size=10).map(

@@ -10,13 +10,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
-from core import store as st
-import update
-from daily import run as pipeline
 import hostile_inputs as hostile
+import pytest
 from conftest import snapshot, write_keywords
+
+import update
+from core import store as st
+from daily import run as pipeline
 
 
 def rec(paper_id: str, version: int = 1, title: str = "T", **kw: object) -> dict:

@@ -8,14 +8,12 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import cmarkgfm
-from cmarkgfm.cmark import Options
-
-from daily import anchors
 import hostile_inputs as hostile
-from core import mdtext
-from daily import render
+from cmarkgfm.cmark import Options
 from rendering import make_config, record
 
+from core import mdtext
+from daily import anchors, render
 
 _SLUG_REMOVES = {"No", "Pe", "Pf", "Pi", "Ps", "Po", "Pd", "Sc", "Sk", "Sm", "So", "Cc", "Co", "Cf", "Cn", "Zs", "Zl",
                  "Zp"}

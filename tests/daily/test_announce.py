@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from daily import announce
 from core import store as st
 from core.models import TopicRun
+from daily import announce
 
 
 def rec(paper_id: str, topics: list[str], version: int = 1) -> dict:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from daily import backfill
-import update
 from conftest import load_store, write_keywords
-from fake_arxiv import Fault, FakeArxiv, paper
+from fake_arxiv import FakeArxiv, Fault, paper
+
+import update
+from daily import backfill
 
 
 def test_months_cover_the_range_newest_first() -> None:

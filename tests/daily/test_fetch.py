@@ -6,15 +6,15 @@ import json
 import re
 import socket
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from daily import fetch
-import update
 from conftest import load_store, snapshot, write_keywords
-from fake_arxiv import Fault, FakeArxiv, fixture, paper
+from fake_arxiv import FakeArxiv, Fault, fixture, paper
+
+import update
+from daily import fetch
 
 TOPICS = [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"}]
 
@@ -304,17 +304,17 @@ def test_incoming_future_stamps_are_clamped_to_arxivs_date_not_the_local_clock(f
     fake.date = "2026-03-01T00:00:00Z"
     fake.papers = [paper("2603.00001", "A codec", updated="2026-03-05T00:00:00Z", published="2026-03-04T00:00:00Z"),
                    paper("2602.00002", "Another codec", updated="2026-02-20T00:00:00Z")]
-    f = fetcher(fake.url, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    f = fetcher(fake.url, now=datetime(2030, 1, 1, tzinfo=UTC))
     records = {r["id"]: r for r in f.fetch("codec", None, 10, 10)[0]}
     assert records["2603.00001"]["updated"] == records["2603.00001"]["published"] == "2026-03-01T00:00:00Z"
     assert records["2602.00002"]["updated"] == "2026-02-20T00:00:00Z"
-    assert f.answered_at == datetime(2026, 3, 1, tzinfo=timezone.utc)
+    assert f.answered_at == datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def test_without_a_date_header_the_local_clock_is_the_fallback(fake: FakeArxiv) -> None:
     fake.send_date = False
     fake.papers = [paper("2603.00001", "A codec", updated="2026-03-05T00:00:00Z")]
-    f = fetcher(fake.url, now=datetime(2026, 3, 2, tzinfo=timezone.utc))
+    f = fetcher(fake.url, now=datetime(2026, 3, 2, tzinfo=UTC))
     assert f.fetch("codec", None, 10, 10)[0][0]["updated"] == "2026-03-02T00:00:00Z" and f.answered_at is None
 
 

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import git
 import pytest
-
-from daily import fetch
-from daily import lookup
-import update
-from core import store as st
 from conftest import load_store, snapshot
 from fake_arxiv import FIXTURES, FakeArxiv, Fault, paper
 from test_publish import _other_clone, _push_during_fetch, _user_commit, remote  # noqa: F401 - a fixture
+
+import update
+from core import store as st
+from daily import fetch, lookup
 
 MISSING = "2505.01263"  # a seed paper the fake arXiv does not have (withdrawn)
 

@@ -6,11 +6,9 @@ import random
 from pathlib import Path
 
 import pytest
-
-from daily import manifest
-from daily import pagemodel
-from daily import render
 from rendering import make_config, record, tree, write_run
+
+from daily import manifest, pagemodel, render
 
 
 @pytest.mark.parametrize("seed", range(8))

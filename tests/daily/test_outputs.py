@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-import update
 from conftest import load_store, snapshot, write_keywords
-from daily import outputs
-from daily import render
 from fake_arxiv import FakeArxiv, paper
 from rendering import make_config, record, tree, write_run
+
+import update
+from daily import outputs, render
 
 
 def test_stale_removal_deletes_only_generated_files(tmp_path: Path) -> None:
@@ -45,8 +44,8 @@ def test_a_dry_run_names_exactly_what_the_write_then_changes(tmp_path: Path) -> 
     assert outputs.changed_outputs(tmp_path, render.for_papers(config, papers).outputs()) == []
     renamed = make_config(["A", "C"])
     later = [*papers, record(99, "New", "speech", topic="A", day="2026-01-02")]
-    for paper in later:
-        paper["topics"] = ["C" if t == "B" else t for t in paper["topics"]]
+    for moved in later:
+        moved["topics"] = ["C" if t == "B" else t for t in moved["topics"]]
     dry = outputs.changed_outputs(tmp_path, render.for_papers(renamed, later).outputs())
     assert tree(tmp_path) == before, "a dry run writes nothing"
     assert {"README.md", "papers/a.md", "feeds/a.xml", "papers/b.md", "feeds/b.xml", "papers/c.md",

@@ -8,15 +8,13 @@ import random
 import re
 from pathlib import Path
 
+import hostile_inputs as hostile
 import pytest
+from rendering import make_config, record
 
 from core import config as cfg
-import hostile_inputs as hostile
-from daily import manifest
-from daily import pagemodel
 from core import relevance
-from daily import render
-from rendering import make_config, record
+from daily import manifest, pagemodel, render
 
 
 def test_readme_stays_under_the_limit_with_a_huge_store() -> None:

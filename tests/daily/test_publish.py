@@ -7,20 +7,19 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import git
 import pytest
-
-from daily import lock
-from daily import ledger
-from daily import gitio
-from core import store as st
-import update
-from daily import run as pipeline
 from conftest import REPO, git_remote, load_store, snapshot, write_keywords
 from fake_arxiv import FakeArxiv, Fault, paper
+
+import update
+from core import store as st
+from daily import gitio, ledger, lock
+from daily import run as pipeline
 
 BOT = "41898282+github-actions[bot]@users.noreply.github.com"
 
@@ -92,8 +91,7 @@ def test_commit_without_push_and_dry_run_writes_nothing(remote: tuple[git.Repo, 
 def test_next_day_commit_touches_only_the_newest_part(remote: tuple[git.Repo, Path], fake: FakeArxiv,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """With the manifest committed, a day's commit rewrites the newest part only; older parts are kept."""
-    from daily import manifest
-    from daily import pagemodel
+    from daily import manifest, pagemodel
 
     monkeypatch.setattr(pagemodel, "PAGE_LIMIT", 12_000)
     monkeypatch.setattr(pagemodel, "PAGE_ROWS_LIMIT", 9_000)

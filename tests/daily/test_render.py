@@ -10,12 +10,10 @@ import pytest
 from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
-
-from core import mdtext
-from daily import render
-from core import tldr
 from rendering import make_config, record, render_one
 
+from core import mdtext, tldr
+from daily import render
 
 COLUMNS = ["Title", "Authors", "Date", "Abstract", "Comment", "Links"]
 

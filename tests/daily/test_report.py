@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import git
 import pytest
-
-from core import config as cfg
-from daily import report
-import update
-from daily import cli
-from core import interests
 from conftest import REPO, git_remote, write_keywords
-from fake_arxiv import Fault, FakeArxiv, paper
+from fake_arxiv import FakeArxiv, Fault, paper
+
+import update
+from core import config as cfg
+from core import interests
+from daily import cli, report
 
 
 def test_job_summary_and_log_groups_in_actions(tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch,

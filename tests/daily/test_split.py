@@ -8,10 +8,10 @@ import math
 from pathlib import Path
 
 import pytest
+from conftest import load_store, write_keywords
+from fake_arxiv import FakeArxiv, Fault, error_feed, paper
 
 import update
-from conftest import load_store, write_keywords
-from fake_arxiv import Fault, FakeArxiv, error_feed, paper
 
 FOUR = [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"},
         {"name": "Audio Caption", "query": '"audio caption"'}, {"name": "Speech LM", "query": '"speech language model"'}]

@@ -9,16 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from core import config as cfg
 import hostile_inputs as hostile
-from core import relevance
-from daily import seed_import
-import update
-from daily import run as pipeline
+import pytest
 from conftest import REPO, SEED, load_store, snapshot, write_keywords
 from fake_arxiv import FakeArxiv, paper
+
+import update
+from core import config as cfg
+from core import relevance
+from daily import run as pipeline
+from daily import seed_import
 
 
 def seed_as_server_papers() -> list[dict]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from digest import day
 
-NOW = datetime(2026, 12, 3, 23, 50, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 3, 23, 50, tzinfo=UTC)
 
 
 def outcome(new: dict[str, list[str]], record: dict | None = None, arxiv_time: str | None = None) -> SimpleNamespace:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from email.utils import formatdate
-from typing import Iterator
 
 import pytest
+from fake_llm import FakeLLM, free_port
 
 from digest import llm, summaries
-from fake_llm import FakeLLM, free_port
 
 PAPER = {"id": "2601.00001", "version": 1, "title": "Flow matching for speech",
          "abstract": "We propose a flow matching text to speech model that is fast and natural."}

@@ -10,20 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import git
-import pytest
-
-from core import config as cfg
 import hostile_inputs as hostile
-from core import mdtext
-from core import store as st
-import update
-from daily import run as pipeline
+import pytest
 from conftest import git_remote, write_keywords
-from digest import mail
 from fake_arxiv import FakeArxiv, paper
 from fake_smtp import PASSWORD, USER, Server, certificate, free_port, trusted  # noqa: F401 (fixtures)
 from site_html import parse
 from site_repo import HOSTILE
+
+import update
+from core import config as cfg
+from core import mdtext
+from core import store as st
+from daily import run as pipeline
+from digest import mail
 
 BOT = "41898282+github-actions[bot]@users.noreply.github.com"
 SITE = "https://owner.github.io/repo/"

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import git
 import pytest
-
-import update
-from daily import run as pipeline
-from core.config import Config
 from conftest import load_store
-from digest import picks, rank
 from fake_arxiv import FakeArxiv, paper
 from test_publish import remote  # noqa: F401  (the bare remote and its clone)
+
+import update
+from core.config import Config
+from daily import run as pipeline
+from digest import picks, rank
 
 DAY = "2026-02-13"  # conftest's DAILY_PAPERS_NOW: the fake arXiv's Date header
 LIBRARY = """@article{mine_codec_2025,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import REPO
+
 from digest import quality, rank
 
 OFF_SUBJECT = ["2302.01584", "2302.02913", "2505.08437", "2505.20323", "2511.04653", "2511.13738", "2601.01903",

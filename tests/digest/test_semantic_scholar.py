@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
-from core import config as cfg
-from daily import render
-from core import store as st
-from digest import semantic_scholar as s2
 from conftest import write_keywords
 from fake_llm import free_port
 from fake_s2 import NO_TLDR, FakeS2, paper_id
 
+from core import config as cfg
+from core import store as st
+from daily import render
+from digest import semantic_scholar as s2
+
 TOPIC = [{"name": "Codec", "query": "codec"}]
-NOW = datetime(2026, 2, 13, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 13, 1, 0, tzinfo=UTC)
 FETCHED = "2026-02-13T01:00:00Z"
 
 

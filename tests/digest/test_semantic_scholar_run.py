@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import git
 import pytest
-
-import update
 from conftest import git_remote, load_store
 from fake_arxiv import FakeArxiv, paper
 from fake_llm import free_port
 from fake_s2 import NO_TLDR, FakeS2, paper_id
+
+import update
 
 TOPIC = [{"name": "Codec", "query": "codec"}]
 LABEL = "TL;DR (Semantic Scholar)"

@@ -7,25 +7,23 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import git
 import pytest
-
-from core import config as cfg
-from daily import manifest
-from daily import render
-from daily import report
-from core import store as st
-import update
-from conftest import git_remote, load_store, write_keywords
-from conftest import REPO
-from digest import llm, summaries
-from core import tldr
+from conftest import REPO, git_remote, load_store, write_keywords
 from fake_arxiv import FakeArxiv, paper
 from fake_llm import FakeLLM, free_port, honest_summary
+
+import update
+from core import config as cfg
+from core import store as st
+from core import tldr
 from core.models import Outcome, TopicRun
+from daily import manifest, render, report
+from digest import llm, summaries
 
 TOPIC = [{"name": "Codec", "query": "codec"}]
 MODEL = {"summary_model": "openai/gpt-4.1-mini"}

@@ -17,13 +17,13 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import git
 import pytest
-
 from conftest import NOW, REPO
 from fake_arxiv import FakeArxiv, paper
 from fake_llm import FakeLLM

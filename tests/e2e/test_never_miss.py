@@ -10,11 +10,11 @@ from pathlib import Path
 
 import git
 import pytest
-
-from daily import fetch
-import update
 from conftest import git_remote, load_store, write_keywords
-from fake_arxiv import Fault, FakeArxiv, paper
+from fake_arxiv import FakeArxiv, Fault, paper
+
+import update
+from daily import fetch
 
 # Each marked test fails on the code as reviewed; strict, so a fix turns it into an XPASS failure: then drop the mark.
 DEFECT = pytest.mark.xfail(strict=True, reason="review 12: open defect")

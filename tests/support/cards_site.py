@@ -18,9 +18,10 @@ HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":
     sys.path[:0] = [str(HERE), str(HERE.parents[1] / "scripts")]
 
-from daily import seed_import  # noqa: E402
-from core import store as st  # noqa: E402
 from conftest import SEED, write_repo  # noqa: E402
+
+from core import store as st  # noqa: E402
+from daily import seed_import  # noqa: E402
 
 TOPICS = [{"name": "Speech Synthesis", "query": '"speech synthesis"'},
           {"name": "TTS", "query": 'TTS OR "text-to-speech"'}]

@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -168,7 +168,7 @@ def entry_xml(p: dict[str, Any]) -> str:
 
 def feed_xml(entries: list[dict[str, Any]], total: int, start: int, query: str) -> bytes:
     """A whole feed page."""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     body = "".join(entry_xml(p) for p in entries)
     return f"""<?xml version='1.0' encoding='UTF-8'?>
 <feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
@@ -179,7 +179,7 @@ def feed_xml(entries: list[dict[str, Any]], total: int, start: int, query: str) 
   <opensearch:totalResults>{total}</opensearch:totalResults>
   <opensearch:startIndex>{start}</opensearch:startIndex>
 {body}</feed>
-""".encode("utf-8")
+""".encode()
 
 
 class FakeArxiv:
@@ -204,7 +204,7 @@ class FakeArxiv:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/query"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "FakeArxiv":
+    def __enter__(self) -> FakeArxiv:
         self.thread.start()
         return self
 
@@ -237,8 +237,8 @@ class FakeArxiv:
     def date_header(self) -> str:
         """arXiv's own time, as its Date header says it: the test's moment, the simulated one, or the real one."""
         stamp = self.date or os.environ.get("DAILY_PAPERS_NOW")
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else datetime.now(timezone.utc)
-        return email.utils.format_datetime(moment.astimezone(timezone.utc), usegmt=True)
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else datetime.now(UTC)
+        return email.utils.format_datetime(moment.astimezone(UTC), usegmt=True)
 
     def _take_fault(self, query: str, start: int) -> Fault | None:
         with self.lock:

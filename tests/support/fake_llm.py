@@ -13,8 +13,9 @@ import json
 import re
 import socket
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
-from typing import Any, Callable
+from typing import Any
 
 from stand_in import StandIn, send_json
 

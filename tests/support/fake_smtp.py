@@ -7,11 +7,12 @@ import shutil
 import socket
 import ssl
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -109,7 +110,7 @@ class Server:
             kwargs.update(authenticator=check_login, auth_required=True, auth_require_tls=mode == "starttls")
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **kwargs)
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         self.controller.start()
         return self
 

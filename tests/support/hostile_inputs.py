@@ -124,7 +124,7 @@ STORE_RECORDS: list[tuple[str, str, str]] = [
                                            '"updated": "2026-01-01", "authors": ["\\udfff"], "topics": ["A"]}',
      "authors must be a list of text"),
     # A merge conflict resolved by keeping both sides: json.loads would keep the last copy silently.
-    ("a paper twice in one file", '{"2601.00001": %s,\n "2601.00001": %s}' % (
+    ("a paper twice in one file", '{{"2601.00001": {},\n "2601.00001": {}}}'.format(
         '{"id": "2601.00001", "version": 1, "title": "T", "abstract": "A", "updated": "2026-01-01", "topics": ["A"]}',
         '{"id": "2601.00001", "version": 2, "title": "T", "abstract": "A", "updated": "2026-01-02", "topics": ["A"]}'),
      "this paper is in the file twice"),

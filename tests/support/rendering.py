@@ -9,10 +9,8 @@ import cmarkgfm
 from cmarkgfm.cmark import Options
 
 from core import config as cfg
-from daily import manifest
-from daily import outputs
 from core import query as q
-from daily import render
+from daily import manifest, outputs, render
 
 
 def make_config(names: list[str], **settings_: object) -> cfg.Config:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write_keywords
+from site_repo import TOPICS, make_repo
+from site_server import SERVED_AT
 
 from core import config as cfg
 from core import store as st
 from daily import run as pipeline
-from conftest import write_keywords
-from site_repo import TOPICS, make_repo
-from site_server import SERVED_AT
 from website import build, model
 
 OLD_NAME, NEW_NAME = "Speech Synthesis", "Text to Speech"

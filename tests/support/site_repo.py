@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core import store as st
 from conftest import write_repo
+
+from core import store as st
 
 HOSTILE = "<img src=x onerror=alert(1)> speech synthesis & <script>alert(2)</script>"
 HOSTILE_TLDR = '[run](javascript:alert(3)) <a href="javascript:alert(4)">it</a> <img src=x onerror=alert(5)>'

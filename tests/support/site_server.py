@@ -6,14 +6,13 @@ import contextlib
 import functools
 import http.server
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from site_repo import make_repo
-from website import build, model
 
+from website import build, model
 
 SERVED_AT = "https://example.github.io/REPO/"  # where the small site is published: under /REPO/, as a fork's is
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from site_html import Parsed, parse
 from site_repo import BOTH_ID, HOSTILE, UNIQUE_ID, make_repo
+
 from website import build, days, save
 
 SERVED_AT = "https://octo.github.io/REPO/"

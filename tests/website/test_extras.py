@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import bibtexparser
+from conftest import REPO, load_store
 
 from core import config as cfg
 from core import relevance
-from conftest import REPO, load_store
 from website.extras import build_extras
 
 

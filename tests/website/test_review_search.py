@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from site_html import parse
 from site_repo import make_repo
+
 from website import build, search
 
 

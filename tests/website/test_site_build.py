@@ -9,10 +9,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from site_html import parse
 from site_repo import make_repo
 from site_server import build_small_site, served  # noqa: F401 - the fixture
+
 from website import build, search
 
 

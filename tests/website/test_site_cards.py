@@ -9,11 +9,11 @@ from typing import Any
 
 import lxml.html
 import pytest
+from hostile_inputs import CARD_SUMMARIES
+from site_repo import BOTH_ID, make_repo
 
 from core import config as cfg
 from core import store as st
-from hostile_inputs import CARD_SUMMARIES
-from site_repo import BOTH_ID, make_repo
 from core import tldr as tldr_
 from website import build, model, pages
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from site_repo import BOTH_ID, BUSY_MONTH, HIDDEN_ID, make_repo
 
 from core import config as cfg
-from daily import render
 from core import store as st
-from site_repo import BOTH_ID, BUSY_MONTH, HIDDEN_ID, make_repo
-from website import model
 from core import tldr
+from daily import render
+from website import model
 
 
 @pytest.fixture

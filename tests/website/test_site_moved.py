@@ -8,10 +8,10 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-
 from site_html import Parsed, parse
 from site_renamed import NEW, NEW_NAME, OLD, OLD_NAME, build_into, rename, renamed_site
 from site_repo import BOTH_ID, UNIQUE_ID
+
 from website import pages
 
 
@@ -100,7 +100,7 @@ def test_the_lookup_gives_every_page_that_holds_each_paper(site: Path) -> None:
                 holding.setdefault(anchor[2:], []).append(path)
     assert {k: sorted(v) for k, v in lookup.items()} == {k: sorted(v) for k, v in holding.items()}
     assert len(lookup) == 22 and lookup[UNIQUE_ID] == [f"topics/{NEW}/2024-05.html"]
-    assert sorted(lookup[BOTH_ID]) == [f"topics/codec/2025-11.html", f"topics/{NEW}/2025-11.html"]
+    assert sorted(lookup[BOTH_ID]) == ["topics/codec/2025-11.html", f"topics/{NEW}/2025-11.html"]
 
 
 def test_old_style_ids_have_a_shard_of_their_own() -> None:
@@ -132,9 +132,10 @@ def test_an_alias_whose_address_another_topic_has_now_leaves_that_topic_alone(tm
 
 def test_a_renamed_topic_whose_address_had_a_hash_keeps_its_old_site_pages(tmp_path: Path) -> None:
     from conftest import write_keywords
+    from site_repo import TOPICS, make_repo
+
     from core import config as cfg
     from daily import pagemodel
-    from site_repo import TOPICS, make_repo
 
     root = make_repo(tmp_path / "repo")
     twin = {**TOPICS[1], "name": TOPICS[0]["name"].replace(" ", "-")}  # the same plain slug as the first topic

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 import pytest
+from site_html import Parsed, parse
+from site_repo import HOSTILE, make_repo
 
 from core import config as cfg
 from core import store as st
-from site_html import Parsed, parse
-from site_repo import HOSTILE, make_repo
 from website import build, pages
 
 

@@ -8,12 +8,13 @@ import sys
 import threading
 
 from conftest import REPO
+
 from website import parallel
 
 
 def run(code: str) -> str:
     """Run code in a fresh, single-threaded interpreter (where forking is used); returns what it printed."""
-    prelude = "import os, sys\nsys.path.insert(0, %r)\nfrom website import parallel\n" % str(REPO / "scripts")
+    prelude = f"import os, sys\nsys.path.insert(0, {str(REPO / 'scripts')!r})\nfrom website import parallel\n"
     done = subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()

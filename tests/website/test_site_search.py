@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
-
 from site_repo import BOTH_ID, HIDDEN_ID, HOSTILE, UNIQUE_ID, UNIQUE_WORD, make_repo
+
 from website import build, search
 from website.model import Entry
 
@@ -94,7 +94,7 @@ def test_a_word_in_one_abstract_is_in_that_paper_only(small: Path) -> None:
 
 def test_each_result_links_to_its_paper_on_the_site(small: Path) -> None:
     index = read_index(small)
-    for title, _, _, url, pdf, code, *_ in docs(small, index):
+    for _title, _, _, url, pdf, code, *_ in docs(small, index):
         page, anchor = url.split("#")
         assert f'id="{anchor}"' in (small / page).read_text(encoding="utf-8"), url
         assert pdf.startswith("https://arxiv.org/pdf/") and (not code or code.startswith("https://github.com/"))

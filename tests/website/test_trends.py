@@ -6,9 +6,10 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from conftest import REPO, load_store
+
 from core import config as cfg
 from core import relevance
-from conftest import REPO, load_store
 from website import trends
 
 SVG = "{http://www.w3.org/2000/svg}"

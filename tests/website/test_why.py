@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from conftest import REPO, load_store
 
 from core import config as cfg
 from core import query as q
 from core import relevance
-from conftest import REPO, load_store
 from website.why import reasons
 
 
