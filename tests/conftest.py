@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
-from core import store as st
 from fake_arxiv import FakeArxiv
 from fake_s2 import FakeS2
+
+from core import store as st
+
+FOLDER_MARKS = {"browser": "browser", "e2e": "e2e"}  # tests/<folder>/ -> the marker every test there carries
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by its folder, so no file can forget: `pytest -m "not browser and not e2e"` is the inner loop."""
+    for item in items:
+        mark = FOLDER_MARKS.get(item.path.parent.name)
+        if mark:
+            item.add_marker(mark)
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-02-13T00:00:00Z"
