@@ -156,7 +156,7 @@ class _Parser:
         self.pos += 1
         if kind == "(":
             node = self.parse_or()
-            if self.peek() is None or self.peek()[0] != ")":
+            if (close := self.peek()) is None or close[0] != ")":
                 raise QueryError("unbalanced parenthesis: a '(' is never closed")
             self.pos += 1
             return node
