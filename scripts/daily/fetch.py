@@ -170,7 +170,8 @@ def read_body(response: requests.Response, deadline: float, max_bytes: int, cloc
     length = response.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > max_bytes:
         raise Fault(f"arXiv's answer is {int(length):,} bytes, over the {max_bytes:,}-byte cap", retryable=False)
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         left = deadline - clock()
         if left <= 0:
@@ -240,7 +241,8 @@ class _PoliteAdapter(requests.adapters.HTTPAdapter):
             scheme: _watched(cls, self.watchdog) for scheme, cls in self.poolmanager.pool_classes_by_scheme.items()}
         self.poolmanager.key_fn_by_scheme = dict(self.poolmanager.key_fn_by_scheme)
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    # requests' stubs spell out send's keyword arguments; this override passes them all on unchanged
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         fetcher = self.fetcher
         fetcher.pace()
         request.headers["User-Agent"] = fetcher.agent

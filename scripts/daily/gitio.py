@@ -6,7 +6,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import BinaryIO
 
 import git
 
@@ -44,7 +44,7 @@ def run_git(repo: git.Repo, *args: str, env: dict[str, str] | None = None, stdin
         raise PublishError(failure_line(repo, args[0], str(exc.stderr or exc))) from None
 
 
-def _stdin(text: str) -> IO[bytes]:
+def _stdin(text: str) -> BinaryIO:
     """Text as a file object for a git command's standard input."""
     handle = tempfile.TemporaryFile()
     handle.write(text.encode("utf-8"))

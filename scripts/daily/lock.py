@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,9 +35,7 @@ def lock_path(root: Path) -> Path:
 
 def _try_lock(handle: IO[str]) -> bool:
     """Take an exclusive lock on the open file without waiting; the OS drops it when the process dies."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":
         import msvcrt
         try:
             handle.seek(0)
@@ -44,6 +43,7 @@ def _try_lock(handle: IO[str]) -> bool:
             return True
         except OSError:
             return False
+    import fcntl
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True

@@ -220,8 +220,8 @@ def known_texts(root: Path, ids: list[str], fetcher: fetch.Fetcher,
             unknown.append(paper_id)
             data["unknown"].append(paper_id)
             continue
-        text = {k: answer[k] for k in TEXT_KEYS}
-        found[paper_id] = data["papers"][paper_id] = text
+        texts = {k: answer[k] for k in TEXT_KEYS}
+        found[paper_id] = data["papers"][paper_id] = texts
     if save_file:
         save(root, data)
     return found, unknown

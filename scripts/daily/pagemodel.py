@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -136,7 +137,7 @@ def _distinct(topic_slug: str, name: str) -> str:
     return f"{topic_slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
 
 
-def earlier_slugs(aliases: list[str], own: str, used: set[str]) -> dict[str, str]:
+def earlier_slugs(aliases: Iterable[str], own: str, used: set[str]) -> dict[str, str]:
     """The addresses a topic had under its earlier names (slug -> name), none that a topic has now. A name whose
     plain slug another topic has now had the hashed one (it collided then too), so a renamed "Speech-LM" beside
     "Speech LM" keeps its old page and feed."""

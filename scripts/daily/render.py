@@ -215,8 +215,9 @@ class Renderer:
             groups = entry.get("groups") or pagemodel.split_year(year, entry["papers"], entry["rows"], self.rows)
             for label, items in groups.items():
                 path = f"papers/{view.part(label)}"
-                files[path] = self._page(view, items, parts=[tuple(p) for p in parts], part_label=label)
-                self.manifest.wrote(path, len(files[path]))
+                page = self._page(view, items, parts=[tuple(p) for p in parts], part_label=label)
+                files[path] = page
+                self.manifest.wrote(path, len(page))
         self.manifest.remember(view, years, parts=parts)
         return files
 

@@ -89,7 +89,7 @@ def status(runs: list[TopicRun], fetch_report: FetchReport | None) -> str:
         return (f"failed: {', '.join(r.name for r in failed)} could not be fetched ({failed[0].error}); "
                 "the next run catches up from the last successful fetch")
     if throttled:
-        codes = fetch_report.throttles or [throttled[0].throttled]
+        codes = fetch_report.throttles or [r.throttled for r in throttled[:1] if r.throttled]
         shown = ", ".join(f"HTTP {c} ×{codes.count(c)}" for c in sorted(set(codes)))
         return (f"throttled: arXiv shed our requests ({shown}, {plural(len(codes), 'throttled answer')}"
                 f" in {plural(fetch_report.requests, 'request')}); not fetched: {', '.join(r.name for r in throttled)};"

@@ -232,11 +232,11 @@ def advance_state(config: cfg.Config, topics_state: dict[str, dict[str, str]], r
             state[owner.name] = entry
     overlap = timedelta(days=int(config.settings["overlap_days"]))
     for run in runs:
-        entry = state.get(run.name)
-        if run.error or not run.fetched or not (store_changed or entry is None or entry["query"] != run.query):
+        kept = state.get(run.name)
+        if run.error or not run.fetched or not (store_changed or kept is None or kept["query"] != run.query):
             continue
         state[run.name] = {"fetched": run.fetched, "query": run.query}
-        start = run.start or (entry.get("start") if entry and entry["query"] == run.query else None)
+        start = run.start or (kept.get("start") if kept and kept["query"] == run.query else None)
         if start and start > clock.iso(clock.parse_time(run.fetched) - overlap):  # a new topic's floor, while it matters
             state[run.name]["start"] = start
     return state
@@ -273,7 +273,8 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
         raise gitio.PublishError(f"origin/{checkout.branch} was deleted during the run; nothing was pushed (the run "
                                    f"never recreates a branch); the papers stay stored here; push the branch again "
                                    f"if that was a mistake, then run again")
-    if start and not repo.is_ancestor(start, tip):
+    # GitPython annotates is_ancestor's revs as Commit, but hands them to git merge-base: a sha string is a rev
+    if start and not repo.is_ancestor(start, tip):  # type: ignore[arg-type]
         raise gitio.PublishError(f"origin/{checkout.branch} was rewritten (it no longer contains "
                                    f"{(start or '')[:12]}); nothing was pushed; pull it (git pull --rebase), "
                                    f"then run again")

@@ -25,7 +25,11 @@ class ArxivClient(Protocol):
     requests: int  # requests sent so far (each try counts)
     answered_at: datetime | None  # arXiv's Date on the first answer to the latest fetch
     throttles: list[int]  # the status of every throttled answer, in order
-    clock: Callable[[], float]
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """Seconds on a monotonic clock (read only: the fetch step never sets it)."""
+        ...
 
     def fetch(self, query: str, since: str | None, limit: int, page_size: int | None = None,
               retry_failures: bool = True) -> tuple[list[dict[str, Any]], bool]:
