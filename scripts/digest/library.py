@@ -67,7 +67,8 @@ def from_bibtex(text: str, name: str) -> list[Entry]:
     library = bibtexparser.parse_string(text, append_middleware=[mw.LatexDecodingMiddleware(True)])
     for block in library.failed_blocks:
         key = getattr(block, "key", None) or _guess_key(block.raw)
-        line = block.start_line + 1 if getattr(block, "start_line", None) is not None else "?"
+        start_line = getattr(block, "start_line", None)
+        line = start_line + 1 if start_line is not None else "?"
         if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock):
             raise ConfigError(f"{name}:{line}: entry key {key!r} is used twice; rename or remove one of them")
         raise ConfigError(f"{name}:{line}: entry {key!r} cannot be parsed ({type(block).__name__}); "
@@ -127,7 +128,7 @@ def _find_id(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _guess_key(raw: str) -> str:
+def _guess_key(raw: str | None) -> str:
     """The citation key of an entry that failed to parse: what follows '@type{'."""
     match = re.match(r"\s*@\w+\s*\{\s*([^,\s]*)", raw or "")
     return match.group(1) if match and match.group(1) else (raw or "").strip()[:30]

@@ -333,8 +333,8 @@ def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
         raise MailError(f"{where} refused the sender {smtp.sender.addr_spec} ({_answer(exc)}); set MAIL_FROM to "
                         f"an address this account may send from") from None
     except smtplib.SMTPRecipientsRefused as exc:
-        refused = ", ".join(sorted(exc.recipients))
-        raise MailError(f"{where} refused the recipient {_one_line(refused, 120)} "
+        names = ", ".join(sorted(exc.recipients))
+        raise MailError(f"{where} refused the recipient {_one_line(names, 120)} "
                         f"({_answer(next(iter(exc.recipients.values()), None))}); fix MAIL_TO") from None
     except ssl.SSLCertVerificationError as exc:
         reason = _one_line(exc.verify_message or str(exc), 120)
