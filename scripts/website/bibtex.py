@@ -170,7 +170,9 @@ def bib_parts(papers: Iterable[dict[str, Any]], entries: dict[str, str], topic: 
     """A topic's .bib cut at entry boundaries into parts of at most `limit` bytes (a lone longer entry is a
     part of its own), each with the header, so no file of the site passes its size limit; papers in the order given."""
     whole = bib_file([], entries, topic)
-    parts, current, size = [], [], len(whole.encode("utf-8"))
+    parts: list[str] = []
+    current: list[str] = []
+    size = len(whole.encode("utf-8"))
     header = size
     for paper in papers:
         text = entries[paper["id"]]

@@ -116,7 +116,7 @@ def load_digests(root: Path) -> list[dict[str, Any]]:
 def because_of(pick: dict[str, Any], site: Site) -> tuple[str, str | None, bool]:
     """The library paper a pick is closest to: its title (visible text, cut) and a link (the site's anchor when
     the site lists it, else arXiv), or no link when the library entry has no valid arXiv id."""
-    because = pick.get("because") if isinstance(pick.get("because"), dict) else {}
+    because = found if isinstance(found := pick.get("because"), dict) else {}
     paper_id = because.get("id") if isinstance(because.get("id"), str) else None
     title = mdtext.plain(because.get("title") if isinstance(because.get("title"), str) else "")
     if not title and paper_id and paper_id in site.entries:

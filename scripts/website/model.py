@@ -167,7 +167,8 @@ def build_model(config: Config, papers: list[dict[str, Any]], renderer: render.R
         for paper in view.papers:
             listed_in.setdefault(paper["id"], []).append(view.name)
     entries: dict[str, Entry] = {}
-    topics, home = [], {}
+    topics: list[TopicSite] = []
+    home: dict[str, str] = {}
     for view in views:
         shown = []
         for paper in view.papers:
@@ -176,8 +177,8 @@ def build_model(config: Config, papers: list[dict[str, Any]], renderer: render.R
             shown.append(entries[paper["id"]])
         topic = TopicSite(view.name, view.slug, shown, paginate(shown))
         for page in topic.pages:
-            for paper in page.papers:
-                home.setdefault(paper.id, f"{topic.directory}/{page.file}#{paper.anchor}")
+            for shown_entry in page.papers:
+                home.setdefault(shown_entry.id, f"{topic.directory}/{page.file}#{shown_entry.anchor}")
         topics.append(topic)
     latest = sorted(entries.values(), key=lambda e: (e.date, e.id), reverse=True)[:HOME_LATEST]
     return Site(title=mdtext.plain(str(config.settings["title"])), topics=topics, latest=latest, home=home,

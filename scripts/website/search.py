@@ -53,7 +53,9 @@ _CJK_ONLY = re.compile(f"[{_CJK}]+$")
 
 def _marks() -> str:
     """Every combining mark (Unicode categories M*) as a regex class body: vowel signs and accents stay in their word."""
-    ranges, start, previous = [], None, -2
+    ranges: list[tuple[int, int]] = []
+    start: int | None = None
+    previous = -2
     for code in range(0x110000):
         if unicodedata.category(chr(code))[0] == "M":
             if code != previous + 1:
@@ -61,7 +63,8 @@ def _marks() -> str:
                     ranges.append((start, previous))
                 start = code
             previous = code
-    ranges.append((start, previous))
+    if start is not None:
+        ranges.append((start, previous))
     return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
 
 
