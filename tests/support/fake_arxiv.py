@@ -202,7 +202,8 @@ class FakeArxiv:
         self.server.daemon_threads = True
         self.server.handle_error = lambda request, address: None  # clients that time out hang up on us
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/query"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)  # shutdown() waits up to one poll: 0.5 s by default, per test
 
     def __enter__(self) -> FakeArxiv:
         self.thread.start()

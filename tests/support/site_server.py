@@ -73,7 +73,7 @@ def serving(top: Path) -> Iterator[str]:
     (top / "REPO").symlink_to(top / "site")
     handler = functools.partial(LikePages, directory=str(top))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/REPO/"
