@@ -1,5 +1,5 @@
 """daily.schedule, the fetch step, against a scripted arXiv client in the same process: the plan, the splitting of a
-refused request, throttling and the time budget in milliseconds (issue 32). tests/daily/test_split.py and
+refused request, throttling and the time budget in milliseconds (issue 32). tests/e2e/test_split.py and
 tests/daily/test_fetch.py check the same rules end to end, through the real arxiv client and the fake arXiv server."""
 
 from __future__ import annotations

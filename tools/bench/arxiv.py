@@ -14,8 +14,8 @@ from typing import Any
 
 from tools.bench import REPO
 
-# Copied from tests/conftest.py (NOW, write_keywords) and tests/daily/test_split.py (FOUR, WORDS, REASON, twenty, reject):
-# the split day is the one tests/daily/test_split.py checks, and a benchmark imports no test file.
+# Copied from tests/conftest.py (NOW, write_keywords) and tests/e2e/test_split.py (FOUR, WORDS, REASON, twenty, reject):
+# the split day is the one tests/e2e/test_split.py checks, and a benchmark imports no test file.
 NOW = "2026-02-13T00:00:00Z"
 FOUR = [{"name": "Codec", "query": "codec"}, {"name": "Vocoder", "query": "vocoder"},
         {"name": "Audio Caption", "query": '"audio caption"'}, {"name": "Speech LM", "query": '"speech language model"'}]
