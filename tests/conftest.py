@@ -14,7 +14,8 @@ from fake_s2 import FakeS2
 
 from core import store as st
 
-FOLDER_MARKS = {"browser": "browser", "e2e": "e2e"}  # tests/<folder>/ -> the marker every test there carries
+FOLDER_MARKS = {"browser": "browser", "e2e": "e2e", "bench": "e2e"}  # tests/<folder>/ -> the mark of every test there
+# (the benchmark smoke runs every measure whole, as the end-to-end tests run whole days)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
