@@ -29,3 +29,29 @@ def bare_id(text: str) -> str | None:
 def valid_id(paper_id: str) -> bool:
     """Whether a string is an arXiv id without version, safe to put into a link."""
     return bool(_NEW_ID.match(paper_id) or _OLD_ID.match(paper_id))
+
+
+# The archives of old-style ids (before April 2007), as arXiv lists them: 'issues/1234567' names none of them.
+OLD_ARCHIVES = frozenset("""
+acc-phys adap-org alg-geom ao-sci astro-ph atom-ph bayes-an chao-dyn chem-ph cmp-lg comp-gas cond-mat cs dg-ga
+funct-an gr-qc hep-ex hep-lat hep-ph hep-th math math-ph mtrl-th nlin nucl-ex nucl-th patt-sol physics plasm-ph
+q-alg q-bio q-fin quant-ph solv-int stat supr-con
+""".split())
+FIRST_NEW_MONTH = (7, 4)  # new-style ids began with 0704.0001 (April 2007)
+FIVE_DIGITS_FROM = (15, 1)  # and have had five digits after the dot since 1501.00001
+
+
+def real_id(paper_id: str) -> bool:
+    """Whether an id without version has one of arXiv's real shapes, not just its syntax: a new-style id's yymm is
+    a month since April 2007 with the right number of digits after it, an old-style id names a real archive and a
+    month from 1991 to March 2007. For text a reader pastes or commits, where look-alikes (1999.99999) occur."""
+    if _NEW_ID.match(paper_id):
+        year, month = int(paper_id[:2]), int(paper_id[2:4])
+        five = len(paper_id) == 10
+        return 1 <= month <= 12 and (year, month) >= FIRST_NEW_MONTH and five == ((year, month) >= FIVE_DIGITS_FROM)
+    if _OLD_ID.match(paper_id):
+        archive, number = paper_id.split("/")
+        year, month = int(number[:2]), int(number[2:4])
+        dated = (year >= 91 or (year, month) <= (7, 3)) and 1 <= month <= 12
+        return archive.split(".")[0] in OLD_ARCHIVES and dated
+    return False
