@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from core import links
+from core.text import clean as border_clean
 
 _INVISIBLE = {c: " " for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
                               *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF,
@@ -78,10 +79,10 @@ def plain(text: str | None) -> str:
         return Cut.of(plain(str(text)), len(text), text.url)
     if is_plain(text):  # the fast path: fetch already collapsed whitespace
         return text
-    text = " ".join(text.split())
-    if not text.isprintable():  # every character _INVISIBLE blanks is unprintable
-        text = " ".join(text.translate(_INVISIBLE).split())
-    return text
+    flat = " ".join(text.split())
+    if not flat.isprintable():  # every character the border drops or _INVISIBLE blanks is unprintable
+        flat = " ".join(border_clean(flat).translate(_INVISIBLE).split())
+    return flat
 
 
 def md(text: str | None) -> str:

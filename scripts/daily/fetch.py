@@ -29,6 +29,7 @@ import requests
 import urllib3
 from lxml import etree
 
+from core import text
 from core.http import retry_after_seconds
 from core.ids import split_id
 
@@ -92,7 +93,7 @@ def _error_feed_message(content: bytes) -> str | None:
     for entry in root.iter(f"{ATOM}entry"):
         entry_id = entry.findtext(f"{ATOM}id") or ""
         if "/api/errors" in entry_id:
-            message = " ".join((entry.findtext(f"{ATOM}summary") or "error").split())
+            message = text.log_line(" ".join((entry.findtext(f"{ATOM}summary") or "error").split()))
             return message if len(message) <= MAX_REASON else message[:MAX_REASON - 1] + "…"
     return None
 
@@ -142,8 +143,8 @@ def mark_undated_entries(root: etree._Element) -> set[str]:
         for tag in ("updated", "published"):
             element = entry.find(f"{ATOM}{tag}")
             if element is None or parse_stamp(element.text) is None:
-                log.warning("skipped %s: its <%s> %r is not a date", entry_id or "an entry", tag,
-                            None if element is None else element.text)
+                log.warning("skipped %s: its <%s> %s is not a date", text.log_line(entry_id) or "an entry", tag,
+                            text.log_line(repr(None if element is None else element.text)))
                 undated.add(entry_id)
                 for name in ("updated", "published"):
                     stamp = entry.find(f"{ATOM}{name}")
@@ -288,15 +289,20 @@ def to_record(result: arxiv.Result, now: datetime | None = None) -> dict[str, An
     return {
         "id": paper_id,
         "version": version,
-        "title": " ".join(result.title.split()),
-        "authors": [a.name for a in result.authors],
-        "abstract": " ".join((result.summary or "").split()),
-        "comment": " ".join((result.comment or "").split()),
-        "categories": list(result.categories),
-        "primary_category": result.primary_category or "",
+        "title": flat(result.title),
+        "authors": [flat(a.name) for a in result.authors],
+        "abstract": flat(result.summary),
+        "comment": flat(result.comment),
+        "categories": [flat(c) for c in result.categories],
+        "primary_category": flat(result.primary_category),
         "published": _iso(result.published),
         "updated": _iso(result.updated),
     }
+
+
+def flat(value: Any) -> str:
+    """One arXiv field as stored: through the border for outside text (text.clean), whitespace collapsed."""
+    return " ".join(text.clean(value).split())
 
 
 def _iso(moment: datetime) -> str:

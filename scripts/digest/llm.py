@@ -17,7 +17,6 @@ import email.utils
 import ipaddress
 import re
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 
 import openai
 
+from core import text as border
 from digest import in_time
 
 MIN_INTERVAL = 1.0  # seconds between requests by default, for any endpoint; LLM_REQUEST_DELAY sets another
@@ -46,7 +46,6 @@ _DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)(?P<unit>ms|h|m|s)")
 _TOKENS = re.compile(r"(?i)\bbearer\s+\S+|\b(?:sk|rk|pk)-[A-Za-z0-9_\-]{6,}|\b(?:ghs|ghp|gho|ghu|ghr)_[A-Za-z0-9]{6,}"
                      r"|\bgithub_pat_[A-Za-z0-9_]{6,}|\bAIza[0-9A-Za-z_\-]{10,}")
 _ASSIGNED = re.compile(r"(?i)\b(api[_-]?key|access[_-]?token|secret|password)(\s*[=:]\s*[\"']?)[^\s\"',;]+")
-_UNSHOWN = re.compile("[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")  # lone surrogates and noncharacters
 MASK = "***"
 
 
@@ -60,9 +59,9 @@ class ModelError(Exception):
 
 
 def visible(text: str) -> str:
-    """Text without lone surrogates and noncharacters (U+FFFF …), which no file, log or feed can hold."""
-    text = _UNSHOWN.sub("", text)
-    return "".join(c for c in text if not (unicodedata.category(c) == "Cn" and (ord(c) & 0xFFFE) == 0xFFFE))
+    """An endpoint's or a model's words through the border for outside text (core.text.clean): nothing a file, log
+    or feed cannot hold, and no invisible characters."""
+    return border.clean(text)
 
 
 def mask(text: str, secrets: tuple[str, ...] = ()) -> str:

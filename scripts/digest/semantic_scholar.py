@@ -30,6 +30,7 @@ import requests
 
 from core import mdtext, relevance, tldr
 from core import store as st
+from core import text as border
 from core.http import retry_after_seconds
 from core.models import S2Step
 from digest import in_time
@@ -64,7 +65,7 @@ def clean_text(text: Any) -> str:
     """A TL;DR as stored: one line of visible text cut at a word, or '' when empty or linkish (a TL;DR has no URL)."""
     if not isinstance(text, str):
         return ""
-    line = mdtext.plain(text)
+    line = mdtext.plain(border.clean(text))
     if not line or _LINKISH.search(line):
         return ""
     return mdtext.short(line, TEXT_LIMIT)
@@ -72,7 +73,7 @@ def clean_text(text: Any) -> str:
 
 def clean_model(name: Any) -> str:
     """The TL;DR model's name as stored: a short plain version tag like 'tldr@v2.0.0', else "tldr"."""
-    text = mdtext.plain(name) if isinstance(name, str) else ""
+    text = mdtext.plain(border.clean(name))
     return text if _MODEL.match(text) and "://" not in text else "tldr"
 
 

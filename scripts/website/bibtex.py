@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from core import mdtext
+
 _SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
     "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_",
@@ -49,7 +51,7 @@ def protect_word(word: str) -> str:
 
 def title_field(title: str) -> str:
     """A title ready for BibTeX: whitespace collapsed, capitals protected, specials escaped, simple math kept."""
-    title = " ".join(_CONTROL.sub(" ", title).split())
+    title = mdtext.plain(title)  # the visible text every other output shows: no bidi, zero-width or tag characters
     out, position = [], 0
     for math in _SIMPLE_MATH.finditer(title):
         if not balanced(math.group()[1:-1]):
@@ -70,7 +72,7 @@ def author_field(authors: Sequence[str]) -> str:
     """Authors joined with ' and '; a name containing ' and ' or a comma is braced so BibTeX keeps it whole."""
     names = []
     for name in authors:
-        name = escape(" ".join(name.split()))
+        name = escape(mdtext.plain(name))
         if not name:
             continue
         if "," in name or re.search(r"\band\b", name, re.IGNORECASE):
@@ -140,7 +142,7 @@ def entry(paper: dict[str, Any], key: str) -> str:
         ("year", year_of(paper)),
         ("eprint", paper_id),
         ("archivePrefix", "arXiv"),
-        ("primaryClass", escape(primary_class(paper))),
+        ("primaryClass", escape(mdtext.plain(primary_class(paper)))),
         ("doi", f"10.48550/arXiv.{paper_id}"),
         ("url", f"https://arxiv.org/abs/{paper_id}v{version}"),
         ("version", str(version)),

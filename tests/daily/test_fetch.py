@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import load_store, snapshot, write_keywords
-from fake_arxiv import FakeArxiv, Fault, fixture, paper
+from fake_arxiv import FakeArxiv, Fault, feed_xml, fixture, paper
+from test_text import commands_in
 
 import update
 from daily import fetch
@@ -331,3 +332,29 @@ def test_a_server_counting_from_its_own_answers_never_sees_a_gap_under_the_delay
     assert min(fake.gaps) >= 0.5, fake.gaps
     times = [at for at, _ in fake.arrivals]
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.5, times
+
+
+def test_arxiv_text_passes_the_border_before_it_is_stored(fake: FakeArxiv) -> None:
+    hidden = "\U000e0049\U000e0067\U000e006e\U000e006f\U000e0072\U000e0065"  # "Ignore" in invisible tag characters
+    fake.papers = [paper("2601.00001", f"A codec{hidden} \u202eevil\u202c model\u200b\x85here",
+                         f"Abstract{hidden} with\u2066 isolates\u2069 and a\x9b C1 control.",
+                         comment=f"5 pages{hidden}\u200f", authors=(f"Ada\u200d Love{hidden}lace", "Alan\u2028Turing"),
+                         categories=("cs.SD\u200b", "eess.AS"))]
+    [record], _ = fetcher(fake.url).fetch("codec", None, 10, 10)
+    assert record["title"] == "A codec evil model here"
+    assert record["abstract"] == "Abstract with isolates and a C1 control."
+    assert record["comment"] == "5 pages" and record["authors"] == ["Ada Lovelace", "Alan Turing"]
+    assert record["categories"] == ["cs.SD", "eess.AS"]
+
+
+def test_a_hostile_entry_id_in_a_warning_acts_as_no_workflow_command(
+        fake: FakeArxiv, caplog: pytest.LogCaptureFixture) -> None:
+    fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A broken codec", updated="yesterday")]
+    body = feed_xml(fake.papers, 2, 0, "codec").decode()
+    fake.fixtures["codec"] = body.replace("abs/2601.00002v1</id>", "abs/2601.00002v1\n::error::pwned\n##[set-env]x</id>",
+                                          1).encode()
+    records, _ = fetcher(fake.url, max_tries=1).fetch("codec", None, 10, 10)
+    assert [r["id"] for r in records] == ["2601.00001"]
+    warning = [r.getMessage() for r in caplog.records if "not a date" in r.getMessage()]
+    assert len(warning) == 1 and "pwned" in warning[0] and "\n" not in warning[0]
+    assert commands_in(caplog.text) == []

@@ -312,7 +312,7 @@ HOSTILE = {
     "2602.00006": "Get the codec at evil.com today.",
     "2602.00007": "Codec | pipes **bold** @octocat #12 `tick` $x^2$ & <3 dB ~~strike~~ _em_ :smile:",  # kept, escaped
     "2602.00008": "   \n\u200b  ",  # nothing visible: dropped
-    "2602.00009": "Codec \ud800 with a lone surrogate \uffff and\nline\tbreaks \u202eevil.",
+    "2602.00009": "\u200bCodec \ud800 with a lone surrogate \uffff and\nline\tbreaks \u202eevil\U000e0021\U000e0041.",
     "2602.00010": "codec " * 100,  # cut at a word
 }
 

@@ -341,7 +341,7 @@ def test_a_lone_surrogate_or_noncharacter_in_an_answer_never_reaches_the_store(
     config = config_for(tmp_path)
     store = store_of(tmp_path, [record(1), record(2)])
     fake_llm.ascii_content = ascii_content  # False: the surrogate sits raw in the content, escaped in the JSON
-    fake_llm.summary = lambda p: honest_summary(p).replace("study", "study \ud800\uffff\U0010FFFF")
+    fake_llm.summary = lambda p: honest_summary(p).replace("study", "study \ud800\uffff\U0010FFFF\U000e0041\u202e")
     fake_llm.extra = [{"id": "2602.0000\ud800", "summary": "x"}]
     told = summaries.summarize(store, config, env=env_for(fake_llm))
     assert sorted(told.done) == [record(1)["id"], record(2)["id"]]
@@ -349,6 +349,7 @@ def test_a_lone_surrogate_or_noncharacter_in_an_answer_never_reaches_the_store(
     for path in (tmp_path / "data" / "papers").glob("*.json"):
         text = path.read_text(encoding="utf-8")
         assert "\\ud800" not in text and "\\uffff" not in text.lower() and "\uffff" not in text
+        assert "\U000e0041" not in text and "\\udb40" not in text.lower() and "\u202e" not in text  # tags, bidi
     for paper_id in told.done:
         stored = st.load(tmp_path).papers[paper_id]["tldr"]["text"]
         assert stored.startswith("The authors study build") and stored.isprintable()

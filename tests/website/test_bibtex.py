@@ -124,3 +124,13 @@ def test_topic_bib_file_parses_with_every_paper() -> None:
     assert [e["eprint"] for e in library.entries] == [p["id"] for p in papers]
     assert [e.key for e in library.entries] == [keys[p["id"]] for p in papers]
     assert len(set(keys.values())) == len(papers)
+
+
+def test_bidi_zero_width_and_tag_characters_never_reach_an_entry() -> None:
+    hidden = "\u202e\u2066\u200b\u200f\ufeff\U000e0041\x85"
+    text = bibtex.entry(paper(title=f"Neural{hidden} Codecs", authors=[f"Jane{hidden} Smith", "Li Wei"],
+                              primary_category=f"cs.SD{hidden}"), "smith2024neural")
+    assert not any(c in text for c in hidden)
+    entry = parse(text).entries[0]
+    assert decode(entry["title"]) == "Neural Codecs" and entry["author"] == "Jane Smith and Li Wei"
+    assert entry["primaryClass"] == "cs.SD"
