@@ -13,7 +13,7 @@ from pathlib import Path
 import git
 import jinja2
 
-from core import errors, templates
+from core import errors, templates, text
 from core.errors import UserError
 from daily import gitio, lock
 from daily.run import run
@@ -70,6 +70,9 @@ def setup_logging(verbose: bool, quiet: bool) -> None:
     """Warnings always; request-level detail with -v."""
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    for handler in logging.getLogger().handlers:  # no log line, whatever it quotes, acts as a workflow command
+        if type(handler) is logging.StreamHandler:  # the one basicConfig made (a test's capture handlers stay)
+            handler.setFormatter(text.InertFormatter("%(message)s"))
     logging.getLogger("daily_papers").setLevel(level)
     logging.getLogger("arxiv").setLevel(logging.INFO if verbose else logging.WARNING)
 
