@@ -1,56 +1,123 @@
-"""The reader's interests (issue 23): arXiv ids listed in interests/*.txt, one a line.
+"""The reader's interests (issue 23): arXiv ids listed in interests/*.txt, one a line, and the `interests:` block.
 
-Blank lines and # comments are allowed; a bad line raises config.ConfigError "file:line: what, fix".
+Blank lines and # comments are allowed; a bad line raises config.ConfigError "file:line: what, fix". The reader's
+files stay inside the repository (issue 33): an absolute library path, one leading out, or a link whose target lies
+outside is refused before anything is read, and so is a file too big to be a list of ids.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from core import ids as arxiv_ids
+from core import text as border
 from core.config import ConfigError
 
+log = logging.getLogger("daily_papers.interests")
+
 _ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+MAX_FILE_BYTES = 1_000_000  # an interests/*.txt file: 5,000 ids take about 60 KB
+MAX_PICKS = 100  # picks shown in README and the email: a short list is the point
+MAX_PAPERS = 5_000  # ids in interests.papers plus interests/*.txt, like the library's bound
 
 
-def read_id_file(path: Path, root: Path | None = None) -> list[str]:
-    """The arXiv ids in one interests/*.txt file, in order, versions dropped, duplicates once."""
-    name = str(path.relative_to(root)) if root else str(path)
+def inside(root: Path, path: Path) -> bool:
+    """Whether path, its links followed, is within root: the reader's files are the repository's, nothing else."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def read_lines(path: Path, root: Path) -> list[str]:
+    """An interests/*.txt file's lines through the border, after checking it is a regular file inside the repository
+    and at most MAX_FILE_BYTES, so a link to a system file or a huge file is refused without reading it."""
+    name = path.relative_to(root).as_posix()
+    if not inside(root, path):
+        raise ConfigError(f"{name}: is a link to a file outside the repository, fix: commit the list itself in "
+                          "interests/ (one arXiv id a line)")
     try:
-        text = path.read_text(encoding="utf-8")
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise ConfigError(f"{name}: is not a regular file, fix: one arXiv id a line in a text file")
+        if status.st_size > MAX_FILE_BYTES:
+            raise ConfigError(f"{name}: {status.st_size:,} bytes are more than {MAX_FILE_BYTES:,}, fix: keep at "
+                              f"most {MAX_PAPERS:,} ids, one a line")
+        with path.open("rb") as file:
+            text = file.read(MAX_FILE_BYTES + 1).decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{name}: cannot read ({err.__class__.__name__}), fix: save it as UTF-8 text") from None
-    ids: list[str] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    if len(text) > MAX_FILE_BYTES:
+        raise ConfigError(f"{name}: more than {MAX_FILE_BYTES:,} bytes, fix: keep at most {MAX_PAPERS:,} ids")
+    return border.clean(text).splitlines()
+
+
+def read_id_file(path: Path, root: Path) -> list[str]:
+    """The arXiv ids in one interests/*.txt file, in order, versions dropped, duplicates once; ids arXiv cannot have
+    (1999.99999, issues/1234567) are skipped with one warning line, as a pasted look-alike should not stop a run."""
+    name = path.relative_to(root).as_posix()
+    ids: dict[str, None] = {}
+    unreal: list[tuple[int, str]] = []
+    for number, line in enumerate(read_lines(path, root), 1):
         entry = line.split("#", 1)[0].strip()
         if not entry:
             continue
         entry = entry.removeprefix("arXiv:").removeprefix("arxiv:")
         if not _ID.match(entry):
-            shown = entry if len(entry) <= 40 else entry[:39] + "…"
+            shown = border.log_line(entry)
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
             raise ConfigError(f"{name}:{number}: {shown!r} is not an arXiv id, fix: one id a line, "
                               "like 2401.01234 (blank lines and # comments are ok)")
         bare = re.sub(r"v\d+$", "", entry)
-        if bare not in ids:
-            ids.append(bare)
-    return ids
+        if arxiv_ids.real_id(bare):
+            ids[bare] = None
+        else:
+            unreal.append((number, bare))
+    if unreal:
+        number, bare = unreal[0]
+        more = f" (and {len(unreal) - 1} more)" if len(unreal) > 1 else ""
+        log.warning("warning: %s:%d: %r%s cannot be an arXiv id (no such month or archive), skipped; fix the id "
+                    "or remove the line", name, number, bare, more)
+    return list(ids)
 
 
-def read_id_files(root: Path) -> list[str]:
-    """Every id in root/interests/*.txt (files in name order)."""
-    ids: list[str] = []
+def read_id_files(root: Path, first: Iterable[str] = ()) -> list[str]:
+    """first (interests.papers), then every id in root/interests/*.txt (files in name order), each once; refused
+    as soon as there are more than MAX_PAPERS, before the rest is read."""
+    ids = dict.fromkeys(first)
     for path in sorted((root / "interests").glob("*.txt")):
-        for paper in read_id_file(path, root):
-            if paper not in ids:
-                ids.append(paper)
-    return ids
+        ids.update(dict.fromkeys(read_id_file(path, root)))
+        if len(ids) > MAX_PAPERS:
+            raise ConfigError(f"{path.relative_to(root).as_posix()}: interests: more than {MAX_PAPERS:,} liked ids "
+                              "(interests.papers and interests/*.txt together), fix: keep the ones that say most "
+                              "about what you read")
+    return list(ids)
 
 
-MAX_PICKS = 100  # picks shown in README and the email: a short list is the point
-MAX_PAPERS = 5_000  # ids in interests.papers plus interests/*.txt, like the library's bound
+def library_file(interests: Interests, root: Path, config_name: str) -> Path:
+    """interests.library as a path inside the repository; a link whose target leaves it is refused by name, never
+    read, so no outside file's text can reach a pick or a message."""
+    path = root / str(interests.library)
+    if not inside(root, path):
+        raise ConfigError(f"{config_name}:{interests.library_line}: interests.library "
+                          f"{border.log_line(interests.library)[:80]!r} leads outside the repository, fix: "
+                          "commit the library file itself (not a link to it) and name it from the repository's top")
+    return path
+
+
+def _outside(library: str) -> bool:
+    """Whether a library path is absolute (in either OS's spelling) or climbs above the repository's top."""
+    if PurePosixPath(library).is_absolute() or PureWindowsPath(library).is_absolute() or library.startswith("~"):
+        return True
+    depth = 0
+    for part in re.split(r"[\\/]", library):
+        depth += -1 if part == ".." else 0 if part in ("", ".") else 1
+        if depth < 0:
+            return True
+    return False
 KEYS = ("papers", "library", "picks")
 DEFAULT_PICKS = 10
 
@@ -87,6 +154,10 @@ def parse_block(raw: Any, data: Any, name: str, line_of: Callable[[Any, str | No
     if library is not None and not (isinstance(library, str) and library.strip() and "\n" not in library):
         raise ConfigError(f"{name}:{line_of(raw, 'library')}: interests: 'library' must be a file name, "
                           "like library: library.bib (a BibTeX or CSL JSON export)")
+    if library is not None and _outside(library.strip()):
+        raise ConfigError(f"{name}:{line_of(raw, 'library')}: interests.library {border.log_line(library)[:80]!r} "
+                          "is not a path inside the repository, fix: a path from the repository's top, like "
+                          "library: library.bib")
     picks = raw.get("picks", DEFAULT_PICKS)
     if not isinstance(picks, int) or isinstance(picks, bool) or not 0 <= picks <= MAX_PICKS:
         raise ConfigError(f"{name}:{line_of(raw, 'picks')}: interests: 'picks' must be a whole number from 0 "
@@ -104,22 +175,21 @@ def _papers(value: Any, name: str, line: int) -> list[str]:
     if not isinstance(value, list):
         raise ConfigError(f"{name}:{line}: interests: 'papers' must be a list of arXiv ids, "
                           "like papers: [\"2401.01234\"]")
-    ids: list[str] = []
+    ids: dict[str, None] = {}
     for item in value:
-        text = str(item).strip() if isinstance(item, (str, float)) else None
+        text = border.clean(item).strip() if isinstance(item, str) else str(item).strip() if isinstance(item, float) \
+            else None
         entry = (text or "").removeprefix("arXiv:").removeprefix("arxiv:")
         if not isinstance(item, str) or not _ID.match(entry):
-            raise ConfigError(f"{name}:{line}: interests: papers: {str(item)[:40]!r} is not an arXiv id; "
-                              "write each id in quotes, like \"2401.01234\"")
-        bare = re.sub(r"v\d+$", "", entry)
-        if bare not in ids:
-            ids.append(bare)
+            raise ConfigError(f"{name}:{line}: interests: papers: {border.log_line(str(item))[:40]!r} is not an arXiv "
+                              "id; write each id in quotes, like \"2401.01234\"")
+        ids[re.sub(r"v\d+$", "", entry)] = None
     if len(ids) > MAX_PAPERS:
         raise ConfigError(f"{name}:{line}: interests: {len(ids):,} papers are more than {MAX_PAPERS:,}; "
                           "keep the ones that say most about what you read")
-    return ids
+    return list(ids)
 
 
 def all_ids(interests: Interests, root: Path) -> list[str]:
-    """interests.papers, then every id in root/interests/*.txt, each once."""
-    return list(dict.fromkeys([*interests.papers, *read_id_files(root)]))
+    """interests.papers, then every id in root/interests/*.txt, each once, at most MAX_PAPERS in all."""
+    return read_id_files(root, interests.papers)

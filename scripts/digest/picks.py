@@ -46,7 +46,8 @@ def liked_local(config: Config, root: Path, store: st.Store) -> tuple[list[rank.
     if not wanted(config):
         return [], []
     chosen = config.interests
-    entries = library.read(root / chosen.library, chosen.library) if chosen.library else []
+    entries = library.read(interests.library_file(chosen, root, config.path.name), chosen.library) \
+        if chosen.library else []
     liked = [rank.Liked(e.id, e.title or e.abstract[:80], e.text) for e in entries]
     have = {e.id for e in entries if e.id}
     missing = []
@@ -104,7 +105,7 @@ def where_listed(config: Config, root: Path, paper_id: str) -> str:
     if paper_id in config.interests.papers:
         return f"{config.path.name}:{config.interests.papers_line}"
     for path in sorted((root / "interests").glob("*.txt")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(interests.read_lines(path, root), 1):
             if paper_id in line.split("#", 1)[0]:
                 return f"{path.relative_to(root).as_posix()}:{number}"
     return config.path.name

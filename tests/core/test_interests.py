@@ -75,3 +75,105 @@ def test_all_ids_joins_the_block_and_the_files(tmp_path):
     (tmp_path / "interests" / "stars.txt").write_text("2506.23325\n2401.00001\n")
     got = load(tmp_path, "interests:\n  papers: ['2510.00981', '2506.23325']\n").interests
     assert interests.all_ids(got, tmp_path) == ["2510.00981", "2506.23325", "2401.00001"]
+
+
+def symlink(link, target):
+    """A real symbolic link, as a commit can hold one."""
+    link.symlink_to(target)
+    return link
+
+
+@pytest.mark.parametrize("library", ["/etc/passwd", "../outside.bib", "a/../../outside.bib", "~/library.bib",
+                                     "C:\\Users\\me\\library.bib"])
+def test_library_path_leaving_the_repository_is_one_line_naming_the_setting(tmp_path, library):
+    """Issue 33: interests.library took an absolute path or ../, and a title from outside the repository got
+    published; the docs say it is a file in the repository."""
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, f"interests:\n  library: '{library}'\n")
+    message = str(caught.value)
+    assert message.startswith("keywords.yaml:5: interests.library ") and ", fix: " in message and "\n" not in message
+
+
+def test_library_link_leaving_the_repository_is_refused_unread(tmp_path):
+    """Issue 33: a committed symlink whose target is outside the repository; the message quotes the setting only."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.bib").write_text("@misc{k, title={A secret title}}\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    symlink(repo / "library.bib", outside / "secret.bib")
+    got = load(repo, "interests:\n  library: library.bib\n").interests
+    with pytest.raises(ConfigError) as caught:
+        interests.library_file(got, repo, "keywords.yaml")
+    message = str(caught.value)
+    assert message.startswith("keywords.yaml:5: interests.library 'library.bib' leads outside the repository, fix:")
+    assert "secret" not in message.replace("library.bib", "") and "\n" not in message
+    symlink(repo / "inside.bib", repo / "sub" / "real.bib")  # a link within the repository is fine
+    assert interests.library_file(interests.Interests(library="inside.bib"), repo, "k") == repo / "inside.bib"
+
+
+def test_id_file_linked_to_a_system_file_is_refused_without_quoting_it(tmp_path):
+    """Issue 33: interests/x.txt -> /etc/passwd printed that file's first line in the error."""
+    (tmp_path / "outside.txt").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    repo = tmp_path / "repo"
+    (repo / "interests").mkdir(parents=True)
+    symlink(repo / "interests" / "x.txt", tmp_path / "outside.txt")
+    with pytest.raises(ConfigError) as caught:
+        interests.read_id_files(repo)
+    assert str(caught.value).startswith("interests/x.txt: is a link to a file outside the repository, fix:")
+    assert "root" not in str(caught.value)
+
+
+def test_id_file_and_id_caps_are_checked_before_reading(tmp_path):
+    """Issue 33: each interests/*.txt at most 1 MB, and 5,000 liked ids in all (50,000 took 22.6 s)."""
+    folder = tmp_path / "interests"
+    folder.mkdir()
+    (folder / "big.txt").write_text("2401.01234\n" * 100_000)
+    with pytest.raises(ConfigError, match=r"^interests/big\.txt: 1,100,000 bytes are more than 1,000,000, fix:"):
+        interests.read_id_files(tmp_path)
+    (folder / "big.txt").unlink()
+    many = [f"24{month:02d}.{n:05d}" for month in range(1, 13) for n in range(1, 5_001)][:50_000]
+    (folder / "a.txt").write_text("\n".join(many[:3_000]) + "\n")
+    (folder / "b.txt").write_text("\n".join(many[3_000:50_000]) + "\n")
+    with pytest.raises(ConfigError, match=r"^interests/b\.txt: interests: more than 5,000 liked ids"):
+        interests.read_id_files(tmp_path)
+    got = load(tmp_path, "interests:\n  papers: ['2510.00981']\n").interests
+    (folder / "b.txt").write_text("\n".join(many[3_000:4_999]) + "\n")
+    assert len(interests.all_ids(got, tmp_path)) == 5_000
+    (folder / "b.txt").write_text("\n".join(many[3_000:5_000]) + "\n")
+    with pytest.raises(ConfigError, match="more than 5,000 liked ids"):
+        interests.all_ids(got, tmp_path)
+
+
+def test_ids_arxiv_cannot_have_are_skipped_with_one_warning(tmp_path, caplog):
+    """Issue 33: 1999.99999 and issues/1234567 have id syntax but no real month or archive: skipped, not refused."""
+    (tmp_path / "interests").mkdir()
+    (tmp_path / "interests" / "a.txt").write_text("2401.01234\n1999.99999\nissues/1234567\n0703.0001\n")
+    with caplog.at_level("WARNING"):
+        assert interests.read_id_files(tmp_path) == ["2401.01234"]
+    [line] = [r.getMessage() for r in caplog.records]
+    assert line.startswith("warning: interests/a.txt:2: '1999.99999' (and 2 more) cannot be an arXiv id")
+
+
+def test_lines_pass_the_border_and_a_refused_line_is_log_safe(tmp_path):
+    """Issue 33: invisible characters in a pasted id are dropped; a quoted bad line cannot act as a workflow command."""
+    (tmp_path / "interests").mkdir()
+    (tmp_path / "interests" / "a.txt").write_text("2401.\u200b01234\u202e\n")
+    assert interests.read_id_files(tmp_path) == ["2401.01234"]
+    (tmp_path / "interests" / "a.txt").write_text("::error::owned\n")
+    with pytest.raises(ConfigError) as caught:
+        interests.read_id_files(tmp_path)
+    assert "'::error" not in str(caught.value) and "': :error::owned'" in str(caught.value)
+
+
+def test_library_link_outside_exits_2_through_the_run(tmp_path, capsys):
+    """Issue 33: the refusal is the run's one line and exit status 2, before arXiv is asked."""
+    (tmp_path / "secret.bib").write_text("@misc{k, title={A secret title}}\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    symlink(repo / "library.bib", tmp_path / "secret.bib")
+    (repo / "keywords.yaml").write_text(GOOD_TOPIC + "interests:\n  library: library.bib\n")
+    assert update.main(["--root", str(repo), "--no-fetch"]) == 2
+    err = capsys.readouterr().err
+    assert "keywords.yaml:5: interests.library 'library.bib' leads outside the repository" in err
+    assert "secret title" not in err
