@@ -57,6 +57,8 @@ PRINTS: dict[str, list[str]] = {
     "days": [r"^a first run's day \(40 new papers over 20 topics\): \d+ KB$",
              r"^5 days of \d+ new papers \(10 picks each\) over 200 papers: \d+ pages", MACHINE_SPEED],
     "renames": [r"^A renamed topic on the site", rf"^ +100 +\d+ +\d+ +\d+ +\d+ +\d+ +{NUMBER} +{NUMBER}$"],
+    "library": [r"^The reader's library file ", rf"^bibtex +{NUMBER} +{NUMBER} +{NUMBER}$",
+                rf"^csl json +{NUMBER} +{NUMBER} +{NUMBER}$", MACHINE_SPEED],
 }
 OUTER = ("ARXIV_", "DAILY_PAPERS_", "GITHUB_", "LLM_", "S2_", "SMTP_", "MAIL_")  # the environment's, not the tests'
 

@@ -5,6 +5,7 @@
     python -m tools.bench fetch              # a day with arXiv: requests and wall time (fake arXiv, real pacing)
     python -m tools.bench site --sizes 10000 # the site (scripts/site.py): build, size, first load, search speed
     python -m tools.bench key-sentences      # issue 31: key-sentence accuracy vs two baselines; time per 1,000
+    python -m tools.bench library            # issue 33: the library file's parse time at 1, 5 and 10 MB
 
 The timing measures end with the calibration loop's time (machine speed): compare figures taken at similar speeds.
 --tiny runs a measure at a size that takes seconds, for tests/bench/test_bench_smoke.py: its figures mean nothing.
@@ -17,7 +18,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.bench import arxiv, daily, days, digest, exclusions, extras, renames, site
+from tools.bench import arxiv, daily, days, digest, exclusions, extras, library, renames, site
 from tools.bench.common import machine_speed
 
 SIZES = [10_000, 20_000, 40_000]
@@ -99,6 +100,10 @@ def run_renames(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_library(args: argparse.Namespace) -> int:
+    return library.library_figures(library.TINY_SIZES_MB, json_mb=0.05) if args.tiny else library.library_figures()
+
+
 # name: (what it prints, its function, its options: "sizes" and/or "repeat"; every measure takes --tiny)
 MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, ...]]] = {
     "daily": ("the daily run as the workflow runs it and a full re-render, per store size; then the exclude phrases "
@@ -123,6 +128,8 @@ MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, .
                run_extras, ("sizes",)),
     "days": ("the site's day pages: a year of digests rendered, a fork's first day", run_days, ()),
     "renames": ("a renamed topic's old site addresses and the id -> page lookup", run_renames, ("sizes",)),
+    "library": ("the reader's library file: parse time of Zotero-like BibTeX at 1, 5 and 10 MB, and CSL JSON",
+                run_library, ()),
 }
 
 
