@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from core import text
+
 EXIT_USER_ERROR = 2  # bad input, or git refused: one line says why
 
 
@@ -28,6 +30,7 @@ def os_problem(exc: OSError, root: Path) -> str:
 
 
 def report(line: str) -> int:
-    """Print a user error's one line on stderr; the exit status every entry point returns for it."""
-    print(f"error: {line}", file=sys.stderr)
+    """Print a user error's one line on stderr (it may quote outside text: made an inert log line); the exit status
+    every entry point returns for it."""
+    print(f"error: {text.log_line(line)}", file=sys.stderr)
     return EXIT_USER_ERROR

@@ -20,7 +20,7 @@ from typing import Any
 
 import git
 
-from core import jsonfile, layout
+from core import jsonfile, layout, text
 from core.models import Outcome
 from daily import announce, gitio, ledger, lookup, outputs, report
 from daily.manifest import MANIFEST, load_manifest, manifest_is_sound
@@ -339,7 +339,7 @@ def commit_and_push(checkout: Checkout, outcome: Outcome, do_push: bool, rebuild
     repo, root, start = checkout.repo, checkout.root, checkout.head
     owned = without_hand_edits(checkout, owned_paths(repo, root, start), outcome.changed_files)
     for path in checkout.hand_edited:
-        print(f"warning: {path}: your hand edit is left uncommitted (the bot commits only what it wrote); "
+        print(f"warning: {text.log_line(path)}: your hand edit is left uncommitted (the bot commits only what it wrote); "
               f"commit it yourself if you mean to keep it")
     ours = gitio.build_commit(repo, root, start, owned, report.commit_message(outcome))
     if ours is None:

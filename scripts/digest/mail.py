@@ -29,6 +29,7 @@ from typing import Any
 import jinja2
 
 from core import links, mdtext, templates, tldr
+from core import text as border
 from core.ids import valid_id
 from digest import day as days
 
@@ -416,7 +417,7 @@ def deliver(settings: Mapping[str, Any], outcome: Any, papers: Mapping[str, dict
 def _warn(problem: str) -> str:
     """Say on stderr that the email was not sent and why; the same line goes to the job summary."""
     line = f"email not sent: {problem}"
-    print(f"warning: {line}", file=sys.stderr)
+    print(f"warning: {border.log_line(line)}", file=sys.stderr)  # it quotes the mail server's own words
     return line
 
 

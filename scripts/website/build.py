@@ -29,7 +29,7 @@ import jinja2
 
 from core import config as cfg
 from core import store as st
-from core import templates
+from core import templates, text
 from core.errors import UserError
 from daily import render
 from website import days, moved, pages, parallel, save, search, similar  # noqa: I001 - issue 23: the day pages, the Save button
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         site_path = base_path(args.base_url, os.environ.get("GITHUB_REPOSITORY"))
         site, indexed = build(args.root.resolve(), args.outdir.resolve(), site_path)
     except (cfg.ConfigError, st.StoreError, OutdirError, ArgumentError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {text.log_line(str(exc))}", file=sys.stderr)
         return 2
     except jinja2.TemplateError as exc:
         print(f"error: {templates.template_problem(exc)}", file=sys.stderr)

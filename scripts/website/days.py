@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import layout, links, mdtext
+from core import layout, links, mdtext, text
 from core.ids import valid_id
 from website.model import Entry, Site, TopicSite
 
@@ -75,7 +75,7 @@ class Day:
 
 def warn(message: str) -> None:
     """One warning line: a broken digest costs its day's page, never the site."""
-    print(f"warning: {message}", file=sys.stderr)
+    print(f"warning: {text.log_line(message)}", file=sys.stderr)
 
 
 def digest_problem(data: Any, stem: str) -> str | None:

@@ -156,9 +156,9 @@ def test_ids_arxiv_cannot_have_are_skipped_with_one_warning(tmp_path, caplog):
 
 
 def test_lines_pass_the_border_and_a_refused_line_is_log_safe(tmp_path):
-    """Issue 33: invisible characters in a pasted id are dropped; a quoted bad line cannot act as a workflow command."""
+    """Issue 33: invisible characters around a pasted id are blanks; a quoted bad line cannot act as a workflow command."""
     (tmp_path / "interests").mkdir()
-    (tmp_path / "interests" / "a.txt").write_text("2401.\u200b01234\u202e\n")
+    (tmp_path / "interests" / "a.txt").write_text("\ufeff\u200b2401.01234\u202e\U000e0041\n")
     assert interests.read_id_files(tmp_path) == ["2401.01234"]
     (tmp_path / "interests" / "a.txt").write_text("::error::owned\n")
     with pytest.raises(ConfigError) as caught:
