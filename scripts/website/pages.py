@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from core import templates
+from core import ids, templates
 from website import days
 from website.extras import Extras
 from website.model import TOPIC_LATEST, Page, Site, TopicSite
@@ -109,7 +109,7 @@ def all_pages(site: Site, extras: Extras, site_path: str = "/", share: tuple[int
     if share[0] == 0:
         yield "index.html", render("index.html.j2", site, "", extras=extras)
         yield "search.html", render("search.html.j2", site, "", filters=FILTERS)
-        yield "starred.html", render("starred.html.j2", site, "")
+        yield "starred.html", render("starred.html.j2", site, "", arxiv=ids.page_rule())
         yield "404.html", render("404.html.j2", site, site_path)  # served at any missing address: links from the top
     yield from day_pages(site, extras, share)
     for topic in shares(site.topics, share[1])[share[0]]:

@@ -118,6 +118,20 @@ def test_the_starred_page_has_its_view_and_every_page_loads_stars_js(rendered: d
         assert any(e.attrs.get("href", "").endswith("starred.html") for e in page.all("a")), path
 
 
+def test_the_starred_view_carries_real_ids_rule_from_core_ids(rendered: dict[str, Parsed]) -> None:
+    """Issue 33: stars.js's import and save.js follow core/ids.py real_id; the archives and months come from it
+    through the page (data-arxiv-*), not from a second list in the JavaScript."""
+    from core import ids
+
+    (view,) = [e for e in rendered["starred.html"].all("section") if "data-starred-view" in e.attrs]
+    assert set(view.attrs["data-arxiv-archives"].split()) == ids.OLD_ARCHIVES
+    assert (view.attrs["data-arxiv-first-old-year"], view.attrs["data-arxiv-first-new"],
+            view.attrs["data-arxiv-five-digits"]) == ("91", "0704", "1501")
+    assets = pages.TEMPLATES / "assets"
+    for archive in ("hep-th", "astro-ph", "supr-con"):  # no hand-copied list of archives in the scripts
+        assert archive not in (assets / "stars.js").read_text() + (assets / "save.js").read_text()
+
+
 def test_a_big_topic_bib_is_split_under_the_limit() -> None:
     from website import bibtex
 
