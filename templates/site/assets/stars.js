@@ -33,7 +33,17 @@
  *         <p data-stars-status role="status"></p>
  *       </section>
  *     Import takes a .bib (entries with eprint = {ID}, kept as they are) or any text with
- *     arXiv ids (one per line, as the id export writes); stars already there are kept.
+ *     arXiv ids (one per line, as the id export writes); stars already there are kept. An id counts when
+ *     it stands alone (between spaces or punctuation, not inside another site's address) or carries
+ *     arXiv's prefix or address (arXiv:ID, arxiv.org/abs/ID, arxiv.org/pdf/ID, each with an optional
+ *     version and .pdf), and has one of arXiv's real shapes (core/ids.py real_id): the section carries
+ *     that rule's constants, written by the site build (core.ids.page_rule):
+ *       data-arxiv-archives="acc-phys adap-org ..." data-arxiv-first-old-year="91"
+ *       data-arxiv-first-new="0704" data-arxiv-five-digits="1501"
+ *     (without them no id is real, and nothing is imported). Look-alikes (issues/1234567, 1999.99999)
+ *     are skipped and counted in the status line. Text over 1 MB is refused with a line saying so; the
+ *     text is read in one linear pass that pauses every 50 ms, so the page never freezes.
+ *     window.dailyPapersIds.real(id) is the same rule for save.js.
  *  4. Hidden until JavaScript runs: elements with class "js-only" and the hidden attribute
  *     get it removed (so buttons that need this script do not show without it).
  */
@@ -43,7 +53,71 @@
   var script = document.currentScript;
   var root = new URL("..", script ? script.src : document.baseURI);
   var KEY = "daily-papers.stars:" + root.pathname;
-  var ID = /(?:arXiv:|arxiv\.org\/(?:abs|pdf)\/)?\b(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?\b/g;
+  var MAX_IMPORT = 1000000;  /* characters (or a file's bytes) an import takes at once */
+  var SLICE_MS = 50;  /* the longest the import's reading holds the page before it lets it breathe */
+  /* A token: a run of the characters an id or an address is made of; everything else (spaces, quotes,
+     brackets, commas, ?, #, =) delimits. One global pass of it over the text is linear: no token is read
+     twice. (The old pattern started [a-z-]+ at every letter of a word, so 200 KB of "a-b-c" took 14 s.) */
+  var TOKEN = /[\p{L}\p{N}._:\/+%~@-]+/gu;
+  var LOOKS = /\d{4}\.\d{4}|\/\d{7}/;  /* what every id contains: fixed lengths, so testing it is linear */
+  var FORM = /^(?:[Aa][Rr][Xx][Ii][Vv]:|(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?$/;
+  var NEW_ID = /^(\d\d)(\d\d)\.\d{4,5}$/;
+  var OLD_ID = /^([a-z-]+)(?:\.[A-Z]{2})?\/(\d\d)(\d\d)\d{3}$/;
+  var rule = null;
+
+  /* core/ids.py real_id's constants, from the Starred view's data-arxiv-* attributes (see item 3 above). */
+  function ruleOf() {
+    var view = rule ? null : document.querySelector("[data-starred-view][data-arxiv-archives]");
+    if (view) {
+      rule = { archives: new Set(view.getAttribute("data-arxiv-archives").split(/\s+/)),
+        firstOldYear: Number(view.getAttribute("data-arxiv-first-old-year")),
+        firstNew: Number(view.getAttribute("data-arxiv-first-new")),
+        fiveDigits: Number(view.getAttribute("data-arxiv-five-digits")) };
+    }
+    return rule;
+  }
+
+  /* Whether an id without version has one of arXiv's real shapes: core/ids.py real_id, the same rule. */
+  function realId(id) {
+    var r = ruleOf(), m = NEW_ID.exec(id), month;
+    if (!r) return false;
+    if (m) {
+      month = Number(m[2]);
+      var yymm = Number(m[1] + m[2]);
+      return month >= 1 && month <= 12 && yymm >= r.firstNew && (id.length === 10) === (yymm >= r.fiveDigits);
+    }
+    m = OLD_ID.exec(id);
+    if (!m) return false;
+    month = Number(m[3]);
+    return r.archives.has(m[1]) && month >= 1 && month <= 12 &&
+      (Number(m[2]) >= r.firstOldYear || Number(m[2] + m[3]) < r.firstNew);
+  }
+
+  /* One token's id (versions and .pdf dropped), "" for a look-alike to skip, null when it looks like no id. */
+  function idOf(token) {
+    if (!LOOKS.test(token)) return null;
+    var m = FORM.exec(token.replace(/[.:]+$/, ""));  /* a sentence's full stop is no part of the id */
+    return m && realId(m[1]) ? m[1] : "";
+  }
+
+  /* The ids in text, each once in order, and the look-alikes skipped: {ids, skipped, example}. With
+     pause, the pass stops every SLICE_MS and goes on in a later task, then calls done; else it runs whole. */
+  function scanIds(text, done, pause) {
+    var found = { ids: [], skipped: 0, example: "" }, seen = new Set(), token = new RegExp(TOKEN.source, "gu");
+    function slice() {
+      var until = performance.now() + SLICE_MS, m, n = 0;
+      while ((m = token.exec(text))) {
+        var id = idOf(m[0]);
+        if (id === "") { found.skipped++; found.example = found.example || m[0]; }
+        else if (id && !seen.has(id)) { seen.add(id); found.ids.push(id); }
+        if (pause && ++n % 256 === 0 && performance.now() > until) { setTimeout(slice, 0); return; }
+      }
+      done(found);
+    }
+    slice();
+  }
+
+  window.dailyPapersIds = { real: realId };
 
   function load() {
     try {
@@ -226,30 +300,56 @@
     return m ? m[1] : "";
   }
 
+  var importing = false;
+
   function importText(text) {
+    if (importing) { status("Still importing the last text: a moment."); return; }
+    if (text.length > MAX_IMPORT) { status(tooBig(text.length)); return; }
+    var entries = bibEntries(text);
+    importing = true;
+    if (entries.length) {
+      var skipped = 0, example = "";
+      var found = entries.map(function (entry) {
+        var id = "";
+        scanIds(fieldOf(entry, "eprint") + " " + fieldOf(entry, "url"), function (seen) {
+          id = seen.ids[0] || "";
+          if (!id && seen.skipped) { skipped++; example = example || seen.example; }
+        });
+        var title = fieldOf(entry, "title").replace(/[{}]/g, "").replace(/\\textbrace(left|right)/g, "") || id;
+        return id && { id: id, title: title, bibtex: entry.trim() + "\n" };
+      }).filter(Boolean);
+      addStars(found, skipped, example);
+    } else {
+      status("Importing\u2026");
+      scanIds(text, function (seen) {
+        addStars(seen.ids.map(function (id) { return { id: id, title: id, bibtex: "" }; }), seen.skipped, seen.example);
+      }, true);
+    }
+  }
+
+  function tooBig(size) {
+    return "That is " + (size / 1e6).toFixed(1) + " MB of text: import at most 1 MB at a time (split it into parts).";
+  }
+
+  /* found: [{id, title, bibtex}] of real ids; skipped look-alikes are counted in the status line. */
+  function addStars(found, skipped, example) {
     var stars = load();
     var added = 0;
     var now = new Date().toISOString();
-    function add(id, star) {
-      if (!stars[id]) { stars[id] = star; added++; }
-      else if (star.bibtex && !stars[id].bibtex) { stars[id].bibtex = star.bibtex; }
+    found.forEach(function (star) {
+      var id = star.id;
+      if (!stars[id]) {
+        stars[id] = { title: star.title, url: "https://arxiv.org/abs/" + id, bibtex: star.bibtex, starred: now };
+        added++;
+      } else if (star.bibtex && !stars[id].bibtex) { stars[id].bibtex = star.bibtex; }
+    });
+    importing = false;
+    if (save(stars)) {
+      var shown = example.length > 60 ? example.slice(0, 59) + "\u2026" : example;
+      status("Imported " + added + " new " + (added === 1 ? "star" : "stars") + "." + (skipped ?
+        " Skipped " + skipped + (skipped === 1 ? " look-alike that is" : " look-alikes that are") +
+        " not arXiv ids, like " + shown + "." : ""));
     }
-    var entries = bibEntries(text);
-    if (entries.length) {
-      entries.forEach(function (entry) {
-        var found = (fieldOf(entry, "eprint") + " " + fieldOf(entry, "url")).match(ID);
-        if (!found) return;
-        var id = found[0].replace(/^(arXiv:|arxiv\.org\/(abs|pdf)\/)/, "").replace(/v\d+$/, "");
-        var title = fieldOf(entry, "title").replace(/[{}]/g, "").replace(/\\textbrace(left|right)/g, "") || id;
-        add(id, { title: title, url: "https://arxiv.org/abs/" + id, bibtex: entry.trim() + "\n", starred: now });
-      });
-    } else {
-      (text.match(ID) || []).forEach(function (raw) {
-        var id = raw.replace(/^(arXiv:|arxiv\.org\/(abs|pdf)\/)/, "").replace(/v\d+$/, "");
-        add(id, { title: id, url: "https://arxiv.org/abs/" + id, bibtex: "", starred: now });
-      });
-    }
-    if (save(stars)) status("Imported " + added + " new " + (added === 1 ? "star" : "stars") + ".");
     refresh();
   }
 
@@ -285,6 +385,7 @@
   document.addEventListener("change", function (event) {
     var input = event.target;
     if (!input.matches('input[type="file"][data-stars-action="import-file"]') || !input.files.length) return;
+    if (input.files[0].size > MAX_IMPORT) { status(tooBig(input.files[0].size)); return; }
     input.files[0].text().then(importText, function (e) { status("Could not read the file: " + e.message); });
   });
 
