@@ -215,3 +215,21 @@ def test_the_branch_goes_in_the_path_segment_by_segment(page, served: str) -> No
     path, name, ids, _ = decoded(url)
     assert path == "/octo/papers/new/feature/daily-papers" and ids == ["2401.00001", "hep-th/9901001"]
     assert "value=%23%20Starred%20on%20the%20site" in url and "hep-th%2F9901001%0A" in url  # encodeURIComponent
+
+
+def test_only_real_arxiv_ids_are_saved(page, served: str) -> None:
+    """Issue 33: stars imported before the import knew arXiv's real shapes (issues/1234567 from a GitHub address,
+    1999.99999) were saved with the rest, and every later daily run stopped with exit 2. Save leaves them out
+    (core/ids.py real_id's rule, through stars.js) and its status line names them, so the reader can remove them."""
+    page.goto(served + "starred.html")
+    kept = {paper: {"title": paper, "url": f"https://arxiv.org/abs/{paper}", "bibtex": "", "starred": "2026-12-01"}
+            for paper in ("2401.00001", "hep-th/9901001", "issues/1234567", "1999.99999", "cs/0704001")}
+    page.evaluate("stars => localStorage.setItem('daily-papers.stars:' + new URL('..', document.querySelector("
+                  "'script[src$=\"stars.js\"]').src).pathname, JSON.stringify(stars))", kept)
+    page.reload()
+    assert page.locator("[data-starred-list] li").count() == 5  # still listed: the reader's to remove
+    ((label, url),) = save_links(page)
+    assert label == "Save to my repository" and decoded(url)[2] == ["2401.00001", "hep-th/9901001"]
+    assert page.inner_text("[data-save-status]") == (
+        "2 ids in one file: commit it in GitHub's editor. Left out, not arXiv ids: 1999.99999, cs/0704001, "
+        "issues/1234567 (remove them from the list).")

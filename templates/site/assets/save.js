@@ -15,18 +15,24 @@
  *   </section>
  * The starred ids are read from stars.js's list, <ol data-starred-list> with <li data-paper-id> (its DOM
  * contract, item 3), so this file keeps no copy of how stars are stored. No inline script (the site's CSP).
+ * Only ids of arXiv's real shapes are saved (stars.js's window.dailyPapersIds.real, core/ids.py real_id's rule):
+ * a star kept from before that rule (issues/1234567) would stop every later daily run, so it is left out and
+ * the status line names it. Without stars.js nothing is saved.
  */
 (function () {
   "use strict";
 
   var LIMIT = 6000;
 
-  function starredIds() {
-    var ids = {};
+  /* The starred ids that are arXiv ids, sorted, and those left out: {ids, out}. */
+  function starred() {
+    var real = window.dailyPapersIds ? window.dailyPapersIds.real : function () { return false; };
+    var ids = new Set(), out = [];
     document.querySelectorAll("[data-starred-list] li[data-paper-id]").forEach(function (item) {
-      ids[item.getAttribute("data-paper-id")] = true;
+      var id = item.getAttribute("data-paper-id");
+      if (real(id)) ids.add(id); else out.push(id);
     });
-    return Object.keys(ids).sort();
+    return { ids: Array.from(ids).sort(), out: out };
   }
 
   function localDate() {
@@ -71,7 +77,7 @@
   function links(section) {
     var repository = section.getAttribute("data-repository") || "";
     var branch = section.getAttribute("data-branch") || "main";
-    var ids = starredIds();
+    var ids = starred().ids;
     if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repository) || !ids.length) return [];
     var date = localDate();
     var chunks = split(ids, repository, branch, date);
@@ -99,11 +105,13 @@
       a.setAttribute("data-ids", String(link.ids));
       place.append(a);
     });
-    var count = starredIds().length;
+    var found = starred(), count = found.ids.length, out = found.out;
     if (status) {
-      status.textContent = !count ? "Star some papers first: their ids are what is saved." :
+      status.textContent = (!count ? "Star some papers first: their ids are what is saved." :
         made.length > 1 ? count + " ids in " + made.length + " files (one link holds about 450): open and commit each part." :
-        count + (count === 1 ? " id" : " ids") + " in one file: commit it in GitHub's editor.";
+        count + (count === 1 ? " id" : " ids") + " in one file: commit it in GitHub's editor.") + (out.length ?
+        " Left out, not arXiv ids: " + out.slice(0, 3).join(", ") + (out.length > 3 ? " and " + (out.length - 3) + " more" : "") +
+        " (remove " + (out.length === 1 ? "it" : "them") + " from the list)." : "");
     }
   }
 
