@@ -53,6 +53,7 @@ PRINTS: dict[str, list[str]] = {
                       r"^choosing and cutting 1,000 key sentences, one core: median \d+ ms", MACHINE_SPEED],
     "site": [r"^ +papers +build s +peak MB +site MB", rf"^ +100 +{NUMBER} +\d+ +{NUMBER} +\d+ +{NUMBER} +\d+, +\d+ ",
              MACHINE_SPEED],
+    "starred": [r"^Starred page import ", r"^prose, ids and look-alikes +20 +\d+ +\d+ +\d+ +\d+$", MACHINE_SPEED],
     "extras": [r"^Site extras ", rf"^ +100 +{NUMBER} +{NUMBER} +{NUMBER}", MACHINE_SPEED],
     "days": [r"^a first run's day \(40 new papers over 20 topics\): \d+ KB$",
              r"^5 days of \d+ new papers \(10 picks each\) over 200 papers: \d+ pages", MACHINE_SPEED],
@@ -79,7 +80,7 @@ def runs() -> Iterator[dict[str, tuple[subprocess.CompletedProcess, float]]]:
                                   capture_output=True, text=True, timeout=180)
             return done, time.perf_counter() - started
 
-        measures = [m for m in PRINTS if m != "site" or has_chromium()]
+        measures = [m for m in PRINTS if m not in ("site", "starred") or has_chromium()]
         with ThreadPoolExecutor(max_workers=2) as pool:
             yield dict(zip(measures, pool.map(one, measures)))
 
@@ -87,7 +88,7 @@ def runs() -> Iterator[dict[str, tuple[subprocess.CompletedProcess, float]]]:
 @pytest.mark.parametrize("measure", list(PRINTS))
 def test_each_measure_runs_at_a_tiny_size_and_prints_its_figures(
         runs: dict[str, tuple[subprocess.CompletedProcess, float]], measure: str) -> None:
-    if measure not in runs:  # only the site needs a browser
+    if measure not in runs:  # only the site and the Starred page's import need a browser
         if os.environ.get("CI") == "true":
             pytest.fail("no Chromium: CI must run the site benchmark (sudo apt-get install chromium)")
         pytest.skip("no Chromium: install one with 'sudo apt-get install chromium'")

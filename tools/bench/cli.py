@@ -4,6 +4,7 @@
     python -m tools.bench daily --sizes 5000
     python -m tools.bench fetch              # a day with arXiv: requests and wall time (fake arXiv, real pacing)
     python -m tools.bench site --sizes 10000 # the site (scripts/site.py): build, size, first load, search speed
+    python -m tools.bench starred            # issue 33: the Starred page's import of 200 KB and 1 MB of pasted text
     python -m tools.bench key-sentences      # issue 31: key-sentence accuracy vs two baselines; time per 1,000
     python -m tools.bench library            # issue 33: the library file's parse time at 1, 5 and 10 MB
 
@@ -81,6 +82,14 @@ def run_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_starred(args: argparse.Namespace) -> int:
+    if args.tiny:
+        site.starred_benchmark([("mixed", 20_000)], repeat=1)
+    else:
+        site.starred_benchmark([("mixed", 200_000), ("runs", 200_000), ("mixed", 1_000_000)], args.repeat)
+    return 0
+
+
 def run_extras(args: argparse.Namespace) -> int:
     print("Site extras (similar papers, BibTeX, COinS, charts, reasons; realistic word distribution):")
     print(*extras.extras_table(TINY_SIZES if args.tiny else args.sizes), sep="\n")
@@ -124,6 +133,8 @@ MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, .
                       run_key_sentences, ("repeat",)),
     "site": ("the site (scripts/site.py): build time and memory, size, first load, search speed in Chromium",
              run_site, ("sizes",)),
+    "starred": ("the Starred page's import in Chromium: 200 KB and 1 MB of pasted text, longest task and stall",
+                run_starred, ("repeat",)),
     "extras": ("the site's extras: similar papers, BibTeX, COinS, charts, reasons; every page rendered",
                run_extras, ("sizes",)),
     "days": ("the site's day pages: a year of digests rendered, a fork's first day", run_days, ()),

@@ -166,3 +166,103 @@ def site_benchmark(sizes: list[int], queries: list[str] = QUERIES) -> None:
 
 SITE_STORE = ("_site-store",)  # the hidden steps (tools/bench/cli.py) run in fresh processes
 SITE_BUILD = ("_site-build",)
+
+
+def starred_text(size: int, kind: str, seed: int = 33) -> tuple[str, int, int]:
+    """About size characters to paste into the Starred page's import, with the real ids and look-alikes it holds.
+    kind "mixed": prose, ids (bare, arXiv:, arXiv addresses), GitHub issue addresses and impossible months;
+    "runs": 50 KB runs of dashes and of "a-b-", which the old pattern read in quadratic time."""
+    if kind == "runs":
+        return "\n".join(["-" * 50_000, "a-b-" * 12_500] * (size // 100_000 + 1))[:size], 0, 0
+    rng = random.Random(seed)
+    pieces: list[str] = []
+    real: set[str] = set()
+    skipped = length = 0
+    while length < size:
+        roll = rng.random()
+        if roll < 0.05:
+            paper = f"{rng.randint(15, 26):02d}{rng.randint(1, 12):02d}.{rng.randint(0, 99999):05d}"
+            real.add(paper)
+            piece = rng.choice([paper, f"arXiv:{paper}v2", f"https://arxiv.org/abs/{paper}", f"({paper})."])
+        elif roll < 0.07:
+            piece = rng.choice([f"https://github.com/o/r/issues/{rng.randint(10**6, 10**7 - 1)}",
+                                f"{rng.randint(10, 26)}{rng.randint(13, 99)}.{rng.randint(10000, 99999)}"])
+            skipped += 1
+        else:
+            piece = rng.choice(WORDS)
+        pieces.append(piece)
+        length += len(piece) + 1
+    return " ".join(pieces)[:size], len(real), skipped
+
+
+STARRED_IMPORT = """async (text) => {
+  document.querySelector('[data-stars-import-text]').value = text;
+  await new Promise(done => setTimeout(done, 800));  /* the paste's own layout is the browser's, not the import's */
+  const longest = [0];
+  const watch = new PerformanceObserver(list => list.getEntries().forEach(e => {
+    longest[0] = Math.max(longest[0], e.duration); }));
+  watch.observe({type: 'longtask'});
+  let last = performance.now(), gap = 0;
+  const ticker = setInterval(() => { const now = performance.now(); gap = Math.max(gap, now - last); last = now; }, 5);
+  document.querySelector('[data-stars-action="import-text"]').click();
+  const status = document.querySelector('[data-stars-status]');
+  while (!status.textContent.startsWith('Imported')) await new Promise(done => setTimeout(done, 20));
+  await new Promise(done => setTimeout(done, 300));
+  clearInterval(ticker);
+  watch.disconnect();
+  return {task: longest[0], stall: gap, status: status.textContent,
+          stars: document.querySelectorAll('[data-starred-list] li').length};
+}"""
+
+
+def starred_benchmark(texts: list[tuple[str, int]], repeat: int = 3) -> None:
+    """The Starred page's import in Chromium: for each (kind, characters) pasted, the longest task (Chromium's
+    long tasks) and the longest stall (the biggest gap of a 5 ms ticker: the task, then the list's style and
+    layout), median of repeat runs, each in a fresh page."""
+    import functools
+    import http.server
+    import statistics
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from website import build
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    print(f"Starred page import (one paste; median of {repeat}, each in a fresh page):")
+    print(f"{'text':<30} {'KB':>5} {'stars':>6} {'skipped':>8} {'task ms':>8} {'stall ms':>9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        root, outdir = Path(tmp) / "repo", Path(tmp) / "site"
+        root.mkdir()
+        site_store(root, 100)
+        build.build(root, outdir)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(outdir)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--no-first-run", "--disable-sync"])
+                for kind, size in texts:
+                    text, real, skipped = starred_text(size, kind)
+                    runs = []
+                    for _ in range(repeat):
+                        page = browser.new_page()
+                        page.set_default_timeout(300_000)
+                        page.goto(f"http://127.0.0.1:{server.server_port}/starred.html")
+                        runs.append(page.evaluate(STARRED_IMPORT, text))
+                        page.close()
+                    if runs[0]["stars"] != real or (skipped and f"Skipped {skipped} " not in runs[0]["status"]):
+                        raise SystemExit(f"the import found other ids than expected: {runs[0]}")
+                    label = {"mixed": "prose, ids and look-alikes", "runs": "runs of letters and hyphens"}[kind]
+                    print(f"{label:<30} {size // 1000:>5} {real:>6} {skipped:>8} "
+                          f"{statistics.median(r['task'] for r in runs):>8.0f} "
+                          f"{statistics.median(r['stall'] for r in runs):>9.0f}", flush=True)
+                browser.close()
+        finally:
+            server.shutdown()
+            server.server_close()
+    print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
