@@ -37,7 +37,7 @@ acc-phys adap-org alg-geom ao-sci astro-ph atom-ph bayes-an chao-dyn chem-ph cmp
 funct-an gr-qc hep-ex hep-lat hep-ph hep-th math math-ph mtrl-th nlin nucl-ex nucl-th patt-sol physics plasm-ph
 q-alg q-bio q-fin quant-ph solv-int stat supr-con
 """.split())
-FIRST_OLD_YEAR = 91  # old-style ids began in 1991 (hep-th/9108001)
+FIRST_OLD_MONTH = (91, 8)  # old-style ids began in August 1991 (hep-th/9108001)
 FIRST_NEW_MONTH = (7, 4)  # new-style ids began with 0704.0001 (April 2007); old-style ones ended the month before
 FIVE_DIGITS_FROM = (15, 1)  # and have had five digits after the dot since 1501.00001
 
@@ -45,7 +45,7 @@ FIVE_DIGITS_FROM = (15, 1)  # and have had five digits after the dot since 1501.
 def real_id(paper_id: str) -> bool:
     """Whether an id without version has one of arXiv's real shapes, not just its syntax: a new-style id's yymm is
     a month since April 2007 with the right number of digits after it, an old-style id names a real archive and a
-    month from 1991 to March 2007. For text a reader pastes or commits, where look-alikes (1999.99999) occur.
+    month from August 1991 to March 2007. For text a reader pastes or commits, where look-alikes (1999.99999) occur.
     The site's stars.js follows the same rule with these constants, written into the Starred page (page_rule)."""
     if _NEW_ID.match(paper_id):
         year, month = int(paper_id[:2]), int(paper_id[2:4])
@@ -54,7 +54,7 @@ def real_id(paper_id: str) -> bool:
     if _OLD_ID.match(paper_id):
         archive, number = paper_id.split("/")
         year, month = int(number[:2]), int(number[2:4])
-        dated = (year >= FIRST_OLD_YEAR or (year, month) < FIRST_NEW_MONTH) and 1 <= month <= 12
+        dated = ((year, month) >= FIRST_OLD_MONTH or (year, month) < FIRST_NEW_MONTH) and 1 <= month <= 12
         return archive.split(".")[0] in OLD_ARCHIVES and dated
     return False
 
@@ -62,7 +62,7 @@ def real_id(paper_id: str) -> bool:
 def page_rule() -> dict[str, str]:
     """real_id's constants as the Starred page carries them (data-arxiv-* attributes that stars.js reads), so the
     page's import and Save follow this rule with no second copy of the archives: yymm as four digits."""
-    return {"archives": " ".join(sorted(OLD_ARCHIVES)), "first-old-year": f"{FIRST_OLD_YEAR:02d}",
+    return {"archives": " ".join(sorted(OLD_ARCHIVES)), "first-old": yymm(FIRST_OLD_MONTH),
             "first-new": yymm(FIRST_NEW_MONTH), "five-digits": yymm(FIVE_DIGITS_FROM)}
 
 

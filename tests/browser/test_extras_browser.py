@@ -210,6 +210,7 @@ def import_text(page: Any, text: str) -> str:
     ("arXiv:2401.01234v2", ["2401.01234"], 0),
     ("https://arxiv.org/abs/hep-th/9901001", ["hep-th/9901001"], 0),
     ("https://arxiv.org/pdf/2401.01234v1.pdf", ["2401.01234"], 0),
+    ("https://arxiv.org/html/2401.01236v2 hep-th/9107001", ["2401.01236"], 1),  # arXiv's HTML; before August 1991
     ("2401.01234", ["2401.01234"], 0),
     ("cs/0704001", [], 1),  # too late for an old-style id
     ("astro-ph/9204001 hep-th/9900001 pull/9901001", ["astro-ph/9204001"], 2),

@@ -30,5 +30,5 @@ def test_real_id_knows_arxivs_months_digits_and_archives() -> None:
                  "cs/0703001", "astro-ph/9204001"):
         assert ids.real_id(real), real
     for look_alike in ("1999.99999", "2613.00001", "2600.00001", "0703.0001", "0612.1234", "1412.12345", "1501.1234",
-                       "issues/1234567", "cs/0704001", "astro-ph/9113001", "hep-th/9900001", "pull/9901001", "x"):
+                       "issues/1234567", "cs/0704001", "astro-ph/9113001", "hep-th/9107001", "hep-th/9900001", "pull/9901001", "x"):
         assert not ids.real_id(look_alike), look_alike

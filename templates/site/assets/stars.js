@@ -35,10 +35,10 @@
  *     Import takes a .bib (entries with eprint = {ID}, kept as they are) or any text with
  *     arXiv ids (one per line, as the id export writes); stars already there are kept. An id counts when
  *     it stands alone (between spaces or punctuation, not inside another site's address) or carries
- *     arXiv's prefix or address (arXiv:ID, arxiv.org/abs/ID, arxiv.org/pdf/ID, each with an optional
+ *     arXiv's prefix or address (arXiv:ID, arxiv.org/abs/ID, arxiv.org/pdf/ID, arxiv.org/html/ID, each with an optional
  *     version and .pdf), and has one of arXiv's real shapes (core/ids.py real_id): the section carries
  *     that rule's constants, written by the site build (core.ids.page_rule):
- *       data-arxiv-archives="acc-phys adap-org ..." data-arxiv-first-old-year="91"
+ *       data-arxiv-archives="acc-phys adap-org ..." data-arxiv-first-old="9108"
  *       data-arxiv-first-new="0704" data-arxiv-five-digits="1501"
  *     (without them no id is real, and nothing is imported). Look-alikes (issues/1234567, 1999.99999)
  *     are skipped and counted in the status line. Text over 1 MB is refused with a line saying so; the
@@ -60,7 +60,7 @@
      twice. (The old pattern started [a-z-]+ at every letter of a word, so 200 KB of "a-b-c" took 14 s.) */
   var TOKEN = /[\p{L}\p{N}._:\/+%~@-]+/gu;
   var LOOKS = /\d{4}\.\d{4}|\/\d{7}/;  /* what every id contains: fixed lengths, so testing it is linear */
-  var FORM = /^(?:[Aa][Rr][Xx][Ii][Vv]:|(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?$/;
+  var FORM = /^(?:[Aa][Rr][Xx][Ii][Vv]:|(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?$/;
   var NEW_ID = /^(\d\d)(\d\d)\.\d{4,5}$/;
   var OLD_ID = /^([a-z-]+)(?:\.[A-Z]{2})?\/(\d\d)(\d\d)\d{3}$/;
   var rule = null;
@@ -70,7 +70,7 @@
     var view = rule ? null : document.querySelector("[data-starred-view][data-arxiv-archives]");
     if (view) {
       rule = { archives: new Set(view.getAttribute("data-arxiv-archives").split(/\s+/)),
-        firstOldYear: Number(view.getAttribute("data-arxiv-first-old-year")),
+        firstOld: Number(view.getAttribute("data-arxiv-first-old")),
         firstNew: Number(view.getAttribute("data-arxiv-first-new")),
         fiveDigits: Number(view.getAttribute("data-arxiv-five-digits")) };
     }
@@ -90,7 +90,7 @@
     if (!m) return false;
     month = Number(m[3]);
     return r.archives.has(m[1]) && month >= 1 && month <= 12 &&
-      (Number(m[2]) >= r.firstOldYear || Number(m[2] + m[3]) < r.firstNew);
+      (Number(m[2] + m[3]) >= r.firstOld || Number(m[2] + m[3]) < r.firstNew);
   }
 
   /* One token's id (versions and .pdf dropped), "" for a look-alike to skip, null when it looks like no id. */
