@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core import mdtext
+from core import mdtext, text
 from core.jsonfile import atomic_write
 from daily import render
 
@@ -28,7 +28,7 @@ def in_actions() -> bool:
 def group_start(title: str) -> None:
     """Open a collapsible log group in Actions."""
     if in_actions():
-        print(f"::group::{title}", flush=True)
+        print(f"::group::{text.command_value(title)}", flush=True)
 
 
 def group_end() -> None:
@@ -46,8 +46,9 @@ def topic_line(run: TopicRun) -> str:
     """One line per topic for the console and the log."""
     if run.error:
         what = "THROTTLED" if run.throttled else "FAILED"
-        return f"{run.name}: {what}: {run.error}; its stored papers are kept and the next run catches up"
-    line = f"{run.name}: {len(run.fresh)} new, {len(run.updated)} updated"
+        return (f"{text.log_line(run.name)}: {what}: {text.log_line(run.error)}; "
+                "its stored papers are kept and the next run catches up")
+    line = f"{text.log_line(run.name)}: {len(run.fresh)} new, {len(run.updated)} updated"
     if run.joined:
         line += f", {len(run.joined)} already stored joined it"
     line += f", {run.listed} listed ({run.hidden} hidden)"
@@ -55,7 +56,7 @@ def topic_line(run: TopicRun) -> str:
         line += "; more papers than max_results_per_topic since the last run: use --backfill to fill the gap"
     if run.new_topic:
         line += (f"; new topic (or changed query): fetched its latest papers; for older ones run "
-                 f"python scripts/update.py --backfill YYYY-MM-DD --topic \"{run.name}\"")
+                 f"python scripts/update.py --backfill YYYY-MM-DD --topic \"{text.log_line(run.name)}\"")
     return line
 
 
@@ -86,13 +87,15 @@ def status(runs: list[TopicRun], fetch_report: FetchReport | None) -> str:
     if fetch_report is None or not runs:
         return "nothing fetched (re-rendered from the store)"
     if failed:
-        return (f"failed: {', '.join(r.name for r in failed)} could not be fetched ({failed[0].error}); "
+        return (f"failed: {', '.join(text.log_line(r.name) for r in failed)} could not be fetched "
+                f"({text.log_line(failed[0].error)}); "
                 "the next run catches up from the last successful fetch")
     if throttled:
         codes = fetch_report.throttles or [r.throttled for r in throttled[:1] if r.throttled]
         shown = ", ".join(f"HTTP {c} ×{codes.count(c)}" for c in sorted(set(codes)))
         return (f"throttled: arXiv shed our requests ({shown}, {plural(len(codes), 'throttled answer')}"
-                f" in {plural(fetch_report.requests, 'request')}); not fetched: {', '.join(r.name for r in throttled)};"
+                f" in {plural(fetch_report.requests, 'request')}); not fetched: "
+                f"{', '.join(text.log_line(r.name) for r in throttled)};"
                 " nothing is lost, the next run catches up from the last successful fetch")
     new, updated = totals(runs)
     asked = f"{plural(fetch_report.requests, 'request')} in {fetch_report.seconds:.1f} s"
@@ -143,7 +146,8 @@ def commit_message(outcome: Outcome) -> str:
     if joined:
         extra.append("joined from the store: " + ", ".join(joined))
     if outcome.renamed:
-        extra.append("renamed topics: " + ", ".join(f"{old} -> {new}" for old, new in sorted(outcome.renamed.items())))
+        extra.append("renamed topics: " + ", ".join(f"{_inert_name(old)} -> {_inert_name(new)}"
+                                                    for old, new in sorted(outcome.renamed.items())))
     if outcome.imported:
         extra.append(f"import {plural(outcome.imported, 'paper')} from the DailyArXiv README")
     if outcome.refreshed:
@@ -158,8 +162,8 @@ def commit_message(outcome: Outcome) -> str:
     if failed:
         extra.append(f"not fetched: {', '.join(_inert_name(n) for n in failed)}")
     if not new and not updated and not hidden and extra:
-        text = "; ".join(extra)
-        return text[:1].upper() + text[1:]
+        message = "; ".join(extra)
+        return message[:1].upper() + message[1:]
     return "; ".join([head, *extra]) if extra else head
 
 
@@ -190,8 +194,9 @@ def orphan_lines(outcome: Outcome | None) -> list[str]:
     """A warning per stored topic name no topic claims, with the exact fix."""
     if outcome is None:
         return []
-    return [f"warning: {plural(count, 'stored paper')} under topic \"{name}\" belong to no topic in keywords.yaml "
-            f"(kept in data/, shown nowhere); if a topic was renamed, add aliases: [\"{name}\"] to it"
+    return [f"warning: {plural(count, 'stored paper')} under topic \"{text.log_line(name)}\" belong to no topic in "
+            f"keywords.yaml (kept in data/, shown nowhere); if a topic was renamed, add aliases: "
+            f"[\"{text.log_line(name)}\"] to it"
             for name, count in sorted(outcome.orphans.items())]
 
 
@@ -202,7 +207,7 @@ def print_dry_run(outcome: Outcome) -> None:
         print(f"  {path}")
     for topic, papers in outcome.new_papers.items():
         for paper in papers:
-            print(f"  + {topic}: {paper['id']} {mdtext.plain(paper['title'])[:80]}")
+            print(f"  + {text.log_line(topic)}: {text.log_line(paper['id'])} {text.log_line(paper['title'])[:80]}")
 
 
 def summary_markdown(runs: list[TopicRun], outcome: Outcome | None, config: Config,
@@ -212,7 +217,7 @@ def summary_markdown(runs: list[TopicRun], outcome: Outcome | None, config: Conf
     new, updated = totals(runs)
     line = status(runs, fetch_report)
     return template.render(runs=runs, outcome=outcome, config=config, new=new, updated=updated, advice=advice,
-                           hidden=hidden_total(runs),
+                           hidden=hidden_total(runs), title=mdtext.md(text.log_line(config.settings["title"])),
                            status=line, headline=line.split(":")[0], orphans=orphan_lines(outcome))
 
 

@@ -103,3 +103,43 @@ def test_a_revised_paper_in_two_topics_is_updated_in_both(
     assert update.main(["--root", str(work), *flags]) == 0
     out = capsys.readouterr().out
     assert "Codec: 0 new, 1 updated" in out and "Speech: 0 new, 1 updated" in out, out
+
+
+def test_a_renamed_topic_in_the_commit_message_closes_no_issue() -> None:
+    """Issue 33: the 'renamed topics:' part carried topic names as they are, so a topic once named "Fixes #1" closed
+    issue 1 when the bot's commit reached the default branch."""
+    from core.models import Outcome, TopicRun
+
+    outcome = Outcome(runs=[TopicRun("Closes GH-2")], renamed={"Fixes #1": "Closes GH-2", "@owner": "Closes GH-2"})
+    message = report.commit_message(outcome)
+    assert "renamed topics" in message.lower()
+    assert "#1" not in message and "GH-2" not in message and "@owner" not in message, message
+    assert "Fixes #\u200b1 -> Closes GH\u200b-2" in message
+
+
+def test_the_title_setting_is_escaped_in_the_job_summary_heading(tmp_path: Path) -> None:
+    """Issue 33: settings.title went into the summary's heading as plain text: Markdown in it was live, and a title
+    starting with '::' read like a workflow command."""
+    from core.models import FetchReport, TopicRun
+
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"title": "::warning::*bold* [x](y) #1"})
+    config = cfg.load(tmp_path / "keywords.yaml")
+    text = report.summary_markdown([TopicRun("Codec")], None, config, FetchReport(requests=1))
+    heading = text.splitlines()[0]
+    assert not heading.startswith("## ::") and "*bold*" not in heading and "[x](y)" not in heading, heading
+    assert "\\*bold\\*" in heading and "\\[x\\](y)" in heading
+
+
+def test_a_topic_name_never_acts_as_a_workflow_command_in_the_log(monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 33: a topic's name went into console lines and ::group:: titles as written; a newline and '::' in it
+    gave the runner a command of its own."""
+    from core.models import TopicRun
+
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    name = "Codec\n::error::owned %0A"
+    assert "\n" not in report.topic_line(TopicRun(name))
+    report.group_start(f"request 1 of 1: {name}")
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "%0A" not in out and "%250A" in out, out
+    assert not any(line.lstrip().startswith("::error") for line in out.splitlines())
