@@ -86,3 +86,4 @@ class FetchReport:
     throttles: list[int] = field(default_factory=list)  # every throttled answer's status, in order
     skipped: list[str] = field(default_factory=list)  # topics not asked because arXiv kept throttling
     now: datetime | None = None  # the run's moment (DAILY_PAPERS_NOW in simulations), for the announcement note
+    unreachable: str | None = None  # 'arXiv was unreachable (HTTP 503 on all 6 requests)': no request answered

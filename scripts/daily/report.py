@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 ISSUE_LIMIT = 60_000  # GitHub refuses issue bodies over 65,536 characters
 EXIT_FAILED, EXIT_THROTTLED = 1, 3
+CATCH_UP = "no topic was fetched; nothing is lost, the next run catches up from the last successful fetch"
 
 
 def in_actions() -> bool:
@@ -86,6 +87,8 @@ def status(runs: list[TopicRun], fetch_report: FetchReport | None) -> str:
     throttled = [r for r in runs if r.error and r.throttled]
     if fetch_report is None or not runs:
         return "nothing fetched (re-rendered from the store)"
+    if fetch_report.unreachable:
+        return f"unreachable: {fetch_report.unreachable}; {CATCH_UP}"
     if failed:
         return (f"failed: {', '.join(text.log_line(r.name) for r in failed)} could not be fetched "
                 f"({text.log_line(failed[0].error)}); "
@@ -175,8 +178,11 @@ def _inert_name(name: str) -> str:
 def print_summary(runs: list[TopicRun], outcome: Outcome | None, fetch_report: FetchReport | None = None,
                   quiet: bool = False) -> None:
     """One line per topic, stored names no topic claims, the totals, then the run's status."""
+    outage = fetch_report.unreachable if fetch_report else None
+    if outage:  # arXiv's outage, said once rather than as every topic's failure
+        print(f"{outage}: {CATCH_UP}")
     for run in runs:
-        if not quiet or run.error:
+        if not outage and (not quiet or run.error):
             print(topic_line(run))
     for line in orphan_lines(outcome):
         print(line)
@@ -218,7 +224,8 @@ def summary_markdown(runs: list[TopicRun], outcome: Outcome | None, config: Conf
     line = status(runs, fetch_report)
     return template.render(runs=runs, outcome=outcome, config=config, new=new, updated=updated, advice=advice,
                            hidden=hidden_total(runs), title=mdtext.md(text.log_line(config.settings["title"])),
-                           status=line, headline=line.split(":")[0], orphans=orphan_lines(outcome))
+                           status=line, headline=line.split(":")[0], orphans=orphan_lines(outcome),
+                           unreachable=fetch_report.unreachable if fetch_report else None)
 
 
 def advice(error: str) -> str:

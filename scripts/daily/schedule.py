@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from core import clock
+from core import clock, text
 from core import config as cfg
 from core import store as st
 from core.models import FetchReport, TopicRun
@@ -62,6 +63,7 @@ def ask_all(queue: list[plan.Request], names: list[str], fetcher: ArxivClient, s
     fetch_report = FetchReport(now=now)
     started, planned = fetcher.clock(), len(queue)
     pending: dict[int, Held] = {}  # first halves that failed by a server fault, judged after their other half
+    faults: list[fetch.TopicFailed] = []  # every failed request's failure, in order
     number = 0
     while queue:
         request = queue.pop(0)
@@ -71,13 +73,42 @@ def ask_all(queue: list[plan.Request], names: list[str], fetcher: ArxivClient, s
             skip(fetch_report, topic_runs, next(r.throttled for r in runs.values() if r.throttled))
             continue
         label = f"request {number} of {planned}" if number <= planned else f"request {number} (a part of a split one)"
-        queue[:0] = ask_one(request, label, topic_runs, fetcher, split, pending, now)
+        queue[:0] = ask_one(request, label, topic_runs, fetcher, split, pending, now, faults)
     for held in pending.values():  # a first half whose other half was never asked (throttling stopped the run)
         fail_request(*held, own=False)
     fetch_report.requests = fetcher.requests
     fetch_report.seconds = fetcher.clock() - started
     fetch_report.throttles = list(fetcher.throttles)
+    fetch_report.unreachable = unreachable(faults, number, fetcher.requests, bool(fetcher.throttles))
+    if fetch_report.unreachable:  # one outage, said once: no topic failed on its own
+        for run in runs.values():
+            run.error, run.alone = fetch_report.unreachable, None
     return [runs[n] for n in names], fetch_report
+
+
+_STATUS = re.compile(r"\bHTTP (\d{3})\b")
+
+
+def unreachable(faults: list[fetch.TopicFailed], asked: int, requests: int, throttled: bool) -> str | None:
+    """The one line for a day arXiv answered no request (all 5xx, timeouts or no connection), else None.
+
+    Such a day is arXiv's outage, not a topic's fault: it is said once, and the next run catches up from the
+    last successful fetch. Throttling, a rejected query or the run's budget are not an outage.
+    """
+    if not faults or len(faults) < asked or throttled or not all(f.server_fault for f in faults):
+        return None
+    kinds = list(dict.fromkeys(_fault_kind(str(f)) for f in faults))
+    return f"arXiv was unreachable ({' or '.join(kinds)} on all {requests} requests)"
+
+
+def _fault_kind(why: str) -> str:
+    """A server fault in two or three words, for the outage line: 'HTTP 503', 'timed out', 'no connection'."""
+    status = _STATUS.search(why)
+    if status:
+        return f"HTTP {status.group(1)}"
+    if "timed out" in why:
+        return "timed out"
+    return "no connection" if "connect" in why else "a bad answer"
 
 
 def skip(fetch_report: FetchReport, topic_runs: list[TopicRun], throttled: int | None) -> None:
@@ -89,15 +120,16 @@ def skip(fetch_report: FetchReport, topic_runs: list[TopicRun], throttled: int |
 
 
 def ask_one(request: plan.Request, label: str, topic_runs: list[TopicRun], fetcher: ArxivClient, split: Split,
-            pending: dict[int, Held], now: datetime) -> list[plan.Request]:
+            pending: dict[int, Held], now: datetime, faults: list[fetch.TopicFailed]) -> list[plan.Request]:
     """Ask one request and share its answer out; what to ask next because of it (halves after a failure)."""
     report.group_start(f"{label}: {request.describe()}")
-    log.info("%s: %s; query: %s", label, request.describe(), request.query)
+    log.info("%s: %s; query: %s", label, text.log_line(request.describe()), text.log_line(request.query))
     before = fetcher.requests
     try:
         records, capped = fetcher.fetch(request.query, request.since, request.limit, request.page_size,
                                         retry_failures=request.part is None)
     except fetch.TopicFailed as exc:
+        faults.append(exc)
         after = after_failure(request, topic_runs, exc, split, pending)
     else:
         take_records(request, topic_runs, records, capped, fetcher.answered_at, now)
@@ -125,8 +157,8 @@ def after_failure(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.
         return []
     held = pending.pop(id(pair), None) if pair is not None else None
     if held is not None and exc.server_fault:
-        log.warning("%s: %s, as did the other half; arXiv looks down, so neither is split further",
-                    ", ".join(t.name for t in request.topics), exc)
+        log.warning("%s: %s again, like the other half: arXiv looks down, so neither is split further",
+                    _names(t.name for t in request.topics), _fault_kind(str(exc)))
         fail_request(*held, own=False)
         fail_request(request, topic_runs, exc, own=False)
         return []
@@ -151,9 +183,15 @@ def split_or_fail(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.
     if exc.throttled or exc.out_of_time or len(request.topics) < 2 or len(request.starts) != len(request.topics):
         fail_request(request, topic_runs, exc, own=True)
         return []
-    log.warning("%s: %s; asking again in two halves to find the topic arXiv refuses",
-                ", ".join(t.name for t in request.topics), exc)
+    why = ("to find the topic whose query arXiv rejects" if exc.rejected
+           else "in case one topic's query is what arXiv fails on (arXiv may also be down)")
+    log.warning("%s: %s; asking again in two halves %s", _names(t.name for t in request.topics), exc, why)
     return split(request)
+
+
+def _names(names: Iterable[str]) -> str:
+    """Topic names for a log line: each one line and inert as a workflow command."""
+    return ", ".join(text.log_line(n) for n in names)
 
 
 def fail_request(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.TopicFailed, own: bool) -> None:
@@ -165,7 +203,10 @@ def fail_request(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.T
         if alone:
             run.error = f"{exc}; the query it sent alone: {request.query}"
             run.alone = True
-    log.warning("%s: %s", ", ".join(r.name for r in topic_runs), topic_runs[0].error)
+    if own:
+        log.warning("%s: %s", _names(r.name for r in topic_runs), text.log_line(topic_runs[0].error))
+    else:  # arXiv looked down: the run's end says so once, for every topic (unreachable) or for these
+        log.info("%s: not fetched: %s", _names(r.name for r in topic_runs), exc)
 
 
 def take_records(request: plan.Request, topic_runs: list[TopicRun], records: list[dict[str, Any]], capped: bool,

@@ -143,3 +143,17 @@ def test_a_topic_name_never_acts_as_a_workflow_command_in_the_log(monkeypatch: p
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and "%0A" not in out and "%250A" in out, out
     assert not any(line.lstrip().startswith("::error") for line in out.splitlines())
+
+
+def test_an_outage_is_one_status_and_one_line_not_every_topic_failed(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 33: on a day arXiv answered nothing, every topic got a FAILED line and the Status named them all."""
+    from core.models import FetchReport, TopicRun
+
+    outage = "arXiv was unreachable (HTTP 503 on all 6 requests)"
+    runs = [TopicRun(f"Topic {i}", error=outage) for i in range(3)]
+    fetched = FetchReport(requests=6, unreachable=outage)
+    assert report.status(runs, fetched).startswith(f"unreachable: {outage}; no topic was fetched")
+    assert report.exit_status(runs) == report.EXIT_FAILED  # the status such a day always had
+    report.print_summary(runs, None, fetched)
+    out = capsys.readouterr().out
+    assert "FAILED" not in out and out.count(outage) == 2, out

@@ -106,3 +106,30 @@ def test_both_halves_failing_by_a_server_fault_means_arxiv_is_down_and_nothing_s
     runs, _ = run_step(tmp_path, client)
     assert client.requests == 3  # the shared request, then its two halves; no quarters
     assert all(r.error and not r.alone for r in runs.values())
+
+
+def test_a_day_arxiv_answers_nothing_is_one_outage_and_no_topic_fails_on_its_own(tmp_path: Path) -> None:
+    """Issue 33: every request of the day failed by a server fault: each topic was named failed "after 1 try"."""
+    client = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("arXiv had a server error (HTTP 503) after 1 try"))
+    runs, report = run_step(tmp_path, client)
+    assert report.unreachable == f"arXiv was unreachable (HTTP 503 on all {client.requests} requests)"
+    assert all(r.error == report.unreachable and not r.alone for r in runs.values())
+
+
+def test_an_outage_of_timeouts_and_of_mixed_faults_is_worded_as_such(tmp_path: Path) -> None:
+    timeouts = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("arXiv timed out after 2 tries"))
+    line = run_step(tmp_path, timeouts)[1].unreachable
+    assert line == f"arXiv was unreachable (timed out on all {timeouts.requests} requests)"
+    mixed = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("could not connect to arXiv after 1 try" if "topic0x" in q
+                                                            else "arXiv answered HTTP 502 after 1 try"))
+    line = run_step(tmp_path, mixed)[1].unreachable or ""
+    assert line == f"arXiv was unreachable (no connection or HTTP 502 on all {mixed.requests} requests)", line
+
+
+def test_a_day_some_request_was_answered_or_rejected_or_throttled_is_no_outage(tmp_path: Path) -> None:
+    down_for_one = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("HTTP 503 after 1 try") if "topic5x" in q else None)
+    assert run_step(tmp_path, down_for_one)[1].unreachable is None
+    rejected = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("HTTP 400: syntax error", rejected=True))
+    assert run_step(tmp_path, rejected)[1].unreachable is None
+    throttled = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("HTTP 429", throttled=429))
+    assert run_step(tmp_path, throttled)[1].unreachable is None

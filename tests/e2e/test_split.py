@@ -218,3 +218,30 @@ def test_a_topic_that_works_again_on_a_quiet_day_changes_no_file(tmp_path: Path,
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-14T00:00:00Z")
     assert update.main(["--root", str(tmp_path), "-q"]) == 0
     assert (tmp_path / "data" / "state.json").read_bytes() == state
+
+
+def test_a_day_arxiv_answers_503_to_everything_is_said_once_and_blames_no_topic(
+        tmp_path: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 33: with every request answered 503, each topic was reported "FAILED … (HTTP 503) after 1 try", the
+    Status line and the job summary said the same, and the log spoke of finding the topic arXiv refuses."""
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    topics, words = twenty()
+    first_day(tmp_path, fake, topics[:8], {t["name"]: words[t["name"]] for t in topics[:8]})
+    fake.faults.append(Fault("status", 503, b"Service Unavailable", times=999))
+    capsys.readouterr()
+    assert update.main(["--root", str(tmp_path)]) == 1  # the exit status of a failed fetch, as before
+    captured = capsys.readouterr()
+    out, err = captured.out, captured.err
+    asked = len(fake.requests)
+    line = f"arXiv was unreachable (HTTP 503 on all {asked} requests)"
+    status = next(x for x in out.splitlines() if x.startswith("Status: "))
+    assert line in status and "the next run catches up" in status, status
+    assert "after 1 try" not in out + err and "FAILED" not in out, out
+    warnings = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING") + err
+    assert "refuses" not in warnings and "rejects" not in warnings and "after 1 try" not in warnings, warnings
+    assert "asking again in two halves in case one topic's query is what arXiv fails on" in warnings
+    assert out.count(line) == 2, out  # the one line for the topics, and the Status line
+    text = summary.read_text()
+    assert "after 1 try" not in text and "arXiv was unreachable (HTTP 503 on all" in text, text
