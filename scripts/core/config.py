@@ -30,6 +30,7 @@ class Topic:
     categories: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    quiet_days_ok: int | None = None  # announcement days without a new paper that are normal (daily.quiet)
 
     def claims(self, stored_name: str) -> bool:
         """Whether papers stored under this name are this topic's: its name or an alias, ignoring case and spacing."""
@@ -117,7 +118,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "max_summaries_per_run": (1, 1000),
 }
 
-TOPIC_KEYS = ("name", "query", "categories", "exclude", "aliases")
+TOPIC_KEYS = ("name", "query", "categories", "exclude", "aliases", "quiet_days_ok")
+MAX_QUIET_DAYS = 3650  # announcement days: about 14 years
 MAX_TIME_BUDGET = 1200  # the daily workflow's timeout-minutes is 30: the script, not GitHub, must decide when to stop
 TOP_KEYS = ("topics", "settings", "interests")
 MAX_TOPICS = 100
@@ -341,13 +343,22 @@ def _topic(raw: Any, index: int, data: Any, name: str) -> Topic:
     _check_surrogates(aliases, f"{name}:{_line_of(raw, 'aliases')}: {where}")
     topic = Topic(name=topic_name, query=raw["query"].strip(), tree=tree,
                   categories=tuple(categories), exclude=tuple(" ".join(e.split()) for e in exclude),
-                  aliases=tuple(a for a in aliases if a != topic_name))
+                  aliases=tuple(a for a in aliases if a != topic_name), quiet_days_ok=_quiet_days_ok(raw, where, name))
     sent = len(topic.arxiv_query())
     if sent > q.MAX_SENT:
         raise ConfigError(f"{name}:{_line_of(raw, 'query')}: {where}: the query as sent to arXiv is {sent:,} characters, "
                           f"more than {q.MAX_SENT:,} (a term without ti: or abs: is sent twice, once for each); "
                           "shorten it, prefix terms with ti: or abs:, or split the topic")
     return topic
+
+
+def _quiet_days_ok(raw: dict, where: str, name: str) -> int | None:
+    """A rare topic's quiet_days_ok: how many announcement days without a new paper are normal for it."""
+    value = raw.get("quiet_days_ok")
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_QUIET_DAYS):
+        return value
+    raise ConfigError(f"{name}:{_line_of(raw, 'quiet_days_ok')}: {where}: 'quiet_days_ok' must be a whole number of "
+                      f"announcement days from 0 to {MAX_QUIET_DAYS}, got {_clip(repr(value))}; like quiet_days_ok: 30")
 
 
 def _check_name(topic_name: str, where: str) -> None:

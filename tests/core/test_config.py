@@ -37,6 +37,11 @@ CASES = [
     ("too many summaries", GOOD_TOPIC + "settings:\n  max_summaries_per_run: 5000\n", 5,
      "'max_summaries_per_run' must be a whole number from 1 to 1000"),
     ("typo in key", GOOD_TOPIC + "    exlude: [a]\n", 4, "unknown key 'exlude'; did you mean 'exclude'?"),
+    ("quiet days not a number", GOOD_TOPIC + "    quiet_days_ok: a month\n", 4,
+     "topic 'TTS': 'quiet_days_ok' must be a whole number of announcement days from 0 to 3650, got 'a month'; "
+     "like quiet_days_ok: 30"),
+    ("quiet days negative", GOOD_TOPIC + "    quiet_days_ok: -1\n", 4, "'quiet_days_ok' must be a whole number"),
+    ("quiet days true", GOOD_TOPIC + "    quiet_days_ok: yes\n", 4, "'quiet_days_ok' must be a whole number"),
     ("unknown top key", GOOD_TOPIC + "setings: {}\n", 4, "did you mean 'settings'?"),
     ("name not text", "topics:\n  - name: [a]\n    query: x\n", 2, "'name' must be non-empty text"),
     ("query a number", "topics:\n  - name: A\n    query: 42\n", 3, "'query' must be non-empty text"),
@@ -123,3 +128,10 @@ def test_an_unreadable_keywords_file_is_one_line(tmp_path: Path, capsys: pytest.
     assert update.main(["--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: keywords.yaml: cannot read it (Is a directory)") and "\n" not in err, err
+
+
+def test_a_rare_topic_says_how_many_quiet_announcement_days_are_normal(tmp_path: Path) -> None:
+    """Issue 33: a topic that lists a paper a month sets quiet_days_ok, so its quiet weeks raise no warning."""
+    (tmp_path / "keywords.yaml").write_text(GOOD_TOPIC + "    quiet_days_ok: 30\n  - name: B\n    query: b\n")
+    topics = cfg.load(tmp_path / "keywords.yaml").topics
+    assert [t.quiet_days_ok for t in topics] == [30, None]
