@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -54,6 +54,16 @@ class S2Step:
     line: str | None = None  # the step's one line ('warning: Semantic Scholar: ...' when it failed)
 
 
+@dataclass(frozen=True)
+class Quiet:
+    """A topic (or, with topic None, every topic) that listed nothing new on more announcement days than is normal."""
+
+    topic: str | None
+    days: list[date]  # the announcement days with nothing new, oldest first
+    since: str  # the day of the newest listed paper, or of the topic's first fetch
+    failing: bool  # past quiet_days_ok + daily.quiet.FAIL_AFTER: the run exits with report.EXIT_QUIET
+
+
 @dataclass
 class Outcome:
     """The result of merging and rendering: what changed, for the report and the commit."""
@@ -71,6 +81,7 @@ class Outcome:
     summaries: str | None = None  # the summaries step's one line, for the job summary
     retried: int = 0  # papers whose model answer was dropped this run: asked again next run (tldr_tries)
     s2: S2Step = field(default_factory=S2Step)  # Semantic Scholar's TL;DRs this run; asked once, kept on a rebuild
+    quiet: list[Quiet] = field(default_factory=list)  # topics quiet for too many announcement days (daily.quiet)
 
     @property
     def failed(self) -> list[TopicRun]:

@@ -28,7 +28,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Fetch new arXiv papers for the topics in keywords.yaml, merge them into data/, "
         "and render README.md, papers/ and feeds/.",
         epilog="Exit status: 0 done (new papers, or nothing new), 1 a topic could not be fetched (others were "
-               "updated), 2 bad input or git refused (one line says why), 3 arXiv throttled us (the next run catches up).",
+               "updated), 2 bad input or git refused (one line says why), 3 arXiv throttled us (the next run catches up), "
+               "4 a topic listed nothing new for too many announcement days (its warning line says what to check).",
     )
     parser.add_argument("--config", type=Path, default=None, metavar="FILE",
                         help="the topics file (default: keywords.yaml in the repository)")

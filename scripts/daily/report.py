@@ -14,10 +14,10 @@ from daily import render
 
 if TYPE_CHECKING:
     from core.config import Config
-    from core.models import FetchReport, Outcome, TopicRun
+    from core.models import FetchReport, Outcome, Quiet, TopicRun
 
 ISSUE_LIMIT = 60_000  # GitHub refuses issue bodies over 65,536 characters
-EXIT_FAILED, EXIT_THROTTLED = 1, 3
+EXIT_FAILED, EXIT_THROTTLED, EXIT_QUIET = 1, 3, 4
 CATCH_UP = "no topic was fetched; nothing is lost, the next run catches up from the last successful fetch"
 
 
@@ -127,13 +127,30 @@ def announcement_note(now: datetime | None = None) -> str:
             f"{day}, {'normally an announcement (a holiday?)' if usual else 'no announcement day'}")
 
 
-def exit_status(runs: list[TopicRun]) -> int:
-    """0 fetched (new or not), 1 a topic failed, 3 arXiv throttled us: the workflow shows which."""
+def exit_status(runs: list[TopicRun], quiet: list[Quiet] | None = None) -> int:
+    """0 fetched (new or not), 1 a topic failed, 3 arXiv throttled us, 4 a topic quiet too long: the workflow
+    shows which, and a red badge (and GitHub's email) tells the owner of a query that went silent."""
     if any(r.error and not r.throttled for r in runs):
         return EXIT_FAILED
     if any(r.error for r in runs):
         return EXIT_THROTTLED
+    if any(q.failing for q in quiet or []):
+        return EXIT_QUIET
     return 0
+
+
+def quiet_line(quiet: Quiet) -> str:
+    """The warning for a topic (or every topic) quiet on too many announcement days: which days, what to check."""
+    shown = [d.isoformat() for d in quiet.days]
+    days = ", ".join(shown) if len(shown) <= 4 else f"{shown[0]} to {shown[-1]}"
+    name = text.log_line(quiet.topic) if quiet.topic else None
+    who = f"topic \"{name}\" listed no" if name else "no topic listed a"
+    check = (f"update.py --explain \"{name}\", its categories and its exclusions" if name
+             else "each topic with update.py --explain TOPIC, its categories and its exclusions")
+    line = (f"warning: {who} new paper on the last {plural(len(shown), 'announcement day')} ({days}; "
+            f"newest {quiet.since}); arXiv may have stopped answering the query: check {check}; "
+            f"a rare topic can set quiet_days_ok in keywords.yaml")
+    return line + ("; exit status 4 until a paper is listed" if quiet.failing else "")
 
 
 def commit_message(outcome: Outcome) -> str:
@@ -184,7 +201,7 @@ def print_summary(runs: list[TopicRun], outcome: Outcome | None, fetch_report: F
     for run in runs:
         if not outage and (not quiet or run.error):
             print(topic_line(run))
-    for line in orphan_lines(outcome):
+    for line in orphan_lines(outcome) + [quiet_line(q) for q in (outcome.quiet if outcome else [])]:
         print(line)
     failed = [r for r in runs if r.error]
     counts = (f"{len(failed)} of {len(runs)} topics not fetched" if failed
@@ -225,7 +242,8 @@ def summary_markdown(runs: list[TopicRun], outcome: Outcome | None, config: Conf
     return template.render(runs=runs, outcome=outcome, config=config, new=new, updated=updated, advice=advice,
                            hidden=hidden_total(runs), title=mdtext.md(text.log_line(config.settings["title"])),
                            status=line, headline=line.split(":")[0], orphans=orphan_lines(outcome),
-                           unreachable=fetch_report.unreachable if fetch_report else None)
+                           unreachable=fetch_report.unreachable if fetch_report else None,
+                           quiet=[quiet_line(q) for q in (outcome.quiet if outcome else [])])
 
 
 def advice(error: str) -> str:

@@ -30,6 +30,7 @@ from daily import (
     pagemodel,
     plan,
     publish,
+    quiet,
     render,
     report,
     seed_import,
@@ -163,6 +164,7 @@ def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcom
     renderer = render.Renderer(config, model, manifest.load_manifest(root), root,
                                site_url=links.pages_url(state.repository))
     count_listed(model.views, store, outcome)
+    outcome.quiet = quiet.find(config, model.views, outcome.runs, state.topics, now)
     if liked is None:
         liked = picks.complete(config, root, store, *picks.liked_local(config, root, store), look_up=None)
     outcome.day, day_files = picks.record_day(root, config, outcome.new_papers, store.papers, liked,
@@ -235,7 +237,11 @@ def advance_state(config: cfg.Config, topics_state: dict[str, dict[str, str]], r
         kept = state.get(run.name)
         if run.error or not run.fetched or not (store_changed or kept is None or kept["query"] != run.query):
             continue
+        anew = kept is None or kept["query"] != run.query
         state[run.name] = {"fetched": run.fetched, "query": run.query}
+        first = run.fetched if anew else kept.get("first") if kept else None
+        if first:  # when the topic was first fetched: daily.quiet counts a new topic's quiet days from it
+            state[run.name]["first"] = first
         start = run.start or (kept.get("start") if kept and kept["query"] == run.query else None)
         if start and start > clock.iso(clock.parse_time(run.fetched) - overlap):  # a new topic's floor, while it matters
             state[run.name]["start"] = start
@@ -357,7 +363,7 @@ def run(options: RunOptions) -> int:
     notify_step(options, config, start, outcome)
     report.print_summary(outcome.runs, outcome, fetched.report, quiet=options.quiet)
     report.write_job_summary(outcome.runs, outcome, config, fetched.report)
-    return report.exit_status(outcome.runs)
+    return report.exit_status(outcome.runs, outcome.quiet)
 
 
 def prepare(options: RunOptions, config: cfg.Config) -> Start:

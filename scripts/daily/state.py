@@ -25,7 +25,8 @@ _FIX = f"fix it or delete {PATH}: the next run then windows from the stored pape
 
 def load(root: Path) -> dict[str, dict[str, str]]:
     """Topic name -> {"fetched": ISO time of the last successful fetch, "query": what it asked, and for a
-    new topic "start": its oldest paper, below which its windows do not reach}."""
+    new topic "start": its oldest paper, below which its windows do not reach; "first": when a topic fetched since
+    issue 33 was first fetched (under this query), which daily.quiet counts a new topic's quiet days from}."""
     path = root / PATH
     if not path.exists():
         return {}
@@ -54,7 +55,7 @@ def alone(root: Path) -> list[str]:
 def _entry_ok(entry: Any) -> bool:
     """Whether one topic's entry has the shape this code writes, with a real time."""
     if not (isinstance(entry, dict) and isinstance(entry.get("fetched"), str) and isinstance(entry.get("query"), str)
-            and isinstance(entry.get("start", ""), str)):
+            and isinstance(entry.get("start", ""), str) and isinstance(entry.get("first", ""), str)):
         return False
     try:
         return datetime.strptime(entry["fetched"], "%Y-%m-%dT%H:%M:%SZ") is not None

@@ -157,3 +157,26 @@ def test_an_outage_is_one_status_and_one_line_not_every_topic_failed(capsys: pyt
     report.print_summary(runs, None, fetched)
     out = capsys.readouterr().out
     assert "FAILED" not in out and out.count(outage) == 2, out
+
+
+def test_a_topic_quiet_too_long_is_one_warning_in_the_log_and_summary_and_exit_status_4(tmp_path: Path) -> None:
+    """Issue 33: a query arXiv started to answer with nothing looked like a quiet day, forever."""
+    from datetime import date
+
+    from core.models import FetchReport, Outcome, Quiet, TopicRun
+
+    days = [date(2026, 12, d) for d in (1, 2, 3, 6, 7, 8, 9)]
+    runs = [TopicRun("Fixes #1", query="q"), TopicRun("Codec", query="q")]
+    warned, failing = Quiet("Fixes #1", days[:3], "2026-11-30", False), Quiet("Fixes #1", days, "2026-11-30", True)
+    assert report.exit_status(runs, [warned]) == 0 and report.exit_status(runs, [failing]) == report.EXIT_QUIET == 4
+    assert report.exit_status([TopicRun("Codec", error="HTTP 400")], [failing]) == report.EXIT_FAILED
+    line = report.quiet_line(failing)
+    assert line.startswith('warning: topic "Fixes #1" listed no new paper on the last 7 announcement days '
+                           "(2026-12-01 to 2026-12-09; newest 2026-11-30)") and "--explain" in line, line
+    assert "\n" not in line and line.endswith("exit status 4 until a paper is listed")
+    assert report.quiet_line(Quiet(None, days[:3], "2026-11-30", False)).startswith(
+        "warning: no topic listed a new paper on the last 3 announcement days")  # every topic was quiet
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
+    text = report.summary_markdown(runs, Outcome(runs=runs, quiet=[failing]), cfg.load(tmp_path / "keywords.yaml"),
+                                   FetchReport(requests=1))
+    assert '❌ warning\\: topic "Fixes \\#1" listed no new paper on the last 7' in text, text
