@@ -101,3 +101,10 @@ def find(config: Config, views: Iterable[TopicView], runs: Iterable[TopicRun], s
         return [Quiet(None, shortest.days, max(q.since for q in found), any(q.failing for q in found))]
     return found
 
+
+
+def arxiv_now(runs: Iterable[TopicRun], now: datetime) -> datetime:
+    """The moment to count to: arXiv's clock (the latest Date it sent this run), else the run's own, so a local
+    clock that is wrong (years ahead) makes no topic look quiet."""
+    stamps = [clock.parse_time(r.arxiv_time) for r in runs if r.arxiv_time]
+    return max(stamps) if stamps else now

@@ -96,3 +96,9 @@ def test_a_new_topic_with_nothing_listed_counts_from_its_first_fetch(tmp_path: P
     assert find(tmp_path, topics, papers, first) == []  # Sunday and Monday: two days, normal
     first["Codec"]["first"] = "2026-12-03T01:00:00Z"  # Wednesday, as its evening's announcement came out
     assert [(q.topic, len(q.days)) for q in find(tmp_path, topics, papers, first)] == [("Codec", 3)]
+
+
+def test_the_count_runs_to_arxivs_clock_so_a_local_clock_years_ahead_makes_no_topic_quiet() -> None:
+    runs = [TopicRun("Codec", arxiv_time="2026-12-08T02:00:00Z"), TopicRun("Vocoder")]
+    assert quiet.arxiv_now(runs, datetime(2030, 1, 1, tzinfo=UTC)) == MONDAY_EVENING
+    assert quiet.arxiv_now([TopicRun("Codec")], MONDAY_EVENING) == MONDAY_EVENING  # no Date sent: the run's own
