@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core import clock
 from core.models import Quiet
@@ -82,15 +82,28 @@ def quiet_days(newest: str | None, first: str | None, now: datetime) -> list[dat
     return announcement_days(max(anchors), now) if anchors else []
 
 
+def first_stored(papers: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Each topic's oldest stored paper's stamp, hidden ones included: where a topic that lists nothing at all (an
+    exclusion that hides everything it stores) starts to count, as it could have listed a paper since then."""
+    first: dict[str, str] = {}
+    for paper in papers:
+        for topic in paper.get("topics") or ():
+            if topic not in first or paper["updated"] < first[topic]:
+                first[topic] = paper["updated"]
+    return first
+
+
 def find(config: Config, views: Iterable[TopicView], runs: Iterable[TopicRun], state: dict[str, dict[str, str]],
-         now: datetime) -> list[Quiet]:
-    """The topics fetched this run whose quiet days exceed their quiet_days_ok; one entry for all when all are."""
+         now: datetime, stored: dict[str, str] | None = None) -> list[Quiet]:
+    """The topics fetched this run whose quiet days exceed their quiet_days_ok; one entry for all when all are.
+
+    stored (first_stored): for a topic that lists nothing, its oldest stored paper stands in for the newest listed."""
     fetched = {r.name for r in runs if not r.error and r.query}  # asked and answered this run
     found, counted = [], 0
     for view in views:
         if view.name not in fetched:
             continue
-        newest = max((p["updated"] for p in view.papers), default=None)
+        newest = max((p["updated"] for p in view.papers), default=None) or (stored or {}).get(view.name)
         days = quiet_days(newest, state.get(view.name, {}).get("first"), now)
         counted += newest is not None or "first" in state.get(view.name, {})
         ok = QUIET_DAYS_OK if view.topic.quiet_days_ok is None else view.topic.quiet_days_ok

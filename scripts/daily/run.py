@@ -164,7 +164,8 @@ def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcom
     renderer = render.Renderer(config, model, manifest.load_manifest(root), root,
                                site_url=links.pages_url(state.repository))
     count_listed(model.views, store, outcome)
-    outcome.quiet = quiet.find(config, model.views, outcome.runs, state.topics, quiet.arxiv_now(outcome.runs, now))
+    outcome.quiet = quiet.find(config, model.views, outcome.runs, state.topics, quiet.arxiv_now(outcome.runs, now),
+                               quiet.first_stored(store.papers.values()))
     if liked is None:
         liked = picks.complete(config, root, store, *picks.liked_local(config, root, store), look_up=None)
     outcome.day, day_files = picks.record_day(root, config, outcome.new_papers, store.papers, liked,

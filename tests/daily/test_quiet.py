@@ -60,7 +60,7 @@ def find(root: Path, topics: list[dict[str, Any]], papers: list[dict[str, Any]],
     config = cfg.load(root / "keywords.yaml")
     views = pagemodel.topic_views(config, papers)
     runs = [TopicRun(t.name, query="asked") for t in config.topics]
-    return quiet.find(config, views, runs, state or {}, MONDAY_EVENING)
+    return quiet.find(config, views, runs, state or {}, MONDAY_EVENING, quiet.first_stored(papers))
 
 
 def test_a_topic_quiet_past_its_days_is_found_and_past_four_more_is_failing(tmp_path: Path) -> None:
@@ -102,3 +102,12 @@ def test_the_count_runs_to_arxivs_clock_so_a_local_clock_years_ahead_makes_no_to
     runs = [TopicRun("Codec", arxiv_time="2026-12-08T02:00:00Z"), TopicRun("Vocoder")]
     assert quiet.arxiv_now(runs, datetime(2030, 1, 1, tzinfo=UTC)) == MONDAY_EVENING
     assert quiet.arxiv_now([TopicRun("Codec")], MONDAY_EVENING) == MONDAY_EVENING  # no Date sent: the run's own
+
+
+def test_a_topic_whose_exclusion_hides_everything_it_stores_counts_from_its_oldest_paper(tmp_path: Path) -> None:
+    topics = [{"name": "Codec", "query": "codec", "exclude": ["codec"]}, {"name": "Vocoder", "query": "vocoder"}]
+    papers = [record("2611.00001", "Codec", "2026-11-24T15:00:00Z"), record("2612.00001", "Codec",
+                                                                           "2026-12-07T10:00:00Z"),
+              record("2612.00002", "Vocoder", "2026-12-07T10:00:00Z")]
+    found = find(tmp_path, topics, papers)  # new hidden papers every day, none listed since 24 November
+    assert [(q.topic, q.failing, q.since) for q in found] == [("Codec", True, "2026-11-24")]
