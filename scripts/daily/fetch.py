@@ -47,13 +47,17 @@ MAX_REASON = 300  # characters of arXiv's own error message kept for the summary
 _REPOSITORY = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+$")
 
 
+BAD_ANSWER, TIMED_OUT, NO_CONNECTION = "a bad answer", "timed out", "no connection"  # Fault.kind, beside "HTTP 5xx"
+
+
 class Fault(Exception):
     """A failed request: why (in words), whether a retry may help, and how long arXiv asked us to wait."""
 
     def __init__(self, why: str, retryable: bool = True, retry_after: float | None = None,
-                 throttled: int | None = None, rejected: bool = False):
+                 throttled: int | None = None, rejected: bool = False, kind: str = BAD_ANSWER):
         super().__init__(why)
         self.why = why
+        self.kind = kind  # the fault in two or three words, for a day-long outage's one line: 'HTTP 503', TIMED_OUT
         self.retryable = retryable
         self.retry_after = retry_after
         self.throttled = throttled  # the HTTP status when arXiv shed load (429, 406)
@@ -64,8 +68,9 @@ class TopicFailed(Exception):
     """A request could not be answered after all tries; str() says why, for the summary."""
 
     def __init__(self, why: str, throttled: int | None = None, tries: int = 0, rejected: bool = False,
-                 out_of_time: bool = False):
+                 out_of_time: bool = False, kind: str = BAD_ANSWER):
         super().__init__(why)
+        self.kind = kind  # the last try's Fault.kind
         self.throttled = throttled  # the last throttling status, when throttling is why it failed
         self.tries = tries
         self.rejected = rejected  # arXiv refused the query itself (HTTP 400 and the like), not a passing fault
@@ -113,7 +118,7 @@ def check_response(response: requests.Response) -> tuple[int, set[str]]:
         retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         if status == 503 and retry_after is not None:  # arXiv's older way of shedding load
             raise Fault(f"arXiv throttled us (HTTP 503, Retry-After {retry_after:.0f} s)", True, retry_after, throttled=503)
-        raise Fault(f"arXiv had a server error (HTTP {status})", True, retry_after)
+        raise Fault(f"arXiv had a server error (HTTP {status})", True, retry_after, kind=f"HTTP {status}")
     if status != 200:
         message = _error_feed_message(response.content)
         detail = f": {message}" if message else ""
@@ -176,11 +181,11 @@ def read_body(response: requests.Response, deadline: float, max_bytes: int, cloc
     while True:
         left = deadline - clock()
         if left <= 0:
-            raise Fault("arXiv timed out: the answer was still arriving when its time ran out")
+            raise Fault("arXiv timed out: the answer was still arriving when its time ran out", kind=TIMED_OUT)
         try:
             chunk = response.raw.read1(256 * 1024, decode_content=True)
         except urllib3.exceptions.ReadTimeoutError:
-            raise Fault("arXiv timed out: the answer was still arriving when its time ran out") from None
+            raise Fault("arXiv timed out: the answer was still arriving when its time ran out", kind=TIMED_OUT) from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise Fault(f"arXiv's answer broke off ({type(exc).__name__})") from None
         if not chunk:
@@ -257,7 +262,7 @@ class _PoliteAdapter(requests.adapters.HTTPAdapter):
             response._content = read_body(response, deadline, fetcher.max_bytes, fetcher.clock)
         except Exception:
             if self.watchdog.fired:
-                raise Fault(f"arXiv timed out: no whole answer within {limit:.0f} s") from None
+                raise Fault(f"arXiv timed out: no whole answer within {limit:.0f} s", kind=TIMED_OUT) from None
             raise
         finally:
             self.watchdog.disarm()
@@ -416,11 +421,11 @@ class Fetcher:
             tries = f"{attempt} {'try' if attempt == 1 else 'tries'}"
             if (not fault.retryable or attempt == self.max_tries or not (retry_failures or fault.throttled)
                     or (fault.throttled and not retry_throttling)):
-                raise TopicFailed(f"{fault.why} after {tries}", throttled, attempt, fault.rejected)
+                raise TopicFailed(f"{fault.why} after {tries}", throttled, attempt, fault.rejected, kind=fault.kind)
             wait = self.backoff(attempt, fault.retry_after)
             if wait > MAX_WAIT:
                 raise TopicFailed(f"{fault.why} after {tries}; arXiv asked us to wait {wait:.0f} s, longer than this run "
-                                  "waits", throttled, attempt)
+                                  "waits", throttled, attempt, kind=fault.kind)
             if wait > self.time_left():
                 raise TopicFailed(f"{fault.why} after {tries}; no time left in the run's budget to wait {wait:.0f} s",
                                   throttled, attempt, out_of_time=True)
@@ -503,14 +508,15 @@ def classify(exc: Exception) -> Fault:
     if isinstance(exc, Fault):
         return exc
     if isinstance(exc, requests.exceptions.Timeout):
-        return Fault("arXiv timed out")
+        return Fault("arXiv timed out", kind=TIMED_OUT)
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return Fault("could not connect to arXiv")
+        return Fault("could not connect to arXiv", kind=NO_CONNECTION)
     if isinstance(exc, arxiv.UnexpectedEmptyPageError):
         return Fault("arXiv sent an empty page in the middle of the results")
     if isinstance(exc, arxiv.HTTPError):
         throttled = exc.status if exc.status in THROTTLE_CODES else None
-        return Fault(f"arXiv answered HTTP {exc.status}", throttled is not None or exc.status >= 500, throttled=throttled)
+        return Fault(f"arXiv answered HTTP {exc.status}", throttled is not None or exc.status >= 500, throttled=throttled,
+                     kind=f"HTTP {exc.status}")
     if isinstance(exc, requests.exceptions.RequestException):
         return Fault(f"request failed ({type(exc).__name__})")
     return Fault(f"unexpected error ({type(exc).__name__}: {exc})", retryable=False)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -86,9 +85,6 @@ def ask_all(queue: list[plan.Request], names: list[str], fetcher: ArxivClient, s
     return [runs[n] for n in names], fetch_report
 
 
-_STATUS = re.compile(r"\bHTTP (\d{3})\b")
-
-
 def unreachable(faults: list[fetch.TopicFailed], asked: int, requests: int, throttled: bool) -> str | None:
     """The one line for a day arXiv answered no request (all 5xx, timeouts or no connection), else None.
 
@@ -97,18 +93,8 @@ def unreachable(faults: list[fetch.TopicFailed], asked: int, requests: int, thro
     """
     if not faults or len(faults) < asked or throttled or not all(f.server_fault for f in faults):
         return None
-    kinds = list(dict.fromkeys(_fault_kind(str(f)) for f in faults))
+    kinds = list(dict.fromkeys(f.kind for f in faults))
     return f"arXiv was unreachable ({' or '.join(kinds)} on all {requests} requests)"
-
-
-def _fault_kind(why: str) -> str:
-    """A server fault in two or three words, for the outage line: 'HTTP 503', 'timed out', 'no connection'."""
-    status = _STATUS.search(why)
-    if status:
-        return f"HTTP {status.group(1)}"
-    if "timed out" in why:
-        return "timed out"
-    return "no connection" if "connect" in why else "a bad answer"
 
 
 def skip(fetch_report: FetchReport, topic_runs: list[TopicRun], throttled: int | None) -> None:
@@ -158,7 +144,7 @@ def after_failure(request: plan.Request, topic_runs: list[TopicRun], exc: fetch.
     held = pending.pop(id(pair), None) if pair is not None else None
     if held is not None and exc.server_fault:
         log.warning("%s: %s again, like the other half: arXiv looks down, so neither is split further",
-                    _names(t.name for t in request.topics), _fault_kind(str(exc)))
+                    _names(t.name for t in request.topics), exc.kind)
         fail_request(*held, own=False)
         fail_request(request, topic_runs, exc, own=False)
         return []

@@ -148,14 +148,18 @@ def test_a_request_that_keeps_failing_keeps_its_topics_and_others_update(
         assert re.search(r"^Status: failed: Codec could not be fetched", out, re.MULTILINE), out
 
 
-def test_every_topic_failing_writes_nothing(tmp_path: Path, fake: FakeArxiv) -> None:
+def test_every_topic_failing_writes_nothing(tmp_path: Path, fake: FakeArxiv,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     write_keywords(tmp_path, TOPICS, {"max_tries": 2})
     fake.papers = [paper("2601.00001", "A codec"), paper("2601.00002", "A vocoder")]
     assert update.main(["--root", str(tmp_path)]) == 0
     before = snapshot(tmp_path)
+    capsys.readouterr()
     fake.faults.append(Fault("status", 503, times=99))
     assert update.main(["--root", str(tmp_path)]) == 1
     assert snapshot(tmp_path) == before
+    out = capsys.readouterr().out  # issue 33: one outage, with the status arXiv really sent, and no topic to blame
+    assert "arXiv was unreachable (HTTP 503 on all 4 requests)" in out and "after 1 try" not in out
 
 
 def test_connection_refused_fails_every_topic_cleanly(tmp_path: Path, fake: FakeArxiv,

@@ -110,18 +110,19 @@ def test_both_halves_failing_by_a_server_fault_means_arxiv_is_down_and_nothing_s
 
 def test_a_day_arxiv_answers_nothing_is_one_outage_and_no_topic_fails_on_its_own(tmp_path: Path) -> None:
     """Issue 33: every request of the day failed by a server fault: each topic was named failed "after 1 try"."""
-    client = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("arXiv had a server error (HTTP 503) after 1 try"))
+    client = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("arXiv had a server error (HTTP 503) after 1 try",
+                                                                kind="HTTP 503"))
     runs, report = run_step(tmp_path, client)
     assert report.unreachable == f"arXiv was unreachable (HTTP 503 on all {client.requests} requests)"
     assert all(r.error == report.unreachable and not r.alone for r in runs.values())
 
 
 def test_an_outage_of_timeouts_and_of_mixed_faults_is_worded_as_such(tmp_path: Path) -> None:
-    timeouts = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("arXiv timed out after 2 tries"))
+    timeouts = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("arXiv timed out after 2 tries", kind=fetch.TIMED_OUT))
     line = run_step(tmp_path, timeouts)[1].unreachable
     assert line == f"arXiv was unreachable (timed out on all {timeouts.requests} requests)"
-    mixed = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("could not connect to arXiv after 1 try" if "topic0x" in q
-                                                            else "arXiv answered HTTP 502 after 1 try"))
+    mixed = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("could not connect to arXiv after 1 try", kind=fetch.NO_CONNECTION)
+                           if "topic0x" in q else fetch.TopicFailed("arXiv answered HTTP 502 after 1 try", kind="HTTP 502"))
     line = run_step(tmp_path, mixed)[1].unreachable or ""
     assert line == f"arXiv was unreachable (no connection or HTTP 502 on all {mixed.requests} requests)", line
 
