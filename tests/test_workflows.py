@@ -248,3 +248,18 @@ def test_the_update_step_alone_gets_the_mail_secrets_and_the_login_only_from_sec
         assert value == expected, name
     others = [s for job in workflow["jobs"].values() for s in job["steps"] if s is not step]
     assert not [s for s in others if "SMTP_" in str(s) or "MAIL_" in str(s)]
+
+
+@pytest.mark.parametrize("status,annotation", [(0, None), (1, None), (3, "::warning title=arXiv throttled"),
+                                               (4, "::error title=A topic has listed nothing new")])
+def test_the_update_step_keeps_the_scripts_status_and_explains_3_and_4(status: int, annotation: str | None,
+                                                                       tmp_path) -> None:
+    step = next(s for s in load("update.yml")["jobs"]["update"]["steps"] if "scripts/update.py" in s.get("run", ""))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").write_text(f"#!/bin/sh\nexit {status}\n")  # the run itself: a stand-in ending with status
+    (bin_dir / "python").chmod(0o755)
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True, timeout=30,
+                            env={"PATH": f"{bin_dir}:/usr/bin:/bin", "RUNNER_TEMP": str(tmp_path), "DRY_RUN": "false"})
+    assert result.returncode == status
+    assert (annotation in result.stdout) if annotation else "::" not in result.stdout, result.stdout
