@@ -24,6 +24,7 @@ FAIL_AFTER = 4  # more quiet days past the warning before the run exits with EXI
 CUTOFF, ANNOUNCED = time(14, 0), time(20, 0)  # US Eastern: submissions before the cutoff are announced that evening
 HOLIDAYS = frozenset({(1, 1), (12, 25)})  # (month, day): arXiv announces nothing on New Year's Day and Christmas
 ANNOUNCES = frozenset({6, 0, 1, 2, 3})  # date.weekday(): Sunday to Thursday
+CUTOFF_DAYS, FRIDAY = frozenset(range(5)), 4  # submissions close at CUTOFF Monday to Friday; Friday's on Sunday
 
 
 def eastern() -> tzinfo:
@@ -50,12 +51,13 @@ def at(day: date, moment: time) -> datetime:
 
 
 def announced_at(stamp: datetime) -> datetime:
-    """When a paper stamped at this time was announced: the evening of the first announcement day whose cutoff is
-    after it (a paper held back by arXiv comes later, which only delays the count)."""
+    """When a paper stamped at this time was announced: after the first weekday cutoff (14:00, Monday to Friday)
+    after it, that evening, or Sunday's for Friday's (what came from Friday 14:00 to Monday 14:00 is Monday's).
+    A paper held back by arXiv comes later, which only delays the count."""
     day = stamp.astimezone(eastern()).date()
-    while not (announces(day) and at(day, CUTOFF) > stamp):
+    while not (day.weekday() in CUTOFF_DAYS and (day.month, day.day) not in HOLIDAYS and at(day, CUTOFF) > stamp):
         day += timedelta(days=1)
-    return at(day, ANNOUNCED)
+    return at(day + timedelta(days=2) if day.weekday() == FRIDAY else day, ANNOUNCED)
 
 
 def announcement_days(after: datetime, now: datetime) -> list[date]:

@@ -30,6 +30,15 @@ def test_a_paper_before_the_cutoff_is_announced_that_evening_after_it_on_the_nex
     assert quiet.announced_at(thursday_afternoon) == quiet.at(date(2026, 12, 6), quiet.ANNOUNCED)  # Sunday
 
 
+def test_what_comes_from_friday_afternoon_to_monday_noon_is_announced_on_monday() -> None:
+    """arXiv's schedule: Friday 14:00 to Monday 14:00 (US Eastern) is Monday evening's announcement, not Sunday's."""
+    monday = quiet.at(date(2026, 12, 7), quiet.ANNOUNCED)
+    for stamp in ("2026-12-04T21:00:00Z", "2026-12-05T12:00:00Z", "2026-12-06T15:00:00Z", "2026-12-07T18:00:00Z"):
+        assert quiet.announced_at(datetime.fromisoformat(stamp)) == monday, stamp  # Fri 16:00 ... Mon 13:00
+    friday_morning = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+    assert quiet.announced_at(friday_morning) == quiet.at(date(2026, 12, 6), quiet.ANNOUNCED)
+
+
 def test_weekends_do_not_count_as_quiet_days() -> None:
     days = quiet.quiet_days("2026-12-03T15:00:00Z", None, MONDAY_EVENING)  # announced Thursday
     assert days == [date(2026, 12, 6), date(2026, 12, 7)]  # Sunday and Monday; Friday and Saturday announce nothing
