@@ -68,9 +68,9 @@ class TopicFailed(Exception):
     """A request could not be answered after all tries; str() says why, for the summary."""
 
     def __init__(self, why: str, throttled: int | None = None, tries: int = 0, rejected: bool = False,
-                 out_of_time: bool = False, kind: str = BAD_ANSWER):
+                 out_of_time: bool = False, kind: str | None = None):
         super().__init__(why)
-        self.kind = kind  # the last try's Fault.kind
+        self.kind = kind  # the last failed try's Fault.kind; None when no try failed (the budget ended it first)
         self.throttled = throttled  # the last throttling status, when throttling is why it failed
         self.tries = tries
         self.rejected = rejected  # arXiv refused the query itself (HTTP 400 and the like), not a passing fault
@@ -80,6 +80,12 @@ class TopicFailed(Exception):
     def server_fault(self) -> bool:
         """A failure of arXiv's (5xx, timeout, bad page), not of the query, of throttling or of our budget."""
         return not (self.throttled or self.rejected or self.out_of_time)
+
+    @property
+    def arxiv_down(self) -> bool:
+        """A try failed by arXiv's own fault (5xx, timeout, no connection, a bad page), whether or not the run's
+        budget then ended the retries: what a day-long outage is made of."""
+        return self.kind is not None and not (self.throttled or self.rejected)
 
 
 def user_agent() -> str:
@@ -408,13 +414,16 @@ class Fetcher:
         more throttling.
         """
         throttled: int | None = None  # any throttled try makes the failure a throttling, whatever the last try said
+        kind: str | None = None  # the last failed try's fault
         for attempt in range(1, self.max_tries + 1):
             if self.time_left() <= 0:
-                raise TopicFailed("the run's time budget for arXiv ran out", throttled, attempt - 1, out_of_time=True)
+                raise TopicFailed("the run's time budget for arXiv ran out", throttled, attempt - 1, out_of_time=True,
+                                  kind=kind)
             try:
                 return ask()
             except Exception as exc:  # noqa: BLE001 - every failure is classified below
                 fault = classify(exc)
+            kind = fault.kind
             if fault.throttled:
                 self.throttles.append(fault.throttled)
                 throttled = fault.throttled
@@ -428,7 +437,7 @@ class Fetcher:
                                   "waits", throttled, attempt, kind=fault.kind)
             if wait > self.time_left():
                 raise TopicFailed(f"{fault.why} after {tries}; no time left in the run's budget to wait {wait:.0f} s",
-                                  throttled, attempt, out_of_time=True)
+                                  throttled, attempt, out_of_time=True, kind=fault.kind)
             log.warning("%s; retrying in %.1f s", fault.why, wait)
             self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -89,11 +89,15 @@ def unreachable(faults: list[fetch.TopicFailed], asked: int, requests: int, thro
     """The one line for a day arXiv answered no request (all 5xx, timeouts or no connection), else None.
 
     Such a day is arXiv's outage, not a topic's fault: it is said once, and the next run catches up from the
-    last successful fetch. Throttling, a rejected query or the run's budget are not an outage.
+    last successful fetch. Throttling or a rejected query are not an outage; the run's budget ending the retries
+    of failed tries (or the requests after them) is still one, as the budget only ran out because arXiv was down.
     """
-    if not faults or len(faults) < asked or throttled or not all(f.server_fault for f in faults):
+    if not faults or len(faults) < asked or throttled:
         return None
-    kinds = list(dict.fromkeys(f.kind for f in faults))
+    if not all(f.arxiv_down or (f.out_of_time and f.kind is None) for f in faults) or not any(f.arxiv_down
+                                                                                           for f in faults):
+        return None
+    kinds = list(dict.fromkeys(f.kind for f in faults if f.kind))
     return f"arXiv was unreachable ({' or '.join(kinds)} on all {requests} requests)"
 
 

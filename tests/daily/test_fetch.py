@@ -362,3 +362,18 @@ def test_a_hostile_entry_id_in_a_warning_acts_as_no_workflow_command(
     warning = [r.getMessage() for r in caplog.records if "not a date" in r.getMessage()]
     assert len(warning) == 1 and "pwned" in warning[0] and "\n" not in warning[0]
     assert commands_in(caplog.text) == []
+
+
+def test_a_failure_the_budget_ends_still_says_arxiv_was_down(fake: FakeArxiv) -> None:
+    """Issue 33 review: a 503 whose retry the budget cut short was 'out of time' only, so no outage was seen."""
+    moment = [0.0]
+    f = fetch.Fetcher(url=fake.url, delay=0, backoff_base=5, budget=10, clock=lambda: moment[0],
+                      sleep=lambda seconds: moment.__setitem__(0, moment[0] + seconds))
+    fake.faults.append(Fault("status", 503, times=99))
+    with pytest.raises(fetch.TopicFailed) as caught:
+        f.fetch("codec", None, 10, 10)
+    assert caught.value.out_of_time and caught.value.kind == "HTTP 503" and caught.value.arxiv_down
+    moment[0] = 11.0  # the budget is spent: the next request gets no try at all
+    with pytest.raises(fetch.TopicFailed) as later:
+        f.fetch("vocoder", None, 10, 10)
+    assert later.value.out_of_time and later.value.kind is None and not later.value.arxiv_down

@@ -127,6 +127,22 @@ def test_an_outage_of_timeouts_and_of_mixed_faults_is_worded_as_such(tmp_path: P
     assert line == f"arXiv was unreachable (no connection or HTTP 502 on all {mixed.requests} requests)", line
 
 
+def test_an_outage_the_budget_cut_short_is_still_one_outage(tmp_path: Path) -> None:
+    """Issue 33 review: 503s until the budget ended the retries, then requests with no time left: one outage."""
+    first = [True]
+
+    def fails(query: str) -> fetch.TopicFailed:
+        kind, first[0] = ("HTTP 503" if first[0] else None), False
+        return fetch.TopicFailed("arXiv had a server error (HTTP 503) after 2 tries; no time left", out_of_time=True,
+                                 kind=kind)
+    client = ScriptedArxiv(fails=fails)
+    runs, report = run_step(tmp_path, client)
+    assert report.unreachable == f"arXiv was unreachable (HTTP 503 on all {client.requests} requests)"
+    assert all(r.error == report.unreachable for r in runs.values())
+    only_budget = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("the run's time budget ran out", out_of_time=True))
+    assert run_step(tmp_path, only_budget)[1].unreachable is None  # no try failed: our budget, not arXiv
+
+
 def test_a_day_some_request_was_answered_or_rejected_or_throttled_is_no_outage(tmp_path: Path) -> None:
     down_for_one = ScriptedArxiv(fails=lambda q: fetch.TopicFailed("HTTP 503 after 1 try") if "topic5x" in q else None)
     assert run_step(tmp_path, down_for_one)[1].unreachable is None
