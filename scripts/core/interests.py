@@ -151,7 +151,7 @@ def parse_block(raw: Any, data: Any, name: str, line_of: Callable[[Any, str | No
                               f"known keys are: {', '.join(KEYS)}")
     papers = _papers(raw.get("papers"), name, line_of(raw, "papers"))
     library = raw.get("library")
-    if library is not None and not (isinstance(library, str) and library.strip() and "\n" not in library):
+    if library is not None and not (isinstance(library, str) and library.strip() and library.isprintable()):
         raise ConfigError(f"{name}:{line_of(raw, 'library')}: interests: 'library' must be a file name, "
                           "like library: library.bib (a BibTeX or CSL JSON export)")
     if library is not None and _outside(library.strip()):

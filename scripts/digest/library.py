@@ -119,6 +119,8 @@ def from_csl_json(text: str, name: str) -> list[Entry]:
         raise ConfigError(f"{name}:{err.lineno}: not valid JSON ({err.msg}); {_EXPORT}") from None
     except RecursionError:
         raise ConfigError(f"{name}: the JSON is nested too deeply to read; {_EXPORT}") from None
+    except ValueError:  # a number of more than 4,300 digits: Python refuses to read it
+        raise ConfigError(f"{name}: the JSON holds a number too long to read; {_EXPORT}") from None
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     if not isinstance(data, list):

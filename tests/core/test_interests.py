@@ -54,6 +54,7 @@ def test_block_defaults_and_values(tmp_path):
     ("interests:\n  papers: ['x']\n", "keywords.yaml:5: interests: papers: 'x' is not an arXiv id"),
     ("interests:\n  papers: {a: 1}\n", "keywords.yaml:5: interests: 'papers' must be a list of arXiv ids"),
     ("interests:\n  library: [a]\n", "keywords.yaml:5: interests: 'library' must be a file name"),
+    ("interests:\n  library: \"lib\\0.json\"\n", "keywords.yaml:5: interests: 'library' must be a file name"),  # NUL
     ("interests:\n  picks: 101\n", "keywords.yaml:5: interests: 'picks' must be a whole number from 0 to 100"),
     ("interests:\n  picks: true\n", "keywords.yaml:5: interests: 'picks' must be a whole number"),
 ])

@@ -166,3 +166,11 @@ def test_a_pipe_is_not_read(tmp_path):
     os.mkfifo(path)
     with pytest.raises(ConfigError, match=r"^lib\.bib: the library is not a regular file"):
         library.read(path, "lib.bib")
+
+
+def test_a_number_too_long_for_python_is_one_line(tmp_path):
+    """Issue 33 review: json refuses integers of more than 4,300 digits with a plain ValueError, a traceback."""
+    path = tmp_path / "lib.json"
+    path.write_text('[{"id": "k", "title": "x", "number": ' + "9" * 5_000 + "}]")
+    with pytest.raises(ConfigError, match=r"^lib\.json: the JSON holds a number too long to read; export"):
+        library.read(path, "lib.json")
