@@ -106,7 +106,8 @@ _GH_REFERENCE = re.compile(r"(?i)\b(GH)-(?=\d)")
 
 
 def inert(text: str) -> str:
-    """Text GitHub will not link: `#12`, `owner/repo#12`, `GH-12` and `@name` get a zero-width space after `#`, `@`, `GH`.
+    """Text GitHub will not link: `#12`, `owner/repo#12`, `GH-12`, `@name` and addresses get a zero-width space (after `#`, `@`,
+    `GH`, and in `://`).
 
     For commit messages and issue bodies, where GitHub turns those into cross-references (which can close
     issues: "fixes #12") and mentions that notify people; the text still reads the same.
@@ -117,6 +118,8 @@ def inert(text: str) -> str:
         text = _MENTION.sub("@\u200b", text)
     if "-" in text:
         text = _GH_REFERENCE.sub("\\1\u200b-", text)
+    if "://" in text:  # a whole address of an issue ("Closes https://github.com/o/r/issues/7") is a reference too
+        text = text.replace("://", ":\u200b//")
     return text
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core import config as cfg
-from core import links, mdtext, relevance
+from core import links, relevance
 from core import store as st
+from core import text as border
 from core.models import FetchReport, Outcome, TopicRun
 from daily import (
     announce,
@@ -253,14 +254,14 @@ def explain(config: cfg.Config, root: Path, name: str) -> int:
     """Print why each stored paper of a topic is listed or hidden."""
     topic = config.topic(name)
     papers = relevance.newest_first(st.load(root).topic_papers(topic.name))
-    print(f"{topic.name}: query {topic.query!r}; sent to arXiv as: {topic.arxiv_query()}")
+    print(border.log_line(f"{topic.name}: query {topic.query!r}; sent to arXiv as: {topic.arxiv_query()}"))
     shown = 0
     for paper in papers:
         decision = relevance.decide(topic, paper)
         shown += decision.listed
-        print(f"{'LISTED' if decision.listed else 'HIDDEN'}  {paper['id']}  {mdtext.plain(paper['title'])[:90]}")
-        print(f"        {decision.reason}")
-    print(f"{topic.name}: {shown} listed, {len(papers) - shown} hidden of {len(papers)} stored")
+        print(f"{'LISTED' if decision.listed else 'HIDDEN'}  {paper['id']}  {border.log_line(paper['title'])[:90]}")
+        print(f"        {border.log_line(decision.reason)}")
+    print(f"{border.log_line(topic.name)}: {shown} listed, {len(papers) - shown} hidden of {len(papers)} stored")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core import text as border
 from core.errors import UserError
 from core.store import new_record, split_id
 
@@ -54,9 +55,9 @@ def parse_readme(text: str, source: str = "README.md") -> dict[str, list[dict[st
         sections[topic].append(new_record(
             id=paper_id,
             version=version,
-            title=m.group("title").strip(),
-            abstract=(m.group("abstract") or "").strip(),
-            comment=_comment(m.group("comment")),
+            title=border.clean(m.group("title")).strip(),  # another tool's README: outside text, through the border
+            abstract=border.clean(m.group("abstract")).strip(),
+            comment=_comment(border.clean(m.group("comment"))),
             updated=m.group("date"),
             topics=[topic],
         ))

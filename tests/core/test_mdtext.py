@@ -38,7 +38,8 @@ def test_fast_paths_give_what_the_plain_definitions_give(value: str) -> None:
 @pytest.mark.parametrize("text, expected", [
     ("fixes #12", "fixes #\u200b12"), ("owner/repo#45", "owner/repo#\u200b45"), ("GH-7 and gh-8", "GH\u200b-7 and gh\u200b-8"),
     ("@octocat, @org/team", "@\u200boctocat, @\u200borg/team"), ("C# and #hashtag", "C# and #hashtag"),
-    ("me@example.org", "me@\u200bexample.org"), ("plain", "plain")])
+    ("me@example.org", "me@\u200bexample.org"), ("plain", "plain"),
+    ("Closes https://github.com/o/r/issues/7", "Closes https:\u200b//github.com/o/r/issues/7")])
 def test_inert_breaks_references_and_mentions_only(text: str, expected: str) -> None:
     assert mdtext.inert(text) == expected
 

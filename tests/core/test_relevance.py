@@ -115,7 +115,7 @@ def test_over_matching_search_is_filtered_and_membership_follows_keywords(tmp_pa
 
 
 def test_explain_says_why(tmp_path: Path, fake: FakeArxiv, capsys: pytest.CaptureFixture[str]) -> None:
-    fake.papers = [paper("2601.00001", "Fast TTS"), paper("2601.00002", "TT-Edge: Tensor-Train")]
+    fake.papers = [paper("2601.00001", "Fast TTS ##[error]x"), paper("2601.00002", "TT-Edge: Tensor-Train")]
     write_keywords(tmp_path, [{"name": "TTS", "query": "TTS"}])
     assert update.main(["--root", str(tmp_path)]) == 0
     capsys.readouterr()
@@ -124,6 +124,7 @@ def test_explain_says_why(tmp_path: Path, fake: FakeArxiv, capsys: pytest.Captur
     assert "LISTED  2601.00001" in out and 'listed: "TTS" in title' in out
     assert "HIDDEN  2601.00002" in out and "no query term occurs" in out
     assert "1 listed, 1 hidden of 2 stored" in out
+    assert "##[" not in out, "a title on --explain's lines is no workflow command (issue 33)"
 
 
 def _ids(text: str) -> set[str]:
