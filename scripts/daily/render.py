@@ -20,7 +20,7 @@ from core import links, templates, tldr
 from core.config import Config
 from core.mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
 from daily import pagemodel
-from daily.anchors import github_anchor
+from daily.anchors import docs_links, github_anchor
 from daily.manifest import MANIFEST, Manifest, code_stamp, year_digest
 from daily.pagemodel import PageModel, Paper, TopicView
 
@@ -119,10 +119,14 @@ class Renderer:
         self.picks = picks
 
     def section(self, heading: str) -> str:
-        """The '#id' link to one of the docs' headings (templates call section("FAQ"))."""
-        if heading not in self.model.sections:
-            raise jinja2.TemplateRuntimeError(f"section({heading!r}): no such heading in _docs.md.j2")
-        return "#" + self.model.sections[heading]
+        """README's link to a docs heading (templates call section("FAQ")): '#id' for one in _docs.md.j2 (README's
+        own How to use), else its page in docs/ with the id, so a moved or renamed heading fails the render."""
+        if heading in self.model.sections:
+            return "#" + self.model.sections[heading]
+        if link := docs_links().get(heading):
+            return link
+        raise jinja2.TemplateRuntimeError(f"section({heading!r}): no such heading in _docs.md.j2 or docs/*.md "
+                                          "(or one on two docs pages)")
 
     def _preflight(self) -> None:
         """Run every template once before anything is written, so a broken template stops the run early."""

@@ -81,13 +81,15 @@ def test_every_readme_link_lands_on_its_own_section_for_hostile_topic_names() ->
     assert len(set(ids)) == len(ids)
     topic_ids = ids[2:2 + len(names)]  # the title, Contents, then one heading per topic
     assert parsed.headings[2:2 + len(names)] == [mdtext.plain(n) for n in names]
-    anchors = [(unquote(href[1:]), text) for href, text in parsed.links if href.startswith("#")]
-    intro, contents, rest = anchors[0], anchors[1:1 + len(names)], anchors[1 + len(names):]
+    local = [(unquote(href[1:]), text) for href, text in parsed.links if href.startswith("#")]
+    intro, contents, rest = local[0], local[1:1 + len(names)], local[1 + len(names):]
     assert [a for a, _ in contents] == topic_ids, "each Contents entry goes to its own topic"
     docs = dict(zip(parsed.headings[2 + len(names):], ids[2 + len(names):]))
     for anchor, text in [intro, *rest]:
         assert anchor == docs[text], f"the docs' link {text!r} must go to the docs' heading, not a topic's"
-    assert len(anchors) > len(names) + 4
+    assert len(local) == len(names) + 2, "the intro and Contents link README's How to use; the rest of the docs are pages"
+    to_docs = {href for href, _ in parsed.links if href.startswith("docs/")}
+    assert to_docs and to_docs <= set(anchors.docs_links().values()), "the other docs links land on docs pages' headings"
     for view, anchor in zip(renderer.views, topic_ids):
         page = files[view.page].decode()
         assert f"README.md#{anchor})" in page, "the page's link back lands on its section"
@@ -98,3 +100,18 @@ def test_ids_are_computed_as_github_computes_them() -> None:
     got = [slugger.slug(h) for h in ["Speech-LM", "Speech LM", "FAQ", "faq", "C #", "हिन्दी", "Ⅻ ½", "a_b"]]
     assert got == ["speech-lm", "speech-lm-1", "faq", "faq-1", "c-", "हिन्दी", "ⅻ-", "a_b"]
 
+
+
+def test_docs_pages_ids_are_the_ones_github_gives_their_rendered_headings() -> None:
+    """anchors.page_anchors reads a hand-written docs page's source; GitHub reads the rendered headings (no backticks)."""
+    pages = sorted(anchors.DOCS.glob("*.md"))
+    assert pages
+    for page in pages:
+        source = page.read_text(encoding="utf-8")
+        assert anchors.page_anchors(source) == github_ids(outline(source.encode()).headings), page.name
+
+
+def test_section_links_readme_to_docs_pages_and_their_headings() -> None:
+    links = anchors.docs_links()
+    assert links["FAQ"] == "docs/faq.md" and links["Settings"] == "docs/configuration.md#settings"
+    assert links["How picks are chosen"] == "docs/interests.md#how-picks-are-chosen"
