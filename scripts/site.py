@@ -1,6 +1,6 @@
 """Build the static, searchable site from the store and keywords.yaml into OUTDIR.
 
-    python scripts/site.py OUTDIR    # README, "The site"; the daily workflow publishes OUTDIR to GitHub Pages
+    python scripts/site.py OUTDIR    # docs/site.md; the daily workflow publishes OUTDIR to GitHub Pages
 """
 
 from __future__ import annotations

@@ -230,7 +230,7 @@ def load(path: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{name}: file not found; create it (see README, 'keywords.yaml')") from None
+        raise ConfigError(f"{name}: file not found; create it (see docs/configuration.md#keywordsyaml)") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{name}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     except OSError as exc:
@@ -255,7 +255,7 @@ def validate(data: Any, path: Path) -> Config:
     """Turn parsed YAML into a Config, or raise ConfigError at the first problem."""
     name = path.name
     if data is None:
-        raise ConfigError(f"{name}:1: the file is empty; add a 'topics:' list (see README)")
+        raise ConfigError(f"{name}:1: the file is empty; add a 'topics:' list (see docs/configuration.md#keywordsyaml)")
     if not isinstance(data, dict):
         raise ConfigError(f"{name}:1: expected a mapping with 'topics:' at the top, got {_kind(data)}")
     for key in data:

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """The command line; every option is documented in README's 'Command line' section."""
+    """The command line; every option is documented in docs/command-line.md."""
     parser = argparse.ArgumentParser(
         prog="update.py",
         description="Fetch new arXiv papers for the topics in keywords.yaml, merge them into data/, "

@@ -36,7 +36,7 @@ PLAIN_HTTP_OPT_IN = "LLM_ALLOW_PLAIN_HTTP_KEY"  # =yes: send the key over plain 
 RETIRED_HOSTS = frozenset({"models.github.ai", "models.inference.ai.azure.com"})  # GitHub Models, retired
 GITHUB_TOKEN = re.compile(r"^(?:ghs_|github_pat_|ghp_|gho_|ghu_|ghr_)")
 TO_SET = ("set the variable LLM_BASE_URL to an OpenAI-compatible endpoint, the secret LLM_API_KEY to its key "
-          "and settings.summary_model to a model it serves (README, \"Summaries\")")
+          "and settings.summary_model to a model it serves (docs/summaries.md#a-model-of-your-own-with-one-secret)")
 RETIRED = ("GitHub Models, the old default, is retired (since 2026-07-30: its endpoint answers HTTP 410, and "
            "the workflow no longer passes github.token as LLM_API_KEY); for model summaries, " + TO_SET)
 GITHUB_TOKEN_SENT = ("LLM_API_KEY looks like a GitHub token (ghs_, ghp_, github_pat_ …), which is never sent to "

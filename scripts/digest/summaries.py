@@ -47,8 +47,8 @@ MIN_OWN_SHARE = 0.25  # and, in English, the share of its content words its own 
 GENERIC_SHARE = 0.7  # a summary whose longer words are more stopwords than this says nothing of its paper
 COPIED_RUN = 6  # words in a row found in another paper of the request and not in its own: copied from there
 NON_LATIN_LETTERS = 20  # letters of other scripts that make a summary one its words cannot check
-NO_MODEL = ("summaries: no model set (LLM_BASE_URL, LLM_API_KEY secret, settings.summary_model; README "
-            "\"Summaries\"); papers show Semantic Scholar's TL;DR or their key sentence")
+NO_MODEL = ("summaries: no model set (LLM_BASE_URL, LLM_API_KEY secret, settings.summary_model; "
+            "docs/summaries.md); papers show Semantic Scholar's TL;DR or their key sentence")
 
 SCHEMA: dict[str, Any] = {
     "name": "summaries",

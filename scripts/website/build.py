@@ -50,7 +50,7 @@ class ArgumentError(UserError):
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """The command line (README, 'The site')."""
+    """The command line (docs/site.md)."""
     parser = argparse.ArgumentParser(prog="site.py", description="Build the static, searchable site from the store.",
                                      epilog="Exit status: 0 built, 2 bad input or a missing tool.")
     parser.add_argument("outdir", type=Path, metavar="OUTDIR", help="where to write the site (replaced whole)")

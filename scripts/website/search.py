@@ -4,7 +4,7 @@ A general static-search engine ranks by relevance and indexes each page as a doc
 neither. Results are listed newest first, so papers are numbered newest first and every word's postings
 are an ascending list of paper numbers: the first matches of a query are its newest papers, found by
 intersecting a few lists, with no ranking and no engine in the browser. Pagefind did this job first and
-was measured out at 40,000 papers (README, Performance): 105 s and 6.4 GB to index, 6.4 s a search.
+was measured out at 40,000 papers (docs/development.md#performance): 105 s and 6.4 GB to index, 6.4 s a search.
 
     search/index.json                   the build, shard keys, the filters' values and each paper's filter values
     search/<build>/words/<hex key>.json {word: its papers as base64 varint gaps} for the words under one key
