@@ -108,7 +108,7 @@ def test_actions_are_pinned_to_full_shas_and_runs_have_no_expressions(name: str)
 
 
 def test_workflows_run_the_documented_commands() -> None:
-    readme = (REPO / "README.md").read_text()
+    readme = (REPO / "docs" / "development.md").read_text()  # the docs' page on setting up a clone
     job = load("update.yml")["jobs"]["update"]
     runs = "\n".join(step.get("run", "") for step in job["steps"])
     assert "python scripts/update.py --commit --push" in runs
@@ -172,7 +172,7 @@ def test_the_site_job_builds_the_documented_command_and_hints_when_pages_is_off(
     assert all(step["if"] == "steps.pages.outputs.publish == 'true'" for step in later)
     upload = later[-1]
     assert upload["uses"].startswith("actions/upload-pages-artifact@") and upload["with"]["path"].endswith("/site")
-    readme = (REPO / "README.md").read_text()
+    readme = "".join((REPO / "docs" / page).read_text() for page in ("site.md", "configuration.md"))
     assert "python scripts/site.py" in readme and "Settings → Pages" in readme and "github.io" in readme
 
 
