@@ -437,7 +437,7 @@ def test_a_delay_that_is_no_number_of_seconds_is_the_default(text: str, seconds:
 def test_the_retired_line_says_what_happened_and_what_to_set() -> None:
     line = llm.RETIRED
     for words in ("GitHub Models", "retired", "2026-07-30", "410", "github.token", "LLM_BASE_URL", "LLM_API_KEY",
-                  "summary_model", "README"):
+                  "summary_model", "docs/summaries.md"):
         assert words in line, words
 
 
