@@ -179,7 +179,9 @@ def build_unlocked(root: Path, outdir: Path, site_path: str) -> tuple[Site, int]
         with st.gc_paused():
             papers = list(st.load(root).papers.values())
             site, renderer = model_of(config, papers)
-            site.days, site.save_to = days.build_days(root, site), save.save_target(os.environ)
+            digests = days.load_digests(root)
+            site.days, site.save_to = [days.build_day(digest, site) for digest in digests], save.save_target(os.environ)
+            site.new_day, site.new_ids = days.newest(digests)
             shown = shown_papers(renderer)
             # The similar papers on the other core; the rest of the extras and the search index here, meanwhile.
             other_core = parallel.started(lambda: similar.similar_papers(shown))

@@ -202,6 +202,17 @@ def build_days(root: Path, site: Site) -> list[Day]:
     return [build_day(digest, site) for digest in load_digests(root)]
 
 
+def newest(digests: list[dict[str, Any]]) -> tuple[str, frozenset[str]]:
+    """The newest digest's day and its papers (new in any topic, or picked), which the site marks "new"; ("", {})
+    without one. Only a new digest changes them, so a quiet day's rebuild marks the same papers."""
+    if not digests:
+        return "", frozenset()
+    latest = digests[0]
+    found = {paper_id for ids in latest.get("new", {}).values() for paper_id in ids if isinstance(paper_id, str)}
+    found |= {pick["id"] for pick in latest.get("picks", []) if isinstance(pick.get("id"), str)}
+    return str(latest["date"]), frozenset(found)
+
+
 def neighbours(days: list[Day]) -> Iterator[tuple[Day | None, Day, Day | None]]:
     """Each day with the next (newer) and previous (older) day, for the links between day pages."""
     padded: list[Day | None] = [None, *days, None]

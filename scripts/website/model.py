@@ -22,6 +22,7 @@ PAGE_PAPERS = 100  # papers per topic page: a month with more is split into numb
 TOPIC_LATEST = 20  # papers on a topic's front page, before its list of months
 HOME_LATEST = 30  # papers on the home page
 TLDR_LIMIT = 300  # characters of a card's one line (a model's text is untrusted and may run long)
+PHONE_WHOLE = 240  # a one line up to this long shows whole on a phone; a longer one is cut to 3 lines there
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Entry:
     def anchor(self) -> str:
         """The id attribute a person can link to: p-2601.20481 (old-style ids: p-hep-th-9901001)."""
         return "p-" + self.id.replace("/", "-")
+
+    @property
+    def long_tldr(self) -> bool:
+        """Whether a phone cuts the one line to 3 lines (the Abstract fold then opens with it whole)."""
+        return len(self.tldr) > PHONE_WHOLE
 
     @property
     def year(self) -> str:
@@ -107,6 +113,8 @@ class Site:
     entries: dict[str, Entry] = field(default_factory=dict)  # paper id -> the paper as shown (similar papers' titles)
     days: list[Any] = field(default_factory=list)  # website.days.Day, newest first (data/digests; build.py sets it)
     save_to: Any = None  # website.save.SaveTarget: where the Starred page's Save button commits (build.py sets it)
+    new_day: str = ""  # the newest digest's day: its papers carry a "new" marker (build.py sets it)
+    new_ids: frozenset[str] = frozenset()  # the newest digest's papers (new in a topic, or picked)
 
     @property
     def total(self) -> int:

@@ -6,7 +6,8 @@ are an ascending list of paper numbers: the first matches of a query are its new
 intersecting a few lists, with no ranking and no engine in the browser. Pagefind did this job first and
 was measured out at 40,000 papers (docs/development.md#performance): 105 s and 6.4 GB to index, 6.4 s a search.
 
-    search/index.json                   the build, shard keys, the filters' values and each paper's filter values
+    search/index.json                   the build, shard keys, the filters' values, each paper's filter values and the
+                                        newest digest's papers (marked "new")
     search/<build>/words/<hex key>.json {word: its papers as base64 varint gaps} for the words under one key
     search/<build>/docs/<n>.json        what a result shows, for papers n*DOCS_PER_FILE ... (n+1)*DOCS_PER_FILE-1
 
@@ -38,7 +39,7 @@ import numpy as np
 from website.model import Entry, Site
 
 INDEX_DIR = "search"  # the index folder in the site; assets/search.js reads search/index.json from it
-FORMAT = 1  # bumped when the files' shape changes, so search.js can say the index is from another version
+FORMAT = 2  # bumped when the files' shape changes, so search.js can say the index is from another version
 DOCS_PER_FILE = 50  # papers per docs file (about 90 KB, 30 KB gzipped): a screen of ten results often needs one
 SHARD_BYTES = 48_000  # a shard over this is split by one more character (one word may still weigh more)
 MAX_KEY = 12  # characters of the longest shard key: deep enough for many words sharing a beginning
@@ -218,7 +219,8 @@ def doc(paper: Entry, url: str) -> list[Any]:
     """What a result shows, as a list (keys once per file would double its size): see search.js `show`."""
     return [paper.title, ", ".join(paper.authors), paper.date, url, paper.pdf_url,
             paper.code[0] if paper.code else "", " · ".join(paper.topics), " ".join(paper.categories),
-            paper.comment, paper.abstract, paper.tldr_label if paper.tldr else "", paper.tldr]
+            paper.comment, paper.abstract, paper.tldr_label if paper.tldr else "", paper.tldr, paper.id,
+            1 if paper.long_tldr else 0]
 
 
 def filter_values(papers: list[Entry]) -> dict[str, Any]:
@@ -236,6 +238,11 @@ def filter_values(papers: list[Entry]) -> dict[str, Any]:
             "paper_code": "".join("1" if p.code else "0" for p in papers)}
 
 
+def new_papers(site: Site, papers: list[Entry]) -> dict[str, Any]:
+    """The newest digest's day and its papers' numbers: search.js marks them "new", as the site's pages do."""
+    return {"new_day": site.new_day, "new": [number for number, paper in enumerate(papers) if paper.id in site.new_ids]}
+
+
 def index_files(site: Site) -> Iterator[tuple[str, bytes]]:
     """Every file of the search index as (path under INDEX_DIR, bytes)."""
     listed = indexed_papers(site)
@@ -248,7 +255,7 @@ def index_files(site: Site) -> Iterator[tuple[str, bytes]]:
         chunk = [doc(paper, url) for paper, url in listed[start:start + DOCS_PER_FILE]]
         yield f"docs/{start // DOCS_PER_FILE}.json", compact(chunk).encode("utf-8")
     index = {"format": FORMAT, "papers": len(papers), "docs_per_file": DOCS_PER_FILE, "max_key": MAX_KEY,
-             "keys": sorted(shards), **filter_values(papers)}
+             "keys": sorted(shards), **filter_values(papers), **new_papers(site, papers)}
     yield "index.json", compact(index).encode("utf-8")
 
 

@@ -167,7 +167,7 @@ def test_a_results_tldr_is_of_the_papers_own_version_only() -> None:
     record = st.new_record(id="2601.00001", version=2, title="T", abstract="A", comment="", authors=["Ada"],
                            categories=[], updated="2026-01-05T00:00:00Z", topics=["T"])
     record["tldr"] = {"model": "openai/gpt-4.1-mini", "text": "It does a thing.", "version": 2}
-    assert search.doc(model.entry(record, ("T",)), "u")[10:] == ["TL;DR (AI, gpt-4.1-mini)", "It does a thing."]
+    assert search.doc(model.entry(record, ("T",)), "u")[10:12] == ["TL;DR (AI, gpt-4.1-mini)", "It does a thing."]
     record["tldr"]["version"] = 1
-    assert search.doc(model.entry(record, ("T",)), "u")[10:] == ["Key sentence", "A"]
-    assert search.doc(model.entry(record, ("T",), key_sentences=False), "u")[10:] == ["", ""]
+    assert search.doc(model.entry(record, ("T",)), "u")[10:12] == ["Key sentence", "A"]
+    assert search.doc(model.entry(record, ("T",), key_sentences=False), "u")[10:12] == ["", ""]

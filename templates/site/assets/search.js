@@ -4,7 +4,7 @@
 // Everything shown is built from text nodes; only our own <mark> elements wrap matched words.
 "use strict";
 
-const FORMAT = 1;  // search.py FORMAT: the shape of the index files this script reads
+const FORMAT = 2;  // search.py FORMAT: the shape of the index files this script reads
 const FILTERS = ["topic", "year", "month", "category", "code"];
 const PAGE = 10;
 const PREFIX_FROM = 3;  // a query word this long also matches the words it begins: codec finds codecs
@@ -22,9 +22,13 @@ const status = document.getElementById("status");
 const list = document.getElementById("results");
 const more = document.getElementById("more");
 const select = Object.fromEntries(FILTERS.map((name) => [name, document.getElementById(`f-${name}`)]));
+const filtersFold = document.getElementById("filters-fold");
+const chosenNote = document.getElementById("filters-chosen");
+const WIDE = "(min-width: 40rem)";  // site.css's phone width: narrower, the filters stay folded until asked for
 
-let index = null;  // index.json: the build, shard keys, filter values, each paper's filter values
+let index = null;  // index.json: the build, shard keys, filter values, each paper's filter values, the new papers
 let keys = new Set();
+let newPapers = new Set();  // the numbers of the newest digest's papers, marked "new"
 let loaded = new Map();  // file of this build -> promise of its JSON, each fetched once
 let latest = 0;  // the newest search; an older one that finishes late shows nothing
 let shown = { found: [], next: 0, matched: new Set(), loading: false };
@@ -87,6 +91,7 @@ async function loadIndex(options) {
   if (found.format !== FORMAT) throw new Outdated("format");
   index = found;
   keys = new Set(index.keys);
+  newPapers = new Set(index.new || []);
   loaded = new Map();
 }
 
@@ -251,6 +256,12 @@ function chosenFilters() {
   return filters;
 }
 
+function nameChosen() {
+  // The Filters fold's summary counts the filters chosen, so a shut fold still says the results are narrowed.
+  const count = Object.keys(chosenFilters()).length;
+  if (chosenNote) chosenNote.textContent = count ? ` (${count} chosen)` : "";
+}
+
 function text(tag, content, className) {
   const node = document.createElement(tag);
   node.textContent = content;
@@ -307,33 +318,75 @@ function link(href, content) {
   return a;
 }
 
-function show(paper, matched) {
-  const [title, authors, date, url, pdf, code, topics, categories, comment, abstract, tldrLabel, tldr] = paper;
+function shows(content, matched) {
+  return words(content || "").some((word) => matched.has(word));
+}
+
+function summaryLine(label, tldr, className) {
+  // The card's one line, labelled (templates/site/_paper.html.j2): untrusted text, so text nodes only.
+  const line = text("p", "", className);
+  const tag = text("span", label, "tldr-label");
+  line.append(tag, " ", tldr);
+  return line;
+}
+
+function show(paper, number, matched) {
+  // A result as the paper card of the site's pages (templates/site/_paper.html.j2): title (to its page on the site),
+  // a "new" marker, authors · date · categories and topics, the one line, then Abstract, PDF, Code and Star. The
+  // abstract's words around a match show only when neither the title, the authors nor the one line shows one.
+  const [title, authors, date, url, pdf, code, topics, categories, comment, abstract, tldrLabel, tldr, id, long] = paper;
   const item = document.createElement("li");
-  item.className = "paper";
+  const card = document.createElement("article");
+  card.className = "paper";
   const heading = document.createElement("h3");
-  heading.append(link(new URL(url, new URL("../", BASE)).href, marked("span", title || url, matched)));
-  const line = document.createElement("p");
-  line.className = "meta";
-  if (authors) line.append(marked("span", authors, matched), " · ");
-  line.append([date, topics, categories].filter(Boolean).join(" · "));
-  item.append(heading, line);
-  if (tldr) {  // the machine summary, as on the cards: untrusted text, so text nodes only
-    const summary = document.createElement("p");
-    summary.className = "tldr";
-    const label = document.createElement("span");
-    label.className = "tldr-label";
-    label.textContent = tldrLabel;
-    summary.append(label, " ", tldr);
-    item.append(summary);
+  const page = new URL(url, new URL("../", BASE)).href;
+  heading.append(link(page, marked("span", title || url, matched)));
+  const meta = text("div", "", "meta");
+  if (newPapers.has(number)) {
+    const day = text("time", index.new_day);
+    day.dateTime = index.new_day;
+    const badge = text("strong", "new ", "new");
+    badge.append(day);
+    meta.append(badge, " ");
   }
-  if (abstract) item.append(marked("p", excerpt(abstract, matched), matched, "excerpt"));
-  if (comment) item.append(marked("p", comment, matched, "comment"));
-  const links = document.createElement("p");
-  links.className = "links";
+  if (authors) meta.append(marked("span", authors, matched, "authors"), " · ");
+  meta.append(text("time", date || "undated"));
+  if (categories) meta.append(" · ", text("span", categories, "cats"));
+  if (topics) {
+    const tags = text("span", "", "tags");
+    for (const name of topics.split(" · ")) tags.append(text("span", name, "topic"));
+    meta.append(" ", tags);
+  }
+  card.append(heading, meta);
+  if (tldr) card.append(summaryLine(tldrLabel, tldr, long ? "tldr long" : "tldr"));
+  if (abstract && !shows(title, matched) && !shows(authors, matched) && !shows(tldr, matched)) {
+    card.append(marked("p", excerpt(abstract, matched), matched, "excerpt"));
+  }
+  const links = text("div", "", "links");
+  if (abstract || comment) {
+    const folded = document.createElement("details");
+    folded.append(text("summary", abstract ? "Abstract" : "Comment"));
+    if (tldr && long) {
+      const again = summaryLine(tldrLabel, tldr, "tldr-full");
+      again.setAttribute("aria-hidden", "true");
+      folded.append(again);
+    }
+    if (comment) folded.append(marked("p", comment, matched, "comment"));
+    if (abstract) folded.append(marked("p", abstract, matched));
+    links.append(folded, " ");
+  }
   links.append(link(pdf, "PDF"));
-  if (code) links.append(" · ", link(code, "Code"));
-  item.append(links);
+  if (code) links.append(" ", link(code, "Code"));
+  if (id) {  // stars.js's DOM contract, item 1: it handles the click and draws the state
+    const star = text("button", "\u2606 Star", "star");
+    star.type = "button";
+    star.dataset.paperId = id;
+    star.dataset.paperUrl = page;
+    star.setAttribute("aria-pressed", "false");
+    links.append(" ", star);
+  }
+  card.append(links);
+  item.append(card);
   return item;
 }
 
@@ -346,7 +399,8 @@ async function showMore(run, results) {
     const batch = results.found.slice(results.next, results.next + PAGE);
     const files = await Promise.all(batch.map((n) => fromBuild(`docs/${Math.floor(n / index.docs_per_file)}.json`)));
     if (run !== latest || results !== shown) return;
-    list.append(...batch.map((n, i) => show(files[i][n % index.docs_per_file], results.matched)));
+    list.append(...batch.map((n, i) => show(files[i][n % index.docs_per_file], n, results.matched)));
+    window.dailyPapersStars?.refresh();
     results.next += batch.length;
     more.hidden = results.next >= results.found.length;
   } finally {
@@ -367,6 +421,7 @@ async function search() {
     list.dataset.query = urlFromState();
     more.hidden = true;
     status.textContent = "Type words to search, or choose a filter.";
+    nameChosen();
     return;
   }
   const results = await fresh(async () => {
@@ -383,6 +438,7 @@ async function search() {
   const count = results.found.length;
   status.textContent = count ? `${count} paper${count === 1 ? "" : "s"}, newest first` : "No paper matches.";
   list.dataset.query = urlFromState();
+  nameChosen();
 }
 
 function typed() {
@@ -410,6 +466,7 @@ function failed(error) {
 let ready = null;
 
 function start() {
+  if (filtersFold && matchMedia(WIDE).matches) filtersFold.open = true;
   box.value = new URLSearchParams(location.search).get("q") || "";
   ready = loadIndex().then(filtersFromUrl);
   box.addEventListener("input", typed);

@@ -46,6 +46,10 @@
  *     window.dailyPapersIds.real(id) is the same rule for save.js.
  *  4. Hidden until JavaScript runs: elements with class "js-only" and the hidden attribute
  *     get it removed (so buttons that need this script do not show without it).
+ *  5. Optional, anywhere (the nav's Starred link): <span data-star-count></span> shows how many papers are
+ *     starred, empty with none; redrawn whenever the stars change (in this tab or another).
+ *     Cards drawn after the page loaded (search results) get their buttons' state from
+ *     window.dailyPapersStars.refresh().
  */
 (function () {
   "use strict";
@@ -231,6 +235,9 @@
 
   function renderView(stars) {
     var ids = sortedIds(stars);
+    document.querySelectorAll("[data-star-count]").forEach(function (el) {
+      el.textContent = ids.length ? String(ids.length) : "";  /* the nav's count (item 5), empty with no stars */
+    });
     document.querySelectorAll("[data-starred-count]").forEach(function (el) {
       el.textContent = ids.length === 1 ? "1 starred paper" : ids.length + " starred papers";
     });
@@ -440,6 +447,9 @@
       if (changed && save(stars)) renderView(stars);
     });
   }
+
+  /* For pages that draw cards after loading (search.js): their star buttons get their state. */
+  window.dailyPapersStars = { refresh: refresh };
 
   function start() {
     document.querySelectorAll(".js-only[hidden]").forEach(function (el) { el.removeAttribute("hidden"); });
