@@ -266,3 +266,65 @@ def starred_benchmark(texts: list[tuple[str, int]], repeat: int = 3) -> None:
             server.shutdown()
             server.server_close()
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
+
+
+SCREENS = {"1280x900": {"width": 1280, "height": 900}, "390x844": {"width": 390, "height": 844}}
+SCREENS_QUERY = "speech"  # a word in most of the realistic site's papers: a full page of results
+RESULTS_ON_SCREEN = """() => {
+  const items = [...document.querySelectorAll('#results > li')];
+  const tops = items.map(i => i.getBoundingClientRect().top + scrollY);
+  const pitch = (tops[tops.length - 1] - tops[0]) / (tops.length - 1);
+  return {first_y: Math.round(tops[0]), pitch: pitch, per_screen: innerHeight / pitch, shown: items.length,
+          in_first: tops.filter(t => t < innerHeight).length};
+}"""
+
+
+def screens_site(folder: Path) -> Path:
+    """The realistic site (tests/support/cards_site.py: the seed's real titles, a TL;DR on each paper) with a digest
+    of its 20 newest papers and 2 picks, built by scripts/site.py into folder/site; returns folder/site."""
+    import cards_site
+
+    from core import store as st
+    from website import build
+
+    root = cards_site.make_repo(folder / "repo")
+    newest = sorted(st.load(root).papers.values(), key=lambda p: (p["updated"], p["id"]), reverse=True)[:20]
+    day = newest[0]["updated"][:10] if newest else "2026-01-01"
+    ids = [p["id"] for p in newest]
+    digest = {"date": day, "new": {"Speech Synthesis": ids[:12], "TTS": ids[12:] or ids[:1]},
+              "picks": [{"id": paper, "score": 0.4, "because": {"id": None, "title": "A liked paper"}}
+                        for paper in ids[:2]]}
+    (root / "data" / "digests").mkdir(parents=True, exist_ok=True)
+    (root / "data" / "digests" / f"{day}.json").write_text(json.dumps(digest, indent=2, sort_keys=True) + "\n")
+    assert build.main([str(folder / "site"), "--root", str(root), "-q"]) == 0
+    return folder / "site"
+
+
+def screens_benchmark(tiny: bool = False, shots: Path | None = Path("/tmp/shots")) -> None:
+    """Search results a screen and the first result's y at 1280x900 and 390x844 (search.html?q=speech on the
+    realistic site), and screenshots of the Today page and of search at both sizes into shots/site-*.png."""
+    import cards_site
+    from browsers import chromium
+
+    print(f"{'screen':<9} {'first result y':>14} {'px a result':>12} {'results a screen':>17} {'in the first screen':>20}")
+    with tempfile.TemporaryDirectory() as scratch, chromium() as browser:
+        site = screens_site(Path(scratch))
+        with cards_site.serving(site) as base:
+            for size, viewport in SCREENS.items():
+                page = browser.new_page(viewport=viewport)
+                page.goto(f"{base}search.html?q={SCREENS_QUERY}")
+                page.wait_for_selector(f'#results[data-query$="?q={SCREENS_QUERY}"] > li', state="attached")
+                got = page.evaluate(RESULTS_ON_SCREEN)
+                print(f"{size:<9} {got['first_y']:>14} {got['pitch']:>12.0f} {got['per_screen']:>17.1f} "
+                      f"{got['in_first']:>20}")
+                if shots and not tiny:
+                    shots.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(shots / f"site-search-{size}.png"))
+                    page.goto(f"{base}today.html")
+                    page.wait_for_selector("article.paper button.star")
+                    page.screenshot(path=str(shots / f"site-today-{size}.png"))
+                    page.goto(f"{base}index.html")
+                    page.wait_for_selector("article.paper button.star")
+                    page.screenshot(path=str(shots / f"site-home-{size}.png"))
+                page.close()
+    print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
