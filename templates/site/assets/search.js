@@ -322,11 +322,11 @@ function shows(content, matched) {
   return words(content || "").some((word) => matched.has(word));
 }
 
-function summaryLine(label, tldr, className) {
-  // The card's one line, labelled (templates/site/_paper.html.j2): untrusted text, so text nodes only.
+function summaryLine(label, tldr, className, matched) {
+  // The card's one line, labelled (templates/site/_paper.html.j2), its matched words marked: text nodes only.
   const line = text("p", "", className);
   const tag = text("span", label, "tldr-label");
-  line.append(tag, " ", tldr);
+  line.append(tag, " ", ...marked("span", tldr, matched).childNodes);
   return line;
 }
 
@@ -358,7 +358,7 @@ function show(paper, number, matched) {
     meta.append(" ", tags);
   }
   card.append(heading, meta);
-  if (tldr) card.append(summaryLine(tldrLabel, tldr, long ? "tldr long" : "tldr"));
+  if (tldr) card.append(summaryLine(tldrLabel, tldr, long ? "tldr long" : "tldr", matched));
   if (abstract && !shows(title, matched) && !shows(authors, matched) && !shows(tldr, matched)) {
     card.append(marked("p", excerpt(abstract, matched), matched, "excerpt"));
   }
@@ -367,7 +367,7 @@ function show(paper, number, matched) {
     const folded = document.createElement("details");
     folded.append(text("summary", abstract ? "Abstract" : "Comment"));
     if (tldr && long) {
-      const again = summaryLine(tldrLabel, tldr, "tldr-full");
+      const again = summaryLine(tldrLabel, tldr, "tldr-full", matched);
       again.setAttribute("aria-hidden", "true");
       folded.append(again);
     }
