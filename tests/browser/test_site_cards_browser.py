@@ -48,32 +48,24 @@ def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
 def test_twice_as_many_cards_a_screen_with_every_tldr_shown(page: Any, base: str) -> None:
     got = cards_site.measure(page, base + cards_site.MONTH_PAGE)
     assert got["tldrs"] == got["cards"] > 20
-    assert got["per_screen"] >= 2 * BEFORE[page.size], got
-    assert got["first"] >= (7 if page.size == "1280" else 5), got  # before: 3 in the first screen at either size
+    # At 390 px the whole TL;DR now shows (issue 34: up to 240 characters are never cut), a line or two more a card.
+    assert got["per_screen"] >= (2 if page.size == "1280" else 1.5) * BEFORE[page.size], got
+    assert got["first"] >= (7 if page.size == "1280" else 4), got  # before: 3 in the first screen at either size
     assert got["overflow"] <= 0, got
     first = page.locator("article.paper").first
     assert first.locator(".tldr").is_visible() and first.locator("p.tldr .tldr-label").inner_text().startswith("TL;DR (AI, ")
 
 
-def test_a_phone_shows_three_lines_of_the_tldr_and_the_abstract_fold_shows_it_whole(page: Any, base: str) -> None:
-    """At 390 px the TL;DR is cut to 3 lines (whole in the page, for screen readers); the Abstract fold opens with
-    it whole at the top. At 1280 px it is never cut and the fold does not repeat it."""
+def test_a_phone_shows_a_tldr_of_up_to_240_characters_whole(page: Any, base: str) -> None:
+    """Issue 34: the realistic site's TL;DRs (about 200 characters) are never cut, at 390 px either, and the Abstract
+    fold does not repeat them (only a TL;DR over 240 characters is cut to 3 lines on a phone and repeated there)."""
     page.goto(base + cards_site.MONTH_PAGE)
     card = page.locator("article.paper").first
     shown = card.locator("p.tldr")
-    lines = shown.evaluate("e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))")
-    whole = shown.evaluate("e => e.scrollHeight > e.clientHeight + 1")
-    again = card.locator(".links details .tldr-full")
+    assert len(shown.inner_text()) <= 260 and "long" not in (shown.get_attribute("class") or "")
+    assert shown.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # whole
     card.locator(".links details summary").first.click()
-    if page.size == "390":
-        assert lines == 3 and whole, (lines, whole)  # cut, and the cut is real (its text runs longer)
-        expect(again).to_be_visible()
-        assert again.inner_text() == shown.inner_text()
-        assert again.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # whole
-    else:
-        assert not whole and lines <= 3
-        expect(again).to_be_hidden()
-    assert again.get_attribute("aria-hidden") == "true"  # screen readers hear the TL;DR once, from p.tldr
+    assert card.locator(".links details .tldr-full").count() == 0
 
 
 @pytest.mark.parametrize("path", [cards_site.MONTH_PAGE, "index.html", "topics/tts/index.html"])
