@@ -54,7 +54,7 @@ PRINTS: dict[str, list[str]] = {
     "site": [r"^ +papers +build s +peak MB +site MB", rf"^ +100 +{NUMBER} +\d+ +{NUMBER} +\d+ +{NUMBER} +\d+, +\d+ ",
              MACHINE_SPEED],
     "starred": [r"^Starred page import ", r"^prose, ids and look-alikes +20 +\d+ +\d+ +\d+ +\d+$", MACHINE_SPEED],
-    "screens": [r"^screen +first result y", r"^1280x900 +\d+ +\d+ +[\d.]+ +\d+$", r"^390x844 +\d+ +\d+ +[\d.]+ +\d+$",
+    "site-screens": [r"^screen +first result y", r"^1280x900 +\d+ +\d+ +[\d.]+ +\d+$", r"^390x844 +\d+ +\d+ +[\d.]+ +\d+$",
                 MACHINE_SPEED],
     "extras": [r"^Site extras ", rf"^ +100 +{NUMBER} +{NUMBER} +{NUMBER}", MACHINE_SPEED],
     "days": [r"^a first run's day \(40 new papers over 20 topics\): \d+ KB$",
@@ -82,7 +82,7 @@ def runs() -> Iterator[dict[str, tuple[subprocess.CompletedProcess, float]]]:
                                   capture_output=True, text=True, timeout=180)
             return done, time.perf_counter() - started
 
-        measures = [m for m in PRINTS if m not in ("site", "starred", "screens") or has_chromium()]
+        measures = [m for m in PRINTS if m not in ("site", "starred", "site-screens") or has_chromium()]
         with ThreadPoolExecutor(max_workers=2) as pool:
             yield dict(zip(measures, pool.map(one, measures)))
 

@@ -90,7 +90,7 @@ def run_starred(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_screens(args: argparse.Namespace) -> int:
+def run_site_screens(args: argparse.Namespace) -> int:
     site.screens_benchmark(tiny=args.tiny)
     return 0
 
@@ -140,8 +140,8 @@ MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, .
              run_site, ("sizes",)),
     "starred": ("the Starred page's import in Chromium: 200 KB and 1 MB of pasted text, longest task and stall",
                 run_starred, ("repeat",)),
-    "screens": ("search results a screen at 1280x900 and 390x844 on a realistic site; screenshots of Today and "
-                "search into /tmp/shots/site-*.png", run_screens, ()),
+    "site-screens": ("search results a screen at 1280x900 and 390x844 on a realistic site; screenshots of Today and "
+                "search into /tmp/shots/site-*.png", run_site_screens, ()),
     "extras": ("the site's extras: similar papers, BibTeX, COinS, charts, reasons; every page rendered",
                run_extras, ("sizes",)),
     "days": ("the site's day pages: a year of digests rendered, a fork's first day", run_days, ()),
