@@ -5,6 +5,10 @@ through Jinja autoescape like the site: arXiv and model text are text, no remote
 smtp_settings() reads the SMTP_* and MAIL_* secrets from the environment; send() delivers over implicit TLS,
 STARTTLS or (only to the loopback, or without a login) plain SMTP. deliver() is the daily run's one call:
 email is optional, so every failure is one line naming the secret or setting to fix, never an exception.
+
+Each paper is one entry: the picks first, then each topic's papers not already listed (a paper of two topics under
+the first, both named). Each entry links arXiv's page and PDF, and the paper's card on the day's site page only when
+the workflow found GitHub Pages publishing the site (SITE_URL, set by the update job's Pages check).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -46,6 +51,8 @@ PAPERS_IN_MAIL = 100  # over all topics (the per-topic count shrinks on a big da
 PICKS_IN_MAIL = 20
 HTML_BYTES = 100_000  # Gmail clips a message whose HTML passes 102 KB: longer texts list fewer papers
 TITLE_CHARS = 300  # a hand-edited store can hold megabyte titles: the mail stays small
+SUBJECT_CHARS = 66  # a phone's inbox shows about this much of a subject: the count and the lead paper's title
+SUBJECT_TITLE_CHARS = 24  # the lead title's least room, however long settings.title is
 LINE_CHARS = 400  # one failure line, at most
 
 
@@ -73,8 +80,10 @@ class Item:
     id: str
     title: str
     url: str
+    pdf_url: str
     authors: str
-    topics: list[str]
+    topics: list[str]  # the day's topics that list it (its stored topics when the day names none)
+    card_url: str | None = None  # its card on the day's site page, only when the site is published
     tldr: str | None = None  # the paper's one line (digest.tldr: model, Semantic Scholar or key sentence)
     tldr_label: str | None = None
     tldr_link: str | None = None  # where the label links (Semantic Scholar's page of the paper)
@@ -89,6 +98,7 @@ class Section:
     name: str
     items: list[Item]
     more: int = 0
+    above: int = 0  # the topic's new papers already listed higher up (picks, or an earlier topic's)
 
 
 @dataclass
@@ -112,11 +122,16 @@ def _one_line(text: str, limit: int = LINE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def item(record: dict[str, Any], because: dict[str, Any] | None = None, key_sentences: bool = True) -> Item:
-    """A stored paper as the email shows it."""
-    found = Item(id=record["id"], title=mdtext.short(record["title"], TITLE_CHARS) or record["id"],
-                 url=links.abs_url(record["id"]), authors=mdtext.short(mdtext.first_authors(record.get("authors")), 200),
-                 topics=[mdtext.short(t, 100) for t in record.get("topics", [])])
+def item(record: dict[str, Any], because: dict[str, Any] | None = None, key_sentences: bool = True,
+         topics: list[str] | None = None, day_url: str | None = None) -> Item:
+    """A stored paper as the email shows it: `topics` are the day's topics that list it, `day_url` the day's site
+    page (None when the site is not published: no card link)."""
+    paper_id = record["id"]
+    found = Item(id=paper_id, title=mdtext.short(record["title"], TITLE_CHARS) or paper_id,
+                 url=links.abs_url(paper_id), pdf_url=links.pdf_url(paper_id),
+                 authors=mdtext.short(mdtext.first_authors(record.get("authors")), 200),
+                 topics=[mdtext.short(t, 100) for t in (topics or record.get("topics", []))],
+                 card_url=f"{day_url}#p-{paper_id.replace('/', '-')}" if day_url else None)
     shown = tldr.shown(record, key_sentences)
     if shown is not None:
         found.tldr, found.tldr_label, found.tldr_link = shown.text, shown.label, shown.link or None
@@ -136,29 +151,67 @@ def per_topic_limit(counts: list[int]) -> int:
     return limit
 
 
-def subject_of(title: str, date: str, new: int, picks: int) -> str:
-    """'Daily Papers, 2026-12-03: 14 new, 3 picks' (no picks part on a day without picks); one plain line."""
-    name = mdtext.plain(title)[:100] or "Daily Papers"
-    text = f"{name}, {date}: {new} new" + (f", {picks} pick{'' if picks == 1 else 's'}" if picks else "")
-    return "".join(c for c in text if c.isprintable())
+def header_text(text: str) -> str:
+    """Text safe in a header: one line (CR, LF and tabs become spaces), no control, bidi or other unprintable
+    character, and no '=?' that a mail client would decode as an RFC 2047 encoded word of its own."""
+    flat = "".join(c for c in " ".join(str(text).split()) if c.isprintable())
+    return " ".join(flat.replace("=?", "= ?").split())
+
+
+def subject_of(title: str, date: str, new: int, lead: str | None = None) -> str:
+    """'Daily Papers, 2026-02-11: 20 new — FlashVoice: fast zero-shot TTS…': the count and the lead paper's title,
+    cut so the whole is about SUBJECT_CHARS; one clean header line (the email package encodes it per RFC 2047)."""
+    name = header_text(mdtext.plain(title))[:100] or "Daily Papers"
+    text = header_text(f"{name}, {date}: {new} new")
+    lead = header_text(mdtext.plain(lead)) if lead else ""
+    if lead:
+        room = max(SUBJECT_TITLE_CHARS, SUBJECT_CHARS - len(text) - 3)
+        cut = mdtext.short(lead, room)
+        if len(lead) > room and len(cut) <= room // 2:  # a long first word: cut within it
+            cut = lead[:room].rstrip() + "…"
+        text += " — " + cut
+    return text
+
+
+def newest(found: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The most recently submitted of the day's papers (the subject names it on a day without picks)."""
+    return max(found, key=lambda r: (str(r.get("published") or ""), r["id"]), default=None)
 
 
 def digest_of(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_url: str | None,
               title: str, limit: int | None = None, most_picks: int = PICKS_IN_MAIL,
               key_sentences: bool = True) -> Digest:
-    """The email's content: picks first, then each topic's new papers (at most `limit` each); ids missing from the
-    store are skipped."""
+    """The email's content, each paper once: picks first, then each topic's new papers not listed above (at most
+    `limit` each); ids missing from the store are skipped."""
     date = str(record.get("date", ""))
-    picks = [item(papers[p["id"]], p.get("because"), key_sentences) for p in (record.get("picks") or [])
-             if isinstance(p, dict) and p.get("id") in papers][:most_picks]
-    topics = {name: [papers[i] for i in ids if i in papers] for name, ids in (record.get("new") or {}).items()}
-    topics = {name: found for name, found in topics.items() if found}
-    limit = min(PAPERS_PER_TOPIC if limit is None else limit, per_topic_limit([len(found) for found in topics.values()]))
-    sections = [Section(mdtext.short(name, 100), [item(r, None, key_sentences) for r in found[:limit]], max(0, len(found) - limit))
-                for name, found in topics.items()]
-    new = len({r["id"] for found in topics.values() for r in found})
     day_url = f"{site_url}days/{date}.html" if site_url and _is_date(date) else None
-    return Digest(title=mdtext.plain(title), date=date, subject=subject_of(title, date, new, len(picks)), new=new,
+    topics = {name: [papers[i] for i in dict.fromkeys(ids) if i in papers]
+              for name, ids in (record.get("new") or {}).items()}
+    topics = {name: found for name, found in topics.items() if found}
+    named: dict[str, list[str]] = {}  # paper id -> the day's topics that list it, in the record's order
+    for name, found in topics.items():
+        for paper in found:
+            named.setdefault(paper["id"], []).append(name)
+    chosen: list[dict[str, Any]] = []
+    for pick in record.get("picks") or []:  # best first, each once
+        if isinstance(pick, dict) and pick.get("id") in papers and all(c["id"] != pick["id"] for c in chosen):
+            chosen.append(pick)
+    chosen = chosen[:most_picks]
+    picks = [item(papers[p["id"]], p.get("because"), key_sentences, named.get(p["id"]), day_url) for p in chosen]
+    listed = {p.id for p in picks}
+    own: dict[str, list[dict[str, Any]]] = {}  # each topic's papers not listed higher up
+    for name, found in topics.items():
+        own[name] = [r for r in found if r["id"] not in listed]
+        listed.update(r["id"] for r in own[name])
+    limit = min(PAPERS_PER_TOPIC if limit is None else limit, per_topic_limit([len(found) for found in own.values()]))
+    sections = [Section(mdtext.short(name, 100),
+                        [item(r, None, key_sentences, named[r["id"]], day_url) for r in own[name][:limit]],
+                        max(0, len(own[name]) - limit), len(found) - len(own[name]))
+                for name, found in topics.items()]
+    new = len(named)
+    lead = papers[chosen[0]["id"]] if chosen else newest([r for found in topics.values() for r in found])
+    return Digest(title=mdtext.plain(title), date=date,
+                  subject=subject_of(title, date, new, lead["title"] if lead else None), new=new,
                   picks=picks, sections=sections, day_url=day_url, site_url=site_url, limit=limit)
 
 
@@ -425,6 +478,17 @@ def deliver_after_run(settings: Mapping[str, Any], outcome: Any, store: Any, roo
     """update.py's one call, once the papers are pushed (or written): the warnings for the job summary."""
     papers = dict(store.papers)
     papers.update((p["id"], p) for found in outcome.new_papers.values() for p in found)  # a rebuilt commit's records
-    repository = links.this_repository(root)
-    warning = deliver(settings, outcome, papers, links.pages_url(repository), os.environ, now)
+    warning = deliver(settings, outcome, papers, published_site(os.environ), os.environ, now)
     return [warning] if warning else []
+
+
+def published_site(environ: Mapping[str, str]) -> str | None:
+    """The site's address when the workflow's Pages check found GitHub Pages publishing it (SITE_URL: the Pages API's
+    html_url), else None, and the email links no site page: a fork without Pages gets no dead links."""
+    value = _text(environ, "SITE_URL")
+    if not value or not value.isascii() or any(not c.isprintable() or c.isspace() or c in "\"'<>\\`" for c in value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment or parts.username:
+        return None
+    return value if value.endswith("/") else value + "/"

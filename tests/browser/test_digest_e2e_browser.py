@@ -67,6 +67,7 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         for name, value in {"ARXIV_API_URL": arxiv.url, "ARXIV_REQUEST_DELAY": "0", "ARXIV_BACKOFF_SECONDS": "0.01",
                             "DAILY_PAPERS_NOW": NOW, "LLM_BASE_URL": model.url, "LLM_API_KEY": "test-key",
                             "LLM_REQUEST_DELAY": "0", "GITHUB_REPOSITORY": OWNER_REPO, "GITHUB_REF_NAME": "main",
+                            "SITE_URL": "https://octo.github.io/papers/",  # the update job's Pages check: published
                             "GITHUB_REF_TYPE": "branch", "GIT_AUTHOR_NAME": "bot", "GIT_COMMITTER_NAME": "bot",
                             "GIT_AUTHOR_EMAIL": "bot@example.invalid", "GIT_COMMITTER_EMAIL": "bot@example.invalid",
                             **smtp.env("none")}.items():
@@ -120,12 +121,17 @@ def test_origin_holds_the_days_record_and_readme_shows_the_pick_first(day: dict[
 def test_one_email_with_the_pick_first_and_a_link_to_the_day(day: dict[str, Any]) -> None:
     (received,) = day["mails"]
     message = received.message
-    assert message["Subject"] == f"Daily Papers, {DAY}: 3 new, 1 pick"
+    title = next(p["title"] for p in NEW if p["id"] == CLOSE)
+    head = f"Daily Papers, {DAY}: 3 new — "
+    assert message["Subject"].startswith(head) and title.startswith(message["Subject"][len(head):].rstrip("…"))
     for kind in ("plain", "html"):
         body = message.get_body((kind,)).get_content()
-        ids = re.findall(r"https://arxiv\.org/abs/(\d{4}\.\d{5})", body)
+        ids = re.findall(r"https://arxiv\.org/pdf/(\d{4}\.\d{5})", body)  # one PDF link an entry
         assert ids[0] == CLOSE and set(ids) >= {p["id"] for p in NEW}, kind  # the pick, then each topic's papers
         assert f"https://octo.github.io/papers/days/{DAY}.html" in body, kind
+        for paper in NEW:  # each paper once, with its PDF and its card on the day's page
+            assert body.count(f"https://arxiv.org/pdf/{paper['id']}") == 1, kind
+            assert body.count(f"https://octo.github.io/papers/days/{DAY}.html#p-{paper['id']}") == 1, kind
 
 
 def test_the_day_page_shows_the_pick_first_with_its_reason(day: dict[str, Any], page: Any) -> None:

@@ -145,9 +145,13 @@ def test_the_day_has_its_own_page_linked_from_today_and_every_day_and_the_email(
     page = context.new_page()
     (message,) = [r.message for r in world.smtp.inbox.received]
     for text in bodies(message):  # the email's link to the day leads to the day's page on the built site
-        (day_url,) = set(re.findall(r"https://octo\.github\.io/papers/days/[0-9-]+\.html", text))
+        (day_url,) = set(re.findall(r"https://octo\.github\.io/papers/days/[0-9-]+\.html(?=[\s\"<])", text))
         assert page.goto(day_url.replace(PAGES, base)).status == 200
         assert page.inner_text("h1") == f"New on {DAY}"
+        cards = re.findall(r"https://octo\.github\.io/papers/days/[0-9-]+\.html#(p-[0-9.]+)", text)
+        assert sorted(cards) == sorted(f"p-{p['id']}" for p in NEW)  # each paper's card link, once
+        drawn = set(page.locator("article.paper").evaluate_all("els => els.map(e => e.id)"))
+        assert set(cards) <= drawn  # every card link lands on the paper's card on that page
     page.goto(base + "index.html")
     page.click("a.nav-today")
     page.wait_for_url(base + "today.html")
@@ -235,7 +239,7 @@ def test_stars_saved_to_interests_steer_the_next_days_picks(site, context) -> No
     assert [(p["id"], p["because"]["id"]) for p in record["picks"]] == [(BAT_CALLS, VOCODER_FAR)]
     assert not CLOSE & {p["id"] for p in record["picks"]}
     message = world.smtp.inbox.received[-1].message
-    assert message["Subject"] == f"Daily Papers, {NEXT_DAY}: 1 new, 1 pick"
+    assert message["Subject"] == f"Daily Papers, {NEXT_DAY}: 1 new — Echolocation call…"  # the pick, cut
     assert f"Because you liked: {TITLES[VOCODER_FAR]} <https://arxiv.org/abs/{VOCODER_FAR}>" in bodies(message)[0]
     build_site(world, after)  # the next Pages build: the starred paper is on the site, so the reason links there
     page.goto(base + "today.html")

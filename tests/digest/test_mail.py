@@ -65,9 +65,9 @@ def test_the_digest_is_multipart_with_picks_first_summaries_and_the_day_page() -
     message = mail.compose(day, papers, SITE, "Daily Papers")
     assert message.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
-    assert message["Subject"] == "Daily Papers, 2026-12-03: 3 new, 1 pick"  # 2612.00002 counts once; missing ids skipped
-    text, html = parts(message)
-    for body in (text, html):
+    assert message["Subject"] == "Daily Papers, 2026-12-03: 3 new — Flow matching TTS"  # 2612.00002 counts once;
+    text, html = parts(message)  # missing ids are skipped; the pick's title names the day
+    for body in (text, html.split("</head>", 1)[1]):  # the HTML's <title> is the subject
         assert body.index("Picks for you") < body.index("Flow matching TTS") < body.index("New in Codec")
         assert body.index("New in Codec") < body.index("Codec language models") < body.index("New in TTS")
         assert "TL;DR (AI, gpt-4.1-mini)" in body and "old summary" not in body  # the v1 summary of a v2
@@ -84,8 +84,10 @@ def test_hostile_arxiv_and_model_text_is_inert_in_both_parts() -> None:
     assert HOSTILE in "".join(page.text) and "<img src=\"https://evil.example/x.png\">" in "".join(page.text)
     assert not page.all("img") and not page.all("script") and not page.all("style") and not page.all("link")
     assert not [a for e in page.elements for a in e.attrs if a.startswith("on") or a == "src"]
+    ids = ("2612.00001", "2612.00002", "2612.00003")
     assert {e.attrs["href"] for e in page.all("a")} == {
-        "https://arxiv.org/abs/2612.00001", "https://arxiv.org/abs/2612.00002", "https://arxiv.org/abs/2612.00003",
+        *(f"https://arxiv.org/{kind}/{i}" for kind in ("abs", "pdf") for i in ids),
+        *(f"{SITE}days/2026-12-03.html#p-{i}" for i in ids),
         "https://arxiv.org/abs/2510.00981", f"{SITE}days/2026-12-03.html", S2_CREDIT}
     assert HOSTILE in text and "\r" not in text  # plain text is shown as text by every client
 
@@ -113,30 +115,68 @@ def test_every_hostile_text_stays_text_in_every_part(text: str) -> None:
     page = parse(html)
     assert {e.tag for e in page.elements} <= ALLOWED_TAGS
     assert {a for e in page.elements for a in e.attrs} <= ALLOWED_ATTRS
-    assert all(e.attrs["href"].startswith(("https://arxiv.org/abs/", SITE)) or e.attrs["href"] == S2_CREDIT
+    assert all(e.attrs["href"].startswith(("https://arxiv.org/abs/", "https://arxiv.org/pdf/", SITE))
+               or e.attrs["href"] == S2_CREDIT
                for e in page.all("a"))
     assert all(c.isprintable() or c == "\n" for c in text_part)
     assert len(html.encode("utf-8")) <= mail.HTML_BYTES and max(map(len, text_part.splitlines())) <= 1_000
     assert mdtext.short(text, 60).rstrip("…") in "".join(page.text)
 
 
-def test_no_arxiv_text_reaches_a_header_and_the_subject_cannot_be_split() -> None:
+HEADERS = {"Subject", "From", "Message-ID", "To", "MIME-Version", "Content-Type"}
+
+
+@pytest.mark.parametrize("title,subject", [
+    ("Title\r\nBcc: victim@example.org\r\n\r\nbody", "Title Bcc: victim@example.org…"),
+    ("Title\nTo: victim@example.org\nContent-Type: text/html", "Title To: victim@example.org…"),
+    ("FlashVoice: fast zero-shot TTS with a streaming codec language model", "FlashVoice: fast zero-shot TTS…"),
+    ("Synthèse vocale expressive: 日本語の音声合成 for everyone", "Synthèse vocale expressive…"),
+    ("\u202egnp.exe\u202c \x00 \x1b[31m red \u2066x\u2069", "gnp.exe [31m red x"),  # bidi and controls dropped
+    ("=?utf-8?b?QmNjOiB2aWN0aW1AZXhhbXBsZS5vcmc=?=", "= ?utf-8?b?QmNjOiB2aWN0aW1AZXhhb…"),  # no encoded word of its own
+    ("a\u2028b\u0085c\td\x0bf", "a b c d f"),  # every line break and tab is a space
+    ("word " * 5000, "word word word word word word…"),
+    ("x" * 200, "x" * 32 + "…"),
+], ids=["bcc", "to and content-type", "long", "non-ascii", "bidi and controls", "encoded word", "line breaks",
+        "megabyte", "one long word"])
+def test_the_subject_names_the_top_pick_cleaned_for_a_header(title: str, subject: str) -> None:
     day, papers = day_of_three()
-    papers["2612.00001"]["title"] = "Title\r\nBcc: victim@example.org\r\n\r\nbody"
+    papers["2612.00003"]["title"] = title  # the top pick: its title goes into the subject
+    message = mail.compose(day, papers, None, "Daily Papers", mail.address("bot@example.org", "MAIL_FROM"),
+                           (mail.address("me@example.org", "MAIL_TO"),))
+    raw = message.as_bytes()
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii() and max(map(len, head.split(b"\r\n"))) <= 78  # RFC 2047 words, folded: no raw 8-bit
+    again = message_from_bytes(raw, policy=policy.default)  # what the reader's client parses
+    assert set(again.keys()) == HEADERS and len(again.keys()) == len(HEADERS)
+    assert str(again["Subject"]) == f"Daily Papers, 2026-12-03: 3 new — {subject}"
+    assert len(str(again["Subject"])) <= mail.SUBJECT_CHARS + 2
+    assert [str(a) for a in again["To"].addresses] == ["me@example.org"]
+
+
+def test_a_hostile_settings_title_stays_one_subject_line() -> None:
+    day, papers = day_of_three()
     message = mail.compose(day, papers, None, "Papers\r\nBcc: evil@example.org",
                            mail.address("bot@example.org", "MAIL_FROM"), (mail.address("me@example.org", "MAIL_TO"),))
-    raw = message.as_bytes()
-    headers = raw.split(b"\r\n\r\n", 1)[0].decode()
-    assert "Bcc" not in message and "victim" not in headers and "evil@example.org" not in headers.split("Subject")[0]
-    assert message["Subject"] == "Papers Bcc: evil@example.org, 2026-12-03: 3 new, 1 pick"  # one line, no new header
-    assert set(message.keys()) == {"Subject", "From", "Message-ID", "To", "MIME-Version", "Content-Type"}
+    again = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert set(again.keys()) == HEADERS and "Bcc" not in again
+    assert again["Subject"] == "Papers Bcc: evil@example.org, 2026-12-03: 3 new — Flow matching TTS"
+
+
+def test_the_subject_names_the_newest_paper_without_picks_and_keeps_room_for_it() -> None:
+    day, papers = day_of_three()
+    day["picks"] = []
+    papers["2612.00001"]["published"] = "2026-12-02T23:00:00Z"  # submitted last
+    assert mail.compose(day, papers, None, "Daily Papers")["Subject"] == \
+        "Daily Papers, 2026-12-03: 3 new — Codec language models"
+    subject = mail.compose(day, papers, None, "My own very long digest title " * 4)["Subject"]
+    assert subject.endswith(" 3 new — Codec language models")  # a long settings.title still leaves the lead room
 
 
 def test_a_day_without_picks_or_site_says_so_plainly() -> None:
     day, papers = day_of_three()
     day["picks"] = []
     message = mail.compose(day, papers, None, "My Papers")
-    assert message["Subject"] == "My Papers, 2026-12-03: 3 new"
+    assert message["Subject"] == "My Papers, 2026-12-03: 3 new — Flow matching TTS"  # the newest (last id of a tie)
     text, html = parts(message)
     assert "Picks for you" not in text + html and "days/" not in text + html
 
@@ -150,9 +190,11 @@ def test_a_big_day_is_capped_per_topic_with_the_rest_on_the_site() -> None:
                      for i in list(papers)[:10]]}
     message = mail.compose(day, papers, SITE, "Daily Papers")
     text, html = parts(message)
-    assert message["Subject"] == "Daily Papers, 2026-12-03: 1200 new, 10 picks"
-    assert text.count("\n- Paper ") == 10 + 8 * mail.per_topic_limit([150] * 8) <= 10 + mail.PAPERS_IN_MAIL
-    assert text.count(f"... and {150 - mail.per_topic_limit([150] * 8)} more on the site: {SITE}days/") == 8
+    assert message["Subject"] == "Daily Papers, 2026-12-03: 1200 new — Paper 0 word word word word…"
+    own = [150 - (2 if t < 2 else 1) for t in range(8)]  # less the picks (papers 0-9), listed above
+    listed, left = divmod(text.count("\n- Paper ") - 10, 8)  # each topic lists as many (fewer if the HTML is long)
+    assert not left and 1 <= listed <= mail.per_topic_limit(own) and 10 + 8 * listed <= 10 + mail.PAPERS_IN_MAIL
+    assert all(f"... and {n - listed} more on the site: {SITE}days/" in text for n in own)
     assert len(message.as_bytes()) < 400_000
 
 
@@ -165,7 +207,7 @@ def test_a_day_of_the_longest_texts_lists_fewer_papers_so_gmail_does_not_clip_it
            "picks": [{"id": i, "because": {"id": None, "title": long["title"]}} for i in list(papers)[:40]]}
     text, html = parts(mail.compose(day, papers, SITE, "Daily Papers"))
     assert len(html.encode("utf-8")) <= mail.HTML_BYTES
-    assert all(f"New in T{t} (20)" in text for t in range(30)) and text.count("... and ") == 30
+    assert all(re.search(rf"New in T{t} \(20[,)]", text) for t in range(30)) and text.count("... and ") == 30
     assert text.count("TL;DR (AI, ") >= 5 and len(max(text.splitlines(), key=len)) < 1_000  # picks come first
 
 
@@ -173,6 +215,109 @@ def test_ids_missing_from_the_store_are_skipped_and_an_empty_day_has_no_sections
     day = {"date": "2026-12-03", "new": {"A": ["2612.00001"]}, "picks": [{"id": "2612.00001", "because": None}]}
     digest = mail.digest_of(day, {}, SITE, "Daily Papers")
     assert digest.new == 0 and not digest.sections and not digest.picks
+
+
+# --- Each paper once, with its PDF; site links only when the site is published -----------------------------------
+
+TOPICS = ["Speech Synthesis", "TTS", "Codec"]
+
+
+def day_of_twenty() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The issue's day: 20 new papers in three topics, 7 of them in two, and 2 picks (each also in its topics), so
+    listing every topic in full gave 29 entries: FlashVoice three times (a pick, Speech Synthesis, TTS)."""
+    papers, new = {}, {name: [] for name in TOPICS}
+    for n in range(20):
+        paper_id = f"2602.{n + 1:05d}"
+        topics = [TOPICS[n % 3]] + ([TOPICS[(n + 1) % 3]] if n < 7 else [])
+        title = "FlashVoice: fast zero-shot TTS with a streaming codec" if n == 0 else f"Paper {n} on speech"
+        papers[paper_id] = record(paper_id, title, topics, published=f"2026-02-10T{n:02d}:00:00Z")
+        for name in topics:
+            new[name].append(paper_id)
+    picks = [{"id": i, "score": 0.5, "because": {"id": "2510.00981", "title": "Liked"}} for i in ("2602.00001", "2602.00004")]
+    return {"date": "2026-02-11", "new": new, "picks": picks}, papers
+
+
+def entries(message: Any) -> tuple[dict[str, int], dict[str, int]]:
+    """How many entries each paper has in the plain part ('- ' lines, keyed by their arXiv line) and the HTML part
+    (<li> items, keyed by their title's link)."""
+    text, html = parts(message)
+    in_text: dict[str, int] = {}
+    for entry in re.split(r"^- ", text, flags=re.M)[1:]:
+        (paper_id,) = re.findall(r"^  arXiv: https://arxiv\.org/abs/(\S+)$", entry, flags=re.M)
+        in_text[paper_id] = in_text.get(paper_id, 0) + 1
+    in_html: dict[str, int] = {}
+    elements = parse(html).elements
+    for n, li in enumerate(elements):
+        if li.tag == "li":  # the entry's first link is its title's
+            first = next(e for e in elements[n:] if e.tag == "a").attrs["href"]
+            paper_id = first.removeprefix("https://arxiv.org/abs/")
+            in_html[paper_id] = in_html.get(paper_id, 0) + 1
+    return in_text, in_html
+
+
+def test_each_paper_is_one_entry_in_both_parts_picks_first_and_two_topics_named() -> None:
+    day, papers = day_of_twenty()
+    message = mail.compose(day, papers, None, "Daily Papers")
+    for counted in entries(message):
+        assert counted == {i: 1 for i in papers}, counted  # 20 entries for 20 papers (29 when topics repeated them)
+    text, html = parts(message)
+    for body in (text, html):
+        assert body.index("FlashVoice") < body.index("New in Speech Synthesis")  # the pick, above the topics
+        assert "New in TTS (10, 3 listed above)" in re.sub(r"<[^>]+>", "", body)  # its count says how many are above
+    second = text.split("- Paper 1 on speech\n", 1)[1].split("\n- ", 1)[0]  # in Speech Synthesis... and TTS
+    assert "  Topics: TTS, Codec\n" in second
+    assert text.index("- Paper 1 on speech") < text.index("New in Codec")  # under its first topic only
+
+
+def test_every_entry_links_its_pdf_and_no_site_page_when_the_site_is_not_published() -> None:
+    day, papers = day_of_twenty()
+    text, html = parts(mail.compose(day, papers, None, "Daily Papers"))
+    page = parse(html)
+    hrefs = [e.attrs["href"] for e in page.all("a")]
+    for paper_id in papers:
+        assert hrefs.count(f"https://arxiv.org/pdf/{paper_id}") == 1 and text.count(f"PDF: https://arxiv.org/pdf/{paper_id}\n") == 1
+    assert not [h for h in hrefs if "github.io" in h or "/days/" in h] and "github.io" not in text and "Site:" not in text
+
+
+def test_every_entry_links_its_card_on_the_days_page_when_the_site_is_published() -> None:
+    day, papers = day_of_twenty()
+    text, html = parts(mail.compose(day, papers, SITE, "Daily Papers"))
+    hrefs = [e.attrs["href"] for e in parse(html).all("a")]
+    for paper_id in papers:
+        card = f"{SITE}days/2026-02-11.html#p-{paper_id}"
+        assert hrefs.count(card) == 1 and text.count(f"  Site: {card}\n") == 1
+
+
+@pytest.mark.parametrize("value,site", [
+    ("https://octo.github.io/papers/", "https://octo.github.io/papers/"),
+    ("https://octo.github.io/papers", "https://octo.github.io/papers/"),
+    ("https://papers.example.org/", "https://papers.example.org/"),  # a custom domain: the Pages API's html_url
+    ("", None), ("http://octo.github.io/papers/", None), ("javascript:alert(1)", None),
+    ('https://x.example/"><script>', None), ("https://x.example/?q=1", None), ("https://u@x.example/", None),
+    ("https://x.example/\u202e/", None),
+])
+def test_the_site_is_linked_only_from_the_workflows_pages_check(value: str, site: str | None) -> None:
+    assert mail.published_site({"SITE_URL": value}) == site
+    assert mail.published_site({"GITHUB_REPOSITORY": "octo/papers"}) is None  # a repository alone is no signal
+
+
+@pytest.mark.parametrize("gh_out,gh_status,url", [
+    ("workflow https://o.github.io/r/", 0, "https://o.github.io/r/"),
+    ("legacy https://o.github.io/r/", 0, None),  # published from a branch: not this workflow's site
+    ("", 1, None),  # 404 (Pages off), 403 or 5xx: no site links, and the update goes on
+])
+def test_the_update_jobs_pages_check_passes_site_url_only_when_the_site_is_published(
+        gh_out: str, gh_status: int, url: str | None, tmp_path: Path) -> None:
+    from test_workflows import load, run_step
+
+    job = load("update.yml")["jobs"]["update"]
+    assert job["permissions"].get("pages") == "read"
+    check = next(s for s in job["steps"] if s.get("id") == "pages")
+    update_step = next(s for s in job["steps"] if "update.py" in s.get("run", ""))
+    assert update_step["env"]["SITE_URL"] == "${{ steps.pages.outputs.url }}"
+    status, printed, output = run_step(check["run"], tmp_path, gh_out, "gh: HTTP error", gh_status)
+    assert status == 0, printed
+    assert output == (f"url={url}\n" if url else ""), output
 
 
 # --- Settings ---------------------------------------------------------------------------------------------------
@@ -248,7 +393,7 @@ def test_plain_smtp_on_the_loopback_delivers_to_every_recipient() -> None:
         mail.send(composed(), smtp)
     (got,) = server.inbox.received
     assert got.recipients == ["a@example.org", "b@example.org"] and got.sender == "bot@example.org" and not got.tls
-    assert got.message["Subject"] == "Daily Papers, 2026-12-03: 3 new, 1 pick"
+    assert got.message["Subject"] == "Daily Papers, 2026-12-03: 3 new — Flow matching TTS"
     assert "Flow matching TTS" in got.message.get_body(("html",)).get_content()
 
 
@@ -335,6 +480,7 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Server:
         for name, value in server.env("none").items():
             monkeypatch.setenv(name, value)
         monkeypatch.setenv("GITHUB_REPOSITORY", "owner/repo")
+        monkeypatch.setenv("SITE_URL", SITE)  # the workflow's Pages check found the site published
         yield server
 
 
@@ -357,7 +503,7 @@ def test_one_mail_per_run_with_new_papers_none_on_dry_run_or_rerun(remote: tuple
     assert re.fullmatch(r"emailed the digest of 2026-02-1\d to 1 address \(([\d,]+) bytes\)", said[0])
     assert abs(int(re.search(r"([\d,]+) bytes", said[0]).group(1).replace(",", "")) - size) < 200
     got = smtp.inbox.received[0].message
-    assert re.fullmatch(r"Daily Papers, 2026-02-1\d: 2 new", got["Subject"]), got["Subject"]
+    assert re.fullmatch(r"Daily Papers, 2026-02-1\d: 2 new — A vocoder", got["Subject"]), got["Subject"]
     assert "https://owner.github.io/repo/days/2026-02-1" in got.get_body(("html",)).get_content()
     assert update.main(["--root", str(work), "--push"]) == 0  # a rerun: the papers are stored, nothing is new
     fake.papers.append(paper("2601.00003", "Another codec"))
@@ -365,6 +511,18 @@ def test_one_mail_per_run_with_new_papers_none_on_dry_run_or_rerun(remote: tuple
     assert len(smtp.inbox.received) == 1
     assert update.main(["--root", str(work)]) == 0  # without --commit: after the files are written
     assert mailed_ids(smtp) == [["2601.00001", "2601.00002"], ["2601.00003"]]
+
+
+def test_without_the_pages_checks_signal_the_mail_links_no_site(remote: tuple[git.Repo, Path], fake: FakeArxiv,
+                                                                 smtp: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    bare, work = remote
+    monkeypatch.delenv("SITE_URL")  # a local run, or a fork whose Pages are off: GITHUB_REPOSITORY alone says nothing
+    fake.papers = [paper("2601.00001", "A codec")]
+    assert update.main(["--root", str(work), "--push"]) == 0
+    (got,) = smtp.inbox.received
+    for kind in ("plain", "html"):
+        body = got.message.get_body((kind,)).get_content()
+        assert "https://arxiv.org/pdf/2601.00001" in body and "github.io" not in body and "days/" not in body
 
 
 def test_no_mail_when_email_is_off(tmp_path: Path, fake: FakeArxiv, smtp: Server) -> None:

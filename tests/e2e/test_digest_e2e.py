@@ -37,7 +37,7 @@ PAGES = "https://octo.github.io/papers/"
 DAY = NOW[:10]  # the fake arXiv's clock (its Date header) is DAILY_PAPERS_NOW: the day's record is of that day
 BOT = {"GIT_AUTHOR_NAME": "github-actions[bot]", "GIT_COMMITTER_NAME": "github-actions[bot]",
        "GIT_AUTHOR_EMAIL": "bot@example.invalid", "GIT_COMMITTER_EMAIL": "bot@example.invalid"}
-DROPPED = ("GITHUB_", "LLM_", "S2_", "SMTP_", "MAIL_", "ARXIV_", "DAILY_PAPERS_", "GIT_", "CI")  # the outer world's
+DROPPED = ("GITHUB_", "LLM_", "S2_", "SMTP_", "MAIL_", "SITE_", "ARXIV_", "DAILY_PAPERS_", "GIT_", "CI")  # the outer world's
 
 # The library: Zotero's BibTeX export of three arXiv preprints (two on codec quantization, one on birdsong).
 LIBRARY_BIB = r"""
@@ -191,7 +191,7 @@ def world_at(top: Path) -> Iterator[World]:
         arxiv.date = NOW  # its Date header: the run's day by arXiv's clock (the fake reads no env of the run's)
         env = base_env() | BOT | smtp.env("none") | {
             "ARXIV_API_URL": arxiv.url, "ARXIV_REQUEST_DELAY": "0", "ARXIV_BACKOFF_SECONDS": "0.01",
-            "DAILY_PAPERS_NOW": NOW, "GITHUB_REPOSITORY": OWNER_REPO,
+            "DAILY_PAPERS_NOW": NOW, "GITHUB_REPOSITORY": OWNER_REPO, "SITE_URL": PAGES,  # the Pages check: published
             "LLM_BASE_URL": llm.url, "LLM_API_KEY": "test-key", "LLM_REQUEST_DELAY": "0", "S2_API_URL": s2.url}
         world = World(top, bare, work, arxiv, smtp, llm, env)
         received = smtp.inbox.handle_DATA
@@ -274,17 +274,27 @@ def test_the_pushed_readme_shows_picks_before_the_topics_and_in_contents(pushed)
     assert "TL;DR (AI, " in section  # the fake model's summaries of the picks
 
 
-def test_one_email_subject_counts_picks_first_in_both_parts_and_links_the_day_page(pushed) -> None:
+def subject_names(subject: str, count: int, paper_id: str) -> bool:
+    """Whether a subject is the day's count and the start of the paper's title (cut with '…')."""
+    head = f"Daily Papers, {DAY}: {count} new — "
+    title = next(p["title"] for p in NEW if p["id"] == paper_id)
+    return subject.startswith(head) and title.startswith(subject[len(head):].removesuffix("…"))
+
+
+def test_one_email_subject_names_the_top_pick_each_paper_once_with_pdf_and_card(pushed) -> None:
     world, published, done = pushed
     (message,) = mailed(world)
-    assert message["Subject"] == f"Daily Papers, {DAY}: 5 new, 2 picks"
-    assert message["To"] == "reader@example.org"
     picks = [p["id"] for p in day_record(published)["picks"]]
+    assert subject_names(message["Subject"], 5, picks[0]), message["Subject"]
+    assert message["To"] == "reader@example.org"
     for text in bodies(message):
         listed = ids_in(text)
         assert listed[:2] == picks and set(listed) == NEW_IDS, listed
         assert text.index("Picks for you") < text.index("Codec") < text.index("Vocoder")
         assert f"{PAGES}days/{DAY}.html" in text
+        for paper_id in NEW_IDS:  # each paper once: one PDF link and one card on the day's page
+            assert text.count(f"https://arxiv.org/pdf/{paper_id}") == 1
+            assert text.count(f"{PAGES}days/{DAY}.html#p-{paper_id}") == 1
         assert "2501.01111" in text or "2502.02222" in text  # "because you liked" links the library paper
     plain, html = bodies(message)
     assert "Because you liked: " in plain
@@ -325,8 +335,8 @@ def test_a_push_race_keeps_the_day_record_and_readme_picks_and_mails_each_paper_
         assert ids_in(section) == [p["id"] for p in record["picks"]]
         assert "2 of the 5 papers new on " + DAY in readme
         messages = mailed(world)
-        assert [m["Subject"] for m in messages] == [f"Daily Papers, {DAY}: 3 new, 1 pick",
-                                                    f"Daily Papers, {DAY}: 2 new, 1 pick"]
+        assert subject_names(messages[0]["Subject"], 3, CODEC_CLOSE), messages[0]["Subject"]
+        assert subject_names(messages[1]["Subject"], 2, VOCODER_CLOSE), messages[1]["Subject"]
         listed = [ids_in(bodies(m)[0]) for m in messages]
         assert listed == [[CODEC_CLOSE, CODEC_FAR, CODEC_FAR_2], [VOCODER_CLOSE, VOCODER_FAR]]  # none twice
         assert all(ids_in(bodies(m)[1]) == ids for m, ids in zip(messages, listed))
