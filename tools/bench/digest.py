@@ -110,9 +110,56 @@ def mail_day(papers: list[dict], topics: int, picks: int) -> tuple[dict, dict]:
     return {"date": "2026-12-03", "new": new, "picks": chosen}, store
 
 
+TRIAGE_TOPICS = ("Speech Synthesis", "TTS", "Codec")
+
+
+def triage_day() -> tuple[dict, dict]:
+    """Issue 34's day: 20 new papers in three topics, 7 of them in two, and 2 picks that their topics list too."""
+    store, new = {}, {name: [] for name in TRIAGE_TOPICS}
+    for n in range(20):
+        topics = [TRIAGE_TOPICS[n % 3]] + ([TRIAGE_TOPICS[(n + 1) % 3]] if n < 7 else [])
+        title = "FlashVoice: fast zero-shot TTS with a streaming codec language model" if n == 0 else f"Paper {n}"
+        paper_id = f"2602.{n + 1:05d}"
+        store[paper_id] = {"id": paper_id, "version": 1, "title": title, "abstract": SUMMARY, "comment": "",
+                           "authors": ["Ada Lovelace", "Alan Turing"], "categories": ["cs.SD"],
+                           "primary_category": "cs.SD", "published": f"2026-02-10T{n:02d}:00:00Z",
+                           "updated": f"2026-02-10T{n:02d}:00:00Z", "topics": topics}
+        for name in topics:
+            new[name].append(paper_id)
+    picks = [{"id": i, "score": 0.5, "because": {"id": "2510.00981", "title": "Liked"}} for i in ("2602.00001", "2602.00004")]
+    return {"date": "2026-02-11", "new": new, "picks": picks}, store
+
+
+def mail_entries() -> int:
+    """Issue 34: entries per paper in the digest email (plain and HTML part) on a day of 20 papers, 2 picks and 7
+    papers in two topics; runs against any version of scripts/digest/mail.py (an entry's own arXiv link is its
+    first that is not a 'because you liked' one)."""
+    import re
+
+    from digest import mail
+
+    day, store = triage_day()
+    message = mail.compose(day, store, None, "Daily Papers")
+    text, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
+    own = re.compile(r"https://arxiv\.org/abs/(\d{4}\.\d{5})")
+    in_text = [next(own.search(line).group(1) for line in entry.splitlines()  # type: ignore[union-attr]
+                    if own.search(line) and "liked" not in line)
+               for entry in re.split(r"^- ", text.replace("\r\n", "\n"), flags=re.M)[1:]]
+    in_html = [own.search(item).group(1) for item in re.split(r"<li\b", html)[1:]]  # type: ignore[union-attr]
+    for part, found in (("plain", in_text), ("html", in_html)):
+        most = max(found.count(i) for i in store)
+        print(f"{part}: {len(found)} entries for {len(store)} papers ({len(found) - len(set(found))} repeats; "
+              f"the most entries of one paper: {most})")
+    print(f"subject: {message['Subject']}")
+    pdfs = sum(f"https://arxiv.org/pdf/{i}" in html for i in store)
+    print(f"papers with a PDF link: {pdfs} of {len(store)}")
+    return 0
+
+
 def mail_sizes(big_count: int = 1_200) -> int:
     """Issue 23: the digest email's size (whole message as sent, and each part) and compose time, for the shipped
-    store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics."""
+    store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics; then
+    issue 34's entries per paper (mail_entries)."""
     from core import store as st
     from digest import mail
 
@@ -132,7 +179,7 @@ def mail_sizes(big_count: int = 1_200) -> int:
         text, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
         listed = text.count("\n- ")
         print(f"{label:<34} {len(papers):>5} {listed:>6} {len(raw):>13,} {len(text):>10,} {len(html):>10,} {ms:>6.0f}")
-    return 0
+    return mail_entries()
 
 
 def pretended_waits() -> tuple[Callable[[], float], Callable[[float], None]]:
