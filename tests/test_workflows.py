@@ -51,7 +51,7 @@ def test_permissions_are_minimal() -> None:
     update = load("update.yml")
     assert update["permissions"] == {}
     job, notify = update["jobs"]["update"], update["jobs"]["notify"]
-    assert job["permissions"] == {"contents": "write"}  # issues: write only in the notify job
+    assert job["permissions"] == {"contents": "write", "pages": "read"}  # pages: read for the email; issues: notify
     assert notify["permissions"] == {"issues": "write"} and notify["needs"] == "update"
     assert update["concurrency"]["cancel-in-progress"] is False
     assert job["timeout-minutes"] <= 60 and notify["timeout-minutes"] <= 10

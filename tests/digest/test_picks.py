@@ -259,4 +259,4 @@ def test_a_push_race_keeps_the_days_picks_and_mails_each_pick_once(remote, fake:
         # the other run's (with the pick's "because you liked" link), then ours: no paper twice
         assert mailed_ids(smtp) == [["2501.00007", "2601.00001", "2601.00002"], ["2601.00003"]]
         first_mail, ours = (r.message for r in smtp.inbox.received)
-        assert first_mail["Subject"].endswith(": 2 new, 1 pick") and ours["Subject"].endswith(": 1 new")
+        assert ": 2 new — A neural speech codec" in first_mail["Subject"] and ": 1 new — " in ours["Subject"]
