@@ -62,6 +62,8 @@ PRINTS: dict[str, list[str]] = {
     "renames": [r"^A renamed topic on the site", rf"^ +100 +\d+ +\d+ +\d+ +\d+ +\d+ +{NUMBER} +{NUMBER}$"],
     "library": [r"^The reader's library file ", rf"^bibtex +{NUMBER} +{NUMBER} +{NUMBER}$",
                 rf"^csl json +{NUMBER} +{NUMBER} +{NUMBER}$", MACHINE_SPEED],
+    "screens": [r"^README with summaries: ", rf"^ *1280x900 +\d+ +\d+ +{NUMBER} +-?\d+ +\d+/\d+",
+                rf"^ *390x844 +\d+ +\d+ +{NUMBER} +-?\d+ +\d+/\d+"],
 }
 OUTER = ("ARXIV_", "DAILY_PAPERS_", "GITHUB_", "LLM_", "S2_", "SMTP_", "MAIL_")  # the environment's, not the tests'
 
@@ -82,7 +84,7 @@ def runs() -> Iterator[dict[str, tuple[subprocess.CompletedProcess, float]]]:
                                   capture_output=True, text=True, timeout=180)
             return done, time.perf_counter() - started
 
-        measures = [m for m in PRINTS if m not in ("site", "starred", "site-screens") or has_chromium()]
+        measures = [m for m in PRINTS if m not in ("site", "starred", "site-screens", "screens") or has_chromium()]
         with ThreadPoolExecutor(max_workers=2) as pool:
             yield dict(zip(measures, pool.map(one, measures)))
 
@@ -90,7 +92,7 @@ def runs() -> Iterator[dict[str, tuple[subprocess.CompletedProcess, float]]]:
 @pytest.mark.parametrize("measure", list(PRINTS))
 def test_each_measure_runs_at_a_tiny_size_and_prints_its_figures(
         runs: dict[str, tuple[subprocess.CompletedProcess, float]], measure: str) -> None:
-    if measure not in runs:  # only the site and the Starred page's import need a browser
+    if measure not in runs:  # only the site, the Starred page's import and the screen measures need a browser
         if os.environ.get("CI") == "true":
             pytest.fail("no Chromium: CI must run the site benchmark (sudo apt-get install chromium)")
         pytest.skip("no Chromium: install one with 'sudo apt-get install chromium'")

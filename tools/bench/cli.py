@@ -7,6 +7,7 @@
     python -m tools.bench starred            # issue 33: the Starred page's import of 200 KB and 1 MB of pasted text
     python -m tools.bench key-sentences      # issue 31: key-sentence accuracy vs two baselines; time per 1,000
     python -m tools.bench library            # issue 33: the library file's parse time at 1, 5 and 10 MB
+    python -m tools.bench screens --shots /tmp/shots  # issue 34: README as GitHub shows it, rows per screen
 
 The timing measures end with the calibration loop's time (machine speed): compare figures taken at similar speeds.
 --tiny runs a measure at a size that takes seconds, for tests/bench/test_bench_smoke.py: its figures mean nothing.
@@ -19,7 +20,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.bench import arxiv, daily, days, digest, exclusions, extras, library, renames, site
+from tools.bench import arxiv, daily, days, digest, exclusions, extras, library, renames, screens, site
 from tools.bench.common import machine_speed
 
 SIZES = [10_000, 20_000, 40_000]
@@ -118,6 +119,10 @@ def run_library(args: argparse.Namespace) -> int:
     return library.library_figures(library.TINY_SIZES_MB, json_mb=0.05) if args.tiny else library.library_figures()
 
 
+def run_screens(args: argparse.Namespace) -> int:
+    return screens.screens(None if args.tiny else args.shots)
+
+
 # name: (what it prints, its function, its options: "sizes" and/or "repeat"; every measure takes --tiny)
 MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, ...]]] = {
     "daily": ("the daily run as the workflow runs it and a full re-render, per store size; then the exclude phrases "
@@ -148,6 +153,8 @@ MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, .
     "renames": ("a renamed topic's old site addresses and the id -> page lookup", run_renames, ("sizes",)),
     "library": ("the reader's library file: parse time of Zotero-like BibTeX at 1, 5 and 10 MB, and CSL JSON",
                 run_library, ()),
+    "screens": ("README as GitHub shows it in Chromium (cmarkgfm, GitHub's CSS) at 1280x900 and 390x844: rows per "
+                "screen with summaries, the first paper row's y, the widest table vs its box", run_screens, ("shots",)),
 }
 
 
@@ -194,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         command = sub.add_parser(name, help=summary, description=summary)
         if "sizes" in options:
             command.add_argument("--sizes", type=int, nargs="+", default=SIZES, help="papers in each store")
+        if "shots" in options:
+            command.add_argument("--shots", type=Path, help="save a screenshot of README's top at each size here")
         if "repeat" in options:
             command.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
         command.add_argument("--tiny", action="store_true", help="a tiny size, for the smoke test: figures mean nothing")
