@@ -74,6 +74,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "time_budget": 900,
     "readme_papers_per_topic": "auto",
     "readme_max_bytes": 500_000,
+    "readme_layout": "compact",
     "feed_papers": 50,
     "notify": "none",
     "email": "off",
@@ -95,6 +96,8 @@ _SETTING_HELP: dict[str, str] = {
     "time_budget": "a number of seconds from 10 to 1200 (the daily workflow stops the job at 30 minutes)",
     "readme_papers_per_topic": "auto, or a whole number from 1 to 2000",
     "readme_max_bytes": "a whole number from 100000 to 511000",
+    "readme_layout": "compact (one Paper cell per row: title, a small line, the summary, a fold) or classic "
+                     "(Title | Authors | Date | Abstract | Comment | Links, as DailyArXiv)",
     "feed_papers": "a whole number from 1 to 500",
     "notify": "none or issue",
     "email": "off or digest (the day's new papers by email; the SMTP_* and MAIL_* secrets say where)",
@@ -446,6 +449,8 @@ def _setting_ok(key: str, value: Any) -> bool:
                 and len(value) <= MAX_NAME and value.isprintable() and value.encode("utf-8", "ignore").decode() == value)
     if key == "notify":
         return value in ("none", "issue")
+    if key == "readme_layout":
+        return value in ("compact", "classic")
     if key in SWITCHES:  # a bare off is false in YAML; a bare on is true, which only key_sentences takes
         return value is False or (value is True and key == "key_sentences") or value in SWITCHES[key]
     if key in ("summary_model", "summary_language"):

@@ -58,6 +58,8 @@ CASES = [
     ("unknown setting", GOOD_TOPIC + "settings:\n  overlap: 3\n", 5, "unknown key 'overlap'; did you mean 'overlap_days'?"),
     ("setting out of range", GOOD_TOPIC + "settings:\n  page_size: 5000\n", 5, "'page_size' must be a whole number from 10 to 2000"),
     ("setting wrong type", GOOD_TOPIC + "settings:\n  notify: yes\n", 5, "'notify' must be none or issue"),
+    ("unknown README layout", GOOD_TOPIC + "settings:\n  readme_layout: table\n", 5,
+     "'readme_layout' must be compact (one Paper cell per row"),
     ("settings not a mapping", GOOD_TOPIC + "settings: [1]\n", 4, "'settings' must be a mapping"),
 ]
 
@@ -95,9 +97,10 @@ def test_categories_with_wildcards_expand_and_go_into_the_query(tmp_path: Path) 
 
 def test_settings_override_defaults(tmp_path: Path) -> None:
     path = tmp_path / "keywords.yaml"
-    path.write_text(GOOD_TOPIC + "settings:\n  overlap_days: 5\n  readme_papers_per_topic: 20\n")
+    path.write_text(GOOD_TOPIC + "settings:\n  overlap_days: 5\n  readme_papers_per_topic: 20\n  readme_layout: classic\n")
     settings = cfg.load(path).settings
     assert settings["overlap_days"] == 5 and settings["readme_papers_per_topic"] == 20
+    assert settings["readme_layout"] == "classic" and cfg.DEFAULT_SETTINGS["readme_layout"] == "compact"
     assert settings["page_size"] == cfg.DEFAULT_SETTINGS["page_size"]
 
 
