@@ -42,10 +42,18 @@ def code_stamp(settings: dict[str, Any], templates: Path) -> str:
     return digest.hexdigest()
 
 
-def year_digest(view: TopicView, label: str, papers: list[Paper]) -> str:
-    """A fingerprint of everything a part's rows and header are rendered from (the code is in the manifest)."""
-    digest = hashlib.sha1(f"{view.slug}\0{view.name}\0{view.anchor}\0{label}".encode(), usedforsecurity=False)
+def year_digest(view: TopicView, label: str, papers: list[Paper], context: str = "",
+                new: dict[str, str] | None = None) -> str:
+    """A fingerprint of everything a part's rows and header are rendered from (the code is in the manifest).
+
+    context: what the part's header says besides the papers (the lines' source); new: the newest digest's ids and
+    its day, so a part whose rows carry (or carried) a "new" marker is rendered anew, and no other part is."""
+    digest = hashlib.sha1(f"{view.slug}\0{view.name}\0{view.anchor}\0{label}\0{context}".encode(),
+                          usedforsecurity=False)
+    new = new or {}
     for p in papers:
+        if p["id"] in new:
+            digest.update(f"\0new {new[p['id']]}".encode())
         digest.update(f"\0{p['id']}\0{p.get('version')}\0{p['updated']}\0{p['title']}\0{p.get('authors')}"
                       f"\0{p.get('comment')}\0{p['abstract']}\0{p.get('tldr')}\0{p.get('s2_tldr')}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from core import tldr
 from core.config import Config, Topic
 from core.mdtext import day, fit_cells, plain
 from core.relevance import listed
@@ -63,6 +64,7 @@ class TopicView:
     hidden: int = 0
     anchor: str = ""  # the README heading's id, set by readme_anchors (it depends on the headings before it)
     earlier: dict[str, str] = field(default_factory=dict)  # earlier slug -> that name (aliases), by topic_views
+    new: int = 0  # its papers in the newest digest (Today.count sets it), said under its heading
 
     @property
     def name(self) -> str:
@@ -110,6 +112,78 @@ class PageModel:
         picks = config.interests is not None and config.interests.on
         return cls(views=views, sections=readme_anchors(plain(config.settings["title"]), views, docs, picks),
                    newest_paper=newest_paper(config, papers), total=len({p["id"] for v in views for p in v.papers}))
+
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TAGS = {"model": "AI", "semantic_scholar": "S2", "key_sentence": "KS"}  # a row's tag when its source is not the table's
+
+
+@dataclass(frozen=True)
+class Today:
+    """The newest digest as README and the pages show it: its day, the ids it brought, how many picks it made."""
+
+    date: str
+    ids: frozenset[str]
+    picks: int
+
+    @classmethod
+    def of(cls, record: dict[str, Any] | None) -> Today | None:
+        """The newest digest record (data/digests/DATE.json) read defensively; None without one or a sound date."""
+        if not isinstance(record, dict) or not DATE.match(str(record.get("date") or "")):
+            return None
+        new = record.get("new")
+        lists = new.values() if isinstance(new, dict) else ()
+        ids = frozenset(i for v in lists if isinstance(v, list) for i in v if isinstance(i, str))
+        picks = record.get("picks")
+        return cls(str(record["date"]), ids, len(picks) if isinstance(picks, list) else 0)
+
+    def count(self, views: list[TopicView]) -> int:
+        """Set each view's count of new papers it lists; the distinct new papers listed in any topic."""
+        listed: set[str] = set()
+        for view in views:
+            found = {p["id"] for p in view.papers if p["id"] in self.ids}
+            view.new = len(found)
+            listed |= found
+        return len(listed)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the one line under titles comes from, once per table: the most common source, and the others' tags."""
+
+    kind: str
+    label: str
+    link: str
+    others: tuple[str, ...]  # the other kinds present, each tagged on its rows (TAGS)
+
+    def tag(self, shown: tldr.Shown | None) -> str:
+        """The short tag a row's line carries when its source is not the table's (''); a model's names it."""
+        return "" if shown is None or shown.label == self.label else TAGS[shown.kind]
+
+
+def source(paper: Paper, key_sentences: bool) -> tuple[str, str] | None:
+    """The kind and label of a paper's line, read from its fields as tldr.shown picks them (without cutting text)."""
+    model = tldr.model_tldr(paper)
+    if model is not None and plain(str(model["text"])):
+        return "model", f"TL;DR (AI, {tldr.model_name(model)})"
+    s2 = tldr.s2_tldr(paper)
+    if s2 is not None and plain(str(s2["text"])):
+        return "semantic_scholar", tldr.S2_LABEL
+    return ("key_sentence", tldr.KEY_LABEL) if key_sentences and paper.get("abstract") else None
+
+
+def sources_of(papers: Iterable[Paper], key_sentences: bool) -> Sources:
+    """The lines' most common source over these papers (cheap: the records' fields, no key sentence is chosen)."""
+    counts: dict[tuple[str, str], int] = {}
+    for paper in papers:
+        found = source(paper, key_sentences)
+        if found is not None:
+            counts[found] = counts.get(found, 0) + 1
+    if not counts:
+        return Sources("key_sentence", tldr.KEY_LABEL, "", ())
+    kind, label = max(sorted(counts), key=lambda k: counts[k])
+    others = tuple(sorted({k for k, lab in counts if lab != label}, key=tldr.KINDS.index))
+    return Sources(kind, label, tldr.S2_HOME if kind == "semantic_scholar" else "", others)
 
 
 def topic_views(config: Config, papers: list[Paper]) -> list[TopicView]:

@@ -10,19 +10,21 @@ inputs (those are yielded as None: keep the file), and outputs writes the result
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from core import links, templates, tldr
-from core.config import Config
+from core import layout, links, templates, tldr
+from core.config import DEFAULT_SETTINGS, Config
 from core.mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
 from daily import pagemodel
 from daily.anchors import docs_links, github_anchor
 from daily.manifest import MANIFEST, Manifest, code_stamp, year_digest
-from daily.pagemodel import PageModel, Paper, TopicView
+from daily.pagemodel import PageModel, Paper, Today, TopicView
 
 ROW_CHUNK = 2_000  # rows per template pass: fast like one pass, without one huge string in memory
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -42,8 +44,18 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
     env.filters.update(md=md, plain=plain, inert=inert, day=day, atom_time=atom_time, short=short, anchor=github_anchor,
                        first_authors=first_authors, all_authors=all_authors, dated=dated,
                        abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.labelled_code_links,
-                       line=shown_line)
+                       line=shown_line, hint=comment_hint)
     return env
+
+
+URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def comment_hint(comment: str | None, width: int = 48) -> str:
+    """The comment cut short for a row's small line, a stand-in for the venue: without addresses (they are in the
+    fold and the Links cell), whose unbroken length would widen the row past a phone's screen."""
+    text = plain(URL.sub(" ", plain(comment)))
+    return short(text, width).strip(" ,;:.-(") if text else ""
 
 
 def shown_line(paper: Paper, settings: dict[str, Any]) -> tldr.Shown | None:
@@ -51,14 +63,36 @@ def shown_line(paper: Paper, settings: dict[str, Any]) -> tldr.Shown | None:
     return tldr.shown(paper, tldr.enabled(settings))
 
 
+def newest_digest(root: Path) -> dict[str, Any] | None:
+    """The newest readable day's record in data/digests/ (what the "new" markers and README's Today block show)."""
+    for path in sorted((root / layout.DIGESTS).glob("????-??-??.json"), reverse=True):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if pagemodel.Today.of(record) is not None:
+            return dict(record)
+    return None
+
+
 class Rows:
     """Each paper's table row, rendered once from _row.md.j2 and reused by README and pages, with its size."""
 
-    def __init__(self, template: jinja2.Template, settings: dict[str, Any] | None = None) -> None:
-        """template: _row.md.j2, which renders a list of papers to one line each, by the reader's settings."""
-        self.template, self.settings = template, settings or {}
+    def __init__(self, template: jinja2.Template, settings: dict[str, Any] | None = None,
+                 context: dict[str, Any] | None = None) -> None:
+        """template: _row.md.j2, which renders a list of papers to one line each, by the reader's settings;
+        context: what every row may show besides its paper (the newest digest's ids, the table's line source)."""
+        self.template, self.settings = template, settings or dict(DEFAULT_SETTINGS)
+        self.context: dict[str, Any] = context if context is not None else {
+            "new": {}, "sources": pagemodel.sources_of([], key_sentences=True)}
         self.lines: dict[str, str] = {}
         self.sizes: dict[str, int] = {}
+
+    def reset(self, context: dict[str, Any]) -> None:
+        """Render every row anew with another context (the newest digest changed)."""
+        self.context = context
+        self.lines.clear()
+        self.sizes.clear()
 
     def has(self, paper: Paper) -> bool:
         """Whether the paper's row is rendered already."""
@@ -69,7 +103,7 @@ class Rows:
         missing = [p for p in papers if p["id"] not in self.lines]
         for start in range(0, len(missing), ROW_CHUNK):
             chunk = missing[start:start + ROW_CHUNK]
-            text = self.template.render(papers=chunk, settings=self.settings)
+            text = self.template.render(papers=chunk, settings=self.settings, **self.context)
             if text.count("\n") != len(chunk) or not text.endswith("\n"):
                 raise jinja2.TemplateAssertionError("each paper's row must be exactly one line, ending in a newline",
                                                     1, "_row.md.j2", self.template.filename)
@@ -109,10 +143,46 @@ class Renderer:
         for name in self.env.list_templates(extensions=["j2"]):  # a broken template fails before anything is written
             self.env.get_template(name)
         self.manifest = Manifest(code_stamp(config.settings, self.templates), previous, root)
-        self.rows = Rows(self.env.get_template("_row.md.j2"), config.settings)
+        self.root = root
+        listed = {p["id"]: p for v in self.views for p in v.papers}.values()
+        self.sources = pagemodel.sources_of(listed, tldr.enabled(config.settings))
+        self.day: dict[str, Any] | None = None  # the newest digest record, set by set_day or read from root
+        self.day_given = self.day_read = False
+        self.today: Today | None = None
+        self.new_total = 0
+        self.rows = Rows(self.env.get_template("_row.md.j2"), config.settings, self._context())
+        self._read_day()
         self.picks = picks
         self.rows.measure([v.papers[0] for v in self.views if v.papers])  # a broken row template fails here, too
         self._preflight()
+
+    def set_day(self, record: dict[str, Any] | None) -> None:
+        """The newest digest record (the run's own day, before it is written), instead of data/digests/ on disk."""
+        self.day_given = True
+        self._use_day(record)
+
+    def _read_day(self) -> None:
+        """The newest digest on disk, unless the run gave its own: read again before writing, since the run records
+        its day after this renderer is made."""
+        if not self.day_given and self.root is not None:
+            self._use_day(newest_digest(self.root))
+
+    def _use_day(self, record: dict[str, Any] | None) -> None:
+        """Mark the papers of this digest record new, everywhere rows show (rows rendered before are dropped)."""
+        if self.day_read and record == self.day:
+            return
+        self.day_read = True
+        self.day, self.today = record, Today.of(record)
+        self.new_total = self.today.count(self.views) if self.today else 0
+        if not self.today:
+            for view in self.views:
+                view.new = 0
+        self.rows.reset(self._context())
+
+    def _context(self) -> dict[str, Any]:
+        """What every row may show besides its paper: the new ids with their day, the table's line source."""
+        today = self.today
+        return {"new": dict.fromkeys(today.ids, today.date) if today else {}, "sources": self.sources}
 
     def set_picks(self, picks: dict[str, Any] | None) -> None:
         """README's picks from this day's record (the run's own, made after the merge)."""
@@ -140,6 +210,7 @@ class Renderer:
 
     def outputs(self) -> Iterator[tuple[str, bytes | None]]:
         """Every output file as (path, bytes), or (path, None) for a file kept as it is; one topic at a time."""
+        self._read_day()
         taken = {view.feed for view in self.views}
         for view in self.views:
             yield from self.topic_pages(view).items()
@@ -160,6 +231,7 @@ class Renderer:
 
     def readme(self) -> bytes:
         """README.md within the byte budget, topics given rows fairly in turn."""
+        self._read_day()
         budget = int(self.config.settings["readme_max_bytes"])
         for view in self.views:
             view.shown = 0
@@ -177,7 +249,8 @@ class Renderer:
         template = self.env.get_template("README.md.j2")
         text = template.render(config=self.config, settings=self.config.settings, views=self.views,
                                newest_paper=self.model.newest_paper, row=self.rows.line, section=self.section,
-                               total=self.model.total, site_url=self.site_url, picks=self.picks)
+                               total=self.model.total, site_url=self.site_url, picks=self.picks,
+                               today=self.today, new_total=self.new_total, sources=self.sources)
         return text.encode("utf-8")
 
     def topic_pages(self, view: TopicView) -> dict[str, bytes | None]:
@@ -229,7 +302,7 @@ class Renderer:
         """The topic's papers by year, each kept as the manifest had it or measured now (rows: its rows' bytes)."""
         years: dict[str, dict[str, Any]] = {}
         for year, items in pagemodel.group_by_date(view.papers, 4, "undated").items():
-            digest = year_digest(view, year, items)
+            digest = year_digest(view, year, items, f"{self.sources}", self.rows.context["new"])
             old = self.manifest.kept_year(view, year, digest)
             if old:
                 years[year] = {**old, "papers": items, "kept": True}
@@ -246,7 +319,7 @@ class Renderer:
         self.rows.measure(papers)
         up = "../" * (1 + bool(part_label))
         return template.render(view=view, papers=papers, rows=[self.rows.lines[p["id"]] for p in papers],
-                               parts=parts, part_label=part_label, up=up,
+                               parts=parts, part_label=part_label, up=up, today=self.today, sources=self.sources,
                                settings=self.config.settings).encode("utf-8")
 
     def moved_pages(self, view: TopicView, taken: set[str]) -> Iterator[tuple[str, bytes]]:
@@ -262,7 +335,8 @@ class Renderer:
     def _index(self, view: TopicView, parts: list[tuple[str, str, int]]) -> bytes:
         """A split topic's page: the list of its parts."""
         template = self.env.get_template("topic_index.md.j2")
-        return template.render(view=view, parts=parts, settings=self.config.settings).encode("utf-8")
+        return template.render(view=view, parts=parts, today=self.today,
+                               settings=self.config.settings).encode("utf-8")
 
     def feed(self, view: TopicView, feed_slug: str | None = None) -> bytes:
         """An Atom 1.0 feed of the topic's latest papers; under an earlier name's slug (and id) for its subscribers."""

@@ -4,21 +4,95 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
-from rendering import make_config, record, render_one
+from rendering import Table, gfm, make_config, record
 
 from core import mdtext, tldr
 from daily import render
 
-COLUMNS = ["Title", "Authors", "Date", "Abstract", "Comment", "Links"]
+COLUMNS = ["Title", "Authors", "Date", "Abstract", "Comment", "Links"]  # readme_layout: classic (DailyArXiv's)
+COMPACT = ["Paper", "Links"]  # the default
+
+
+def render_one(paper: dict, layout: str = "classic") -> Table:
+    """The paper's topic page, parsed as GitHub parses it (the classic columns unless told)."""
+    renderer = render.for_papers(make_config(["A"], readme_layout=layout), [paper])
+    return gfm(renderer.topic_pages(renderer.views[0])["papers/a.md"].decode())
+
+
+class Cells(HTMLParser):
+    """A compact table's cells: text outside any <summary>, each <summary>'s text, and each <sub>'s text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[dict[str, list[str]]] = []
+        self.where: list[str] = []
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("td", "th"):
+            self.cells.append({"text": [], "summary": [], "sub": []})
+            self.inside = True
+        if tag in ("summary", "sub") and self.inside:
+            self.where.append(tag)
+            self.cells[-1][tag].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("summary", "sub") and self.where:
+            self.where.pop()
+        elif tag in ("td", "th"):
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if not self.inside:
+            return
+        cell = self.cells[-1]
+        if "summary" in self.where:
+            cell["summary"][-1] += data
+        else:
+            cell["text"].append(data)
+            if "sub" in self.where:
+                cell["sub"][-1] += data
+
+
+def compact_cells(markdown: str) -> list[dict[str, list[str]]]:
+    """The cells of every table in a compact page, header cells included."""
+    parser = Cells()
+    parser.feed(cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE))
+    return parser.cells
+
+
+def check_compact_row(paper: dict) -> None:
+    renderer = render.for_papers(make_config(["A"]), [paper])
+    page = renderer.topic_pages(renderer.views[0])["papers/a.md"].decode()
+    table = gfm(page)
+    assert table.rows[0] == COMPACT and len(table.rows) == 2 and len(table.rows[1]) == 2, table.rows
+    paper_cell, _ = compact_cells(page)[2:]
+    names = [mdtext.plain(name) for name in paper["authors"]]
+    small = " · ".join(part for part in (", ".join(names[:3]) + (" et al." if len(names) > 3 else ""),
+                                         mdtext.dated(paper), render.comment_hint(paper["comment"])) if part)
+    assert paper_cell["sub"] == [small]
+    shown = tldr.shown(paper)
+    assert paper_cell["summary"] == [mdtext.plain(shown.text) if shown else "Abstract"]
+    full_list = f"Authors: {', '.join(names)}" if len(names) > 3 else ""
+    comment = mdtext.plain(paper["comment"])
+    folded = f"Comment: {comment}" if comment and comment != render.comment_hint(comment) else ""
+    assert "".join(paper_cell["text"]) == (mdtext.plain(paper["title"]) + small + full_list
+                                           + mdtext.plain(paper["abstract"]) + folded)
+    assert table.tags <= {"table", "thead", "tbody", "tr", "th", "td", "strong", "a", "details", "summary", "br",
+                          "sub"}
+    assert all(link.startswith(("https://arxiv.org/abs/2601.", "https://arxiv.org/pdf/2601.", "https://github.com/",
+                                "https://gitlab.com/", "https://huggingface.co/")) for link in table.links)
 
 
 def check_row(paper: dict) -> None:
+    check_compact_row(paper)
     table = render_one(paper)
     assert len(table.rows) == 2, table.rows
     header, row = table.rows
