@@ -63,6 +63,7 @@ def test_the_today_block_counts_each_topic_and_links_its_section_and_the_site(tm
     first = readme.split("\n\n")[1]
     assert first.startswith("**New on 2026-01-12: 3 papers** — [A](#a) 3 · [B](#b) 2")
     assert f"[The day on the site →]({SITE}days/2026-01-12.html)" in first and f"({SITE}search.html)" in first
+    assert "New arXiv papers" not in first, "the block is a paragraph of its own"
     assert "pick" not in first, "picks are counted only where README has its Picks section (interests on)"
     without_site = render.Renderer(config, render.page_model(config, store()), None, tmp_path).readme().decode()
     assert "New on 2026-01-12: 3 papers" in without_site and "github.io" not in without_site.split("## Contents")[0]
