@@ -136,7 +136,7 @@ def test_key_sentences_setting_takes_yaml_on_and_off(tmp_path: Path, value: Any,
 def test_key_sentences_off_hides_it_in_rows_and_summaries_off_keeps_it(tmp_path: Path) -> None:
     paper = record(version=1)
     for settings, shown in (({"key_sentences": "off"}, False), ({"summaries": "off"}, True), ({}, True)):
-        write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], settings)
+        write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {**settings, "readme_layout": "classic"})
         config = cfg.load(tmp_path / "keywords.yaml")
         line = render.for_papers(config, [paper]).rows.line(paper)
         assert ("**Key sentence:** We propose CodecLM" in line) is shown, settings

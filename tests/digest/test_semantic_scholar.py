@@ -319,7 +319,7 @@ HOSTILE = {
 
 def test_hostile_tldrs_are_dropped_or_cleaned_at_entry_and_escaped_in_readme(tmp_path: Path,
                                                                                 server: FakeS2) -> None:
-    store, config = setup(tmp_path, [record(i) for i in range(1, 13)])
+    store, config = setup(tmp_path, [record(i) for i in range(1, 13)], readme_layout="classic")  # a label a row
     server.tldrs = dict(HOSTILE)
     server.tldrs["2602.00011"] = server.tldrs["2602.00012"] = "A fine codec summary."
     server.answer_ids = {"2602.00011": "NOT-A-PAPER-ID", "2602.00012": "ABCDEF" + "0" * 34}  # upper case: folded

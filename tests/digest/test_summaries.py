@@ -509,7 +509,7 @@ def test_year_digest_changes_with_a_summary() -> None:
 
 
 def test_rows_show_the_summary_of_this_version_labelled_and_escaped(tmp_path: Path) -> None:
-    config = config_for(tmp_path)
+    config = config_for(tmp_path, readme_layout="classic")  # the label on each row
     shown = record(1, tldr={"model": "openai/gpt-4.1-mini", "text": HOSTILE, "version": 1})
     stale = record(2, version=2, tldr={"model": "openai/gpt-4.1-mini", "text": "Old codec words.", "version": 1})
     files = render.for_papers(config, [shown, stale]).render_all()
@@ -542,7 +542,7 @@ def test_the_issue_shows_the_summary_inert(tmp_path: Path) -> None:
 
 
 def test_a_readme_full_of_the_longest_hostile_summaries_fits_its_budget(tmp_path: Path) -> None:
-    config = config_for(tmp_path, readme_max_bytes=200_000)
+    config = config_for(tmp_path, readme_max_bytes=200_000, readme_layout="classic")  # a label on every row
     papers = [record(i, abstract="codec " * 300, tldr={"model": "x/" + "m" * 200, "text": HOSTILE * 5, "version": 1})
               for i in range(400)]
     readme = render.for_papers(config, papers).render_all()["README.md"]
@@ -575,7 +575,8 @@ def test_a_daily_run_stores_renders_and_never_asks_twice(tmp_path: Path, fake: F
     assert "summarize 2 papers" in head.message
     committed = json.loads((head.tree / "data" / "papers" / "2602.json").data_stream.read())
     assert all("tldr" in r for r in committed.values()), "the summaries are committed with the papers"
-    assert (work / "README.md").read_text().count("**TL;DR (AI, gpt-4.1-mini):**") == 2
+    readme = (work / "README.md").read_text()  # compact rows: the source said once above the table, the text in each row
+    assert "Under each title: TL;DR (AI, gpt-4.1-mini)" in readme and readme.count("<summary>The authors study ") == 2
 
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-14T01:00:00Z")  # nothing new
     assert update.main(["--root", str(work), "--push"]) == 0
@@ -719,7 +720,7 @@ def test_after_a_push_race_the_rebuilt_commit_keeps_this_runs_summaries(
     stored = json.loads((head.tree / "data/papers/2601.json").data_stream.read())
     assert stored["2601.00002"]["tldr"]["version"] == 1 and "tldr" in stored["2601.00001"]
     readme = (head.tree / "README.md").data_stream.read().decode()
-    assert readme.count("**TL;DR (AI, gpt-4.1-mini):**") == 3  # the second paper is in both topics
+    assert readme.count("<summary>The authors study ") == 3  # the second paper is in both topics
     assert "Summarize 1 paper (TL;DR, AI)" in head.message  # the rebuilt commit says so, as the first one did
 
 

@@ -366,17 +366,18 @@ def test_readme_links_the_site_of_the_repository_the_workflow_runs_in(
     write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}])
     fake.papers = [paper("2602.00001", "A codec")]
     assert update.main(["--root", str(tmp_path)]) == 0
-    assert "https://OWNER.github.io/REPO/" in (tmp_path / "README.md").read_text()  # not known yet
+    assert "github.io" not in (tmp_path / "README.md").read_text()  # not known yet: no site link at all
     monkeypatch.setenv("GITHUB_REPOSITORY", repository)
     assert update.main(["--root", str(tmp_path)]) == 0
     assert json.loads((tmp_path / "data" / "state.json").read_text())["repository"] == repository
-    assert f"**<{site}>**" in (tmp_path / "README.md").read_text()
+    readme = (tmp_path / "README.md").read_text()
+    assert f"<{site}>" in readme and f"]({site}search.html)" in readme  # How to use, and the Today block's links
     monkeypatch.setenv("GITHUB_REPOSITORY", "not a repository; rm -rf")  # ignored: the recorded one stays
     assert update.main(["--root", str(tmp_path)]) == 0
     monkeypatch.delenv("GITHUB_REPOSITORY")
     before = snapshot(tmp_path)
     assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0  # rendered on a laptop: the same bytes
-    assert snapshot(tmp_path) == before and f"**<{site}>**" in (tmp_path / "README.md").read_text()
+    assert snapshot(tmp_path) == before and f"<{site}>" in (tmp_path / "README.md").read_text()
 
 
 def _clock_lines(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -67,8 +67,9 @@ def gfm(markdown: str) -> Table:
     return table
 
 
-def render_one(paper: dict) -> Table:
-    renderer = render.for_papers(make_config(["A"]), [paper])
+def render_one(paper: dict, layout: str = "classic") -> Table:
+    """One paper's topic page as a table of cells by column (the classic layout names a column for each field)."""
+    renderer = render.for_papers(make_config(["A"], readme_layout=layout), [paper])
     page = renderer.topic_pages(renderer.views[0])["papers/a.md"].decode()
     return gfm(page)
 
