@@ -31,7 +31,7 @@ def s2(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeS2]:
 @pytest.fixture
 def work(tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clone of a bare origin, two codec papers on the fake arXiv, the run's moment the day after them."""
-    _, root = git_remote(tmp_path, TOPIC, monkeypatch)
+    _, root = git_remote(tmp_path, TOPIC, monkeypatch, {"readme_layout": "classic"})  # the label on each row
     fake.papers = [paper("2602.00001", "A neural codec", "We build a neural audio codec at 6 kbps.",
                          updated="2026-02-12T10:00:00Z"),
                    paper("2602.00002", "Codec language models", "We train a speech language model on codec tokens.",
@@ -90,7 +90,8 @@ def test_a_dry_run_asks_nothing_and_says_so(work: Path, s2: FakeS2, caplog: pyte
 
 
 def test_semantic_scholar_off_with_summaries_off(work: Path, s2: FakeS2) -> None:
-    (work / "keywords.yaml").write_text(json.dumps({"topics": TOPIC, "settings": {"summaries": "off"}}))
+    (work / "keywords.yaml").write_text(json.dumps({"topics": TOPIC, "settings": {"summaries": "off",
+                                                                                   "readme_layout": "classic"}}))
     assert update.main(["--root", str(work)]) == 0
     assert s2.requests == [] and "2602.00001" in load_store(work)
 
