@@ -29,14 +29,26 @@ def pins(path: Path) -> dict[str, tuple[str, frozenset[str]]]:
 def test_the_runtime_file_pins_every_package_with_hashes_and_no_test_tools() -> None:
     runtime = pins(REPO / "requirements.txt")
     assert {"arxiv", "jinja2", "pyyaml", "gitpython", "requests", "lxml"} <= set(runtime)
-    assert not TEST_TOOLS & set(runtime), "test tools belong in requirements-dev.txt"
+    assert not TEST_TOOLS & set(runtime), "test tools belong in requirements/dev.txt"
     assert all(hashes for _, hashes in runtime.values())
 
 
 def test_the_dev_file_has_the_runtime_packages_at_the_same_versions_and_hashes() -> None:
     """CI tests the bytes the daily run installs; one install command, so every dev line is hashed too."""
-    runtime, dev = pins(REPO / "requirements.txt"), pins(REPO / "requirements-dev.txt")
+    runtime, dev = pins(REPO / "requirements.txt"), pins(REPO / "requirements" / "dev.txt")
     assert TEST_TOOLS <= set(dev)
     assert {name: dev.get(name) for name in runtime} == runtime
     assert all(hashes for _, hashes in dev.values())
 
+
+
+def test_each_lock_was_compiled_from_the_repository_root_by_the_documented_command() -> None:
+    """pip-tools' commands are written once, in requirements/runtime.in; each lock's header names the one it ran."""
+    documented = (REPO / "requirements" / "runtime.in").read_text(encoding="utf-8")
+    locks = {"requirements.txt": "requirements/runtime.in", "requirements/site.txt": "requirements/site.in",
+             "requirements/dev.txt": "requirements/dev.in"}
+    for lock, source in locks.items():
+        header = (REPO / lock).read_text(encoding="utf-8").split("\n\n", 1)[0]
+        (command,) = [line.removeprefix("#").strip() for line in header.splitlines() if "pip-compile --" in line]
+        assert command.startswith("pip-compile --") and command.endswith(f" {source}"), f"{lock}: {command}"
+        assert "--generate-hashes" in command and f"#   {command}\n" in documented, f"{lock}: {command}"

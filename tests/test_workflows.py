@@ -22,7 +22,7 @@ def load(name: str) -> dict:
 def tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (pip install -r requirements-dev.txt)")
+        pytest.skip(f"{name} is not installed (pip install -r requirements/dev.txt)")
     return path
 
 
@@ -112,17 +112,17 @@ def test_workflows_run_the_documented_commands() -> None:
     job = load("update.yml")["jobs"]["update"]
     runs = "\n".join(step.get("run", "") for step in job["steps"])
     assert "python scripts/update.py --commit --push" in runs
-    assert "pip install -r requirements-dev.txt" in readme
+    assert "pip install -r requirements/dev.txt" in readme
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["persist-credentials"] is True
     env = next(s for s in job["steps"] if "update.py" in s.get("run", ""))["env"]
     assert env["GIT_AUTHOR_EMAIL"] == "41898282+github-actions[bot]@users.noreply.github.com"
     (ci_job,) = load("ci.yml")["jobs"].values()
     assert any(step.get("run", "").strip() == "pytest" for step in ci_job["steps"])
-    assert any(step.get("run", "").strip() == "python -m pip install -r requirements-dev.txt" for step in ci_job["steps"])
-    assert "\npip install -r requirements-dev.txt\npytest\n" in readme, "README's two commands: install, test"
+    assert any(step.get("run", "").strip() == "python -m pip install -r requirements/dev.txt" for step in ci_job["steps"])
+    assert "\npip install -r requirements/dev.txt\npytest\n" in readme, "README's two commands: install, test"
     ci_run = (REPO / ".ci" / "run").read_text()
-    assert "\npytest\n" in ci_run and "-r requirements-dev.txt" in ci_run
+    assert "\npytest\n" in ci_run and "-r requirements/dev.txt" in ci_run
 
 
 def test_the_daily_workflow_installs_only_the_runtime_requirements_checked_by_hash() -> None:
@@ -162,7 +162,7 @@ def test_the_site_job_builds_the_documented_command_and_hints_when_pages_is_off(
     runs = "\n".join(step.get("run", "") for step in site["steps"])
     assert 'python scripts/site.py "$RUNNER_TEMP/site"' in runs
     installs = [step["run"] for step in site["steps"] if "pip" in step.get("run", "")]
-    assert installs == ["python -m pip install --require-hashes -r requirements-site.txt"], installs
+    assert installs == ["python -m pip install --require-hashes -r requirements/site.txt"], installs
     check = site["steps"][0]
     assert check["id"] == "pages" and 'gh api "repos/$GITHUB_REPOSITORY/pages"' in check["run"]
     assert 'grep -q "HTTP 404"' in check["run"]  # Pages off (404) is not a failure; see the test below

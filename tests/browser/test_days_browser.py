@@ -21,7 +21,7 @@ from test_days import DIGESTS, MIDDLE, NEWEST, OLDEST, PICK, write_digests
 
 from website import build
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 LIMIT = 6000  # bytes per editor URL (templates/site/assets/save.js)
 SHOTS = Path("/work/shots/days")
 MISSING = "no/such/page.html"  # served as 404.html with status 404 (the console's one expected error)

@@ -29,7 +29,7 @@ from test_picks import DAY, LIBRARY, LIKED, NEW
 import update
 from website import build
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 
 CLOSE, OTHER = "2601.00001", "2601.00002"  # test_picks.NEW: the codec paper the library is about; one that is not
 BECAUSE = "2501.00007"  # the library's entry CLOSE is closest to

@@ -42,7 +42,7 @@ from test_digest_e2e import (
     world_at,
 )
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 TITLES = {p["id"]: p["title"] for p in NEW}
 SHOTS = Path("/work/shots/e2e")
 NEXT_DAY = "2026-02-14"

@@ -30,7 +30,7 @@ from website import build
 from website.extras import Extras
 from website.model import Site
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 expect = playwright_api.expect
 
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "labelled_papers.json"

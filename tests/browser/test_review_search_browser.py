@@ -26,7 +26,7 @@ from test_site_browser import result_count, result_ids, search, wait_for_results
 from core import store as st
 from website import build
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 
 TOPIC = "Review"
 TURKISH_ID = "2502.00001"  # author İsmail Yılmaz: a dotted capital I, as many Turkish names have

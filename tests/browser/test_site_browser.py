@@ -14,7 +14,7 @@ from browsers import chromium, collect_errors
 from site_repo import BOTH_ID, HOSTILE, HOSTILE_MODEL, HOSTILE_TLDR, STALE_ID, UNIQUE_ID, UNIQUE_WORD
 from site_server import served  # noqa: F401 - the fixture
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 
 @pytest.fixture(scope="module")
 def browser(served: str) -> Iterator[playwright_api.Browser]:  # noqa: F811

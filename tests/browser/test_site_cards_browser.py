@@ -12,7 +12,7 @@ import cards_site
 import pytest
 from browsers import chromium, collect_errors
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 expect = playwright_api.expect
 
 BEFORE = {"1280": 3.7, "390": 2.8}  # cards a screen on the month page before the redesign (python tests/support/cards_site.py)

@@ -14,7 +14,7 @@ from site_renamed import NEW, OLD, build_into, rename
 from site_repo import UNIQUE_ID, make_repo
 from site_server import serving
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 
 BUSY_PART_2 = "2601.00100"  # the busy month's oldest paper: on 2026-01-2.html (5 papers a page), not on 2026-01.html
 

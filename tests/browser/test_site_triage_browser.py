@@ -11,7 +11,7 @@ from browsers import chromium, collect_errors
 from test_days import DIGESTS, NEWEST
 from test_days_browser import served  # noqa: F401 - the module's fixture
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 NEW = {i for ids in DIGESTS[NEWEST]["new"].values() for i in ids} | {p["id"] for p in DIGESTS[NEWEST]["picks"]}
 
 

@@ -30,7 +30,7 @@ def system_chromium() -> str | None:
 @contextlib.contextmanager
 def chromium() -> Iterator[Any]:
     """A launched headless Chromium, closed after; without one, fail in CI and skip elsewhere."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
     with sync_api.sync_playwright() as p:
         try:
             launched = p.chromium.launch(executable_path=system_chromium(), args=CHROMIUM_ARGS)
