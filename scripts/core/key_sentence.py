@@ -7,7 +7,7 @@ It imports nothing of the daily run: the site, the email and README all show it.
 
 The choice scores each sentence for a contribution cue ("we propose", "this paper introduces", "we find"),
 against background, results-only and availability sentences, and takes the best, the earliest on a tie.
-Measured on the hand-labelled abstracts in tests/fixtures/key_sentences.json (python -m tools.bench
+Measured on the hand-labelled abstracts in tests/fixtures/key_sentences.json (python -m tests.bench
 key-sentences).
 """
 

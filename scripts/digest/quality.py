@@ -1,6 +1,6 @@
 """Ranking quality on the labelled set in tests/fixtures/ranking (issue 23): precision at k, ranker vs date order.
 
-Shared by python -m tools.bench ranking (prints the figures) and tests/digest/test_rank.py (holds a floor).
+Shared by python -m tests.bench ranking (prints the figures) and tests/digest/test_rank.py (holds a floor).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 TOP_K = 5  # library matches averaged into a paper's score
 FLOOR = 0.095  # below: "nothing close". On the labelled set (tests/fixtures/ranking) off-subject papers score
-# at most 0.092 and every hand-labelled relevant one at least 0.096 (python -m tools.bench ranking prints both)
+# at most 0.092 and every hand-labelled relevant one at least 0.096 (python -m tests.bench ranking prints both)
 DIGITS = 4  # the score as stored in the day's record
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 

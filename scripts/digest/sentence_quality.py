@@ -3,7 +3,7 @@
 Each labelled paper keeps its abstract as the labeller saw it, split into sentences, with the indices of every
 sentence that states what the paper does. A choice is good when it is one of those sentences; the chooser's
 own splitting may differ a little from the labeller's, so sentences are compared by their folded start.
-Shared by python -m tools.bench key-sentences (prints the figures) and tests/core/test_key_sentence.py.
+Shared by python -m tests.bench key-sentences (prints the figures) and tests/core/test_key_sentence.py.
 """
 
 from __future__ import annotations

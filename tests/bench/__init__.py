@@ -1,4 +1,4 @@
-"""Benchmarks of Daily Papers, one subcommand per measure: `python -m tools.bench SUBCOMMAND` from the repository root.
+"""Benchmarks of Daily Papers, one subcommand per measure: `python -m tests.bench SUBCOMMAND` from the repository root.
 
 The one place that sets the import path: the product's modules from scripts/ (`from core import store`,
 `import update`), then the test stand-ins (fake_arxiv, fake_llm, fake_s2) from tests/support/ or tests/,

@@ -1,8 +1,8 @@
-"""`python -m tools.bench ...` from the repository root."""
+"""`python -m tests.bench ...` from the repository root."""
 
 import sys
 
-from tools.bench.cli import main
+from tests.bench.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

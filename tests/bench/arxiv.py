@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.bench import REPO
+from tests.bench import REPO
 
 # Copied from tests/conftest.py (NOW, write_keywords) and tests/e2e/test_split.py (FOUR, WORDS, REASON, twenty, reject):
 # the split day is the one tests/e2e/test_split.py checks, and a benchmark imports no test file.
@@ -47,7 +47,7 @@ def split_days(sizes: tuple[int, ...] = (4, 20), delay: float = 3.0, backoff: fl
     pacing (3 s, 5 s backoff): the requests and wall time of that day, and of the next (the topic asks alone)."""
     from fake_arxiv import FakeArxiv, paper
 
-    from tools.bench import product
+    from tests.bench import product
 
     print(f"{'topics':>6} {'requests':>8} {'extra':>5} {'bound':>5} {'wall s':>7} {'next day':>8} {'wall s':>7}")
     for size in sizes:
@@ -87,7 +87,7 @@ def fetch_days(delay: float = 3.0, backoff: float = 5.0) -> int:
 
     from fake_arxiv import FakeArxiv, Fault, paper
 
-    from tools.bench import product
+    from tests.bench import product
 
     print(f"{'day':<28} {'requests':>8} {'wall s':>7}  status")
     for label, faults in (("normal day", []), ("a day with one HTTP 406", [Fault("status", 406, times=1)])):

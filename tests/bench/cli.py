@@ -1,13 +1,13 @@
 """Benchmarks of Daily Papers, one subcommand per measure; run from the repository root:
 
-    python -m tools.bench daily              # the daily run at 10,000 / 20,000 / 40,000 papers over 20 topics
-    python -m tools.bench daily --sizes 5000
-    python -m tools.bench fetch              # a day with arXiv: requests and wall time (fake arXiv, real pacing)
-    python -m tools.bench site --sizes 10000 # the site (scripts/site.py): build, size, first load, search speed
-    python -m tools.bench starred            # issue 33: the Starred page's import of 200 KB and 1 MB of pasted text
-    python -m tools.bench key-sentences      # issue 31: key-sentence accuracy vs two baselines; time per 1,000
-    python -m tools.bench library            # issue 33: the library file's parse time at 1, 5 and 10 MB
-    python -m tools.bench screens --shots /tmp/shots  # issue 34: README as GitHub shows it, rows per screen
+    python -m tests.bench daily              # the daily run at 10,000 / 20,000 / 40,000 papers over 20 topics
+    python -m tests.bench daily --sizes 5000
+    python -m tests.bench fetch              # a day with arXiv: requests and wall time (fake arXiv, real pacing)
+    python -m tests.bench site --sizes 10000 # the site (scripts/site.py): build, size, first load, search speed
+    python -m tests.bench starred            # issue 33: the Starred page's import of 200 KB and 1 MB of pasted text
+    python -m tests.bench key-sentences      # issue 31: key-sentence accuracy vs two baselines; time per 1,000
+    python -m tests.bench library            # issue 33: the library file's parse time at 1, 5 and 10 MB
+    python -m tests.bench screens --shots /tmp/shots  # issue 34: README as GitHub shows it, rows per screen
 
 The timing measures end with the calibration loop's time (machine speed): compare figures taken at similar speeds.
 --tiny runs a measure at a size that takes seconds, for tests/bench/test_bench_smoke.py: its figures mean nothing.
@@ -20,8 +20,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.bench import arxiv, daily, days, digest, exclusions, extras, library, renames, screens, site
-from tools.bench.common import machine_speed
+from tests.bench import arxiv, daily, days, digest, exclusions, extras, library, renames, screens, site
+from tests.bench.common import machine_speed
 
 SIZES = [10_000, 20_000, 40_000]
 TINY_SIZES = [100]
@@ -194,7 +194,7 @@ HIDDEN: dict[str, tuple[Callable[[argparse.Namespace], int], tuple[tuple[str, ty
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="measure", required=True, metavar="MEASURE")
     for name, (summary, run, options) in MEASURES.items():

@@ -98,4 +98,4 @@ def median(values: list[float]) -> float:
 def fresh(*args: str) -> list[str]:
     """The command that runs one step of a benchmark (a hidden subcommand) in a fresh Python process, so its peak
     memory is its own; run it with cwd=REPO."""
-    return [sys.executable, "-m", "tools.bench", *args]
+    return [sys.executable, "-m", "tests.bench", *args]

@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.bench import REPO
-from tools.bench.common import FIRST_DAY, LAST_DAY, TOPICS, calibration, fresh, synthetic
-from tools.bench.exclusions import PHRASE_COUNTS, exclusion_benchmark
+from tests.bench import REPO
+from tests.bench.common import FIRST_DAY, LAST_DAY, TOPICS, calibration, fresh, synthetic
+from tests.bench.exclusions import PHRASE_COUNTS, exclusion_benchmark
 
 
 def build(root: Path, size: int) -> list[dict]:
@@ -57,7 +57,7 @@ def measure(root: Path, size: int, mode: str) -> dict:
     from core import store as st
     from core.models import TopicRun
     from daily import manifest, report
-    from tools.bench import product
+    from tests.bench import product
 
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False)  # a copy: as after checkout
     new = json.loads((root / "new.json").read_text())
@@ -109,7 +109,7 @@ def daily_run(sizes: list[int], repeat: int, exclusion_papers: int = 40_000,
               phrase_counts: tuple[int, ...] = PHRASE_COUNTS) -> None:
     """The daily-run tables for each size, then the exclude phrases' and the site extras' figures (as `exclusions`
     and `extras` print them), then the machine's speed."""
-    from tools.bench.extras import extras_table
+    from tests.bench.extras import extras_table
 
     header = (f"{'papers':>8} {'seconds':>8} {'CPU s':>6} {'load':>6} {'merge+render+write':>19} {'new':>4} "
               f"{'peak MB':>8} {'README bytes':>13} {'files changed (store too)':>26} {'commit s':>9}")
@@ -132,5 +132,5 @@ def daily_run(sizes: list[int], repeat: int, exclusion_papers: int = 40_000,
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s (compare figures taken at similar speeds)")
 
 
-BUILD = ("_build",)  # the hidden steps (tools/bench/cli.py) run in fresh processes
+BUILD = ("_build",)  # the hidden steps (tests/bench/cli.py) run in fresh processes
 MEASURE = ("_measure",)

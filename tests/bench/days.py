@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tools.bench.common import extras_config, extras_papers
+from tests.bench.common import extras_config, extras_papers
 
 
 def days_benchmark(size: int = 10_000, day_count: int = 365, first_day: int = 2_000) -> str:

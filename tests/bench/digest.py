@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.bench import REPO
-from tools.bench.common import abstracts, calibration, synthetic
+from tests.bench import REPO
+from tests.bench.common import abstracts, calibration, synthetic
 
 
 def ranking_figures(repeat: int, liked_count: int = 5_000, new_count: int = 200) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-from tools.bench.common import TOPICS, WORDS, synthetic
+from tests.bench.common import TOPICS, WORDS, synthetic
 
 RARE = [f"{a}{b}{c}" for a in ("tensor", "graph", "token", "image", "robot", "quantum", "market", "protein")
         for b in ("net", "flow", "scale", "rank", "time", "field", "train", "search") for c in range(40)]  # 2,560 words

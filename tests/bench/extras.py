@@ -7,8 +7,8 @@ import resource
 import subprocess
 import time
 
-from tools.bench import REPO
-from tools.bench.common import extras_config, extras_papers, fresh
+from tests.bench import REPO
+from tests.bench.common import extras_config, extras_papers, fresh
 
 EXTRAS_MARKUP = (r'<span class="why">.*?</span>|<button type="button" class="star[^>]*>.*?</button>'
                  r'|<details class="(?:cite|similar)".*?</details>\n?|<span class="Z3988"[^>]*></span>\n?')
@@ -83,4 +83,4 @@ def extras_table(sizes: list[int]) -> list[str]:
     return lines
 
 
-MEASURE_EXTRAS = ("_measure-extras",)  # the hidden step (tools/bench/cli.py) run in a fresh process
+MEASURE_EXTRAS = ("_measure-extras",)  # the hidden step (tests/bench/cli.py) run in a fresh process

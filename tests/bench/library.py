@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.bench.common import WORDS, machine_speed
+from tests.bench.common import WORDS, machine_speed
 
 MB = 1_000_000
 SIZES_MB = (1, 5, 10)

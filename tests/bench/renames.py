@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.bench.site import site_store
+from tests.bench.site import site_store
 
 
 def renames_figures(sizes: list[int]) -> list[str]:

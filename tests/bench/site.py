@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.bench import REPO
-from tools.bench.common import FIRST_DAY, LAST_DAY, TOPICS, WORDS, calibration, fresh, synthetic
+from tests.bench import REPO
+from tests.bench.common import FIRST_DAY, LAST_DAY, TOPICS, WORDS, calibration, fresh, synthetic
 
 
 def site_store(root: Path, size: int) -> None:
@@ -164,7 +164,7 @@ def site_benchmark(sizes: list[int], queries: list[str] = QUERIES) -> None:
     print(f"machine speed: a 5,000,000-step Python loop took {calibration()} s")
 
 
-SITE_STORE = ("_site-store",)  # the hidden steps (tools/bench/cli.py) run in fresh processes
+SITE_STORE = ("_site-store",)  # the hidden steps (tests/bench/cli.py) run in fresh processes
 SITE_BUILD = ("_site-build",)
 
 

@@ -1,6 +1,6 @@
-"""Every benchmark (tools/bench) runs at a tiny size and prints its figures, so none can rot unnoticed.
+"""Every benchmark (tests/bench) runs at a tiny size and prints its figures, so none can rot unnoticed.
 
-Each measure runs as a developer runs it, `python -m tools.bench MEASURE --tiny` from the repository root, two at
+Each measure runs as a developer runs it, `python -m tests.bench MEASURE --tiny` from the repository root, two at
 a time (the machine's two cores); the figures themselves mean nothing at this size and are not checked, only that
 the measure finishes and prints its table. Nothing reaches the internet: arXiv, the model and Semantic Scholar are
 the tests' stand-ins on 127.0.0.1 (the daily runs inside fetch and split ask this module's Semantic Scholar).
@@ -80,7 +80,7 @@ def runs() -> Iterator[dict[str, tuple[subprocess.CompletedProcess, float]]]:
 
         def one(measure: str) -> tuple[subprocess.CompletedProcess, float]:
             started = time.perf_counter()
-            done = subprocess.run([sys.executable, "-m", "tools.bench", measure, "--tiny"], cwd=REPO, env=env,
+            done = subprocess.run([sys.executable, "-m", "tests.bench", measure, "--tiny"], cwd=REPO, env=env,
                                   capture_output=True, text=True, timeout=180)
             return done, time.perf_counter() - started
 
@@ -97,7 +97,7 @@ def test_each_measure_runs_at_a_tiny_size_and_prints_its_figures(
             pytest.fail("no Chromium: CI must run the site benchmark (sudo apt-get install chromium)")
         pytest.skip("no Chromium: install one with 'sudo apt-get install chromium'")
     done, seconds = runs[measure]
-    assert done.returncode == 0, f"python -m tools.bench {measure} --tiny: exit {done.returncode}\n{done.stderr[-3000:]}"
+    assert done.returncode == 0, f"python -m tests.bench {measure} --tiny: exit {done.returncode}\n{done.stderr[-3000:]}"
     lines = done.stdout.splitlines()
     for pattern in PRINTS[measure]:
         assert any(re.match(pattern, line) for line in lines), f"{measure}: no line matches {pattern!r}\n{done.stdout}"
@@ -106,6 +106,6 @@ def test_each_measure_runs_at_a_tiny_size_and_prints_its_figures(
 
 def test_every_measure_is_smoke_tested() -> None:
     """A new subcommand gets its tiny run here too."""
-    listed = subprocess.run([sys.executable, "-c", "from tools.bench.cli import MEASURES; print(*MEASURES)"],
+    listed = subprocess.run([sys.executable, "-c", "from tests.bench.cli import MEASURES; print(*MEASURES)"],
                             cwd=REPO, capture_output=True, text=True, check=True)
     assert sorted(listed.stdout.split()) == sorted(PRINTS)

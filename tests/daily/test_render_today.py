@@ -1,5 +1,5 @@
 """Issue 34: README's Today block, the "new" markers of the newest digest, the summary's label once per table, and
-the classic layout kept; structure only (the pixels are in `python -m tools.bench screens`)."""
+the classic layout kept; structure only (the pixels are in `python -m tests.bench screens`)."""
 
 from __future__ import annotations
 
