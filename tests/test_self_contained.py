@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
+import subprocess
 from pathlib import Path
 
 import fake_arxiv
@@ -40,3 +42,23 @@ def test_recorded_answers_and_seed_are_in_the_repository() -> None:
     sources = (fake_arxiv.FIXTURES / "SOURCES.md").read_text(encoding="utf-8")
     assert recorded and all(f"`{name}`" in sources for name in recorded), "every recorded answer is in SOURCES.md"
     assert (SEED.parent / "SOURCE.md").is_file()
+
+
+# What a fork's front page lists before README (issue 34): the data and pages readers follow, the code, the runtime
+# lock forks install, and one folder or file each for the rest (docs/, requirements/, pyproject.toml's tool settings).
+ROOT = {"README.md", "keywords.yaml", "data", "papers", "feeds", "interests", "scripts", "templates", "tests", "docs",
+        ".github", ".ci", ".gitignore", "requirements.txt", "requirements", "pyproject.toml"}
+
+
+def root_entries() -> set[str]:
+    """The root's entries as git has them; in CI's copy (no .git) the folder itself, without what .gitignore names."""
+    if (REPO / ".git").exists():
+        listed = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+        return {line.split("/", 1)[0] for line in listed.splitlines()}
+    ignored = [line.strip().strip("/") for line in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()]
+    return {p.name for p in REPO.iterdir() if not any(fnmatch.fnmatch(p.name, pattern) for pattern in ignored if pattern)}
+
+
+def test_the_root_holds_only_the_listed_entries() -> None:
+    """Anything new goes into a folder: every root entry pushes README further down a fork's front page."""
+    assert root_entries() <= ROOT, sorted(root_entries() - ROOT)
