@@ -22,7 +22,7 @@ _INVISIBLE = {c: " " for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x
 _ASCII_CONTROLS = bytes([*range(0x20), 0x7F])
 _MD_SPECIALS = "\\`*_[]<|$~&:#"  # backslash first, so the escapes added later are not escaped again; # ends headings
 _WWW_DOT = re.compile(r"(?i)(?<=www)\.")
-_EMAIL_AT = re.compile(r"@(?=\w)")
+_EMAIL_AT = re.compile(r"@(?=[\w.+-])")  # cmark-gfm links "0@.A" too: any address-like character after @
 CELL_LIMITS = {"title": 1_000, "abstract": 5_000, "comment": 2_000, "primary_category": 100}  # characters
 LIST_LIMITS = {"authors": (100, 200), "categories": (20, 100)}  # (items, characters each)
 
