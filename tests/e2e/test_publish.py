@@ -104,6 +104,10 @@ def test_next_day_commit_touches_only_the_newest_part(remote: tuple[git.Repo, Pa
     assert update.main(["--root", str(work), "--push"]) == 0
     assert {"papers/codec/2024.md", "papers/codec/2025.md", manifest.MANIFEST} <= {
         item.path for item in bare.commit("main").tree.traverse()}
+    # The first day's papers (both years) carry "new" markers; the next day moves them to its own paper, a 2025 one.
+    fake.papers.append(paper("2501.00050", "A later codec", "A speech codec. " * 20, updated="2025-01-25T12:00:00Z"))
+    monkeypatch.setenv("DAILY_PAPERS_NOW", "2025-01-26T00:00:00Z")
+    assert update.main(["--root", str(work), "--push"]) == 0
     fake.papers.append(paper("2502.00001", "A new codec", "A speech codec. " * 20, updated="2025-02-01T12:00:00Z"))
     monkeypatch.setenv("DAILY_PAPERS_NOW", "2025-02-02T00:00:00Z")
     assert update.main(["--root", str(work), "--push"]) == 0
