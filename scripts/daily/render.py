@@ -129,13 +129,15 @@ class Renderer:
     """Renders every output file for a config and a store's papers, from the page model it builds."""
 
     def __init__(self, config: Config, model: PageModel, previous: dict[str, Any] | None = None,
-                 root: Path | None = None, site_url: str | None = None, picks: dict[str, Any] | None = None):
+                 root: Path | None = None, site_url: str | None = None, picks: dict[str, Any] | None = None,
+                 published_site: str | None = None):
         """model: the page model, built once by the caller (the run counts listed papers from the same views).
         previous: the last run's manifest, and root: where its files are; with both, unchanged parts are kept.
-        site_url: where this repository's site is published (README links it), when known.
+        site_url: where this repository's site would be published (README's How to use names it), when known.
+        published_site: the site's address when the workflow saw Pages publish it: the Today block links it only then.
         picks: what README's "Picks for you" shows (digest.picks.readme_view), made by the run, not here."""
         self.config = config
-        self.site_url = site_url
+        self.site_url, self.published_site = site_url, published_site
         self.model = model
         self.views = model.views
         self.templates = templates_of(root)
@@ -150,6 +152,7 @@ class Renderer:
         self.day_given = self.day_read = False
         self.today: Today | None = None
         self.new_total = 0
+        self.brief = False  # README's fixed part alone passes the budget: the Today block and tables say less
         self.rows = Rows(self.env.get_template("_row.md.j2"), config.settings, self._context())
         self._read_day()
         self.picks = picks
@@ -235,6 +238,8 @@ class Renderer:
         budget = int(self.config.settings["readme_max_bytes"])
         for view in self.views:
             view.shown = 0
+        self.brief = False
+        self.brief = len(self._render_readme()) > budget  # many long topic names: no per-topic counts, no line above
         while self.picks and self.picks["picks"] and len(self._render_readme()) > budget:
             self.picks["picks"].pop()  # 100 picks of long titles could pass a small budget on their own
         room = budget - len(self._render_readme())
@@ -250,7 +255,8 @@ class Renderer:
         text = template.render(config=self.config, settings=self.config.settings, views=self.views,
                                newest_paper=self.model.newest_paper, row=self.rows.line, section=self.section,
                                total=self.model.total, site_url=self.site_url, picks=self.picks,
-                               today=self.today, new_total=self.new_total, sources=self.sources)
+                               today=self.today, new_total=self.new_total, sources=self.sources, brief=self.brief,
+                               published_site=self.published_site)
         return text.encode("utf-8")
 
     def topic_pages(self, view: TopicView) -> dict[str, bytes | None]:

@@ -166,3 +166,27 @@ def test_readme_rows_are_shared_fairly_within_the_room(monkeypatch: pytest.Monke
     assert sum(rows.size(p) for v in views for p in v.papers[:v.shown]) <= room
     pagemodel.share_readme_rows(views, 4, room, rows)
     assert [v.shown for v in views] == [4, 4, 4], "a fixed cap stops each topic at the cap"
+
+
+@pytest.mark.parametrize("layout", ["compact", "classic"])
+def test_a_day_marking_every_paper_new_keeps_readme_within_the_smallest_budget(tmp_path: Path, layout: str) -> None:
+    """Issue 34 review: the Today block (each topic's name and count) and the line above each table grew README's
+    fixed part past readme_max_bytes (126 KB for a 100 KB budget that fit without a digest). Then they say less."""
+    names = [f"{i:03d} " + "𝐀&<|>*_`[]" + "x" * 86 for i in range(cfg.MAX_TOPICS)]
+    config = _config_file(tmp_path, names, "Daily Papers")
+    config = cfg.Config(config.path, config.topics, {**config.settings, "readme_max_bytes": 100_000,
+                                                     "readme_layout": layout})
+    papers = [record(i, f"Speech paper {i}", "speech " * 20, topic=config.topics[i % 100].name, day="2026-01-02")
+              for i in range(3000)]
+
+    def readme() -> bytes:
+        return render.Renderer(config, render.page_model(config, papers), None, tmp_path,
+                               site_url="https://octo.github.io/papers/").readme()
+    assert len(readme()) <= 100_000  # without a digest it fits
+    (tmp_path / "data" / "digests").mkdir(parents=True)
+    day = {"date": "2026-01-02", "new": {t.name: [p["id"] for p in papers if p["topics"] == [t.name]]
+                                         for t in config.topics}, "picks": []}
+    (tmp_path / "data" / "digests" / "2026-01-02.json").write_text(json.dumps(day), encoding="utf-8")
+    text = readme()
+    assert len(text) <= 100_000 and b"New on 2026-01-02: 3000 papers" in text
+    assert text.count(b"\n## ") >= 100  # every topic's heading still shows
