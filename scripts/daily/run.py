@@ -140,20 +140,23 @@ class NextState:
     repository: str | None
     alone: list[str]
     changed: bool
+    site: str | None = None  # the published site (SITE_URL, else the recorded one), for README's Today links
 
 
 def next_state(root: Path, config: cfg.Config, store: st.Store, runs: list[TopicRun]) -> NextState:
     """The fetch state this run leaves; a quiet day makes no commit, so a topic that works again rejoins on a day
     with news."""
     stored_state, stored_repository = fetch_state.load(root), links.recorded_repository(root)
+    stored_site = links.recorded_site(root)
     stored_alone = fetch_state.alone(root)
     alone = next_alone(config, stored_alone, runs)
     if not store.dirty:
         alone = sorted(set(alone) | set(next_alone(config, stored_alone, [])))
     topics_state = advance_state(config, stored_state, runs, store_changed=bool(store.dirty))
-    repository = links.this_repository(root)
-    changed = topics_state != stored_state or repository != stored_repository or alone != stored_alone
-    return NextState(topics_state, repository, alone, changed)
+    repository, site = links.this_repository(root), links.this_site(root)
+    changed = (topics_state != stored_state or repository != stored_repository or alone != stored_alone
+               or site != stored_site)
+    return NextState(topics_state, repository, alone, changed, site)
 
 
 def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcome, now: datetime,
@@ -163,7 +166,7 @@ def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcom
     state = next_state(root, config, store, outcome.runs)
     model = render.page_model(config, list(store.papers.values()))
     renderer = render.Renderer(config, model, manifest.load_manifest(root), root,
-                               site_url=links.pages_url(state.repository))
+                               site_url=links.pages_url(state.repository), published_site=state.site)
     count_listed(model.views, store, outcome)
     outcome.quiet = quiet.find(config, model.views, outcome.runs, state.topics, quiet.arxiv_now(outcome.runs, now),
                                quiet.first_stored(store.papers.values()))
@@ -198,7 +201,7 @@ def write_step(root: Path, store: st.Store, state: NextState, renderer: render.R
     """Write the store, the state and the pages, each noted in the ledger as the run's; the files changed."""
     outputs.refuse_users_files(root, [path for view in renderer.views for path in view.addresses])
     changed = [p.relative_to(root).as_posix() for p in store.save(before=ledger.shard_recorder(root))]
-    if state.changed and fetch_state.save(root, state.topics, state.repository, state.alone):
+    if state.changed and fetch_state.save(root, state.topics, state.repository, state.alone, state.site):
         changed.append(fetch_state.PATH.as_posix())
     ledger.note_written(root, changed + day_files)  # before the pages: a stopped run's stay its own
     return changed + day_files + outputs.write_outputs(

@@ -5,7 +5,8 @@ is the submission time) and can be pushed past today by one bad stamp. The momen
 successful fetch is our own clock, moved only by a success, so a failed run leaves the window where
 it was. The query is kept too: a topic whose query changed is fetched like a new one. And the
 repository the workflow last ran in (GITHUB_REPOSITORY), so README can link a fork's own site the
-same way wherever it is rendered. And the topics whose query failed on its own (update.after_failure): they ask
+same way wherever it is rendered, and the site's address when the workflow saw Pages publish it (SITE_URL), so
+README's Today block links the site only when it is there. And the topics whose query failed on its own (update.after_failure): they ask
 alone until they succeed, so the others' shared query does not fail first every day.
 """
 
@@ -63,13 +64,16 @@ def _entry_ok(entry: Any) -> bool:
         return False
 
 
-def dumps(topics: dict[str, dict[str, str]], repo: str | None = None, solo: list[str] | None = None) -> bytes:
-    """Stable JSON, like the store's; the list of topics asking alone only while it has one."""
+def dumps(topics: dict[str, dict[str, str]], repo: str | None = None, solo: list[str] | None = None,
+          site: str | None = None) -> bytes:
+    """Stable JSON, like the store's; the list of topics asking alone only while it has one, the published site's
+    address only while there is one."""
     data: dict[str, Any] = {"topics": topics, **({"repository": repo} if repo else {}),
-                            **({"alone": sorted(set(solo))} if solo else {})}
+                            **({"alone": sorted(set(solo))} if solo else {}), **({"site": site} if site else {})}
     return jsonfile.dumps(data)
 
 
-def save(root: Path, topics: dict[str, dict[str, str]], repo: str | None = None, solo: list[str] | None = None) -> bool:
+def save(root: Path, topics: dict[str, dict[str, str]], repo: str | None = None, solo: list[str] | None = None,
+         site: str | None = None) -> bool:
     """Write the state atomically; True when it changed."""
-    return jsonfile.atomic_write(root / PATH, dumps(topics, repo, solo))
+    return jsonfile.atomic_write(root / PATH, dumps(topics, repo, solo, site))

@@ -29,7 +29,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 
@@ -478,17 +477,5 @@ def deliver_after_run(settings: Mapping[str, Any], outcome: Any, store: Any, roo
     """update.py's one call, once the papers are pushed (or written): the warnings for the job summary."""
     papers = dict(store.papers)
     papers.update((p["id"], p) for found in outcome.new_papers.values() for p in found)  # a rebuilt commit's records
-    warning = deliver(settings, outcome, papers, published_site(os.environ), os.environ, now)
+    warning = deliver(settings, outcome, papers, links.published_site(os.environ), os.environ, now)
     return [warning] if warning else []
-
-
-def published_site(environ: Mapping[str, str]) -> str | None:
-    """The site's address when the workflow's Pages check found GitHub Pages publishing it (SITE_URL: the Pages API's
-    html_url), else None, and the email links no site page: a fork without Pages gets no dead links."""
-    value = _text(environ, "SITE_URL")
-    if not value or not value.isascii() or any(not c.isprintable() or c.isspace() or c in "\"'<>\\`" for c in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment or parts.username:
-        return None
-    return value if value.endswith("/") else value + "/"

@@ -90,7 +90,7 @@ def readme_html(root: Path) -> tuple[str, int]:
     config = cfg.load(root / "keywords.yaml")
     papers = [p for shard in sorted((root / "data" / "papers").glob("*.json"))
               for p in json.loads(shard.read_text(encoding="utf-8")).values()]
-    renderer = render.Renderer(config, render.page_model(config, papers), None, root, site_url=SITE)
+    renderer = render.Renderer(config, render.page_model(config, papers), None, root, site_url=SITE, published_site=SITE)
     text = renderer.readme()
     body = cmarkgfm.markdown_to_html_with_extensions(
         text.decode("utf-8"), options=Options.CMARK_OPT_UNSAFE,

@@ -58,7 +58,8 @@ def section(readme: str, heading: str) -> str:
 def test_the_today_block_counts_each_topic_and_links_its_section_and_the_site(tmp_path: Path) -> None:
     digest(tmp_path, "2026-01-12", {"A": [12, 11, 10], "B": [12, 10]}, picks=2)
     config = make_config(["A", "B"])
-    renderer = render.Renderer(config, render.page_model(config, store()), None, tmp_path, site_url=SITE)
+    renderer = render.Renderer(config, render.page_model(config, store()), None, tmp_path, site_url=SITE,
+                               published_site=SITE)
     readme = renderer.readme().decode()
     first = readme.split("\n\n")[1]
     assert first.startswith("**New on 2026-01-12: 3 papers** — [A](#a) 3 · [B](#b) 2")

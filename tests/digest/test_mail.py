@@ -20,7 +20,7 @@ from site_repo import HOSTILE
 
 import update
 from core import config as cfg
-from core import mdtext
+from core import links, mdtext
 from core import store as st
 from daily import run as pipeline
 from digest import mail
@@ -295,10 +295,12 @@ def test_every_entry_links_its_card_on_the_days_page_when_the_site_is_published(
     ("", None), ("http://octo.github.io/papers/", None), ("javascript:alert(1)", None),
     ('https://x.example/"><script>', None), ("https://x.example/?q=1", None), ("https://u@x.example/", None),
     ("https://x.example/\u202e/", None),
+    ("https://:secret@u.github.io/r/", None), ("https://u.github.io:99999/r", None),  # issue 34 review
+    ("https://u.github.io:443/r/", None), (" https://octo.github.io/papers/ ", "https://octo.github.io/papers/"),
 ])
 def test_the_site_is_linked_only_from_the_workflows_pages_check(value: str, site: str | None) -> None:
-    assert mail.published_site({"SITE_URL": value}) == site
-    assert mail.published_site({"GITHUB_REPOSITORY": "octo/papers"}) is None  # a repository alone is no signal
+    assert links.published_site({"SITE_URL": value}) == site
+    assert links.published_site({"GITHUB_REPOSITORY": "octo/papers"}) is None  # a repository alone is no signal
 
 
 @pytest.mark.parametrize("gh_out,gh_status,url", [

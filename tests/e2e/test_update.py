@@ -371,13 +371,23 @@ def test_readme_links_the_site_of_the_repository_the_workflow_runs_in(
     assert update.main(["--root", str(tmp_path)]) == 0
     assert json.loads((tmp_path / "data" / "state.json").read_text())["repository"] == repository
     readme = (tmp_path / "README.md").read_text()
-    assert f"<{site}>" in readme and f"]({site}search.html)" in readme  # How to use, and the Today block's links
+    assert f"<{site}>" in readme and "search.html" not in readme  # How to use names it; no Pages seen: no Today links
+    monkeypatch.setenv("SITE_URL", site)  # the workflow's Pages check saw the site published
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0
+    assert json.loads((tmp_path / "data" / "state.json").read_text())["site"] == site
+    assert f"]({site}search.html)" in (tmp_path / "README.md").read_text()  # the Today block links it now
+    monkeypatch.delenv("SITE_URL")  # a laptop's run: the recorded site stays
     monkeypatch.setenv("GITHUB_REPOSITORY", "not a repository; rm -rf")  # ignored: the recorded one stays
     assert update.main(["--root", str(tmp_path)]) == 0
     monkeypatch.delenv("GITHUB_REPOSITORY")
     before = snapshot(tmp_path)
     assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0  # rendered on a laptop: the same bytes
-    assert snapshot(tmp_path) == before and f"<{site}>" in (tmp_path / "README.md").read_text()
+    readme = (tmp_path / "README.md").read_text()
+    assert snapshot(tmp_path) == before and f"<{site}>" in readme and f"]({site}search.html)" in readme
+    monkeypatch.setenv("SITE_URL", "")  # the workflow's check found Pages turned off: the Today links go
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0
+    assert "search.html" not in (tmp_path / "README.md").read_text()
+    assert "site" not in json.loads((tmp_path / "data" / "state.json").read_text())
 
 
 def _clock_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
