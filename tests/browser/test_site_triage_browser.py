@@ -90,3 +90,16 @@ def test_new_markers_in_search_results_are_exactly_the_newest_digests_papers(pag
     assert any(marker for _, marker in cards) and not all(marker for _, marker in cards)
     for paper, marker in cards:
         assert marker == (f"new {NEWEST}" if paper in NEW else ""), paper
+
+
+def test_corrupt_stored_stars_are_skipped_not_fatal(page, served: str) -> None:  # noqa: F811
+    """Issue 34 review: a null or numeric entry threw before the nav count and the Starred list were drawn, and keys
+    that are no ids counted as stars."""
+    page.goto(served + "starred.html")
+    page.evaluate("""() => { for (const key of Object.keys(localStorage)) localStorage.removeItem(key);
+        const key = "daily-papers.stars:" + new URL("..", document.querySelector("script[src*='stars.js']").src).pathname;
+        localStorage.setItem(key, JSON.stringify({"2601.00001": null, "2601.00002": {"starred": 5},
+            "2601.00003": {"starred": "2026-01-03T00:00:00Z", "title": "Kept"}, "junk": {}, "x<img>": 1})); }""")
+    page.reload()
+    assert page.locator(".nav-starred [data-star-count]").inner_text() == "1"
+    assert page.inner_text("[data-starred-count]") == "1 starred paper"

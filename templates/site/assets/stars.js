@@ -125,13 +125,26 @@
 
   window.dailyPapersIds = { real: realId };
 
+  /* The stars as this page can use them: entries whose key has an arXiv id's syntax and whose value is an object
+     (with text fields where it has them), so one corrupt entry (null, a number, another tab's bug) neither stops
+     every page's count and list nor counts as a star. */
   function load() {
+    var data;
     try {
-      var data = JSON.parse(localStorage.getItem(KEY) || "{}");
-      return data && typeof data === "object" && !Array.isArray(data) ? data : {};
+      data = JSON.parse(localStorage.getItem(KEY) || "{}");
     } catch (e) {
       return {};
     }
+    if (!data || typeof data !== "object" || Array.isArray(data)) return {};
+    var stars = {};
+    Object.keys(data).forEach(function (id) {
+      var star = data[id];
+      if ((NEW_ID.test(id) || OLD_ID.test(id)) && star && typeof star === "object" && !Array.isArray(star) &&
+          ["starred", "title", "url", "bibtex"].every(function (k) { return star[k] == null || typeof star[k] === "string"; })) {
+        stars[id] = star;
+      }
+    });
+    return stars;
   }
 
   function save(stars) {
