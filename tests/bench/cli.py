@@ -7,6 +7,7 @@
     python -m tests.bench starred            # issue 33: the Starred page's import of 200 KB and 1 MB of pasted text
     python -m tests.bench key-sentences      # issue 31: key-sentence accuracy vs two baselines; time per 1,000
     python -m tests.bench library            # issue 33: the library file's parse time at 1, 5 and 10 MB
+    python -m tests.bench links              # issue 35: the authors' links: share linked, kind accuracy vs code_links
     python -m tests.bench screens --shots /tmp/shots  # issue 34: README as GitHub shows it, rows per screen
 
 The timing measures end with the calibration loop's time (machine speed): compare figures taken at similar speeds.
@@ -20,7 +21,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bench import arxiv, daily, days, digest, exclusions, extras, library, renames, screens, site
+from tests.bench import arxiv, daily, days, digest, exclusions, extras, library, paperlinks, renames, screens, site
 from tests.bench.common import machine_speed
 
 SIZES = [10_000, 20_000, 40_000]
@@ -119,6 +120,10 @@ def run_library(args: argparse.Namespace) -> int:
     return library.library_figures(library.TINY_SIZES_MB, json_mb=0.05) if args.tiny else library.library_figures()
 
 
+def run_links(args: argparse.Namespace) -> int:
+    return paperlinks.links_figures(tiny=args.tiny)
+
+
 def run_screens(args: argparse.Namespace) -> int:
     return screens.screens(None if args.tiny else args.shots)
 
@@ -153,6 +158,8 @@ MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, .
     "renames": ("a renamed topic's old site addresses and the id -> page lookup", run_renames, ("sizes",)),
     "library": ("the reader's library file: parse time of Zotero-like BibTeX at 1, 5 and 10 MB, and CSL JSON",
                 run_library, ()),
+    "links": ("issue 35: the authors' links on the labelled set (all, held out): share linked, kind accuracy, vs "
+              "links.code_links; time on a 5,000-character abstract", run_links, ()),
     "screens": ("README as GitHub shows it in Chromium (cmarkgfm, GitHub's CSS) at 1280x900 and 390x844: rows per "
                 "screen with summaries, the first paper row's y, the widest table vs its box", run_screens, ("shots",)),
 }

@@ -62,6 +62,10 @@ PRINTS: dict[str, list[str]] = {
     "renames": [r"^A renamed topic on the site", rf"^ +100 +\d+ +\d+ +\d+ +\d+ +\d+ +{NUMBER} +{NUMBER}$"],
     "library": [r"^The reader's library file ", rf"^bibtex +{NUMBER} +{NUMBER} +{NUMBER}$",
                 rf"^csl json +{NUMBER} +{NUMBER} +{NUMBER}$", MACHINE_SPEED],
+    "links": [r"^labelled set: \d+ URLs in \d+ of \d+ shipped papers",
+              rf"^core\.paperlinks +all +\d+/\d+ +{NUMBER} +\d+/\d+ +{NUMBER} +\d+$",
+              rf"^links\.code_links +held out +\d+/\d+ +{NUMBER} +\d+/\d+ +{NUMBER} +\d+$",
+              r"^a 5,000-character abstract with \d+ distinct", MACHINE_SPEED],
     "screens": [r"^README with summaries: ", rf"^ *1280x900 +\d+ +\d+ +{NUMBER} +-?\d+ +\d+/\d+",
                 rf"^ *390x844 +\d+ +\d+ +{NUMBER} +-?\d+ +\d+/\d+"],
 }
