@@ -125,6 +125,8 @@ def _scan(raw: str) -> list[Link]:
         if url is None:
             continue
         url = _lower_host(url)
+        if url is not None and url.count("(") != url.count(")"):  # a Markdown link's target must balance them
+            url = url.replace("(", "%28").replace(")", "%29")
         if url is None or safe_url(url) is None:
             continue
         resume = end
