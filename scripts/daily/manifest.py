@@ -26,7 +26,7 @@ from daily.pagemodel import Paper, TopicView
 MANIFEST = layout.MANIFEST  # what each topic's pages were rendered from, so unchanged parts are kept
 RENDER_CODE = (  # every module daily.render loads, so a change to any of them renders every page anew
     "core/config.py", "core/errors.py", "core/ids.py", "core/key_sentence.py", "core/layout.py", "core/links.py",
-    "core/mdtext.py", "core/query.py", "core/relevance.py", "core/taxonomy.py", "core/templates.py", "core/text.py",
+    "core/mdtext.py", "core/paperlinks.py", "core/query.py", "core/relevance.py", "core/taxonomy.py", "core/templates.py", "core/text.py",
     "core/tldr.py", "daily/anchors.py", "daily/manifest.py", "daily/pagemodel.py", "daily/render.py",
 )  # tests/daily/test_render_code.py checks it against what importing daily.render loads
 _HERE = Path(__file__).resolve().parents[1]  # scripts/

@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from core import layout, links, templates, tldr
+from core import layout, links, paperlinks, templates, tldr
 from core.config import DEFAULT_SETTINGS, Config
 from core.mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
 from daily import pagemodel
@@ -43,7 +43,7 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
         enabled_extensions=("xml", "xml.j2"), default_for_string=False))
     env.filters.update(md=md, plain=plain, inert=inert, day=day, atom_time=atom_time, short=short, anchor=github_anchor,
                        first_authors=first_authors, all_authors=all_authors, dated=dated,
-                       abs_url=links.abs_url, pdf_url=links.pdf_url, code_links=links.labelled_code_links,
+                       abs_url=links.abs_url, pdf_url=links.pdf_url, paper_links=paperlinks.of,
                        line=shown_line, hint=comment_hint)
     return env
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 from rendering import Table, gfm, make_config, record
 
-from core import mdtext, tldr
+from core import mdtext, paperlinks, tldr
 from daily import render
 
 COLUMNS = ["Title", "Authors", "Date", "Abstract", "Comment", "Links"]  # readme_layout: classic (DailyArXiv's)
@@ -83,12 +83,15 @@ def check_compact_row(paper: dict) -> None:
     full_list = f"Authors: {', '.join(names)}" if len(names) > 3 else ""
     comment = mdtext.plain(paper["comment"])
     folded = f"Comment: {comment}" if comment and comment != render.comment_hint(comment) else ""
+    found = paperlinks.of(paper["abstract"], paper["comment"])
+    more = ("Links: " + " · ".join(link.label for link in found[4:])) if found[4:] else ""
     assert "".join(paper_cell["text"]) == (mdtext.plain(paper["title"]) + small + full_list
-                                           + mdtext.plain(paper["abstract"]) + folded)
+                                           + mdtext.plain(paper["abstract"]) + folded + more)
     assert table.tags <= {"table", "thead", "tbody", "tr", "th", "td", "strong", "a", "details", "summary", "br",
                           "sub"}
-    assert all(link.startswith(("https://arxiv.org/abs/2601.", "https://arxiv.org/pdf/2601.", "https://github.com/",
-                                "https://gitlab.com/", "https://huggingface.co/")) for link in table.links)
+    authors = {link.url for link in found}  # only the checked links the authors' own text gives
+    assert all(link.startswith(("https://arxiv.org/abs/2601.", "https://arxiv.org/pdf/2601.")) or link in authors
+               for link in table.links)
 
 
 def check_row(paper: dict) -> None:
@@ -107,8 +110,10 @@ def check_row(paper: dict) -> None:
     assert cells["Abstract"] == line + full_list + mdtext.plain(paper["abstract"])
     assert cells["Comment"] == mdtext.plain(paper["comment"])
     assert table.tags <= {"table", "thead", "tbody", "tr", "th", "td", "strong", "a", "details", "summary", "br"}
-    assert all(link.startswith(("https://arxiv.org/abs/2601.", "https://arxiv.org/pdf/2601.", "https://github.com/",
-                                "https://gitlab.com/", "https://huggingface.co/")) for link in table.links)
+    found = paperlinks.of(paper["abstract"], paper["comment"])
+    authors = {link.url for link in found}  # only the checked links the authors' own text gives
+    assert all(link.startswith(("https://arxiv.org/abs/2601.", "https://arxiv.org/pdf/2601.")) or link in authors
+               for link in table.links)
 
 
 text = hs.text(hs.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80).filter(lambda s: mdtext.plain(s))
@@ -170,24 +175,27 @@ def links_cell(abstract: str, comment: str = "") -> tuple[str, list[str]]:
     return table.rows[1][COLUMNS.index("Links")], table.links[1:]
 
 
-def test_code_links_come_from_text_and_only_recognised_hosts() -> None:
-    text, links = links_cell("Code: https://github.com/espnet/espnet/tree/speechlm. Demo http://x.y/z",
-                             "Weights at https://huggingface.co/org/model and https://evil.com/a/b")
-    assert links == ["https://arxiv.org/pdf/2601.00001", "https://github.com/espnet/espnet",
-                     "https://huggingface.co/org/model"]
-    assert text == "PDF · GitHub · Hugging Face"
+def test_the_authors_links_come_from_their_text_named_by_kind_demo_first() -> None:
+    text, links = links_cell("Code: https://github.com/espnet/espnet/tree/speechlm. Demo http://x.y/z, "
+                             "samples at x.github.io/demo", "Weights at https://huggingface.co/org/model and "
+                             "https://lab.org/a/b; javascript:alert(1) https://a.org/x\"onclick")
+    assert links == ["https://arxiv.org/pdf/2601.00001", "https://x.github.io/demo",
+                     "https://github.com/espnet/espnet/tree/speechlm", "https://huggingface.co/org/model",
+                     "https://lab.org/a/b"]
+    assert text == "PDF · 🔊 Demo · Code · 🤗 Model · Link"
 
 
 @pytest.mark.parametrize("abstract,expected", [
-    ("https://gitlab.com/group/tool", "PDF · GitLab"),
-    ("https://github.com/org/encoder and https://github.com/org/vocoder.", "PDF · encoder · vocoder"),
-    ("https://github.com/alice/tts_kit and https://github.com/bob/tts_kit", "PDF · alice/tts_kit · bob/tts_kit"),
-    ("https://github.com/Org/Repo and again https://github.com/org/repo.git", "PDF · GitHub"),
-    ("code at https://github.com/org/repo", "PDF · GitHub"),
+    ("https://gitlab.com/group/tool", "PDF · Code"),
+    ("https://github.com/Org/Repo and again https://github.com/org/repo.git", "PDF · Code"),
+    ("data: https://huggingface.co/datasets/o/d and https://zenodo.org/records/1", "PDF · 🤗 Dataset · Dataset"),
+    ("try https://huggingface.co/spaces/o/s", "PDF · 🤗 Space"),
+    ("a https://a.org/1 b https://a.org/2 c https://a.org/3 d https://a.org/4 e https://a.org/5 demo: y.github.io/d",
+     "PDF · 🔊 Demo · Link · Link · Link"),
 ])
-def test_code_links_are_labelled_by_what_they_point_to_once_each(abstract: str, expected: str) -> None:
+def test_the_links_cell_shows_at_most_four_short_labels_once_each(abstract: str, expected: str) -> None:
     text, links = links_cell(abstract)
-    assert text == expected and "Code" not in text
+    assert text == expected
     assert len(set(link.lower() for link in links)) == len(links), links
 
 
