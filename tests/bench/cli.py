@@ -6,6 +6,7 @@
     python -m tests.bench site --sizes 10000 # the site (scripts/site.py): build, size, first load, search speed
     python -m tests.bench starred            # issue 33: the Starred page's import of 200 KB and 1 MB of pasted text
     python -m tests.bench key-sentences      # issue 31: key-sentence accuracy vs two baselines; time per 1,000
+    python -m tests.bench venues             # issue 35: the venue's precision, recall and status vs two baselines
     python -m tests.bench library            # issue 33: the library file's parse time at 1, 5 and 10 MB
     python -m tests.bench links              # issue 35: the authors' links: share linked, kind accuracy vs code_links
     python -m tests.bench screens --shots /tmp/shots  # issue 34: README as GitHub shows it, rows per screen
@@ -21,7 +22,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bench import arxiv, daily, days, digest, exclusions, extras, library, paperlinks, renames, screens, site
+from tests.bench import (arxiv, daily, days, digest, exclusions, extras, library, paperlinks, renames, screens, site,
+                         venues)
 from tests.bench.common import machine_speed
 
 SIZES = [10_000, 20_000, 40_000]
@@ -74,6 +76,10 @@ def run_ranking(args: argparse.Namespace) -> int:
 
 def run_key_sentences(args: argparse.Namespace) -> int:
     return digest.key_sentence_figures(1 if args.tiny else args.repeat)
+
+
+def run_venues(args: argparse.Namespace) -> int:
+    return venues.venue_figures(5 if args.tiny else 50)
 
 
 def run_site(args: argparse.Namespace) -> int:
@@ -146,6 +152,8 @@ MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, .
                 run_ranking, ("repeat",)),
     "key-sentences": ("the key sentence's accuracy on the labelled set vs two baselines; time per 1,000",
                       run_key_sentences, ("repeat",)),
+    "venues": ("the venue read from the comment: precision, recall, status and year accuracy on the labelled set "
+               "(all and held-out) vs two baselines; a hostile 2,000-character comment's time", run_venues, ()),
     "site": ("the site (scripts/site.py): build time and memory, size, first load, search speed in Chromium",
              run_site, ("sizes",)),
     "starred": ("the Starred page's import in Chromium: 200 KB and 1 MB of pasted text, longest task and stall",
