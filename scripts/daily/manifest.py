@@ -26,16 +26,18 @@ from daily.pagemodel import Paper, TopicView
 MANIFEST = layout.MANIFEST  # what each topic's pages were rendered from, so unchanged parts are kept
 RENDER_CODE = (  # every module daily.render loads, so a change to any of them renders every page anew
     "core/config.py", "core/errors.py", "core/ids.py", "core/key_sentence.py", "core/layout.py", "core/links.py",
-    "core/mdtext.py", "core/paperlinks.py", "core/query.py", "core/relevance.py", "core/taxonomy.py", "core/templates.py", "core/text.py",
-    "core/tldr.py", "daily/anchors.py", "daily/manifest.py", "daily/pagemodel.py", "daily/render.py",
+    "core/mdtext.py", "core/paperlinks.py", "core/query.py", "core/relevance.py", "core/taxonomy.py",
+    "core/templates.py", "core/text.py", "core/tldr.py", "core/venue.py", "daily/anchors.py", "daily/manifest.py",
+    "daily/pagemodel.py", "daily/render.py",
 )  # tests/daily/test_render_code.py checks it against what importing daily.render loads
+RENDER_DATA = ("core/venues.json",)  # data files the rendering code reads: the known venues (core/venue.py)
 _HERE = Path(__file__).resolve().parents[1]  # scripts/
 
 
 def code_stamp(settings: dict[str, Any], templates: Path) -> str:
     """A fingerprint of everything besides the papers that pages depend on: templates, the rendering code, settings."""
     digest = hashlib.sha1(usedforsecurity=False)
-    for path in sorted(templates.glob("*.j2")) + [_HERE / name for name in RENDER_CODE]:
+    for path in sorted(templates.glob("*.j2")) + [_HERE / name for name in RENDER_CODE + RENDER_DATA]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(json.dumps([settings, jinja2.__version__, sys.version_info[:2], unicodedata.unidata_version],
                              sort_keys=True, default=str).encode())

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from core import layout, links, paperlinks, templates, tldr
+from core import layout, links, paperlinks, templates, tldr, venue
 from core.config import DEFAULT_SETTINGS, Config
 from core.mdtext import all_authors, atom_time, dated, day, first_authors, inert, md, plain, short
 from daily import pagemodel
@@ -44,18 +43,8 @@ def environment(directory: Path | None = None) -> jinja2.Environment:
     env.filters.update(md=md, plain=plain, inert=inert, day=day, atom_time=atom_time, short=short, anchor=github_anchor,
                        first_authors=first_authors, all_authors=all_authors, dated=dated,
                        abs_url=links.abs_url, pdf_url=links.pdf_url, paper_links=paperlinks.of,
-                       line=shown_line, hint=comment_hint)
+                       line=shown_line, venue=venue.chip)
     return env
-
-
-URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-
-
-def comment_hint(comment: str | None, width: int = 48) -> str:
-    """The comment cut short for a row's small line, a stand-in for the venue: without addresses (they are in the
-    fold and the Links cell), whose unbroken length would widen the row past a phone's screen."""
-    text = plain(URL.sub(" ", plain(comment)))
-    return short(text, width).strip(" ,;:.-(") if text else ""
 
 
 def shown_line(paper: Paper, settings: dict[str, Any]) -> tldr.Shown | None:

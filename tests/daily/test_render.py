@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 from rendering import Table, gfm, make_config, record
 
-from core import mdtext, paperlinks, tldr
+from core import mdtext, paperlinks, tldr, venue
 from daily import render
 
 COLUMNS = ["Title", "Authors", "Date", "Abstract", "Comment", "Links"]  # readme_layout: classic (DailyArXiv's)
@@ -76,13 +76,13 @@ def check_compact_row(paper: dict) -> None:
     paper_cell, _ = compact_cells(page)[2:]
     names = [mdtext.plain(name) for name in paper["authors"]]
     small = " · ".join(part for part in (", ".join(names[:3]) + (" et al." if len(names) > 3 else ""),
-                                         mdtext.dated(paper), render.comment_hint(paper["comment"])) if part)
+                                         mdtext.dated(paper), venue.chip(paper["comment"])) if part)
     assert paper_cell["sub"] == [small]
     shown = tldr.shown(paper)
     assert paper_cell["summary"] == [mdtext.plain(shown.text) if shown else "Abstract"]
     full_list = f"Authors: {', '.join(names)}" if len(names) > 3 else ""
     comment = mdtext.plain(paper["comment"])
-    folded = f"Comment: {comment}" if comment and comment != render.comment_hint(comment) else ""
+    folded = f"Comment: {comment}" if comment else ""  # whole, in the fold; the small line has only the venue
     found = paperlinks.of(paper["abstract"], paper["comment"])
     more = ("Links: " + " · ".join(link.label for link in found[4:])) if found[4:] else ""
     assert "".join(paper_cell["text"]) == (mdtext.plain(paper["title"]) + small + full_list

@@ -41,16 +41,18 @@ def test_render_code_is_every_module_rendering_loads() -> None:
 
 def test_a_change_to_any_render_code_file_changes_the_code_stamp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                                    ) -> None:
-    """The stamp reads every listed file's bytes: one changed byte in the last of them makes a new stamp."""
+    """The stamp reads every listed file's bytes: one changed byte in the last of them, or in a data file rendering
+    reads (the known venues, issue 35), makes a new stamp."""
     templates = REPO / "templates"
     before = manifest.code_stamp({}, templates)
     here = tmp_path / "scripts"
-    for name in manifest.RENDER_CODE:
+    for name in manifest.RENDER_CODE + manifest.RENDER_DATA:
         (here / name).parent.mkdir(parents=True, exist_ok=True)
         (here / name).write_bytes((REPO / "scripts" / name).read_bytes())
-    last = here / manifest.RENDER_CODE[-1]
-    last.write_bytes(last.read_bytes() + b"\n# changed\n")
     monkeypatch.setattr(manifest, "_HERE", here)
-    assert manifest.code_stamp({}, templates) != before
-    last.write_bytes((REPO / "scripts" / manifest.RENDER_CODE[-1]).read_bytes())
-    assert manifest.code_stamp({}, templates) == before
+    for name in (manifest.RENDER_CODE[-1], "core/venues.json"):
+        changed = here / name
+        changed.write_bytes(changed.read_bytes() + b"\n")
+        assert manifest.code_stamp({}, templates) != before, name
+        changed.write_bytes((REPO / "scripts" / name).read_bytes())
+        assert manifest.code_stamp({}, templates) == before
