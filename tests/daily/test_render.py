@@ -246,3 +246,23 @@ def test_readme_carries_the_daily_workflow_badge_next_to_the_newest_paper_date()
     assert "schedule" in workflow.read_text(encoding="utf-8"), "the badge shows the scheduled daily workflow"
     assert "Last update" not in html
 
+
+
+def test_the_venue_chip_shows_in_the_compact_rows_small_line_and_in_the_feed_with_the_comment_folded() -> None:
+    """Issue 35: the chip, not the comment cut short; a look-alike venue shows none, and the comment stays whole."""
+    comments = {1: "5 pages; Accepted to ICASSP 2026. Code: https://github.com/a/b", 2: "Submitted to TASLP",
+                3: "Accepted to \u0406CASSP 2026", 4: "12 pages"}
+    papers = [record(i, comment=c) for i, c in comments.items()]
+    outputs = render.for_papers(make_config(["A"]), papers).render_all()
+    page = outputs["papers/a.md"].decode()
+    small = sorted(cell["sub"][0] for cell in compact_cells(page)[2::2])  # each row's Paper cell, as GitHub shows it
+    assert small == ["A. Author · 2026-01-01", "A. Author · 2026-01-01", "A. Author · 2026-01-01 · ICASSP 2026",
+                     "A. Author · 2026-01-01 · submitted: TASLP"]
+    for comment in comments.values():
+        assert f"**Comment:** {mdtext.md(comment)}" in page  # whole, in the fold
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    summaries = {e.findtext("a:id", namespaces=ns)[-5:]: e.findtext("a:summary", namespaces=ns)
+                 for e in ET.fromstring(outputs["feeds/a.xml"]).findall("a:entry", ns)}
+    assert summaries["00001"].startswith("Venue: ICASSP 2026 — ")
+    assert summaries["00002"].startswith("Venue: submitted: TASLP — ")
+    assert not summaries["00003"].startswith("Venue") and not summaries["00004"].startswith("Venue")
