@@ -32,7 +32,7 @@ from typing import Any
 
 import jinja2
 
-from core import links, mdtext, templates, tldr
+from core import links, mdtext, templates, tldr, venue
 from core import text as border
 from core.ids import valid_id
 from digest import day as days
@@ -88,6 +88,7 @@ class Item:
     tldr_link: str | None = None  # where the label links (Semantic Scholar's page of the paper)
     because_title: str | None = None
     because_url: str | None = None
+    venue: str | None = None  # the venue's chip read from the comment ("ICASSP 2026", "submitted: TASLP"; issue 35)
 
 
 @dataclass
@@ -130,7 +131,8 @@ def item(record: dict[str, Any], because: dict[str, Any] | None = None, key_sent
                  url=links.abs_url(paper_id), pdf_url=links.pdf_url(paper_id),
                  authors=mdtext.short(mdtext.first_authors(record.get("authors")), 200),
                  topics=[mdtext.short(t, 100) for t in (topics or record.get("topics", []))],
-                 card_url=f"{day_url}#p-{paper_id.replace('/', '-')}" if day_url else None)
+                 card_url=f"{day_url}#p-{paper_id.replace('/', '-')}" if day_url else None,
+                 venue=venue.chip(record.get("comment")) or None)
     shown = tldr.shown(record, key_sentences)
     if shown is not None:
         found.tldr, found.tldr_label, found.tldr_link = shown.text, shown.label, shown.link or None

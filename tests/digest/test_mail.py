@@ -607,3 +607,20 @@ def test_a_broken_mail_template_is_one_warning_after_the_push(remote: tuple[git.
         mail.environment.cache_clear()
     assert bare.commit("main").message.startswith("1 new") and not smtp.inbox.received
     assert "warning: email not sent: templates/mail/digest.html.j2:2: " in capsys.readouterr().err
+
+
+def test_each_entry_shows_its_venue_chip_beside_the_authors_in_both_parts() -> None:
+    """Issue 35: the venue read from the comment (its chip, never the raw comment); none for a look-alike."""
+    papers = {p["id"]: p for p in [
+        record("2612.00001", "Codec language models", ["Codec"], comment="5 pages; Accepted to ICASSP 2026"),
+        record("2612.00002", "Flow matching TTS", ["Codec"], comment="Submitted to IEEE/ACM TASLP <b>"),
+        record("2612.00003", "A look-alike", ["Codec"], comment="Accepted to \u0406CASSP 2026"),
+    ]}
+    day = {"date": "2026-12-03", "new": {"Codec": list(papers)}, "picks": []}
+    text, html = parts(mail.compose(day, papers, None, "Daily Papers"))
+    assert "  Ada Lovelace, Alan Turing · ICASSP 2026\n" in text
+    assert "  Ada Lovelace, Alan Turing · submitted: TASLP\n" in text
+    assert text.count("Ada Lovelace, Alan Turing\n") == 1  # the look-alike: the authors alone
+    assert "Ada Lovelace, Alan Turing · <strong>ICASSP 2026</strong>" in html
+    assert "<strong>submitted: TASLP</strong>" in html and "CASSP" not in html.replace("ICASSP 2026", "")
+    assert mail.item(papers["2612.00003"]).venue is None
