@@ -22,8 +22,20 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bench import (arxiv, daily, days, digest, exclusions, extras, library, paperlinks, renames, screens, site,
-                         venues)
+from tests.bench import (
+    arxiv,
+    daily,
+    days,
+    digest,
+    exclusions,
+    extras,
+    library,
+    paperlinks,
+    renames,
+    screens,
+    site,
+    venues,
+)
 from tests.bench.common import machine_speed
 
 SIZES = [10_000, 20_000, 40_000]
