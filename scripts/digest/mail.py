@@ -7,8 +7,9 @@ STARTTLS or (only to the loopback, or without a login) plain SMTP. deliver() is 
 email is optional, so every failure is one line naming the secret or setting to fix, never an exception.
 
 Each paper is one entry: the picks first, then each topic's papers not already listed (a paper of two topics under
-the first, both named). Each entry links arXiv's page and PDF, and the paper's card on the day's site page only when
-the workflow found GitHub Pages publishing the site (SITE_URL, set by the update job's Pages check).
+the first, both named). Each entry links arXiv's page and PDF, the links its authors give in its abstract or comment
+(core/paperlinks.py: checked http(s), named by kind, host shown; issue 35), and the paper's card on the day's site
+page only when the workflow found GitHub Pages publishing the site (SITE_URL, set by the update job's Pages check).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any
 
 import jinja2
 
-from core import links, mdtext, templates, tldr, venue
+from core import links, mdtext, paperlinks, templates, tldr, venue
 from core import text as border
 from core.ids import valid_id
 from digest import day as days
@@ -52,6 +53,7 @@ HTML_BYTES = 100_000  # Gmail clips a message whose HTML passes 102 KB: longer t
 TITLE_CHARS = 300  # a hand-edited store can hold megabyte titles: the mail stays small
 SUBJECT_CHARS = 66  # a phone's inbox shows about this much of a subject: the count and the lead paper's title
 SUBJECT_TITLE_CHARS = 24  # the lead title's least room, however long settings.title is
+LINKS_IN_MAIL = 4  # the authors' links an entry shows, Demo first (as README's Links cell); the rest are counted
 LINE_CHARS = 400  # one failure line, at most
 
 
@@ -89,6 +91,8 @@ class Item:
     because_title: str | None = None
     because_url: str | None = None
     venue: str | None = None  # the venue's chip read from the comment ("ICASSP 2026", "submitted: TASLP"; issue 35)
+    links: list[paperlinks.Link] = field(default_factory=list)  # the authors' own links, checked http(s) (issue 35)
+    more_links: int = 0  # the authors' links past LINKS_IN_MAIL, on arXiv's page and the site
 
 
 @dataclass
@@ -133,6 +137,8 @@ def item(record: dict[str, Any], because: dict[str, Any] | None = None, key_sent
                  topics=[mdtext.short(t, 100) for t in (topics or record.get("topics", []))],
                  card_url=f"{day_url}#p-{paper_id.replace('/', '-')}" if day_url else None,
                  venue=venue.chip(record.get("comment")) or None)
+    given = paperlinks.of(record.get("abstract"), record.get("comment"))
+    found.links, found.more_links = given[:LINKS_IN_MAIL], max(0, len(given) - LINKS_IN_MAIL)
     shown = tldr.shown(record, key_sentences)
     if shown is not None:
         found.tldr, found.tldr_label, found.tldr_link = shown.text, shown.label, shown.link or None

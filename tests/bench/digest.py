@@ -158,7 +158,8 @@ def mail_entries() -> int:
 
 def mail_sizes(big_count: int = 1_200) -> int:
     """Issue 23: the digest email's size (whole message as sent, and each part) and compose time, for the shipped
-    store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics; then
+    store's 14 newest papers in their topics with 3 picks, and for a big day of 1,200 papers over 20 topics, also
+    with 4 of the authors' links on every paper (issue 35: the HTML stays under HTML_BYTES by listing fewer); then
     issue 34's entries per paper (mail_entries)."""
     from core import store as st
     from digest import mail
@@ -167,9 +168,13 @@ def mail_sizes(big_count: int = 1_200) -> int:
     rng = random.Random(5)
     big = [synthetic(i, rng, f"2026-12-0{1 + i % 3}") for i in range(big_count)]
     big = [{**p, "topics": ["x"], "version": 1, "id": f"2612.{i:05d}"} for i, p in enumerate(big)]
+    linked = [{**p, "comment": f"Demo: https://lab{n}.github.io/demo Code: https://github.com/lab/repo{n} "
+                               f"https://huggingface.co/lab/model{n} https://huggingface.co/datasets/lab/data{n}"}
+              for n, p in enumerate(big)]
     print(f"{'day':<34} {'new':>5} {'listed':>6} {'message bytes':>13} {'text chars':>10} {'html chars':>10} {'ms':>6}")
     for label, papers, topics, picks in (("typical: 14 newest shipped, 3 picks", newest[:14], 0, 3),
-                                         (f"big: {big_count:,} papers, 20 topics", big, 20, 10)):
+                                         (f"big: {big_count:,} papers, 20 topics", big, 20, 10),
+                                         ("big, 4 authors' links a paper", linked, 20, 10)):
         day, store = mail_day(papers, topics, picks)
         started = time.perf_counter()
         message = mail.compose(day, store, "https://owner.github.io/repo/", "Daily Papers",

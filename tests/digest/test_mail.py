@@ -20,7 +20,7 @@ from site_repo import HOSTILE
 
 import update
 from core import config as cfg
-from core import links, mdtext
+from core import links, mdtext, paperlinks
 from core import store as st
 from daily import run as pipeline
 from digest import mail
@@ -624,3 +624,65 @@ def test_each_entry_shows_its_venue_chip_beside_the_authors_in_both_parts() -> N
     assert "Ada Lovelace, Alan Turing · <strong>ICASSP 2026</strong>" in html
     assert "<strong>submitted: TASLP</strong>" in html and "CASSP" not in html.replace("ICASSP 2026", "")
     assert mail.item(papers["2612.00003"]).venue is None
+
+
+def linked_day(abstract: str, comment: str = "") -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """A day of one paper whose abstract and comment give the authors' links."""
+    papers = {"2612.00001": record("2612.00001", "Codec language models", ["Codec"], abstract=abstract,
+                                   comment=comment)}
+    return {"date": "2026-12-03", "new": {"Codec": ["2612.00001"]}, "picks": []}, papers
+
+
+def test_each_entry_shows_the_authors_links_after_its_pdf_named_by_kind_with_their_hosts() -> None:
+    """Issue 35: the authors' own links, Demo first, each with its host visible, in both parts."""
+    day, papers = linked_day("Code: https://github.com/espnet/espnet. Audio samples at x.github.io/demo.",
+                             "Weights: https://huggingface.co/org/model")
+    text, html = parts(mail.compose(day, papers, SITE, "Daily Papers"))
+    pdf = '<a href="https://arxiv.org/pdf/2612.00001">PDF</a>'
+    assert (f'{pdf} · <a href="https://x.github.io/demo">🔊 Demo</a> (x.github.io)'
+            ' · <a href="https://github.com/espnet/espnet">Code</a> (github.com)'
+            ' · <a href="https://huggingface.co/org/model">🤗 Model</a> (huggingface.co)'
+            f' · <a href="{SITE}days/2026-12-03.html#p-2612.00001">On the site</a>') in html
+    assert ("  PDF: https://arxiv.org/pdf/2612.00001\n"
+            "  🔊 Demo (x.github.io): https://x.github.io/demo\n"
+            "  Code (github.com): https://github.com/espnet/espnet\n"
+            "  🤗 Model (huggingface.co): https://huggingface.co/org/model\n"
+            f"  Site: {SITE}days/2026-12-03.html#p-2612.00001\n") in text
+
+
+def test_an_entry_shows_four_of_the_authors_links_and_counts_the_rest() -> None:
+    day, papers = linked_day(" ".join(f"https://lab.org/{n}" for n in range(6)) + " demo: y.github.io/d")
+    text, html = parts(mail.compose(day, papers, None, "Daily Papers"))
+    assert html.count("</a> (") == mail.LINKS_IN_MAIL == 4 and "🔊 Demo</a> (y.github.io)" in html
+    assert " · 3 more in the abstract</span>" in html and "  3 more links in the abstract\n" in text
+    assert text.count("  Link (lab.org): https://lab.org/") == 3
+
+
+HOSTILE_LINKS = [
+    ("javascript", "Demo: javascript:alert(1) and JAVASCRIPT://x.github.io/%0aalert(1)", ""),
+    ("data", "Samples: data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg== here", "data:,x"),
+    ("quotes", 'Code: https://github.com/a/b"onmouseover="alert(1) and https://c.org/\'><script>x</script>', ""),
+    ("markup", '<a href="https://evil.example/">demo</a> <img src=x onerror=alert(1)> https://ok.org/a<b>', ""),
+    ("user and look-alike", "https://arxiv.org@evil.example/x and https://gіthub.com/a/b (a Cyrillic i)", ""),
+    ("latex and spaces", r"\url{https://x.github.io/a\_b} https://lab.org/a b https:/ /y.org", "  https://z.org/\t"),
+]
+
+
+@pytest.mark.parametrize("abstract,comment", [(a, c) for _, a, c in HOSTILE_LINKS], ids=[i for i, _, _ in HOSTILE_LINKS])
+def test_only_the_links_paperlinks_returns_reach_either_part(abstract: str, comment: str) -> None:
+    """Issue 35: a URL reaches the email only as core/paperlinks.py returns it, checked http(s); nothing else in
+    the text becomes a link, an attribute or a line of its own."""
+    day, papers = linked_day(abstract, comment)
+    given = {k.url for k in paperlinks.of(abstract, comment)}
+    assert all(u.startswith(("https://", "http://")) and not set(u) & set("\"'<> ") for u in given)
+    text, html = parts(mail.compose(day, papers, SITE, "Daily Papers"))
+    page = parse(html)
+    assert {e.tag for e in page.elements} <= ALLOWED_TAGS
+    assert {a for e in page.elements for a in e.attrs} <= ALLOWED_ATTRS
+    hrefs = [e.attrs["href"] for e in page.all("a")]
+    authors = [h for h in hrefs if not h.startswith(("https://arxiv.org/abs/", "https://arxiv.org/pdf/", SITE))
+               and h != S2_CREDIT]
+    assert sorted(authors) == sorted(given)
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
+    shown = [line.rsplit(": ", 1)[1] for line in text.splitlines() if re.match(r"  \S.* \([a-z0-9.-]+\): http", line)]
+    assert sorted(shown) == sorted(given)
