@@ -266,3 +266,22 @@ def test_the_venue_chip_shows_in_the_compact_rows_small_line_and_in_the_feed_wit
     assert summaries["00001"].startswith("Venue: ICASSP 2026 — ")
     assert summaries["00002"].startswith("Venue: submitted: TASLP — ")
     assert not summaries["00003"].startswith("Venue") and not summaries["00004"].startswith("Venue")
+
+
+def test_feed_entries_list_the_authors_links_by_kind_and_nothing_hostile_becomes_one() -> None:
+    """Issue 35: each entry's summary ends with the links core/paperlinks.py returns (Demo first, escaped by the
+    XML autoescape, the feed parses); javascript:, data: and quotes never make one."""
+    texts = {1: ("Code: https://github.com/a/b. Samples: x.github.io/demo & more <b>",
+                 "Weights at https://huggingface.co/o/m"),
+             2: ('Demo: javascript:alert(1) data:text/html,<script>x</script> https://c.org/x"onclick=alert(1)\'&<', ""),
+             3: ("No links here.", "")}
+    papers = [record(i, abstract=a, comment=c) for i, (a, c) in texts.items()]
+    feed = render.for_papers(make_config(["A"]), papers).render_all()["feeds/a.xml"]
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    summaries = {e.findtext("a:id", namespaces=ns)[-1]: e.findtext("a:summary", namespaces=ns)
+                 for e in ET.fromstring(feed).findall("a:entry", ns)}
+    assert summaries["1"].endswith(" — Links: 🔊 Demo: https://x.github.io/demo · Code: https://github.com/a/b"
+                                   " · 🤗 Model: https://huggingface.co/o/m")
+    assert summaries["2"].split(" — Links: ")[1] == "🔊 Demo: https://c.org/x"  # the quote ends the URL
+    assert [k.url for k in paperlinks.of(*texts[2])] == ["https://c.org/x"]
+    assert "Links:" not in summaries["3"]
