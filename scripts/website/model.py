@@ -10,12 +10,14 @@ address only changes while its month is still filling up.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core import links, mdtext
+from core import links, mdtext, paperlinks, venue
 from core import tldr as one_line
 from core.config import Config
+from core.venue import Venue
 from daily import render
 
 PAGE_PAPERS = 100  # papers per topic page: a month with more is split into numbered parts
@@ -38,11 +40,23 @@ class Entry:
     abstract: str
     abs_url: str
     pdf_url: str
-    code: tuple[str, ...]
+    code: tuple[str, ...]  # the Code-kind links' URLs (the has-code filter, search results' first code link)
     topics: tuple[str, ...] = ()
     tldr: str = ""  # the paper's one line (digest.tldr: model, Semantic Scholar or key sentence); "" when none
     tldr_label: str = ""  # which of them it is: "TL;DR (AI, gpt-4.1-mini)", "TL;DR (Semantic Scholar)", "Key sentence"
     tldr_link: str = ""  # where the label links (Semantic Scholar's page of the paper), or ""
+    links: tuple[paperlinks.Link, ...] = ()  # every link the authors give, Demo first (core/paperlinks.py, checked)
+    venue: Venue | None = None  # the venue the comment names (core/venue.py), computed at render time
+
+    @property
+    def chip(self) -> str:
+        """The venue's short badge ("ICASSP 2026", "submitted: TASLP"), or "" when the comment names none."""
+        return self.venue.chip if self.venue else ""
+
+    @property
+    def has_demo(self) -> bool:
+        """Whether the authors give a demo page (the has-demo filter, `has:demo` in search)."""
+        return any(link.kind == "Demo" for link in self.links)
 
     @property
     def anchor(self) -> str:
@@ -134,14 +148,39 @@ def entry(paper: dict[str, Any], topics: tuple[str, ...], key_sentences: bool = 
     """A stored paper as the site shows it."""
     plain = mdtext.plain
     tldr, tldr_label, tldr_link = summary(paper, key_sentences)
+    found = tuple(paperlinks.of(paper.get("abstract"), paper.get("comment")))
     return Entry(
         id=paper["id"], title=plain(paper["title"]) or paper["id"],
         authors=tuple(plain(a) for a in paper.get("authors") or () if plain(a)),
         date=mdtext.day(paper.get("updated")), categories=tuple(paper.get("categories") or ()),
         comment=plain(paper.get("comment")), abstract=plain(paper.get("abstract")),
         abs_url=links.abs_url(paper["id"]), pdf_url=links.pdf_url(paper["id"]),
-        code=tuple(links.code_links(paper.get("abstract"), paper.get("comment"))), topics=topics,
-        tldr=tldr, tldr_label=tldr_label, tldr_link=tldr_link)
+        code=tuple(link.url for link in found if link.kind == "Code"), topics=topics,
+        tldr=tldr, tldr_label=tldr_label, tldr_link=tldr_link, links=found, venue=venue.of(paper.get("comment")))
+
+
+@dataclass(frozen=True)
+class VenueGroup:
+    """A venue on the venues page: its name, its section's anchor and its papers, newest first."""
+
+    name: str
+    papers: tuple[Entry, ...]
+
+    @property
+    def anchor(self) -> str:
+        """The section's id: v-icassp, v-acm-mm, v-icassp-workshop."""
+        return "v-" + "-".join("".join(c if c.isalnum() else " " for c in self.name.lower()).split())
+
+
+def venue_groups(entries: Iterable[Entry]) -> list[VenueGroup]:
+    """Each venue the papers' comments name, with its papers newest first; the venue with most papers first."""
+    grouped: dict[str, list[Entry]] = {}
+    for paper in entries:
+        if paper.venue:
+            grouped.setdefault(paper.venue.name, []).append(paper)
+    groups = [VenueGroup(name, tuple(sorted(papers, key=lambda e: (e.date, e.id), reverse=True)))
+              for name, papers in grouped.items()]
+    return sorted(groups, key=lambda g: (-len(g.papers), g.name.lower()))
 
 
 def month_title(label: str) -> str:

@@ -18,12 +18,13 @@ from markupsafe import Markup, escape
 from core import ids, templates
 from website import days
 from website.extras import Extras
-from website.model import TOPIC_LATEST, Page, Site, TopicSite
+from website.model import TOPIC_LATEST, Page, Site, TopicSite, venue_groups
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "site"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; worker-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'")
-FILTERS = (("topic", "Topic"), ("year", "Year"), ("month", "Month"), ("category", "Category"), ("code", "Code"))
+FILTERS = (("topic", "Topic"), ("year", "Year"), ("month", "Month"), ("category", "Category"), ("venue", "Venue"),
+           ("code", "Code"), ("demo", "Demo"))
 HIDDEN_INLINE = 50  # hidden papers listed on a topic's page; more get a page of their own (hidden.html)
 SIMILAR_TITLE = 72  # characters of a similar paper's title shown in its link
 BIB_LIMIT = 4_000_000  # bytes per .bib file: a bigger topic's BibTeX is split into numbered parts
@@ -109,6 +110,7 @@ def all_pages(site: Site, extras: Extras, site_path: str = "/", share: tuple[int
     if share[0] == 0:
         yield "index.html", render("index.html.j2", site, "", extras=extras)
         yield "search.html", render("search.html.j2", site, "", filters=FILTERS)
+        yield "venues.html", render("venues.html.j2", site, "", venues=venue_groups(site.entries.values()))
         yield "starred.html", render("starred.html.j2", site, "", arxiv=ids.page_rule())
         yield "404.html", render("404.html.j2", site, site_path)  # served at any missing address: links from the top
     yield from day_pages(site, extras, share)

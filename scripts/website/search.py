@@ -6,8 +6,9 @@ are an ascending list of paper numbers: the first matches of a query are its new
 intersecting a few lists, with no ranking and no engine in the browser. Pagefind did this job first and
 was measured out at 40,000 papers (docs/development.md#performance): 105 s and 6.4 GB to index, 6.4 s a search.
 
-    search/index.json                   the build, shard keys, the filters' values, each paper's filter values and the
-                                        newest digest's papers (marked "new")
+    search/index.json                   the build, shard keys, the filters' values (topics, categories, months,
+                                        venues), each paper's filter values (its venue, whether it has code and a
+                                        demo) and the newest digest's papers (marked "new")
     search/<build>/words/<hex key>.json {word: its papers as base64 varint gaps} for the words under one key
     search/<build>/docs/<n>.json        what a result shows, for papers n*DOCS_PER_FILE ... (n+1)*DOCS_PER_FILE-1
 
@@ -39,7 +40,7 @@ import numpy as np
 from website.model import Entry, Site
 
 INDEX_DIR = "search"  # the index folder in the site; assets/search.js reads search/index.json from it
-FORMAT = 2  # bumped when the files' shape changes, so search.js can say the index is from another version
+FORMAT = 3  # bumped when the files' shape changes, so search.js can say the index is from another version
 DOCS_PER_FILE = 50  # papers per docs file (about 90 KB, 30 KB gzipped): a screen of ten results often needs one
 SHARD_BYTES = 48_000  # a shard over this is split by one more character (one word may still weigh more)
 MAX_KEY = 12  # characters of the longest shard key: deep enough for many words sharing a beginning
@@ -218,9 +219,9 @@ def shard_file(key: str) -> str:
 def doc(paper: Entry, url: str) -> list[Any]:
     """What a result shows, as a list (keys once per file would double its size): see search.js `show`."""
     return [paper.title, ", ".join(paper.authors), paper.date, url, paper.pdf_url,
-            paper.code[0] if paper.code else "", " · ".join(paper.topics), " ".join(paper.categories),
-            paper.comment, paper.abstract, paper.tldr_label if paper.tldr else "", paper.tldr, paper.id,
-            1 if paper.long_tldr else 0]
+            [[link.label, link.url, link.host] for link in paper.links], " · ".join(paper.topics),
+            " ".join(paper.categories), paper.comment, paper.abstract, paper.tldr_label if paper.tldr else "",
+            paper.tldr, paper.id, 1 if paper.long_tldr else 0, paper.chip]
 
 
 def filter_values(papers: list[Entry]) -> dict[str, Any]:
@@ -231,11 +232,16 @@ def filter_values(papers: list[Entry]) -> dict[str, Any]:
     topic_at = {t: i for i, t in enumerate(topics)}
     category_at = {c: i for i, c in enumerate(categories)}
     month_at = {m: i for i, m in enumerate(months)}
+    venues = sorted({p.venue.name for p in papers if p.venue}, key=str.lower)
+    venue_at = {v: i for i, v in enumerate(venues)}
     return {"topics": topics, "categories": categories, "months": months,
             "paper_topics": [[topic_at[t] for t in p.topics] for p in papers],
             "paper_categories": [[category_at[c] for c in p.categories] for p in papers],
             "paper_months": [month_at[p.month] for p in papers],
-            "paper_code": "".join("1" if p.code else "0" for p in papers)}
+            "paper_code": "".join("1" if p.code else "0" for p in papers),
+            "venues": venues, "paper_venues": [venue_at[p.venue.name] if p.venue else -1 for p in papers],
+            "paper_venue_years": [p.venue.year or 0 if p.venue else 0 for p in papers],
+            "paper_demo": "".join("1" if p.has_demo else "0" for p in papers)}
 
 
 def new_papers(site: Site, papers: list[Entry]) -> dict[str, Any]:

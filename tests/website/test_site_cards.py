@@ -54,7 +54,7 @@ def test_a_card_is_title_meta_tldr_and_one_row_of_actions(rendered: dict[str, lx
     row = article.find_class("links")[0]
     actions = [(e.tag, e.get("class"), (e.find("summary").text_content() if e.tag == "details" else e.text_content()))
                for e in row if e.tag != "span"]
-    assert actions == [("details", None, "Abstract"), ("a", None, "PDF"), ("a", None, "Code"),
+    assert actions == [("details", None, "Abstract"), ("a", None, "PDF"), ("a", "plink", "Code"),
                        ("details", "cite", "Cite"), ("details", "similar", "Similar")]
     assert row[1].get("href") == f"https://arxiv.org/pdf/{CODE_ID}"
     assert row[2].get("href") == "https://github.com/example/codec-repo"

@@ -94,10 +94,12 @@ def test_a_word_in_one_abstract_is_in_that_paper_only(small: Path) -> None:
 
 def test_each_result_links_to_its_paper_on_the_site(small: Path) -> None:
     index = read_index(small)
-    for _title, _, _, url, pdf, code, *_ in docs(small, index):
+    for _title, _, _, url, pdf, found, *_ in docs(small, index):
         page, anchor = url.split("#")
         assert f'id="{anchor}"' in (small / page).read_text(encoding="utf-8"), url
-        assert pdf.startswith("https://arxiv.org/pdf/") and (not code or code.startswith("https://github.com/"))
+        assert pdf.startswith("https://arxiv.org/pdf/")
+        assert all(label == "Code" and href.startswith("https://github.com/") and host == "github.com"
+                   for label, href, host in found)
 
 
 def test_hostile_text_is_data_not_markup(small: Path) -> None:

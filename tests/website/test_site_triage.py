@@ -42,7 +42,7 @@ def test_new_markers_are_exactly_on_the_newest_digests_papers(built: Built) -> N
 
 def test_the_search_index_names_the_newest_digests_papers(built: Built) -> None:  # noqa: F811
     index = json.loads((built.out / search.INDEX_DIR / "index.json").read_text())
-    assert index["new_day"] == NEWEST and index["format"] == search.FORMAT == 2
+    assert index["new_day"] == NEWEST and index["format"] == search.FORMAT == 3
     per_file = index["docs_per_file"]
     ids = [json.loads((built.out / search.INDEX_DIR / index["build"] / "docs" / f"{n // per_file}.json").read_text())
            [n % per_file][12] for n in range(index["papers"])]

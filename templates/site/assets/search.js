@@ -2,10 +2,13 @@
 // Papers are numbered newest first and each word lists the papers it is in, so a query is the papers
 // in every one of its words' lists: no ranking, no engine. The query and filters live in the URL.
 // Everything shown is built from text nodes; only our own <mark> elements wrap matched words.
+// The box also takes operators: `venue:interspeech` (or `venue:icassp2026`, a venue and its year), `has:demo` and
+// `has:code`; they narrow like the filters and stay in the address with the rest of the query.
 "use strict";
 
-const FORMAT = 2;  // search.py FORMAT: the shape of the index files this script reads
-const FILTERS = ["topic", "year", "month", "category", "code"];
+const FORMAT = 3;  // search.py FORMAT: the shape of the index files this script reads
+const FILTERS = ["topic", "year", "month", "category", "venue", "code", "demo"];
+const OPERATOR = /(?:^|\s)(venue|has):(?:"([^"]*)"|(\S+))/giu;  // venue:NAME, venue:"ACM MM", has:demo
 const PAGE = 10;
 const PREFIX_FROM = 3;  // a query word this long also matches the words it begins: codec finds codecs
 const MAX_WORD = 40;  // search.py MAX_WORD
@@ -167,8 +170,57 @@ function facetsOf(number) {
     year: [month.slice(0, 4)],
     month: [month],
     category: index.paper_categories[number].map((i) => index.categories[i]),
+    venue: index.paper_venues[number] >= 0 ? [index.venues[index.paper_venues[number]]] : [],
     code: [index.paper_code[number] === "1" ? "yes" : "no"],
+    demo: [index.paper_demo[number] === "1" ? "yes" : "no"],
   };
+}
+
+function squeeze(text) {
+  // A venue's name as `venue:` compares it: lower case, letters and digits only ("ACM MM" is acmmm).
+  return fold(text).replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+function venueNamed(value) {
+  // The venue (and year, if written after it) a `venue:` operator names: {name, year}; an unknown one names
+  // nothing, so it finds no paper.
+  const wanted = squeeze(value);
+  const byName = new Map(index.venues.map((name) => [squeeze(name), name]));
+  if (byName.has(wanted)) return { name: byName.get(wanted), year: 0 };
+  const dated = wanted.match(/^(.*?)(\d{4}|\d{2})$/u);
+  if (dated && byName.has(dated[1])) {
+    const year = Number(dated[2]);
+    return { name: byName.get(dated[1]), year: year < 100 ? 2000 + year : year };
+  }
+  return { name: null, year: 0 };
+}
+
+export function operators(query) {
+  // The query's words without its operators, and what the operators ask: {rest, venue, year, code, demo}.
+  const asked = { venue: null, year: 0, code: false, demo: false, rest: query };
+  if (!index) return asked;
+  asked.rest = query.replace(OPERATOR, (whole, kind, quoted, plain) => {
+    const value = quoted ?? plain;
+    if (kind.toLowerCase() === "venue") {
+      const { name, year } = venueNamed(value);
+      asked.venue = name ?? "\u0000unknown";
+      asked.year = year;
+      return " ";
+    }
+    const what = value.toLowerCase();
+    if (what === "demo" || what === "code") { asked[what] = true; return " "; }
+    return whole;
+  });
+  return asked;
+}
+
+function withOperators(filters, asked) {
+  // The filters the page's selects choose, narrowed by the query's operators (which win over a select's choice).
+  const chosen = { ...filters };
+  if (asked.venue) chosen.venue = asked.venue;
+  if (asked.code) chosen.code = "yes";
+  if (asked.demo) chosen.demo = "yes";
+  return chosen;
 }
 
 function passes(facets, filters, ignored) {
@@ -176,14 +228,16 @@ function passes(facets, filters, ignored) {
 }
 
 // Each filter's counts ignore its own choice (and a year's, the month's: a month lies in one year).
-const IGNORED_FOR = { topic: ["topic"], year: ["year", "month"], month: ["month"], category: ["category"], code: ["code"] };
+const IGNORED_FOR = { topic: ["topic"], year: ["year", "month"], month: ["month"], category: ["category"],
+  venue: ["venue"], code: ["code"], demo: ["demo"] };
 
-function choose(matching, filters) {
+function choose(matching, filters, venueYear = 0) {
   // The chosen papers, newest first, and each filter's counts among papers passing the other filters.
   const found = [];
   const counts = Object.fromEntries(FILTERS.map((name) => [name, new Map()]));
   for (let number = 0; number < index.papers; number++) {
     if (matching && !matching[number]) continue;
+    if (venueYear && index.paper_venue_years[number] !== venueYear) continue;
     const facets = facetsOf(number);
     if (passes(facets, filters, [])) found.push(number);
     for (const name of FILTERS) {
@@ -195,8 +249,9 @@ function choose(matching, filters) {
 }
 
 async function find(query, filters) {
-  // Papers holding every word of the query (or all papers, for filters alone) that pass the filters.
-  const terms = [...new Set(queryWords(query))];
+  // Papers holding every word of the query (or all papers, for filters alone) that pass the filters and operators.
+  const asked = operators(query);
+  const terms = [...new Set(queryWords(asked.rest))];
   const lists = await Promise.all(terms.map(papersWith));
   let matching = null;
   const matched = new Set();
@@ -205,7 +260,7 @@ async function find(query, filters) {
     if (matching === null) matching = hits;
     else for (let number = 0; number < index.papers; number++) matching[number] &= hits[number];
   }
-  return { ...choose(matching, filters), matched };
+  return { ...choose(matching, withOperators(filters, asked), asked.year), matched };
 }
 
 function urlFromState() {
@@ -224,6 +279,8 @@ function filtersFromUrl() {
 function label(name, value) {
   if (name === "code" && value === "yes") return "with code";
   if (name === "code" && value === "no") return "without code";
+  if (name === "demo" && value === "yes") return "with a demo";
+  if (name === "demo" && value === "no") return "without a demo";
   return value;
 }
 
@@ -232,6 +289,7 @@ function allValues(name) {
   if (name === "category") return index.categories;
   if (name === "month") return index.months;
   if (name === "year") return [...new Set(index.months.map((m) => m.slice(0, 4)))];
+  if (name === "venue") return index.venues;
   return ["yes", "no"];
 }
 
@@ -334,7 +392,8 @@ function show(paper, number, matched) {
   // A result as the paper card of the site's pages (templates/site/_paper.html.j2): title (to its page on the site),
   // a "new" marker, authors · date · categories and topics, the one line, then Abstract, PDF, Code and Star. The
   // abstract's words around a match show only when neither the title, the authors nor the one line shows one.
-  const [title, authors, date, url, pdf, code, topics, categories, comment, abstract, tldrLabel, tldr, id, long] = paper;
+  const [title, authors, date, url, pdf, paperLinks, topics, categories, comment, abstract, tldrLabel, tldr, id, long,
+    chip] = paper;
   const item = document.createElement("li");
   const card = document.createElement("article");
   card.className = "paper";
@@ -351,6 +410,7 @@ function show(paper, number, matched) {
   }
   if (authors) meta.append(marked("span", authors, matched, "authors"), " · ");
   meta.append(text("time", date || "undated"));
+  if (chip) meta.append(" · ", text("span", chip, "venue"));
   if (categories) meta.append(" · ", text("span", categories, "cats"));
   if (topics) {
     const tags = text("span", "", "tags");
@@ -376,7 +436,12 @@ function show(paper, number, matched) {
     links.append(folded, " ");
   }
   links.append(link(pdf, "PDF"));
-  if (code) links.append(" ", link(code, "Code"));
+  for (const [name, href, host] of paperLinks) {  // the authors' links, Demo first (core/paperlinks.py)
+    const a = link(href, name);
+    a.className = "plink";
+    a.title = host;
+    links.append(" ", a);
+  }
   if (id) {  // stars.js's DOM contract, item 1: it handles the click and draws the state
     const star = text("button", "\u2606 Star", "star");
     star.type = "button";
@@ -415,7 +480,9 @@ async function search() {
   if (run !== latest) return;
   const query = box.value.trim();
   const filters = chosenFilters();
-  if (!queryWords(query).length && !Object.keys(filters).length) {
+  const asked = operators(query);
+  const narrowed = asked.venue || asked.code || asked.demo;
+  if (!queryWords(asked.rest).length && !Object.keys(filters).length && !narrowed) {
     for (const name of FILTERS) setChoices(name, "", null);
     list.replaceChildren();
     list.dataset.query = urlFromState();
