@@ -1,4 +1,5 @@
-"""Links the tables show: built only from validated arXiv ids and recognised code-host URLs."""
+"""Links the pages show: arXiv's, built only from validated ids, and this repository's site (the authors' own links
+are core/paperlinks.py's)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,6 @@ from urllib.parse import urlsplit
 
 from core import layout
 from core.ids import valid_id
-
-_CODE = re.compile(
-    r"https?://(?:www\.)?(?P<host>github\.com|gitlab\.com|huggingface\.co)/"
-    r"(?P<path>(?:spaces/|datasets/)?[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*)",
-    re.IGNORECASE,
-)
-_HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "huggingface.co": "Hugging Face"}
-_NOT_REPOS = {"github.com": {"orgs", "features", "topics", "about", "sponsors", "settings", "marketplace"}}
-
 
 _REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
 
@@ -102,38 +94,3 @@ def pdf_url(paper_id: str) -> str:
     if not valid_id(paper_id):
         raise ValueError(f"not an arXiv id: {paper_id!r}")
     return f"https://arxiv.org/pdf/{paper_id}"
-
-
-def code_links(*texts: str | None) -> list[str]:
-    """Repository URLs named in an abstract or comment, normalised and de-duplicated, at most 2."""
-    found: dict[str, str] = {}
-    for text in texts:
-        if not text or "://" not in text:
-            continue
-        for m in _CODE.finditer(text):
-            host = m.group("host").lower()
-            path = m.group("path").rstrip(".")
-            if path.endswith(".git"):
-                path = path[:-4]
-            if path.split("/")[0].lower() in _NOT_REPOS.get(host, set()):
-                continue
-            url = f"https://{host}/{path}"
-            found.setdefault(url.lower(), url)  # hosts ignore case: Org/Repo and org/repo are one repository
-    return list(found.values())[:2]
-
-
-def labelled_code_links(*texts: str | None) -> list[tuple[str, str]]:
-    """(label, URL) for each code link: the host ('GitHub'), or the repository's name when two share a host."""
-    urls = code_links(*texts)
-    hosts = [url.split("/")[2] for url in urls]
-    paths = [url.split("/", 3)[3] for url in urls]
-    names = [path.rsplit("/", 1)[1] for path in paths]
-    labels = []
-    for host, path, name in zip(hosts, paths, names):
-        if hosts.count(host) == 1:
-            labels.append(_HOSTS[host])
-        elif [n.lower() for n in names].count(name.lower()) == 1:
-            labels.append(name)
-        else:
-            labels.append(path)
-    return list(zip(labels, urls))

@@ -4,6 +4,7 @@ the right kind, beside today's links.code_links; and the time to read a 5,000-ch
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from typing import Any
@@ -29,11 +30,27 @@ def _store() -> dict[str, dict[str, Any]]:
     return papers
 
 
-def _baseline(paper: dict[str, Any]) -> dict[str, str]:
-    """What links.code_links gives today: each URL it links, all shown as code (at most 2)."""
-    from core import links
+_OLD_CODE = re.compile(  # the rule README's Links cell had before issue 35 (core/links.code_links)
+    r"https?://(?:www\.)?(?P<host>github\.com|gitlab\.com|huggingface\.co)/"
+    r"(?P<path>(?:spaces/|datasets/)?[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*)", re.IGNORECASE)
+_OLD_NOT_REPOS = {"orgs", "features", "topics", "about", "sponsors", "settings", "marketplace"}
 
-    return {_key(url): "Code" for url in links.code_links(paper.get("abstract"), paper.get("comment"))}
+
+def old_code_links(*texts: str | None) -> list[str]:
+    """The baseline: repository URLs of GitHub, GitLab and Hugging Face in the text, de-duplicated, at most 2."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for m in _OLD_CODE.finditer(text or ""):
+            host, path = m.group("host").lower(), m.group("path").rstrip(".").removesuffix(".git")
+            if host == "github.com" and path.split("/")[0].lower() in _OLD_NOT_REPOS:
+                continue
+            found.setdefault(f"https://{host}/{path}".lower(), f"https://{host}/{path}")
+    return list(found.values())[:2]
+
+
+def _baseline(paper: dict[str, Any]) -> dict[str, str]:
+    """What the old code_links gave: each URL it linked, all shown as code (at most 2)."""
+    return {_key(url): "Code" for url in old_code_links(paper.get("abstract"), paper.get("comment"))}
 
 
 def _module(paper: dict[str, Any]) -> dict[str, str]:
