@@ -34,6 +34,7 @@ _TRAILING = ".,;:!?'\"*"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _LATEX = (("\\_", "_"), ("\\%", "%"), ("\\#", "#"), ("\\&", "&"), ("\\~{}", "~"), ("\\~", "~"))
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})")
+_MARKDOWN_BRACKETS = str.maketrans({"(": "%28", ")": "%29", "[": "%5B", "]": "%5D"})
 _CODE_HOSTS = {"github.com", "gitlab.com", "codeberg.org", "bitbucket.org"}
 _NOT_REPOS = {"orgs", "features", "topics", "about", "sponsors", "settings", "marketplace", "explore", "login",
               "users", "groups", "search", "collections", "site", "resources"}
@@ -97,7 +98,17 @@ def safe_url(url: str) -> str | None:
         return None
     if not _HOST.fullmatch(parts.hostname) or (port is not None and not 0 < port < 65536):
         return None
+    if "xn--" in parts.hostname and not _valid_punycode(parts.hostname):
+        return None  # 'xn--a.com' passes the shape, but no browser parses it (the site's search threw on it)
     return url
+
+
+def _valid_punycode(host: str) -> bool:
+    """Whether every xn-- label of a host decodes as IDNA, as a browser's URL parser requires."""
+    try:
+        return all(label.encode("ascii").decode("idna") for label in host.split(".") if label.startswith("xn--"))
+    except UnicodeError:
+        return False
 
 
 def _scan(raw: str) -> list[Link]:
@@ -125,8 +136,8 @@ def _scan(raw: str) -> list[Link]:
         if url is None:
             continue
         url = _lower_host(url)
-        if url is not None and url.count("(") != url.count(")"):  # a Markdown link's target must balance them
-            url = url.replace("(", "%28").replace(")", "%29")
+        if url is not None:  # brackets end or open a Markdown link whatever their count ('a)[PDF](https://…)')
+            url = url.translate(_MARKDOWN_BRACKETS)
         if url is None or safe_url(url) is None:
             continue
         resume = end

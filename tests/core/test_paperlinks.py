@@ -19,7 +19,7 @@ RECOVERY = [
     ("web app (chatglm.cn).", [("Link", "https://chatglm.cn")]),
     ("HTTPS://GitHub.com/Org/Repo", [("Code", "https://github.com/Org/Repo")]),
     ("in parentheses (https://github.com/a/b) and", [("Code", "https://github.com/a/b")]),
-    ("balanced https://en.wikipedia.org/wiki/Foo_(bar).", [("Link", "https://en.wikipedia.org/wiki/Foo_(bar)")]),
+    ("balanced https://en.wikipedia.org/wiki/Foo_(bar).", [("Link", "https://en.wikipedia.org/wiki/Foo_%28bar%29")]),  # brackets encoded for Markdown
     ("a list https://a.org/x, https://b.org/y; https://c.org/z:", [
         ("Link", "https://a.org/x"), ("Link", "https://b.org/y"), ("Link", "https://c.org/z")]),
     ("quoted 'https://a.org/x' and \"https://b.org/y\"", [("Link", "https://a.org/x"), ("Link", "https://b.org/y")]),
@@ -162,3 +162,13 @@ def test_a_long_abstract_full_of_urls_takes_linear_time() -> None:
     started = time.perf_counter()
     paperlinks.of(pathological, None)
     assert time.perf_counter() - started < 0.2
+
+
+def test_brackets_never_end_or_open_a_markdown_link_and_bad_punycode_is_no_link() -> None:
+    """Issue 35 review: 'a)[PDF](https://evil.com/x)' kept balanced brackets, so README's [label](url) ended early and
+    a second link with the attacker's label followed; 'xn--a.com' passed the host check but no browser parses it."""
+    found = paperlinks.of("Code: https://x.com/a)[PDF](https://evil.com/x) and https://x.github.io/a)(b", None)
+    assert all(not set(link.url) & set("()[]") for link in found) and len(found) == 2
+    for bad in ("https://xn--a.com/x", "https://a.xn--a/x", "https://xn--.com/"):
+        assert paperlinks.of(bad, None) == [], bad
+    assert [link.url for link in paperlinks.of("https://xn--bcher-kva.de/x", None)] == ["https://xn--bcher-kva.de/x"]

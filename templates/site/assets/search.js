@@ -371,7 +371,12 @@ function link(href, content) {
   // Only the site's own addresses and web links: a stored value can never become a script URL.
   const a = text("a", "");
   if (typeof content === "string") a.textContent = content; else a.append(content);
-  const target = new URL(href, location.href);
+  let target = null;
+  try {
+    target = new URL(href, location.href);
+  } catch (error) {
+    return a;  // an address the browser cannot parse stays text: one odd link must not hide a batch of results
+  }
   if (target.protocol === "https:" || target.protocol === "http:") a.href = target.href;
   return a;
 }
