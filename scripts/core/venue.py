@@ -32,6 +32,12 @@ _YEAR_NEAR = re.compile(r"(?<![\w/-])(?:19|20)\d{2}(?![\w/-])")  # not in a word
 _WORKSHOP_AFTER = re.compile(r"\s*(?:[\w'-]+\s+){0,2}?workshops?\b", _FLAGS)
 _WORKSHOP_BEFORE = re.compile(r"\bworkshops?\s+(?:on|at)\s+(?:the\s+)?$", _FLAGS)
 _CHALLENGE = re.compile(r"^\W*(?:\d{4}\s*)?(?:challenge|technical\s+report)\b|\bchallenge\s+(?:of|at)\s+$", _FLAGS)
+# After the venue (and its year): a style, template, checklist, competition or challenge of it, not the paper's venue.
+_NOT_THE_PAPERS = re.compile(r"^[\s-]*(?:[\w'-]+\s+){0,3}?(?:style|template|checklist|format(?:ted)?|cup|challenge|"
+                             r"grand\s+challenge)\b", _FLAGS)
+# Before the venue: an address, a domain or an e-mail ("github.com/acl/…", "icassp@x.org", "interspeech.org").
+_IN_ADDRESS_BEFORE = re.compile(r"(?:[/@.]|://)$")
+_IN_ADDRESS_AFTER = re.compile(r"^(?:[@/]|\.[a-z]{2,})", _FLAGS)
 
 
 @dataclass(frozen=True)
@@ -142,8 +148,11 @@ def mentions(comment: str) -> list[tuple[Venue, bool]]:
         clause_start = max((m.end() for m in _CLAUSE_END.finditer(comment, max(0, start - WINDOW), start)),
                            default=max(0, start - WINDOW))
         before = comment[clause_start:start]
+        if _IN_ADDRESS_BEFORE.search(comment[max(0, start - 3):start]) or _IN_ADDRESS_AFTER.match(comment[end:end + 8]):
+            continue  # part of an address or a domain, not a venue named
         year, tail = _year(comment, start, end)
-        if _CHALLENGE.search(comment[tail:tail + 30]) or _CHALLENGE.search(before[-30:]):
+        if (_CHALLENGE.search(comment[tail:tail + 30]) or _CHALLENGE.search(before[-30:])
+                or _NOT_THE_PAPERS.match(comment[tail:tail + 40])):
             continue
         cue = _cue(before)
         if cue is None:

@@ -77,6 +77,19 @@ CASES: dict[str, Venue | None] = {
     "Accepted to \uff29\uff23\uff21\uff33\uff33\uff30 2026": None,  # full-width
     "Accepted to \u0406ICASSP 2026": None,  # a Cyrillic letter glued before
     "Accepted to \u201cICASSP 2026\u201d": Venue("ICASSP", 2026, A),  # quotes are not letters
+    # Issue 35 review: a venue's name inside an address, a domain or an e-mail, or a style, template, checklist,
+    # competition or challenge of it, is not the paper's venue.
+    "code at https://github.com/acl/icassp-demo": None,
+    "Code: https://github.com/x/icassp2025": None,
+    "email me at icassp@x.org": None,
+    "See interspeech.org": None,
+    "ACL-style format": None,
+    "Formatted in ACL style": None,
+    "Uses the ICASSP template": None,
+    "Following the NeurIPS checklist": None,
+    "ICASSP 2024 Grand Challenge system description": None,
+    "the Interspeech 2025 URGENT challenge": None,
+    "KDD Cup 2024 solution": None,
 }
 
 
