@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsers import chromium, collect_errors
+from browsers import chromium, collect_errors, watched_page
 from conftest import write_keywords
 from site_repo import UNIQUE_ID, UNIQUE_WORD, paper
 from site_server import LikePages, build_small_site
@@ -120,14 +120,8 @@ def review_browser() -> Iterator[playwright_api.Browser]:
 @pytest.fixture
 def page(review_browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     """A fresh page; a script error or console error fails the test."""
-    context = review_browser.new_context(viewport={"width": 390, "height": 844})
-    context.set_default_timeout(30_000)
-    opened = context.new_page()
-    problems: list[str] = []
-    collect_errors(opened, problems)
-    yield opened
-    context.close()
-    assert not problems, problems
+    with watched_page(review_browser, 390, 844, timeout_ms=30_000) as opened:
+        yield opened
 
 
 def marks(page: playwright_api.Page) -> list[str]:

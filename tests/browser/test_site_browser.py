@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browsers import chromium, collect_errors
+from browsers import chromium, watched_page
 from site_repo import BOTH_ID, HOSTILE, HOSTILE_MODEL, HOSTILE_TLDR, STALE_ID, UNIQUE_ID, UNIQUE_WORD
 from site_server import served  # noqa: F401 - the fixture
 
@@ -26,15 +26,8 @@ def browser(served: str) -> Iterator[playwright_api.Browser]:  # noqa: F811
 @pytest.fixture
 def page(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     """A fresh 390 px wide page; any dialog, script error or console error (a CSP violation) fails the test."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.set_default_timeout(90_000)  # a loaded shared machine can be slow; a real failure still fails
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    collect_errors(opened, problems)
-    yield opened
-    context.close()
-    assert not problems, problems
+    with watched_page(browser, 390, 844, dialogs=True) as opened:
+        yield opened
 
 
 def search(page: playwright_api.Page, base: str, query: str = "") -> None:

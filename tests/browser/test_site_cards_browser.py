@@ -10,7 +10,7 @@ from typing import Any
 
 import cards_site
 import pytest
-from browsers import chromium, collect_errors
+from browsers import chromium, watched_page
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 expect = playwright_api.expect
@@ -34,15 +34,10 @@ def browser(base: str) -> Iterator[Any]:
 @pytest.fixture(params=["1280", "390"])
 def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
     """A fresh page at 1280x900 or 390x844; a script error or a console error (a CSP violation) fails the test."""
-    context = browser.new_context(viewport=cards_site.VIEWPORTS[request.param])
-    context.set_default_timeout(90_000)
-    opened = context.new_page()
-    opened.size = request.param
-    problems: list[str] = []
-    collect_errors(opened, problems)
-    yield opened
-    context.close()
-    assert not problems, problems
+    size = cards_site.VIEWPORTS[request.param]
+    with watched_page(browser, size["width"], size["height"]) as opened:
+        opened.size = request.param
+        yield opened
 
 
 def test_twice_as_many_cards_a_screen_with_every_tldr_shown(page: Any, base: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browsers import chromium, collect_errors
+from browsers import chromium, watched_page
 from test_days import DIGESTS, NEWEST
 from test_days_browser import served  # noqa: F401 - the module's fixture
 
@@ -23,15 +23,9 @@ def browser(served: str) -> Iterator[playwright_api.Browser]:  # noqa: F811
 
 @pytest.fixture(params=[1280, 390], ids=["1280px", "390px"])
 def page(request: pytest.FixtureRequest, browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
-    context = browser.new_context(viewport={"width": request.param, "height": 900 if request.param > 390 else 844})
-    context.set_default_timeout(90_000)
-    opened = context.new_page()
-    opened.width = request.param
-    problems: list[str] = []
-    collect_errors(opened, problems)
-    yield opened
-    context.close()
-    assert not problems, problems
+    with watched_page(browser, request.param, 900 if request.param > 390 else 844) as opened:
+        opened.width = request.param
+        yield opened
 
 
 def results(page: playwright_api.Page, served: str, query: str) -> None:  # noqa: F811

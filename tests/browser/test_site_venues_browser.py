@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browsers import chromium, collect_errors
+from browsers import chromium, watched_page
 from conftest import write_repo
 from site_repo import TOPICS
 from site_server import serving
@@ -38,15 +38,8 @@ def browser(served: str) -> Iterator[playwright_api.Browser]:
 @pytest.fixture
 def page(browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     """A fresh wide page (the filters fold is open); a dialog or script error fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(90_000)
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    collect_errors(opened, problems)
-    yield opened
-    context.close()
-    assert not problems, problems
+    with watched_page(browser, 1280, 900, dialogs=True) as opened:
+        yield opened
 
 
 def options(page: playwright_api.Page, name: str) -> list[str]:

@@ -51,3 +51,21 @@ def collect_errors(page: Any, problems: list[str], ignore: Callable[[Any], bool]
     page.on("console", lambda message: message.type == "error" and not ignore(message)
             and problems.append(f"console: {message.text}"))
     return page
+
+
+@contextlib.contextmanager
+def watched_page(browser: Any, width: int, height: int, timeout_ms: int = 90_000,
+                 dialogs: bool = False) -> Iterator[Any]:
+    """A fresh page of that size in its own context; its script and console errors (and, with dialogs, any dialog,
+    dismissed) fail the test when the page is done. The timeout is generous: a loaded machine is slow, a real
+    failure still fails."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(timeout_ms)
+    opened = context.new_page()
+    problems: list[str] = []
+    if dialogs:
+        opened.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    collect_errors(opened, problems)
+    yield opened
+    context.close()
+    assert not problems, problems
