@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tests.bench import REPO
 from tests.bench.common import FIRST_DAY, LAST_DAY, TOPICS, WORDS, calibration, fresh, synthetic
+from tests.support.pasted_text import prose_with_ids
 
 
 def site_store(root: Path, size: int) -> None:
@@ -174,24 +175,7 @@ def starred_text(size: int, kind: str, seed: int = 33) -> tuple[str, int, int]:
     "runs": 50 KB runs of dashes and of "a-b-", which the old pattern read in quadratic time."""
     if kind == "runs":
         return "\n".join(["-" * 50_000, "a-b-" * 12_500] * (size // 100_000 + 1))[:size], 0, 0
-    rng = random.Random(seed)
-    pieces: list[str] = []
-    real: set[str] = set()
-    skipped = length = 0
-    while length < size:
-        roll = rng.random()
-        if roll < 0.05:
-            paper = f"{rng.randint(15, 26):02d}{rng.randint(1, 12):02d}.{rng.randint(0, 99999):05d}"
-            real.add(paper)
-            piece = rng.choice([paper, f"arXiv:{paper}v2", f"https://arxiv.org/abs/{paper}", f"({paper})."])
-        elif roll < 0.07:
-            piece = rng.choice([f"https://github.com/o/r/issues/{rng.randint(10**6, 10**7 - 1)}",
-                                f"{rng.randint(10, 26)}{rng.randint(13, 99)}.{rng.randint(10000, 99999)}"])
-            skipped += 1
-        else:
-            piece = rng.choice(WORDS)
-        pieces.append(piece)
-        length += len(piece) + 1
+    pieces, real, skipped = prose_with_ids(random.Random(seed), size, WORDS)
     return " ".join(pieces)[:size], len(real), skipped
 
 

@@ -22,6 +22,7 @@ import bibtexparser
 import pytest
 from browsers import chromium, collect_errors
 from conftest import write_keywords
+from pasted_text import prose_with_ids
 
 from core import config as cfg
 from core import ids as arxiv_ids
@@ -255,23 +256,7 @@ def mixed_text(size: int) -> tuple[str, set[str], int]:
     dashes, hyphenated phrases) that made the old pattern quadratic; with the ids it holds and the skips."""
     rng = random.Random(33)
     words = "we propose a speech model state-of-the-art results see table and figure in the text".split()
-    pieces: list[str] = []
-    real: set[str] = set()
-    skipped = length = 0
-    while length < size // 2:
-        roll = rng.random()
-        if roll < 0.05:
-            paper = f"{rng.randint(15, 26):02d}{rng.randint(1, 12):02d}.{rng.randint(0, 99999):05d}"
-            real.add(paper)
-            piece = rng.choice([paper, f"arXiv:{paper}v2", f"https://arxiv.org/abs/{paper}", f"({paper})."])
-        elif roll < 0.07:
-            piece = rng.choice([f"https://github.com/o/r/issues/{rng.randint(10**6, 10**7 - 1)}",
-                                f"{rng.randint(10, 26)}{rng.randint(13, 99)}.{rng.randint(10000, 99999)}"])
-            skipped += 1
-        else:
-            piece = rng.choice(words)
-        pieces.append(piece)
-        length += len(piece) + 1
+    pieces, real, skipped = prose_with_ids(rng, size // 2, words)
     runs = ["-" * (size // 4), "a-b-" * (size // 16)]  # a quarter of the text each
     return "\n".join([" ".join(pieces[:len(pieces) // 2]), runs[0], " ".join(pieces[len(pieces) // 2:]), runs[1]]), \
         real, skipped
