@@ -1,5 +1,8 @@
 """Rank new papers by how close they are to the reader's library (issue 23): TF-IDF over title and abstract.
 
+Since issue 36 this is the cold start: with fewer than picks.MIN_LIKED liked papers (or a store with nothing yet to
+learn against) the picks rank by likeness here; from then on digest/learn.py learns a model per interest.
+
 A paper's score is the mean cosine similarity of its TOP_K best matches in the library (its best match counts
 most, and one stray shared word with a single library paper counts less than a close neighbourhood), not its
 similarity to the library's centroid, which blurs a library of several subjects into none. No model, no
@@ -20,8 +23,9 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 TOP_K = 5  # library matches averaged into a paper's score
-FLOOR = 0.095  # below: "nothing close". On the labelled set (tests/fixtures/ranking) off-subject papers score
-# at most 0.092 and every hand-labelled relevant one at least 0.096 (python -m tests.bench ranking prints both)
+FLOOR = 0.095  # below: "nothing close". Set on the first labelled set (issue 23); the hand-labelled readers of
+# issue 36 show no fixed floor works for every reader (12 picks on the control day, tests.bench ranking), which is
+# why the picks learn once there are liked papers to learn from
 DIGITS = 4  # the score as stored in the day's record
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 
@@ -42,6 +46,7 @@ class Pick:
     id: str
     score: float
     because: Liked
+    words: tuple[str, ...] = ()  # the learning ranker's top words for this pick (digest/learn.py)
 
 
 def words(text: str) -> list[str]:

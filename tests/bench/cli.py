@@ -82,7 +82,7 @@ def run_s2(args: argparse.Namespace) -> int:
 
 def run_ranking(args: argparse.Namespace) -> int:
     if args.tiny:
-        return digest.ranking_figures(1, liked_count=200, new_count=20)
+        return digest.ranking_figures(1, liked_count=200, new_count=20, store_count=400)
     return digest.ranking_figures(args.repeat)
 
 
@@ -160,7 +160,8 @@ MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, .
     "summaries": ("a model's TL;DRs for 200 new papers and the shipped ones (fake model); swapped ones kept",
                   run_summaries, ()),
     "s2": ("Semantic Scholar's batch requests on a fork's first day and a normal day (local stand-in)", run_s2, ()),
-    "ranking": ("the picks' P@5 and P@10 on the labelled set vs date order; ranking 200 new against 5,000 liked",
+    "ranking": ("the picks' P@5, P@10, nDCG@10, control-day picks and never-picked relevant papers on the labelled "
+                "readers vs date order and TF-IDF; ranking 200 new against 5,000 liked and 40,000 stored",
                 run_ranking, ("repeat",)),
     "key-sentences": ("the key sentence's accuracy on the labelled set vs two baselines; time per 1,000",
                       run_key_sentences, ("repeat",)),
