@@ -174,7 +174,8 @@ def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcom
         liked = picks.complete(config, root, store, *picks.liked_local(config, root, store), look_up=None)
     outcome.day, day_files = picks.record_day(root, config, outcome.new_papers, store.papers, liked,
                                               clock.run_day([r.arxiv_time for r in outcome.runs], now), write)
-    renderer.set_picks(picks.readme_view(config, model.views, store.papers, outcome.day or picks.latest_record(root)))
+    renderer.set_picks(picks.readme_view(config, model.views, store.papers, outcome.day or picks.latest_record(root),
+                                         len(liked)))
     renderer.set_day(outcome.day or picks.latest_record(root))  # the new markers: this run's day even in a dry run
     if write:
         outcome.changed_files = write_step(root, store, state, renderer, day_files)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,15 @@ from core import store as st
 from core.config import Config, ConfigError
 from core.mdtext import fit_cells, short
 from daily import lookup
-from digest import library, rank
+from digest import learn, library, model_cache, rank
 
 log = logging.getLogger("daily_papers.picks")
 
 DIGESTS = Path(layout.DIGESTS)
+MIN_LIKED = 5  # liked papers the ranker learns from; with fewer it ranks by similarity (cold start)
+MIN_UNLIKED = 20  # stored papers not liked: what the learning ranker calibrates its floor on
 TITLE_CHARS = 300  # a library title shown after "because you liked" (the user's file: any length)
+_WORDS = re.compile(r"[a-z][a-z0-9]{1,39}(?: [a-z][a-z0-9]{1,39})?")
 TextLookup = Callable[[list[str]], tuple[dict[str, dict[str, Any]], list[str]]]  # ids -> (texts found, unknown)
 
 
@@ -141,8 +145,13 @@ def newest_first(ids: Iterable[str], papers: dict[str, dict[str, Any]]) -> list[
 
 
 def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers: dict[str, dict[str, Any]],
-                 liked: list[rank.Liked], limit: int, previous: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The day's record: each topic's new ids (merged with the day's earlier record), picks over all of them."""
+                 liked: list[rank.Liked], limit: int, previous: dict[str, Any] | None = None,
+                 refused: frozenset[str] = frozenset(), root: Path | None = None, keep: bool = True
+                 ) -> dict[str, Any]:
+    """The day's record: each topic's new ids (merged with the day's earlier record), picks over all of them.
+
+    refused: the ids marked not for me, never picked and learnt from as negatives; root: where the fitted ranker is
+    cached (.cache/picks), None to fit without it; keep: whether a new fit is saved there (not in a dry run)."""
     new: dict[str, list[str]] = {}
     for topic, ids in ((previous or {}).get("new") or {}).items():
         if isinstance(ids, list):
@@ -151,12 +160,36 @@ def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers:
         new.setdefault(topic, []).extend(r["id"] for r in records)
     new = {topic: newest_first(ids, papers) for topic, ids in sorted(new.items()) if ids}
     already = {entry.id for entry in liked if entry.id}  # the reader has it: news to nobody
-    candidates = [(i, record_text(papers[i])) for i in sorted({i for ids in new.values() for i in ids})
-                  if i in papers and i not in already]
-    picks = rank.rank(candidates, liked, limit)
-    return {"date": date, "new": new,
-            "picks": [{"id": p.id, "score": p.score, "because": {"id": p.because.id, "title": p.because.title}}
-                      for p in picks]}
+    day_ids = {i for ids in new.values() for i in ids}
+    candidates = [(i, record_text(papers[i])) for i in sorted(day_ids)
+                  if i in papers and i not in already and i not in refused]
+    chosen, ranker = choose(candidates, liked, teaching(papers, liked, refused, day_ids), limit, root, keep)
+    return {"date": date, "new": new, "ranker": ranker,
+            "picks": [{"id": p.id, "score": p.score, "because": {"id": p.because.id, "title": p.because.title},
+                       **({"words": list(p.words)} if p.words else {})} for p in chosen]}
+
+
+def teaching(papers: dict[str, dict[str, Any]], liked: list[rank.Liked], refused: frozenset[str],
+             day_ids: set[str]) -> learn.Teaching:
+    """What the ranker learns from: the liked papers, the stored papers marked not for me, and every other stored
+    paper that is not new today (the everyday papers of the reader's topics)."""
+    skip = {entry.id for entry in liked if entry.id} | set(refused) | day_ids
+    unliked = [(i, record_text(paper)) for i, paper in sorted(papers.items()) if i not in skip]
+    known_refused = [(i, record_text(papers[i])) for i in sorted(refused) if i in papers]
+    return learn.Teaching(liked, unliked, known_refused)
+
+
+def choose(candidates: list[tuple[str, str]], liked: list[rank.Liked], taught: learn.Teaching, limit: int,
+           root: Path | None, keep: bool = True) -> tuple[list[rank.Pick], str]:
+    """The picks and how they were chosen: "learned" (a model per interest, digest/learn.py) from MIN_LIKED liked
+    papers and MIN_UNLIKED stored unliked ones on (a first run has nothing to learn against), "similarity"
+    (digest/rank.py) below, "none" without liked papers."""
+    if not liked or limit <= 0:
+        return [], "none"
+    if len(liked) < MIN_LIKED or len(taught.unliked) < MIN_UNLIKED:
+        return rank.rank(candidates, liked, limit), "similarity"
+    model = model_cache.fitted(root, taught, keep) if root is not None else learn.fit(taught)
+    return learn.rank(candidates, liked, model, limit), "learned"
 
 
 def dumps(record: dict[str, Any]) -> bytes:
@@ -166,12 +199,13 @@ def dumps(record: dict[str, Any]) -> bytes:
 
 def record_day(root: Path, config: Config, new_papers: dict[str, list[dict[str, Any]]],
                papers: dict[str, dict[str, Any]], liked: list[rank.Liked], date: str,
-               write: bool) -> tuple[dict[str, Any] | None, list[str]]:
+               write: bool, refused: frozenset[str] = frozenset()) -> tuple[dict[str, Any] | None, list[str]]:
     """The day's record for a run that stored new papers (None otherwise), and the files it (would) change."""
     if not any(new_papers.values()):
         return None, []
     limit = config.interests.picks if wanted(config) else 0
-    record = build_record(date, new_papers, papers, liked, limit, load_record(root, date))
+    record = build_record(date, new_papers, papers, liked, limit, load_record(root, date), refused, root,
+                          keep=write)
     path, data = path_of(date), dumps(record)
     if write:
         changed = jsonfile.atomic_write(root / path, data)
@@ -181,14 +215,25 @@ def record_day(root: Path, config: Config, new_papers: dict[str, list[dict[str, 
     return record, [path.as_posix()] if changed else []
 
 
+def pick_words(pick: dict[str, Any]) -> list[str]:
+    """A recorded pick's top words, as learn.top_words makes them (lower-case words and phrases); anything else in
+    the record is dropped, so a hand-edited record cannot put markup in README."""
+    found = pick.get("words")
+    if not isinstance(found, list):
+        return []
+    return [w for w in found if isinstance(w, str) and _WORDS.fullmatch(w)][:learn.TOP_WORDS]
+
+
 def readme_view(config: Config, views: list[Any], papers: dict[str, dict[str, Any]],
-                record: dict[str, Any] | None) -> dict[str, Any] | None:
-    """What README's "## Picks for you" shows: None without interests; else the record's date and its picks that
-    are stored (title, TL;DR when it is for the stored version, the topics that list it, the liked paper)."""
-    if not wanted(config):
+                record: dict[str, Any] | None, liked_count: int | None = None) -> dict[str, Any] | None:
+    """What README's "## Picks for you" shows: None without interests or without a liked paper (liked_count 0);
+    else the record's date and its picks that are stored (title, TL;DR when it is for the stored version, the
+    topics that list it, the liked paper and the words it matched), and whether to say how to teach the ranker."""
+    if not wanted(config) or liked_count == 0:
         return None
+    teach = liked_count is not None and liked_count < MIN_LIKED
     if record is None:
-        return {"date": None, "count": 0, "picks": []}
+        return {"date": None, "count": 0, "picks": [], "teach": teach, "min_liked": MIN_LIKED}
     anchors = {v.name: v.anchor for v in views}
     shown = []
     for pick in record.get("picks") or []:
@@ -199,6 +244,7 @@ def readme_view(config: Config, views: list[Any], papers: dict[str, dict[str, An
         shown.append({"paper": fit_cells(paper), "tldr": tldr.shown(paper, tldr.enabled(config.settings)),
                       "topics": [(t, anchors[t]) for t in paper.get("topics", []) if t in anchors],
                       "because_id": because["id"] if isinstance(because.get("id"), str) and links.valid_id(because["id"]) else None,
-                      "because_title": short(str(because.get("title") or "a paper in your library"), TITLE_CHARS)})
+                      "because_title": short(str(because.get("title") or "a paper in your library"), TITLE_CHARS),
+                      "words": pick_words(pick)})
     count = len({i for ids in (record.get("new") or {}).values() for i in ids})
-    return {"date": record.get("date"), "count": count, "picks": shown}
+    return {"date": record.get("date"), "count": count, "picks": shown, "teach": teach, "min_liked": MIN_LIKED}

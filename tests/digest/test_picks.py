@@ -124,7 +124,7 @@ def test_nothing_close_shows_no_picks_and_no_interests_no_section(remote, fake: 
     fake.papers = list(NEW)
     assert update.main(["--root", str(work), "--push"]) == 0
     assert json.loads(blob(bare, f"data/digests/{DAY}.json"))["picks"] == []
-    assert "Nothing new on 2026-02-13 is close enough to your interests" in blob(bare, "README.md")
+    assert "Nothing new on 2026-02-13 looks like the papers you liked" in blob(bare, "README.md")
     commit_files(work, {"keywords.yaml": keywords(None)})
     assert update.main(["--root", str(work), "--push", "--no-fetch"]) == 0
     assert "## Picks for you" not in blob(bare, "README.md") and "(#picks-for-you)" not in blob(bare, "README.md")
