@@ -1,5 +1,8 @@
 """The reader's interests (issue 23): arXiv ids listed in interests/*.txt, one a line, and the `interests:` block.
 
+Papers marked not for me (issue 36) are listed the same way in interests/not-for-me/*.txt and `interests: {not: [...]}`:
+read as negatives only, never as liked (the liked reader globs interests/*.txt, not the folder below it).
+
 Blank lines and # comments are allowed; a bad line raises config.ConfigError "file:line: what, fix". The reader's
 files stay inside the repository (issue 33): an absolute library path, one leading out, or a link whose target lies
 outside is refused before anything is read, and so is a file too big to be a list of ids.
@@ -24,7 +27,8 @@ log = logging.getLogger("daily_papers.interests")
 _ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 MAX_FILE_BYTES = 1_000_000  # an interests/*.txt file: 5,000 ids take about 60 KB
 MAX_PICKS = 100  # picks shown in README and the email: a short list is the point
-MAX_PAPERS = 5_000  # ids in interests.papers plus interests/*.txt, like the library's bound
+MAX_PAPERS = 5_000  # ids in interests.papers plus interests/*.txt, like the library's bound; not-for-me ids apart
+NOT_FOR_ME = "not-for-me"  # interests/not-for-me/*.txt: papers the reader marked not for me
 
 
 def inside(root: Path, path: Path) -> bool:
@@ -86,14 +90,26 @@ def read_id_file(path: Path, root: Path) -> list[str]:
 
 def read_id_files(root: Path, first: Iterable[str] = ()) -> list[str]:
     """first (interests.papers), then every id in root/interests/*.txt (files in name order), each once; refused
-    as soon as there are more than MAX_PAPERS, before the rest is read."""
+    as soon as there are more than MAX_PAPERS, before the rest is read. interests/not-for-me/ is never read here."""
+    return _read_folder(root, root / "interests", first, "liked ids (interests.papers and interests/*.txt together), "
+                        "fix: keep the ones that say most about what you read")
+
+
+def read_not_for_me_files(root: Path, first: Iterable[str] = ()) -> list[str]:
+    """first (interests.not), then every id in root/interests/not-for-me/*.txt, each once; at most MAX_PAPERS,
+    counted apart from the liked ids, so marking papers never crowds out the ones liked."""
+    return _read_folder(root, root / "interests" / NOT_FOR_ME, first, "not-for-me ids (interests.not and "
+                        "interests/not-for-me/*.txt together), fix: keep the ones that say most about what you skip")
+
+
+def _read_folder(root: Path, folder: Path, first: Iterable[str], what: str) -> list[str]:
+    """first, then the ids of folder/*.txt (not below it), in file-name order, each once; past MAX_PAPERS, the
+    error names the file and says what is counted and the fix (what)."""
     ids = dict.fromkeys(first)
-    for path in sorted((root / "interests").glob("*.txt")):
+    for path in sorted(folder.glob("*.txt")):
         ids.update(dict.fromkeys(read_id_file(path, root)))
         if len(ids) > MAX_PAPERS:
-            raise ConfigError(f"{path.relative_to(root).as_posix()}: interests: more than {MAX_PAPERS:,} liked ids "
-                              "(interests.papers and interests/*.txt together), fix: keep the ones that say most "
-                              "about what you read")
+            raise ConfigError(f"{path.relative_to(root).as_posix()}: interests: more than {MAX_PAPERS:,} {what}")
     return list(ids)
 
 
@@ -118,7 +134,7 @@ def _outside(library: str) -> bool:
         if depth < 0:
             return True
     return False
-KEYS = ("papers", "library", "picks")
+KEYS = ("papers", "not", "library", "picks")
 DEFAULT_PICKS = 10
 
 
@@ -131,6 +147,8 @@ class Interests:
     picks: int = DEFAULT_PICKS
     papers_line: int = 1  # where `papers:` is, for the unknown-id error
     library_line: int = 1
+    not_for_me: tuple[str, ...] = ()  # `not:`: papers never to pick, read as negatives
+    not_line: int = 1  # where `not:` is
 
     @property
     def on(self) -> bool:
@@ -144,12 +162,13 @@ def parse_block(raw: Any, data: Any, name: str, line_of: Callable[[Any, str | No
         return None
     if not isinstance(raw, dict):
         raise ConfigError(f"{name}:{line_of(data, 'interests')}: 'interests' must be a mapping, like "
-                          "interests: {{papers: [\"2401.01234\"], library: library.bib, picks: 10}}")
+                          "interests: {papers: [\"2401.01234\"], library: library.bib, picks: 10}")
     for key in raw:
         if key not in KEYS:
             raise ConfigError(f"{name}:{line_of(raw, key)}: interests: unknown key '{key}'; "
                               f"known keys are: {', '.join(KEYS)}")
     papers = _papers(raw.get("papers"), name, line_of(raw, "papers"))
+    not_for_me = _papers(raw.get("not"), name, line_of(raw, "not"), "not")
     library = raw.get("library")
     if library is not None and not (isinstance(library, str) and library.strip() and library.isprintable()):
         raise ConfigError(f"{name}:{line_of(raw, 'library')}: interests: 'library' must be a file name, "
@@ -163,29 +182,30 @@ def parse_block(raw: Any, data: Any, name: str, line_of: Callable[[Any, str | No
         raise ConfigError(f"{name}:{line_of(raw, 'picks')}: interests: 'picks' must be a whole number from 0 "
                           f"to {MAX_PICKS} (0 turns picks off), got {str(picks)[:40]!r}")
     return Interests(tuple(papers), library.strip() if library else None, picks,
-                     line_of(raw, "papers"), line_of(raw, "library"))
+                     line_of(raw, "papers"), line_of(raw, "library"), tuple(not_for_me), line_of(raw, "not"))
 
 
-def _papers(value: Any, name: str, line: int) -> list[str]:
-    """interests.papers: a list of arXiv ids (a single id is a list of one), versions dropped, each once."""
+def _papers(value: Any, name: str, line: int, key: str = "papers") -> list[str]:
+    """interests.papers (or interests.not): a list of arXiv ids (a single id is a list of one), versions dropped,
+    each once."""
     if value is None:
         return []
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise ConfigError(f"{name}:{line}: interests: 'papers' must be a list of arXiv ids, "
-                          "like papers: [\"2401.01234\"]")
+        raise ConfigError(f"{name}:{line}: interests: '{key}' must be a list of arXiv ids, "
+                          f"like {key}: [\"2401.01234\"]")
     ids: dict[str, None] = {}
     for item in value:
         text = border.clean(item).strip() if isinstance(item, str) else str(item).strip() if isinstance(item, float) \
             else None
         entry = (text or "").removeprefix("arXiv:").removeprefix("arxiv:")
         if not isinstance(item, str) or not _ID.match(entry):
-            raise ConfigError(f"{name}:{line}: interests: papers: {border.log_line(str(item))[:40]!r} is not an arXiv "
+            raise ConfigError(f"{name}:{line}: interests: {key}: {border.log_line(str(item))[:40]!r} is not an arXiv "
                               "id; write each id in quotes, like \"2401.01234\"")
         ids[re.sub(r"v\d+$", "", entry)] = None
     if len(ids) > MAX_PAPERS:
-        raise ConfigError(f"{name}:{line}: interests: {len(ids):,} papers are more than {MAX_PAPERS:,}; "
+        raise ConfigError(f"{name}:{line}: interests: {key}: {len(ids):,} ids are more than {MAX_PAPERS:,}; "
                           "keep the ones that say most about what you read")
     return list(ids)
 
@@ -193,3 +213,22 @@ def _papers(value: Any, name: str, line: int) -> list[str]:
 def all_ids(interests: Interests, root: Path) -> list[str]:
     """interests.papers, then every id in root/interests/*.txt, each once, at most MAX_PAPERS in all."""
     return read_id_files(root, interests.papers)
+
+
+def not_for_me_ids(interests: Interests, root: Path) -> list[str]:
+    """interests.not, then every id in root/interests/not-for-me/*.txt, each once, at most MAX_PAPERS of them
+    (apart from the liked ids): the papers never to pick, and the ranker's strong negatives."""
+    return read_not_for_me_files(root, interests.not_for_me)
+
+
+def where_not_listed(interests: Interests, root: Path, paper_id: str, config_name: str) -> str:
+    """file:line where a not-for-me id is listed (keywords.yaml's not: line, or its line in interests/not-for-me/),
+    so a message about it says where to delete it; config_name alone when it is listed nowhere."""
+    if paper_id in interests.not_for_me:
+        return f"{config_name}:{interests.not_line}"
+    for path in sorted((root / "interests" / NOT_FOR_ME).glob("*.txt")):
+        for number, line in enumerate(read_lines(path, root), 1):
+            entry = line.split("#", 1)[0].strip().removeprefix("arXiv:").removeprefix("arxiv:")
+            if re.sub(r"v\d+$", "", entry) == paper_id:
+                return f"{path.relative_to(root).as_posix()}:{number}"
+    return config_name

@@ -1,4 +1,4 @@
-"""interests/*.txt: one arXiv id a line; a bad line is one file:line error."""
+"""interests/*.txt: one arXiv id a line; a bad line is one file:line error. interests/not-for-me/*.txt and `not:` the same, apart."""
 
 from __future__ import annotations
 
@@ -178,3 +178,98 @@ def test_library_link_outside_exits_2_through_the_run(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "keywords.yaml:5: interests.library 'library.bib' leads outside the repository" in err
     assert "secret title" not in err
+
+
+def test_not_for_me_block_and_folder_are_read_apart_from_the_liked(tmp_path):
+    """Issue 36: interests: {not: [...]} and interests/not-for-me/*.txt are the papers not for me, never liked ones;
+    the liked reader globs interests/*.txt only, so the folder below it is not read as liked."""
+    folder = tmp_path / "interests" / "not-for-me"
+    folder.mkdir(parents=True)
+    (tmp_path / "interests" / "starred.txt").write_text("2401.00001\n")
+    (folder / "b.txt").write_text("# not for me\n2402.00002v3\n\narXiv:2402.00003 # a look-alike\n2402.00002\n")
+    (folder / "a.txt").write_text("2402.00001\n")
+    (folder / "notes.md").write_text("2402.09999\n")  # only .txt files are lists
+    got = load(tmp_path, "interests:\n  papers: ['2510.00981']\n  not: ['2403.00001v2', 'arXiv:2402.00001']\n").interests
+    assert (got.not_for_me, got.not_line) == (("2403.00001", "2402.00001"), 6)
+    assert interests.all_ids(got, tmp_path) == ["2510.00981", "2401.00001"]
+    assert interests.read_id_files(tmp_path) == ["2401.00001"]
+    assert interests.not_for_me_ids(got, tmp_path) == ["2403.00001", "2402.00001", "2402.00002", "2402.00003"]
+    assert interests.not_for_me_ids(interests.Interests(), tmp_path) == ["2402.00001", "2402.00002", "2402.00003"]
+    assert interests.where_not_listed(got, tmp_path, "2403.00001", "keywords.yaml") == "keywords.yaml:6"
+    assert interests.where_not_listed(got, tmp_path, "2402.00003", "keywords.yaml") == "interests/not-for-me/b.txt:4"
+    assert interests.where_not_listed(got, tmp_path, "2401.00001", "keywords.yaml") == "keywords.yaml"
+
+
+def test_no_not_for_me_folder_means_none(tmp_path):
+    assert interests.not_for_me_ids(interests.Interests(), tmp_path) == []
+    assert load(tmp_path, "interests:\n  picks: 3\n").interests.not_for_me == ()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("interests:\n  not: [2510.00981]\n", "keywords.yaml:5: interests: not: '2510.00981' is not an arXiv id; "
+                                          "write each id in quotes"),
+    ("interests:\n  papers: ['2510.00981']\n  not: ['2510.00982', 'x']\n",
+     "keywords.yaml:6: interests: not: 'x' is not an arXiv id"),
+    ("interests:\n  not: {a: 1}\n", "keywords.yaml:5: interests: 'not' must be a list of arXiv ids, like not: ["),
+])
+def test_bad_not_block_is_one_line_with_its_line(tmp_path, text, message):
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, text)
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+
+
+def test_bad_not_for_me_line_names_the_file_and_line(tmp_path):
+    (tmp_path / "interests" / "not-for-me").mkdir(parents=True)
+    (tmp_path / "interests" / "not-for-me" / "x.txt").write_text("2401.01234\nhttps://arxiv.org/abs/2401.01235\n")
+    with pytest.raises(ConfigError, match=r"^interests/not-for-me/x\.txt:2: 'https://arxiv\.org/abs/2401\.01235' is "
+                                          r"not an arXiv id, fix:"):
+        interests.not_for_me_ids(interests.Interests(), tmp_path)
+
+
+def test_not_for_me_ids_skip_unreal_ones_with_one_warning(tmp_path, caplog):
+    (tmp_path / "interests" / "not-for-me").mkdir(parents=True)
+    (tmp_path / "interests" / "not-for-me" / "x.txt").write_text("1999.99999\n2401.01234\nissues/1234567\n")
+    with caplog.at_level("WARNING"):
+        assert interests.not_for_me_ids(interests.Interests(), tmp_path) == ["2401.01234"]
+    [line] = [r.getMessage() for r in caplog.records]
+    assert line.startswith("warning: interests/not-for-me/x.txt:1: '1999.99999' (and 1 more) cannot be an arXiv id")
+
+
+def test_not_for_me_cap_is_counted_apart_from_the_liked_ids(tmp_path):
+    """Issue 36: 5,000 liked ids and 5,000 not-for-me ids are both fine; one more not-for-me id is refused, naming
+    the file that passed the cap."""
+    many = [f"24{month:02d}.{n:05d}" for month in range(1, 13) for n in range(1, 5_001)][:10_001]
+    folder = tmp_path / "interests" / "not-for-me"
+    folder.mkdir(parents=True)
+    (tmp_path / "interests" / "liked.txt").write_text("\n".join(many[:5_000]) + "\n")
+    (folder / "a.txt").write_text("\n".join(many[5_000:7_000]) + "\n")
+    (folder / "b.txt").write_text("\n".join(many[7_000:10_000]) + "\n")
+    got = interests.Interests(papers=())
+    assert len(interests.all_ids(got, tmp_path)) == 5_000
+    assert len(interests.not_for_me_ids(got, tmp_path)) == 5_000
+    with pytest.raises(ConfigError) as caught:
+        interests.not_for_me_ids(interests.Interests(not_for_me=(many[10_000],)), tmp_path)
+    message = str(caught.value)
+    assert message.startswith("interests/not-for-me/b.txt: interests: more than 5,000 not-for-me ids (interests.not "
+                              "and interests/not-for-me/*.txt together), fix: ") and "\n" not in message
+    too_many = "interests:\n  not: [" + ", ".join(f"'{paper}'" for paper in many[:5_001]) + "]\n"
+    with pytest.raises(ConfigError, match=r"^keywords\.yaml:5: interests: not: 5,001 ids are more than 5,000;"):
+        load(tmp_path, too_many)
+
+
+def test_not_for_me_file_linked_outside_the_repository_is_refused_unread(tmp_path):
+    (tmp_path / "outside.txt").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    repo = tmp_path / "repo"
+    (repo / "interests" / "not-for-me").mkdir(parents=True)
+    symlink(repo / "interests" / "not-for-me" / "x.txt", tmp_path / "outside.txt")
+    with pytest.raises(ConfigError) as caught:
+        interests.not_for_me_ids(interests.Interests(), repo)
+    assert str(caught.value).startswith("interests/not-for-me/x.txt: is a link to a file outside the repository")
+    assert "root" not in str(caught.value)
+    (repo / "interests" / "not-for-me" / "x.txt").unlink()
+    (repo / "interests" / "not-for-me").rmdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "y.txt").write_text("2401.01234\n")
+    symlink(repo / "interests" / "not-for-me", tmp_path / "out")  # the folder itself a link out of the repository
+    with pytest.raises(ConfigError, match=r"^interests/not-for-me/y\.txt: is a link to a file outside the repository"):
+        interests.not_for_me_ids(interests.Interests(), repo)
