@@ -1,4 +1,5 @@
 """Where the Starred page's "Save to my repository" button opens GitHub's editor: the repository and branch.
+(Both of its Save buttons: the stars to interests/, the papers marked not for me to interests/not-for-me/.)
 
 The button (templates/site/assets/save.js) opens https://github.com/OWNER/REPO/new/BRANCH?filename=…&value=…
 with the starred ids. OWNER/REPO is GITHUB_REPOSITORY; BRANCH is the branch the build runs on
@@ -20,7 +21,7 @@ _BRANCH = re.compile(r"(?!-)(?!.*(?:\.\.|//|@\{|\.lock$|[./]$))[A-Za-z0-9._/-]{1
 
 @dataclass(frozen=True)
 class SaveTarget:
-    """The repository and branch the saved interests/*.txt files are committed to."""
+    """The repository and branch the saved interests/*.txt (and interests/not-for-me/*.txt) files are committed to."""
 
     repository: str  # OWNER/REPO
     branch: str

@@ -193,12 +193,27 @@ def test_the_save_section_names_the_repository_and_branch(built: Built) -> None:
     assert any("data-save-links" in e.attrs for e in page.all("p"))
 
 
+def test_the_not_for_me_list_has_its_own_save_to_the_same_repository(built: Built) -> None:
+    """Issue 36: the Starred page's Not for me list is saved like the stars, to interests/not-for-me/ (save.js's kind),
+    and says where to delete a line to undo one already committed."""
+    page = built.pages["starred.html"]
+    (saving,) = [e.attrs for e in page.all("div") if "data-save" in e.attrs]
+    assert (saving["data-save-kind"], saving["data-repository"], saving["data-branch"]) == (
+        "not-for-me", "octo/papers", "feature/daily")
+    assert [e for e in page.all("ol") if "data-not-for-me-list" in e.attrs]
+    links = [e.attrs.get("href", "") for e in page.all("a")]
+    assert "https://github.com/octo/papers/tree/feature/daily/interests/not-for-me" in links
+
+
 def test_without_a_repository_the_save_section_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     page = build_site(tmp_path, monkeypatch, capsys, {}).pages["starred.html"]
     (section,) = [e.attrs for e in page.all("section") if "data-save" in e.attrs]
     assert "data-repository" not in section and not any("data-save-links" in e.attrs for e in page.all("p"))
     assert "built without knowing its GitHub repository" in "".join(page.text)
+    (saving,) = [e.attrs for e in page.all("div") if "data-save" in e.attrs]
+    assert saving["data-save-kind"] == "not-for-me" and "data-repository" not in saving
+    assert "so it has no button to save this list" in "".join(page.text)
 
 
 @pytest.mark.parametrize(("env", "branch"), [

@@ -50,6 +50,16 @@
  *     starred, empty with none; redrawn whenever the stars change (in this tab or another).
  *     Cards drawn after the page loaded (search results) get their buttons' state from
  *     window.dailyPapersStars.refresh().
+ *  6. Not for me (issue 36): every star button gets a "Not for me" toggle right after it, made here:
+ *       <button type="button" class="not-for-me" data-paper-id="2401.01234" aria-pressed="false">Not for me</button>
+ *     kept in its own list (key "daily-papers.not-for-me:" + the site's root path: {id: {title, url, marked}}).
+ *     A paper is starred or not for me, never both: marking one unmarks the other. Its <article> gets the
+ *     attribute data-not-for-me while marked. Optional, on the Starred page:
+ *       <section data-not-for-me-view>
+ *         <p data-not-for-me-count aria-live="polite"></p>
+ *         <ol data-not-for-me-list></ol>   (each <li data-paper-id> with its title link and an Undo button)
+ *       </section>
+ *     save.js saves that list to interests/not-for-me/ as it saves the stars.
  */
 (function () {
   "use strict";
@@ -57,6 +67,7 @@
   var script = document.currentScript;
   var root = new URL("..", script ? script.src : document.baseURI);
   var KEY = "daily-papers.stars:" + root.pathname;
+  var NOT_KEY = "daily-papers.not-for-me:" + root.pathname;  /* item 6: the papers marked not for me */
   var MAX_IMPORT = 1000000;  /* characters (or a file's bytes) an import takes at once */
   var SLICE_MS = 50;  /* the longest the import's reading holds the page before it lets it breathe */
   /* A token: a run of the characters an id or an address is made of; everything else (spaces, quotes,
@@ -129,30 +140,47 @@
      (with text fields where it has them), so one corrupt entry (null, a number, another tab's bug) neither stops
      every page's count and list nor counts as a star. */
   function load() {
+    return read(KEY, ["starred", "title", "url", "bibtex"]);
+  }
+
+  /* The papers marked not for me (item 6), read with the same care as the stars. */
+  function loadNot() {
+    return read(NOT_KEY, ["marked", "title", "url"]);
+  }
+
+  function read(key, fields) {
     var data;
     try {
-      data = JSON.parse(localStorage.getItem(KEY) || "{}");
+      data = JSON.parse(localStorage.getItem(key) || "{}");
     } catch (e) {
       return {};
     }
     if (!data || typeof data !== "object" || Array.isArray(data)) return {};
-    var stars = {};
+    var entries = {};
     Object.keys(data).forEach(function (id) {
-      var star = data[id];
-      if ((NEW_ID.test(id) || OLD_ID.test(id)) && star && typeof star === "object" && !Array.isArray(star) &&
-          ["starred", "title", "url", "bibtex"].every(function (k) { return star[k] == null || typeof star[k] === "string"; })) {
-        stars[id] = star;
+      var entry = data[id];
+      if ((NEW_ID.test(id) || OLD_ID.test(id)) && entry && typeof entry === "object" && !Array.isArray(entry) &&
+          fields.every(function (k) { return entry[k] == null || typeof entry[k] === "string"; })) {
+        entries[id] = entry;
       }
     });
-    return stars;
+    return entries;
   }
 
   function save(stars) {
+    return write(KEY, stars, "stars");
+  }
+
+  function saveNot(marks) {
+    return write(NOT_KEY, marks, "the papers marked not for me");
+  }
+
+  function write(key, entries, what) {
     try {
-      localStorage.setItem(KEY, JSON.stringify(stars));
+      localStorage.setItem(key, JSON.stringify(entries));
       return true;
     } catch (e) {
-      status("Could not save stars in this browser: " + e.message);
+      status("Could not save " + what + " in this browser: " + e.message);
       return false;
     }
   }
@@ -203,9 +231,31 @@
     } else {
       stars[id] = starOf(button);
       stars[id].starred = new Date().toISOString();
+      unmark(id);  /* starred or not for me, never both */
     }
     save(stars);
     refresh();
+  }
+
+  /* Item 6: mark or unmark a paper as not for me; marking it takes its star away. */
+  function toggleNot(button) {
+    var id = button.getAttribute("data-paper-id");
+    var marks = loadNot();
+    if (marks[id]) {
+      delete marks[id];
+    } else {
+      var paper = starOf(button);
+      marks[id] = { title: paper.title, url: paper.url, marked: new Date().toISOString() };
+      var stars = load();
+      if (stars[id]) { delete stars[id]; save(stars); }
+    }
+    saveNot(marks);
+    refresh();
+  }
+
+  function unmark(id) {
+    var marks = loadNot();
+    if (marks[id]) { delete marks[id]; saveNot(marks); }
   }
 
   /* A star imported on another machine has no title or BibTeX until a page here shows the paper. */
@@ -237,7 +287,70 @@
       button.setAttribute("aria-pressed", on ? "true" : "false");
       button.dataset.drawn = "1";
     });
+    drawNot(loadNot());
     renderView(stars);
+  }
+
+  /* Item 6: a "Not for me" toggle after every star button that has none, each showing its state. */
+  function drawNot(marks) {
+    document.querySelectorAll("button.star[data-paper-id]").forEach(function (star) {
+      var next = star.nextElementSibling;
+      if (next && next.matches("button.not-for-me")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "not-for-me";
+      button.title = "Not for me: never pick this paper, and fewer like it";
+      ["data-paper-id", "data-paper-url", "data-paper-title"].forEach(function (name) {
+        if (star.hasAttribute(name)) button.setAttribute(name, star.getAttribute(name));
+      });
+      var glyph = document.createElement("span");
+      glyph.setAttribute("aria-hidden", "true");
+      glyph.textContent = "\u2298";
+      var label = document.createElement("span");
+      label.className = "not-for-me-label";
+      label.textContent = "Not for me";
+      button.append(glyph, " ", label);  /* the name is "Not for me" (the glyph is hidden); a phone shows the glyph */
+      button.setAttribute("aria-pressed", "false");
+      star.after(button);
+    });
+    document.querySelectorAll("button.not-for-me[data-paper-id]").forEach(function (button) {
+      var on = Boolean(marks[button.getAttribute("data-paper-id")]);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      var article = button.closest("article");
+      if (article) article.toggleAttribute("data-not-for-me", on);
+    });
+    renderNotView(marks);
+  }
+
+  function renderNotView(marks) {
+    var ids = Object.keys(marks).sort(function (a, b) {
+      return (marks[b].marked || "").localeCompare(marks[a].marked || "") || a.localeCompare(b);
+    });
+    document.querySelectorAll("[data-not-for-me-count]").forEach(function (el) {
+      el.textContent = ids.length === 1 ? "1 paper not for me" : ids.length + " papers not for me";
+    });
+    document.querySelectorAll("[data-not-for-me-list]").forEach(function (list) {
+      list.replaceChildren();
+      ids.forEach(function (id) {
+        var mark = marks[id];
+        var item = document.createElement("li");
+        item.setAttribute("data-paper-id", id);
+        var link = document.createElement("a");
+        link.href = /^https?:\/\//.test(mark.url || "") ? mark.url : "https://arxiv.org/abs/" + id;
+        link.textContent = mark.title || id;
+        var code = document.createElement("span");
+        code.className = "arxiv-id";
+        code.textContent = " arXiv:" + id + " ";
+        var undo = document.createElement("button");
+        undo.type = "button";
+        undo.className = "unmark";
+        undo.setAttribute("data-paper-id", id);
+        undo.textContent = "Undo";
+        undo.setAttribute("aria-label", "Undo not for me: " + (mark.title || id));
+        item.append(link, code, undo);
+        list.append(item);
+      });
+    });
   }
 
   function sortedIds(stars) {
@@ -390,6 +503,11 @@
     var target = event.target.closest("button");
     if (!target) return;
     if (target.matches("button.star[data-paper-id]")) toggle(target);
+    else if (target.matches("button.not-for-me[data-paper-id]")) toggleNot(target);
+    else if (target.matches("button.unmark[data-paper-id]")) {
+      unmark(target.getAttribute("data-paper-id"));
+      refresh();
+    }
     else if (target.matches("button.unstar[data-paper-id]")) {
       var stars = load();
       delete stars[target.getAttribute("data-paper-id")];
@@ -412,7 +530,7 @@
   });
 
   window.addEventListener("storage", function (event) {
-    if (event.key === KEY) refresh();
+    if (event.key === KEY || event.key === NOT_KEY) refresh();
   });
 
   /* The site's pages carry no buttons (they would be repeated for every paper): each <article> with a
