@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from core import interests, jsonfile, layout, links, tldr
+from core import interests, jsonfile, layout, links, pickrecord, tldr
 from core import store as st
 from core.config import Config, ConfigError
 from core.mdtext import fit_cells, short
@@ -29,7 +28,6 @@ DIGESTS = Path(layout.DIGESTS)
 MIN_LIKED = 5  # liked papers the ranker learns from; with fewer it ranks by similarity (cold start)
 MIN_UNLIKED = 20  # stored papers not liked: what the learning ranker calibrates its floor on
 TITLE_CHARS = 300  # a library title shown after "because you liked" (the user's file: any length)
-_WORDS = re.compile(r"[a-z][a-z0-9]{1,39}(?: [a-z][a-z0-9]{1,39})?")
 TextLookup = Callable[[list[str]], tuple[dict[str, dict[str, Any]], list[str]]]  # ids -> (texts found, unknown)
 
 
@@ -65,6 +63,14 @@ def liked_local(config: Config, root: Path, store: st.Store) -> tuple[list[rank.
         else:
             missing.append(paper_id)
     return liked, missing
+
+
+def refused_ids(config: Config, root: Path) -> frozenset[str]:
+    """The ids marked not for me (interests.not and interests/not-for-me/*.txt): never picked, learnt from as
+    negatives. Raises ConfigError (one line: file, line, fix) for a bad file."""
+    if not wanted(config):
+        return frozenset()
+    return frozenset(interests.not_for_me_ids(config.interests, root))
 
 
 def complete(config: Config, root: Path, store: st.Store, liked: list[rank.Liked], missing: list[str],
@@ -159,6 +165,7 @@ def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers:
     for topic, records in new_papers.items():
         new.setdefault(topic, []).extend(r["id"] for r in records)
     new = {topic: newest_first(ids, papers) for topic, ids in sorted(new.items()) if ids}
+    liked = [entry for entry in liked if entry.id not in refused]  # not for me wins over liked
     already = {entry.id for entry in liked if entry.id}  # the reader has it: news to nobody
     day_ids = {i for ids in new.values() for i in ids}
     candidates = [(i, record_text(papers[i])) for i in sorted(day_ids)
@@ -215,20 +222,13 @@ def record_day(root: Path, config: Config, new_papers: dict[str, list[dict[str, 
     return record, [path.as_posix()] if changed else []
 
 
-def pick_words(pick: dict[str, Any]) -> list[str]:
-    """A recorded pick's top words, as learn.top_words makes them (lower-case words and phrases); anything else in
-    the record is dropped, so a hand-edited record cannot put markup in README."""
-    found = pick.get("words")
-    if not isinstance(found, list):
-        return []
-    return [w for w in found if isinstance(w, str) and _WORDS.fullmatch(w)][:learn.TOP_WORDS]
-
-
 def readme_view(config: Config, views: list[Any], papers: dict[str, dict[str, Any]],
-                record: dict[str, Any] | None, liked_count: int | None = None) -> dict[str, Any] | None:
+                record: dict[str, Any] | None, liked_count: int | None = None,
+                refused: frozenset[str] = frozenset()) -> dict[str, Any] | None:
     """What README's "## Picks for you" shows: None without interests or without a liked paper (liked_count 0);
     else the record's date and its picks that are stored (title, TL;DR when it is for the stored version, the
-    topics that list it, the liked paper and the words it matched), and whether to say how to teach the ranker."""
+    topics that list it, the liked paper and the words it matched), and whether to say how to teach the ranker. A
+    pick marked not for me since its day was recorded is not shown again."""
     if not wanted(config) or liked_count == 0:
         return None
     teach = liked_count is not None and liked_count < MIN_LIKED
@@ -238,13 +238,13 @@ def readme_view(config: Config, views: list[Any], papers: dict[str, dict[str, An
     shown = []
     for pick in record.get("picks") or []:
         paper = papers.get(pick.get("id"))
-        if paper is None:
+        if paper is None or pick.get("id") in refused:
             continue
         because = pick.get("because") or {}
         shown.append({"paper": fit_cells(paper), "tldr": tldr.shown(paper, tldr.enabled(config.settings)),
                       "topics": [(t, anchors[t]) for t in paper.get("topics", []) if t in anchors],
                       "because_id": because["id"] if isinstance(because.get("id"), str) and links.valid_id(because["id"]) else None,
                       "because_title": short(str(because.get("title") or "a paper in your library"), TITLE_CHARS),
-                      "words": pick_words(pick)})
+                      "words": pickrecord.pick_words(pick)})
     count = len({i for ids in (record.get("new") or {}).values() for i in ids})
     return {"date": record.get("date"), "count": count, "picks": shown, "teach": teach, "min_liked": MIN_LIKED}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import git
 import pytest
-from conftest import load_store
+from conftest import REPO, load_store
 from fake_arxiv import FakeArxiv, paper
 from test_publish import remote  # noqa: F401  (the bare remote and its clone)
 
@@ -260,3 +260,41 @@ def test_a_push_race_keeps_the_days_picks_and_mails_each_pick_once(remote, fake:
         assert mailed_ids(smtp) == [["2501.00007", "2601.00001", "2601.00002"], ["2601.00003"]]
         first_mail, ours = (r.message for r in smtp.inbox.received)
         assert ": 2 new — A neural speech codec" in first_mail["Subject"] and ": 1 new — " in ours["Subject"]
+
+
+def test_a_reader_with_a_library_gets_learned_picks_and_never_a_paper_marked_not_for_me(tmp_path: Path,
+                                                                                        fake: FakeArxiv) -> None:
+    """The shipped store as the reader's everyday papers, the captioning library: the learning ranker picks the
+    captioning paper and says what it matched, never picks the captioning paper marked not for me,
+    and a bad not-for-me line stops the run with exit 2 before anything is written."""
+    import shutil
+
+    shutil.copytree(REPO / "data" / "papers", tmp_path / "data" / "papers")
+    shutil.copy(REPO / "tests" / "fixtures" / "ranking" / "library.bib", tmp_path / "library.bib")
+    shipped = (REPO / "keywords.yaml").read_text(encoding="utf-8")
+    (tmp_path / "keywords.yaml").write_text(shipped + '\ninterests:\n  library: library.bib\n  picks: 5\n')
+    (tmp_path / "interests" / "not-for-me").mkdir(parents=True)
+    (tmp_path / "interests" / "not-for-me" / "mine.txt").write_text("# from the site\n2602.00002\n")
+    text = ("Automated audio captioning with a CLAP audio encoder and a language model decoder: captions for "
+            "Clotho and AudioCaps clips, evaluated with caption metrics.")
+    fake.papers = [paper("2602.00001", "Audio captioning with CLAP and a language decoder", text),
+                   paper("2602.00002", "A learned metric for evaluating audio captions",
+                         "Evaluating automated audio captioning: a caption metric that agrees with human judgments "
+                         "of caption quality on Clotho and AudioCaps."),
+                   paper("2602.00003", "A text-to-speech model with flow matching",
+                         "Zero-shot text-to-speech synthesis with flow matching and a speaker prompt.")]
+    assert update.main(["--root", str(tmp_path)]) == 0
+    record = json.loads((tmp_path / "data" / "digests" / f"{DAY}.json").read_text())
+    assert record["ranker"] == "learned" and [p["id"] for p in record["picks"]] == ["2602.00001"]
+    assert record["picks"][0]["words"] and all(w in text.lower() for w in record["picks"][0]["words"])
+    readme = (tmp_path / "README.md").read_text()
+    assert f"· matched *{', '.join(record['picks'][0]['words'])}*" in readme and "2602.00002" not in \
+        readme.split("## Picks for you")[1].split("\n## ")[0]
+    assert list((tmp_path / ".cache" / "picks").glob("*.npz"))
+    (tmp_path / "interests" / "not-for-me" / "later.txt").write_text("2602.00001\n")  # marked after it was picked
+    assert update.main(["--root", str(tmp_path), "--no-fetch"]) == 0
+    assert "2602.00001" not in (tmp_path / "README.md").read_text().split("## Picks for you")[1].split("\n## ")[0]
+    before = (tmp_path / "README.md").read_bytes()
+    (tmp_path / "interests" / "not-for-me" / "mine.txt").write_text("2602.00002\nnot an id\n")
+    assert update.main(["--root", str(tmp_path)]) == 2
+    assert (tmp_path / "README.md").read_bytes() == before
