@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core import pickrecord
 from digest.rank import DIGITS, Liked, Pick, words
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ C = 4.0  # inverse regularisation of each interest's logistic regression
 MIN_DF = 2  # a word or phrase in fewer training texts is no feature: it cannot generalise
 MAX_INTERESTS = 8
 TURNED_AWAY = 1.0  # an interest whose papers are all refused needs this much more score to be picked
-TOP_WORDS = 3  # words shown with a pick: the ones its score owes most to
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,7 @@ def score(model: Model, texts: list[str]) -> list[Scored]:
     return [Scored(float(table[row, column]), int(column)) for row, column in enumerate(best)]
 
 
-def top_words(model: Model, text: str, interest: int, count: int = TOP_WORDS) -> list[str]:
+def top_words(model: Model, text: str, interest: int, count: int = pickrecord.TOP_WORDS) -> list[str]:
     """The terms of a text its score in an interest owes most to (weight times the term's value), best first; a
     word already inside a shown phrase is not shown again."""
     row = features(model.vocabulary, model.idf, [text])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import layout, links, mdtext, text
+from core import layout, links, mdtext, pickrecord, text
 from core.ids import valid_id
 from website.model import Entry, Site, TopicSite
 
@@ -42,6 +42,7 @@ class Pick:
     because_title: str
     because_link: str | None  # a path from the site's top when `inside`, else arXiv's page
     inside: bool = False
+    words: list[str] = field(default_factory=list)  # what the learning ranker matched (core.pickrecord)
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def build_day(digest: dict[str, Any], site: Site) -> Day:
         if paper is None or paper.id in drawn:
             continue
         drawn.add(paper.id)
-        picks.append(Pick(paper, *because_of(pick, site)))
+        picks.append(Pick(paper, *because_of(pick, site), words=pickrecord.pick_words(pick)))
     sections = []
     order = {topic.name: number for number, topic in enumerate(site.topics)}
     carded = {pick.paper.id for pick in picks}

@@ -26,7 +26,8 @@ DIGESTS = {
              "new": {"Speech Synthesis": ["2601.00100", PICK, BOTH_ID, "2601.99999"], "Codec": [BOTH_ID],
                      HOSTILE_TOPIC: ["2601.00101"]},
              "picks": [{"id": PICK, "score": 0.52, "because": {"id": UNIQUE_ID, "title": HOSTILE}},
-                       {"id": "2601.00102", "score": 0.31, "because": {"id": "2301.00001", "title": "Not on the site"}},
+                       {"id": "2601.00102", "score": 0.31, "because": {"id": "2301.00001", "title": "Not on the site"},
+                        "words": ["speech codec", "bitrate", "<b>bold</b>", "four"]},
                        {"id": "2601.88888", "score": 0.30, "because": {"id": None, "title": "Gone"}},
                        {"id": "2601.00103", "score": 0.2, "because": {"id": None, "title": "From my .bib"}}]},
     MIDDLE: {"date": MIDDLE, "new": {"Speech Synthesis": ["2601.00104"]}, "picks": []},
@@ -132,7 +133,8 @@ def test_picks_come_first_each_with_the_paper_it_is_like(built: Built) -> None:
     because = re.findall(r'<p class="because">(.*?)</p>', html)
     assert because[0].startswith('Because you liked <a href="../topics/speech-synthesis/2024-05.html#p-2405.00007">')
     assert "&lt;img src=x onerror=alert(1)&gt;" in because[0]
-    assert because[1] == 'Because you liked <a href="https://arxiv.org/abs/2301.00001">Not on the site</a>'
+    assert because[1] == ('Because you liked <a href="https://arxiv.org/abs/2301.00001">Not on the site</a> · '
+                          "matched <em>speech codec, bitrate, four</em>")  # what is not a ranker's word is dropped
     assert because[2] == "Because you liked <cite>From my .bib</cite>"
 
 
