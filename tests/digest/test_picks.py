@@ -77,6 +77,7 @@ def test_a_day_with_interests_records_picks_and_shows_them_before_the_topics(rem
     readme = blob(bare, "README.md")
     assert readme.index("## Picks for you") < readme.index("## Codec") < readme.index("## Vocoder")
     assert "- [Picks for you](#picks-for-you) — 1 of the 3 papers new on 2026-02-13" in readme
+    assert "*Ranked by likeness alone until you like 5 papers: star papers on the site" in readme  # 2 liked
     assert ("1. **[A neural speech codec at low bitrate](https://arxiv.org/abs/2601.00001)** · [Codec](#codec) — "
             "because you liked [Residual Vector Quantization for Low-Bitrate Neural Speech Codecs]"
             "(https://arxiv.org/abs/2501.00007)") in readme
@@ -298,3 +299,16 @@ def test_a_reader_with_a_library_gets_learned_picks_and_never_a_paper_marked_not
     (tmp_path / "interests" / "not-for-me" / "mine.txt").write_text("2602.00002\nnot an id\n")
     assert update.main(["--root", str(tmp_path)]) == 2
     assert (tmp_path / "README.md").read_bytes() == before
+
+
+def test_few_liked_papers_say_how_to_teach_the_picks_and_none_show_no_section(tmp_path: Path) -> None:
+    from core import config as cfg
+
+    (tmp_path / "keywords.yaml").write_text(keywords({"picks": 5}))
+    config = cfg.load(tmp_path / "keywords.yaml")
+    record = {"date": DAY, "new": {"Codec": ["1"]}, "picks": [{"id": "1", "because": {"id": None, "title": "x"}}]}
+    papers = {"1": {"id": "1", "title": "t", "topics": ["Codec"], "version": 1}}
+    assert picks.readme_view(config, [], papers, record, liked_count=0) is None
+    assert picks.readme_view(config, [], papers, record, liked_count=4)["teach"] is True
+    assert picks.readme_view(config, [], papers, record, liked_count=5)["teach"] is False
+    assert picks.readme_view(config, [], papers, record, liked_count=5, refused=frozenset({"1"}))["picks"] == []
