@@ -161,7 +161,8 @@ def fit_interest(positives: sparse.csr_matrix, unliked: sparse.csr_matrix, refus
     weight = np.r_[np.ones(positives.shape[0]),
                    np.full(unliked.shape[0], UNLIKED_WEIGHT * positives.shape[0] / max(unliked.shape[0], 1)),
                    np.full(refused.shape[0], REFUSED_WEIGHT)]
-    model = LogisticRegression(C=C, solver="liblinear", max_iter=200).fit(rows, target, sample_weight=weight)
+    model = LogisticRegression(C=C, solver="liblinear", max_iter=200, random_state=0).fit(rows, target,
+                                                                                        sample_weight=weight)
     coef, intercept = model.coef_[0].astype(np.float32), float(model.intercept_[0])
     liked_raw = positives @ coef + intercept
     floor = float(np.quantile(calibrate @ coef + intercept, 1 - FLOOR_SHARE)) if calibrate.shape[0] else 0.0

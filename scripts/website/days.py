@@ -68,6 +68,7 @@ class Day:
     sections: list[Section]
     skipped: int = 0
     count: int = field(default=0)  # distinct papers shown
+    ranked: bool = False  # the day was ranked against liked papers (so no picks means nothing was like them)
 
     @property
     def file(self) -> str:
@@ -166,7 +167,8 @@ def build_day(digest: dict[str, Any], site: Site) -> Day:
         section = topic_section(name, ids, site, topics.get(name), drawn, carded, skipped)
         if section.papers or section.above or section.briefly or section.beyond:
             sections.append(section)
-    return Day(str(digest["date"]), picks, sections, len(skipped - drawn), len(drawn))
+    return Day(str(digest["date"]), picks, sections, len(skipped - drawn), len(drawn),
+               digest.get("ranker") in ("learned", "similarity"))
 
 
 def topic_section(name: str, ids: list[Any], site: Site, topic: TopicSite | None, drawn: set[str], carded: set[str],

@@ -302,3 +302,13 @@ def test_a_day_with_hundreds_of_new_papers_draws_some_in_full_and_links_the_rest
     assert re.findall(r'href="([^"]*)"', also) == ["../topics/speech-synthesis/2026-01.html#p-2601.00106",
                                                    "#p-2601.00101"]
     assert "listed above" in also and "shown above" in also
+
+
+def test_a_ranked_day_without_picks_says_nothing_was_like_the_liked_papers(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    site = build_site(tmp_path, monkeypatch, capsys, {
+        "2026-02-01": {"date": "2026-02-01", "new": {"Codec": []}, "picks": [], "ranker": "learned"},
+        "2026-02-02": {"date": "2026-02-02", "new": {"Codec": []}, "picks": []}})
+    assert "none looks like the papers you liked" in "".join(site.pages["days/2026-02-01.html"].text)
+    assert "none looks like" not in "".join(site.pages["days/2026-02-02.html"].text)  # no interests: no ranking
