@@ -54,7 +54,7 @@ class Interest:
     coef: np.ndarray  # one weight per feature
     intercept: float
     floor: float  # raw score only FLOOR_SHARE of the unseen unliked papers reach
-    scale: float  # the interest's median liked raw score minus the floor (> 0)
+    scale: float  # the interest's median liked raw score minus the floor (at least the unseen papers' spread)
     members: tuple[int, ...]  # indices into the liked list
     refused: int = 0  # papers marked not for me that are closest to this interest
 
@@ -165,8 +165,10 @@ def fit_interest(positives: sparse.csr_matrix, unliked: sparse.csr_matrix, refus
                                                                                         sample_weight=weight)
     coef, intercept = model.coef_[0].astype(np.float32), float(model.intercept_[0])
     liked_raw = positives @ coef + intercept
-    floor = float(np.quantile(calibrate @ coef + intercept, 1 - FLOOR_SHARE)) if calibrate.shape[0] else 0.0
-    scale = max(float(np.median(liked_raw)) - floor, 1e-3)
+    unseen = calibrate @ coef + intercept if calibrate.shape[0] else np.zeros(1, dtype=np.float32)
+    floor = float(np.quantile(unseen, 1 - FLOOR_SHARE))
+    # an interest whose liked papers score no better than the floor still gets a scale the size of the spread
+    scale = max(float(np.median(liked_raw)) - floor, float(np.std(unseen)), 1e-3)
     return Interest(coef, intercept, floor, scale, tuple(members))
 
 

@@ -24,7 +24,7 @@ from digest import learn
 log = logging.getLogger("daily_papers.picks")
 
 FOLDER = Path(".cache") / "picks"
-VERSION = 1  # bump when learn.py's model changes meaning
+VERSION = 2  # bump when learn.py's model changes meaning
 KEEP = 3  # cached models kept: the newest ones, so a reader's old libraries do not pile up
 
 
