@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 TRAIN_UNLIKED = 3_000  # store papers the models learn from: subsampled, so 40,000 stored papers fit in seconds
 CALIBRATE_UNLIKED = 2_000  # other store papers, unseen by the models, that set each interest's floor
-FLOOR_SHARE = 0.05  # an interest's floor: the score that only this share of the unseen unliked papers reach
+FLOOR_SHARE = 0.10  # an interest's floor: the score that only this share of the unseen unliked papers reach
 UNLIKED_WEIGHT = 1.0  # the unliked papers together weigh this many times the interest's liked papers
 REFUSED_WEIGHT = 2.0  # one paper marked not for me weighs this many liked papers
 C = 4.0  # inverse regularisation of each interest's logistic regression
@@ -66,11 +66,13 @@ class Model:
     vocabulary: dict[str, int]
     idf: np.ndarray
     interests: tuple[Interest, ...]
+    offset: float = 0.0  # subtracted from the best interest's score, so only FLOOR_SHARE of unseen papers pass it
+    unliked: int = 0  # stored unliked papers when fitted: a store that has grown much since calls for a refit
 
 
 @dataclass(frozen=True)
 class Scored:
-    """A new paper's calibrated score (>= 0: picked) and the interest it scored best in."""
+    """A new paper's calibrated score (above 0: picked) and the interest it scored best in."""
 
     score: float
     interest: int
@@ -184,7 +186,18 @@ def fit(teaching: Teaching) -> Model:
     turned = turned_away(liked, groups, refused)
     interests = tuple(dataclasses.replace(fit_interest(liked[members], unliked, refused, held_out, members),
                                           refused=count) for members, count in zip(groups, turned, strict=True))
-    return Model(vocabulary, idf, interests)
+    model = Model(vocabulary, idf, interests, unliked=len(teaching.unliked))
+    return dataclasses.replace(model, offset=union_offset(model, held_out))
+
+
+def union_offset(model: Model, held_out: sparse.csr_matrix) -> float:
+    """How much to raise every interest's floor so that FLOOR_SHARE of the unseen unliked papers pass the best of
+    them: each interest alone lets FLOOR_SHARE through, and a paper is picked when any one passes it, so with several
+    interests more would (0 when they pass no more than that)."""
+    if held_out.shape[0] == 0:
+        return 0.0
+    best = raw_scores(model, held_out).max(axis=1)
+    return max(float(np.quantile(best, 1 - FLOOR_SHARE)), 0.0)
 
 
 def turned_away(liked: sparse.csr_matrix, groups: list[list[int]], refused: sparse.csr_matrix) -> list[int]:
@@ -201,13 +214,13 @@ def turned_away(liked: sparse.csr_matrix, groups: list[list[int]], refused: spar
 
 def raw_scores(model: Model, rows: sparse.csr_matrix) -> np.ndarray:
     """Each row's calibrated score in each interest, one column per interest: (raw - floor) / scale, less the share
-    of the interest's papers (liked and refused) that were refused: an interest the reader is turning away from must
-    score more to be picked."""
+    of the interest's papers (liked and refused) that were refused (an interest the reader is turning away from must
+    score more to be picked), less the model's offset (union_offset)."""
     coef = np.stack([i.coef for i in model.interests], axis=1)
     offset = np.array([i.intercept - i.floor for i in model.interests], dtype=np.float32)
     scale = np.array([i.scale for i in model.interests], dtype=np.float32)
     penalty = np.array([i.refused / (i.refused + len(i.members)) for i in model.interests], dtype=np.float32)
-    return np.asarray((rows @ coef + offset) / scale - TURNED_AWAY * penalty)
+    return np.asarray((rows @ coef + offset) / scale - TURNED_AWAY * penalty - model.offset)
 
 
 def score(model: Model, texts: list[str]) -> list[Scored]:
@@ -255,13 +268,13 @@ def closest_liked(model: Model, liked: list[Liked], texts: list[str], interests:
 
 def rank(new: list[tuple[str, str]], liked: list[Liked], model: Model, limit: int,
          refused: frozenset[str] = frozenset()) -> list[Pick]:
-    """The best `limit` new papers (id, text) scoring 0 or more, best first (ties in id order), never one marked
+    """The best `limit` new papers (id, text) scoring above 0, best first (ties in id order), never one marked
     not for me; each with the closest liked paper in its interest and its top words."""
     if limit <= 0 or not new or not liked:
         return []
     candidates = [(i, text) for i, text in new if i not in refused]
     scored = [(paper_id, text, s) for (paper_id, text), s in zip(candidates, score(model, [t for _, t in candidates]),
-                                                                  strict=True) if s.score >= 0]
+                                                                  strict=True) if s.score > 0]
     scored.sort(key=lambda item: (-item[2].score, item[0]))
     chosen = scored[:limit]
     closest = closest_liked(model, liked, [text for _, text, _ in chosen], [s.interest for _, _, s in chosen])

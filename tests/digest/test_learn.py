@@ -3,6 +3,7 @@ nothing relevant quiet, a small second interest scored on its own, not-for-me ma
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -110,16 +111,93 @@ def test_the_model_is_cached_until_the_liked_papers_change(tmp_path: Path) -> No
     assert len(list((tmp_path / model_cache.FOLDER).glob("*.npz"))) == 3
 
 
+def test_the_cached_model_scores_exactly_as_the_fitted_one_not_for_me_marks_and_all(readers, tmp_path: Path) -> None:
+    broad = readers["broad"]
+    teaching = learn.Teaching(broad.liked, broad.unliked, broad.refused)
+    fitted_now = model_cache.fitted(tmp_path, teaching)
+    cached = model_cache.fitted(tmp_path, teaching)
+    assert cached is not fitted_now and any(i.refused for i in cached.interests) and cached.offset >= 0
+    rows = learn.features(cached.vocabulary, cached.idf, [t for _, t in broad.day])
+    assert np.array_equal(learn.raw_scores(cached, rows), learn.raw_scores(fitted_now, rows))
+    assert learn.rank(broad.day, broad.liked, cached, 100) == learn.rank(broad.day, broad.liked, fitted_now, 100)
+
+
+def test_a_store_grown_by_half_since_the_fit_is_fitted_again(tmp_path: Path) -> None:
+    liked, stored = synthetic_reader()
+    small = model_cache.fitted(tmp_path, learn.Teaching(liked, stored[:40], []))
+    assert small.unliked == 40
+    assert model_cache.fitted(tmp_path, learn.Teaching(liked, stored[:55], [])).unliked == 40  # grown a little
+    assert model_cache.fitted(tmp_path, learn.Teaching(liked, stored[:60], [])).unliked == 60  # grown by half
+
+
+def hostile_models(model: learn.Model) -> dict[str, learn.Model]:
+    """Well-formed .npz files whose numbers would crash the ranker or turn it upside down."""
+    first = model.interests[0]
+    vocabulary = dict(model.vocabulary)
+    duplicated = dict(vocabulary, **{next(iter(vocabulary)): max(vocabulary.values())})
+    return {"repeated index": dataclasses.replace(model, vocabulary=duplicated),
+            "index past the end": dataclasses.replace(model, vocabulary={**vocabulary, "zzz": len(vocabulary) + 9}),
+            "member past the library": dataclasses.replace(model, interests=(
+                dataclasses.replace(first, members=(999,)), *model.interests[1:])),
+            "negative member": dataclasses.replace(model, interests=(
+                dataclasses.replace(first, members=(-1,)), *model.interests[1:])),
+            "negative scale": dataclasses.replace(model, interests=(
+                dataclasses.replace(first, scale=-1.0), *model.interests[1:])),
+            "not a number": dataclasses.replace(model, interests=(
+                dataclasses.replace(first, floor=float("nan")), *model.interests[1:]))}
+
+
 def test_a_broken_or_hostile_cache_file_is_fitted_anew(tmp_path: Path) -> None:
     liked, stored = synthetic_reader()
     teaching = learn.Teaching(liked, stored, [])
     path = tmp_path / model_cache.FOLDER / f"{model_cache.key(teaching)}.npz"
     path.parent.mkdir(parents=True)
-    for data in (b"not a zip", pickled_array()):
+    good = learn.fit(teaching)
+    files = {"not a zip": b"not a zip", "pickled": pickled_array(), "no interests": no_interests(good)}
+    files.update({name: model_cache.to_bytes(bad) for name, bad in hostile_models(good).items()})
+    for name, data in files.items():
         path.write_bytes(data)
+        with pytest.raises((ValueError, KeyError)):
+            model_cache.from_bytes(data, len(liked))
         model = model_cache.fitted(tmp_path, teaching)
-        assert [p.id for p in learn.rank([("n", liked[0].text)], liked, model, 1)] == ["n"]
-        assert model_cache.from_bytes(path.read_bytes()).vocabulary == model.vocabulary
+        assert [p.id for p in learn.rank([("n", liked[0].text)], liked, model, 1)] == ["n"], name
+        assert model_cache.from_bytes(path.read_bytes(), len(liked)).vocabulary == model.vocabulary, name
+
+
+def no_interests(model: learn.Model) -> bytes:
+    """A model file whose arrays say there is no interest at all."""
+    import io
+
+    buffer = io.BytesIO()
+    with np.load(io.BytesIO(model_cache.to_bytes(model)), allow_pickle=False) as arrays:
+        kept = {name: arrays[name] for name in arrays.files}
+    kept.update(coef=kept["coef"][:0], numbers=kept["numbers"][:0], sizes=kept["sizes"][:0],
+                refused=kept["refused"][:0], members=kept["members"][:0])
+    np.savez(buffer, **kept)
+    return buffer.getvalue()
+
+
+def test_texts_with_no_usable_words_rank_by_likeness_with_one_warning(caplog: pytest.LogCaptureFixture) -> None:
+    liked = [rank.Liked(f"l{i}", "音声", f"音声合成 {i}") for i in range(6)]
+    stored = [(f"s{i}", f"音声認識 {i}") for i in range(30)]
+    chosen, how = picks.choose([("n", "音声合成")], liked, learn.Teaching(liked, stored, []), 5, None)
+    assert how == "similarity" and chosen == []
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "warning: picks: cannot learn from these liked papers (empty vocabulary; perhaps the documents only contain "
+        "stop words); ranked by likeness this run"]
+
+
+def test_a_library_entry_without_an_arxiv_id_is_neither_a_negative_nor_a_pick_by_its_title() -> None:
+    liked, stored = synthetic_reader()
+    title = "Residual Vector Quantization for Neural Speech Codecs"
+    entry = rank.Liked(None, title, "a library entry with a DOI only: neural speech codec quantization")
+    papers = {i: {"id": i, "title": f"paper {i}", "abstract": text, "updated": "2026-01-01"} for i, text in stored}
+    papers["2601.00001"] = {"id": "2601.00001", "title": title.upper() + ".", "abstract": "codec", "updated": "x"}
+    papers["2601.00002"] = {"id": "2601.00002", "title": title + "!", "abstract": "codec", "updated": "y"}
+    taught = picks.teaching(papers, [*liked, entry], frozenset(), {"2601.00002"})
+    assert "2601.00001" not in {i for i, _ in taught.unliked} and len(taught.unliked) == len(stored)
+    record = picks.build_record("2026-02-13", {"Codec": [papers["2601.00002"]]}, papers, [*liked, entry], 5)
+    assert record["picks"] == [] and record["new"] == {"Codec": ["2601.00002"]}
 
 
 def pickled_array() -> bytes:
