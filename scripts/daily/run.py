@@ -176,7 +176,7 @@ def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcom
     outcome.day, day_files = picks.record_day(root, config, outcome.new_papers, store.papers, liked,
                                               clock.run_day([r.arxiv_time for r in outcome.runs], now), write, refused)
     renderer.set_picks(picks.readme_view(config, model.views, store.papers, outcome.day or picks.latest_record(root),
-                                         len(liked), refused))
+                                         sum(entry.id not in refused for entry in liked), refused))
     renderer.set_day(outcome.day or picks.latest_record(root))  # the new markers: this run's day even in a dry run
     if write:
         outcome.changed_files = write_step(root, store, state, renderer, day_files)
@@ -390,7 +390,7 @@ def prepare(options: RunOptions, config: cfg.Config) -> Start:
     imported = import_seed(root, store)
     baseline = committed or announce.Baseline.of_store(store)  # before fetch or backfill changes the store
     liked, unfound = picks.liked_local(config, root, store)  # a broken library stops the run before arXiv
-    picks.refused_ids(config, root)  # and so does a broken not-for-me list
+    picks.warn_liked_and_refused(config, root, liked, picks.refused_ids(config, root))  # a broken list stops too
     warning = plan.clock_warning(fetch_state.load(root), now, fetching=options.fetch)
     if warning:
         log.warning("%s", warning)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from core import interests, jsonfile, layout, links, pickrecord, tldr
 from core import store as st
+from core import text as border
 from core.config import Config, ConfigError
 from core.mdtext import fit_cells, short
 from daily import lookup
@@ -73,6 +75,18 @@ def refused_ids(config: Config, root: Path) -> frozenset[str]:
     return frozenset(interests.not_for_me_ids(config.interests, root))
 
 
+def warn_liked_and_refused(config: Config, root: Path, liked: list[rank.Liked], refused: frozenset[str]) -> None:
+    """One warning line when a paper is both liked and marked not for me (not for me wins), naming both places, so
+    the reader can delete the one they no longer mean."""
+    both = sorted({entry.id for entry in liked if entry.id in refused})
+    if not both:
+        return
+    more = f" (and {len(both) - 1} more)" if len(both) > 1 else ""
+    log.warning("warning: interests: %s%s is liked (%s) and not for me (%s); it counts as not for me, delete the "
+                "line you no longer mean", both[0], more, where_listed(config, root, both[0]),
+                interests.where_not_listed(config.interests, root, both[0], config.path.name))
+
+
 def complete(config: Config, root: Path, store: st.Store, liked: list[rank.Liked], missing: list[str],
              look_up: TextLookup | None) -> list[rank.Liked]:
     """liked plus the missing ids' texts: from the store (a paper this run fetched), then look_up (lookup.known_texts:
@@ -111,14 +125,15 @@ def complete(config: Config, root: Path, store: st.Store, liked: list[rank.Liked
 
 
 def where_listed(config: Config, root: Path, paper_id: str) -> str:
-    """file:line of a liked id: keywords.yaml's papers: line, or its line in an interests/*.txt file."""
+    """file:line of a liked id: keywords.yaml's papers: line, or its line in an interests/*.txt file; else the
+    library file, where the rest come from."""
     if paper_id in config.interests.papers:
         return f"{config.path.name}:{config.interests.papers_line}"
     for path in sorted((root / "interests").glob("*.txt")):
         for number, line in enumerate(interests.read_lines(path, root), 1):
             if paper_id in line.split("#", 1)[0]:
                 return f"{path.relative_to(root).as_posix()}:{number}"
-    return config.path.name
+    return str(config.interests.library) if config.interests.library else config.path.name
 
 
 def path_of(date: str) -> Path:
@@ -167,13 +182,25 @@ def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers:
     new = {topic: newest_first(ids, papers) for topic, ids in sorted(new.items()) if ids}
     liked = [entry for entry in liked if entry.id not in refused]  # not for me wins over liked
     already = {entry.id for entry in liked if entry.id}  # the reader has it: news to nobody
+    titles = liked_titles(liked)
     day_ids = {i for ids in new.values() for i in ids}
     candidates = [(i, record_text(papers[i])) for i in sorted(day_ids)
-                  if i in papers and i not in already and i not in refused]
+                  if i in papers and i not in already and i not in refused
+                  and title_key(papers[i].get("title")) not in titles]
     chosen, ranker = choose(candidates, liked, teaching(papers, liked, refused, day_ids), limit, root, keep)
     return {"date": date, "new": new, "ranker": ranker,
             "picks": [{"id": p.id, "score": p.score, "because": {"id": p.because.id, "title": p.because.title},
                        **({"words": list(p.words)} if p.words else {})} for p in chosen]}
+
+
+def title_key(title: Any) -> str:
+    """A title reduced to lower-case letters and digits: the same paper in a library export and in the store."""
+    return " ".join(re.findall(r"[a-z0-9]+", str(title or "").lower()))
+
+
+def liked_titles(liked: list[rank.Liked]) -> set[str]:
+    """The liked papers' title keys (long enough to name one paper)."""
+    return {key for entry in liked if len(key := title_key(entry.title)) >= 20}
 
 
 def teaching(papers: dict[str, dict[str, Any]], liked: list[rank.Liked], refused: frozenset[str],
@@ -181,7 +208,9 @@ def teaching(papers: dict[str, dict[str, Any]], liked: list[rank.Liked], refused
     """What the ranker learns from: the liked papers, the stored papers marked not for me, and every other stored
     paper that is not new today (the everyday papers of the reader's topics)."""
     skip = {entry.id for entry in liked if entry.id} | set(refused) | day_ids
-    unliked = [(i, record_text(paper)) for i, paper in sorted(papers.items()) if i not in skip]
+    titles = liked_titles(liked)  # a library entry without an arXiv id is known by its title
+    unliked = [(i, record_text(paper)) for i, paper in sorted(papers.items())
+               if i not in skip and title_key(paper.get("title")) not in titles]
     known_refused = [(i, record_text(papers[i])) for i in sorted(refused) if i in papers]
     return learn.Teaching(liked, unliked, known_refused)
 
@@ -195,8 +224,13 @@ def choose(candidates: list[tuple[str, str]], liked: list[rank.Liked], taught: l
         return [], "none"
     if len(liked) < MIN_LIKED or len(taught.unliked) < MIN_UNLIKED:
         return rank.rank(candidates, liked, limit), "similarity"
-    model = model_cache.fitted(root, taught, keep) if root is not None else learn.fit(taught)
-    return learn.rank(candidates, liked, model, limit), "learned"
+    try:
+        model = model_cache.fitted(root, taught, keep) if root is not None else learn.fit(taught)
+        return learn.rank(candidates, liked, model, limit), "learned"
+    except (ValueError, ArithmeticError) as err:  # texts with no usable words, say: rank by likeness instead
+        log.warning("warning: picks: cannot learn from these liked papers (%s); ranked by likeness this run",
+                    border.log_line(str(err))[:120])
+        return rank.rank(candidates, liked, limit), "similarity"
 
 
 def dumps(record: dict[str, Any]) -> bytes:
@@ -231,20 +265,24 @@ def readme_view(config: Config, views: list[Any], papers: dict[str, dict[str, An
     pick marked not for me since its day was recorded is not shown again."""
     if not wanted(config) or liked_count == 0:
         return None
-    teach = liked_count is not None and liked_count < MIN_LIKED
+    teach = (liked_count is not None and liked_count < MIN_LIKED) or (record or {}).get("ranker") == "similarity"
     if record is None:
         return {"date": None, "count": 0, "picks": [], "teach": teach, "min_liked": MIN_LIKED}
     anchors = {v.name: v.anchor for v in views}
     shown = []
-    for pick in record.get("picks") or []:
-        paper = papers.get(pick.get("id"))
-        if paper is None or pick.get("id") in refused:
+    found = record.get("picks")
+    for pick in found if isinstance(found, list) else []:  # the record is a file in the repository: hand-editable
+        paper_id = pick.get("id") if isinstance(pick, dict) else None
+        paper = papers.get(paper_id) if isinstance(paper_id, str) else None
+        if paper is None or paper_id in refused:
             continue
-        because = pick.get("because") or {}
+        because = pick["because"] if isinstance(pick.get("because"), dict) else {}
         shown.append({"paper": fit_cells(paper), "tldr": tldr.shown(paper, tldr.enabled(config.settings)),
                       "topics": [(t, anchors[t]) for t in paper.get("topics", []) if t in anchors],
                       "because_id": because["id"] if isinstance(because.get("id"), str) and links.valid_id(because["id"]) else None,
                       "because_title": short(str(because.get("title") or "a paper in your library"), TITLE_CHARS),
                       "words": pickrecord.pick_words(pick)})
-    count = len({i for ids in (record.get("new") or {}).values() for i in ids})
+    found_new = record.get("new")
+    new: dict[str, Any] = found_new if isinstance(found_new, dict) else {}
+    count = len({i for ids in new.values() if isinstance(ids, list) for i in ids if isinstance(i, str)})
     return {"date": record.get("date"), "count": count, "picks": shown, "teach": teach, "min_liked": MIN_LIKED}

@@ -312,3 +312,30 @@ def test_few_liked_papers_say_how_to_teach_the_picks_and_none_show_no_section(tm
     assert picks.readme_view(config, [], papers, record, liked_count=4)["teach"] is True
     assert picks.readme_view(config, [], papers, record, liked_count=5)["teach"] is False
     assert picks.readme_view(config, [], papers, record, liked_count=5, refused=frozenset({"1"}))["picks"] == []
+
+
+def test_a_hand_edited_record_cannot_crash_readme(tmp_path: Path) -> None:
+    from core import config as cfg
+
+    (tmp_path / "keywords.yaml").write_text(keywords({"picks": 5}))
+    config = cfg.load(tmp_path / "keywords.yaml")
+    papers = {"1": {"id": "1", "title": "t", "topics": ["Codec"], "version": 1}}
+    record = {"date": DAY, "new": ["1"], "picks": ["1", {"id": 5}, {"id": "1", "because": "notadict", "words": "x"}]}
+    view = picks.readme_view(config, [], papers, record, liked_count=5)
+    assert view["count"] == 0 and [p["because_title"] for p in view["picks"]] == ["a paper in your library"]
+    assert picks.readme_view(config, [], papers, {"date": DAY, "picks": "junk"}, liked_count=5)["picks"] == []
+
+
+def test_a_paper_both_liked_and_not_for_me_is_one_warning_naming_both_places(tmp_path: Path, fake: FakeArxiv,
+                                                                             caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "keywords.yaml").write_text(keywords({"library": "library.bib"}))
+    (tmp_path / "library.bib").write_text(LIBRARY)
+    (tmp_path / "interests" / "not-for-me").mkdir(parents=True)
+    (tmp_path / "interests" / "not-for-me" / "old.txt").write_text("# no more codecs\n2501.00007\n")
+    fake.papers = list(NEW)
+    assert update.main(["--root", str(tmp_path)]) == 0
+    warnings = [r.getMessage() for r in caplog.records if "is liked" in r.getMessage()]
+    assert warnings == ["warning: interests: 2501.00007 is liked (library.bib) and not for me "
+                        "(interests/not-for-me/old.txt:2); it counts as not for me, delete the line you no longer "
+                        "mean"]
+    assert "## Picks for you" not in (tmp_path / "README.md").read_text()  # its only liked paper is refused
