@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 import jinja2
 
 from core import config as cfg
+from core import interests, templates, text
 from core import store as st
-from core import templates, text
 from core.errors import UserError
 from daily import render
 from website import days, moved, pages, parallel, save, search, similar  # noqa: I001 - issue 23: the day pages, the Save button
@@ -180,7 +180,9 @@ def build_unlocked(root: Path, outdir: Path, site_path: str) -> tuple[Site, int]
             papers = list(st.load(root).papers.values())
             site, renderer = model_of(config, papers)
             digests = days.load_digests(root)
-            site.days, site.save_to = [days.build_day(digest, site) for digest in digests], save.save_target(os.environ)
+            refused = frozenset(interests.not_for_me_ids(config.interests, root)) if config.interests else frozenset()
+            site.days = [days.build_day(digest, site, refused) for digest in digests]
+            site.save_to = save.save_target(os.environ)
             site.new_day, site.new_ids = days.newest(digests)
             shown = shown_papers(renderer)
             # The similar papers on the other core; the rest of the extras and the search index here, meanwhile.

@@ -145,13 +145,16 @@ def shown(site: Site, paper_id: Any) -> Entry | None:
     return site.entries.get(paper_id) if isinstance(paper_id, str) else None
 
 
-def build_day(digest: dict[str, Any], site: Site) -> Day:
-    """A day's page content from its digest: picks first, then each topic's new papers, each paper drawn once."""
+def build_day(digest: dict[str, Any], site: Site, refused: frozenset[str] = frozenset()) -> Day:
+    """A day's page content from its digest: picks first (never one marked not for me since, in refused), then each
+    topic's new papers, each paper drawn once."""
     topics = {topic.name: topic for topic in site.topics}
     drawn: set[str] = set()
     skipped: set[str] = set()
     picks = []
     for pick in digest.get("picks", []):
+        if pick.get("id") in refused:
+            continue
         paper = shown(site, pick.get("id"))
         if paper is None:
             skipped.add(str(pick.get("id")))

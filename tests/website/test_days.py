@@ -312,3 +312,20 @@ def test_a_ranked_day_without_picks_says_nothing_was_like_the_liked_papers(tmp_p
         "2026-02-02": {"date": "2026-02-02", "new": {"Codec": []}, "picks": []}})
     assert "none looks like the papers you liked" in "".join(site.pages["days/2026-02-01.html"].text)
     assert "none looks like" not in "".join(site.pages["days/2026-02-02.html"].text)  # no interests: no ranking
+
+
+def test_a_pick_marked_not_for_me_after_its_day_leaves_the_day_page(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_repo(tmp_path / "repo")
+    write_digests(root, {NEWEST: DIGESTS[NEWEST]})
+    keywords = json.loads((root / "keywords.yaml").read_text(encoding="utf-8"))  # JSON is YAML
+    (root / "keywords.yaml").write_text(json.dumps({**keywords, "interests": {"picks": 5}}), encoding="utf-8")
+    (root / "interests" / "not-for-me").mkdir(parents=True)
+    (root / "interests" / "not-for-me" / "mine.txt").write_text(f"{PICK}\n")
+    for name in ("GITHUB_REPOSITORY", "GITHUB_REF_NAME", "GITHUB_REF_TYPE"):
+        monkeypatch.delenv(name, raising=False)
+    assert build.main([str(tmp_path / "site"), "--root", str(root), "-q"]) == 0
+    page = (tmp_path / "site" / "days" / f"{NEWEST}.html").read_text(encoding="utf-8")
+    picks_part = page.split('<section class="picks"')[1].split("</section>")[0]
+    assert PICK not in picks_part and "2601.00102" in picks_part
+    assert PICK in page  # still listed among its topic's new papers
