@@ -101,7 +101,7 @@ def test_actions_are_pinned_to_full_shas_and_runs_have_no_expressions(name: str)
     for job in workflow["jobs"].values():
         for step in job["steps"]:
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+(?:/[\w.-]+)*@[0-9a-f]{40}", step["uses"]), step["uses"]  # owner/repo[/path]
             assert "${{" not in step.get("run", ""), f"expression inside run: {step['run']}"
     text = (WORKFLOWS / name).read_text()
     assert all(re.search(r"@[0-9a-f]{40} # v\d", line) for line in text.splitlines() if "uses:" in line)
