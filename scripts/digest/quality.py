@@ -6,6 +6,7 @@ Shared by python -m tests.bench ranking (prints the figures) and tests/digest/te
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,8 +84,11 @@ def newest_first(ids: list[str], papers: dict[str, dict]) -> list[tuple[str, str
     return [(i, paper_text(papers[i])) for i in ordered]
 
 
-def readers() -> list[Reader]:
-    """The first labelled set (one library on audio captioning) and every reader in tests/fixtures/ranking/readers."""
+def readers(narrow: bool = False) -> list[Reader]:
+    """The first labelled set (one library on audio captioning) and every reader in tests/fixtures/ranking/readers.
+
+    narrow: the store holds only the papers of the liked papers' most common topic, as for a reader who follows
+    that one topic (the everyday papers are then nearly all on the reader's own subject)."""
     papers = shipped_papers()
     first = load()
     used = {e.id for e in first.liked} | {i for i, _ in first.day}
@@ -99,7 +103,17 @@ def readers() -> list[Reader]:
                             [(i, paper_text(p)) for i, p in sorted(papers.items()) if i not in used],
                             newest_first(list(data["day"]), papers),
                             {i: bool(v["relevant"]) for i, v in data["labels"].items()}))
-    return found
+    return [narrowed(r, papers) for r in found] if narrow else found
+
+
+def narrowed(reader: Reader, papers: dict[str, dict]) -> Reader:
+    """The reader with a store of only their liked papers' most common topic."""
+    from collections import Counter
+
+    topics = Counter(t for e in reader.liked if e.id in papers for t in papers[e.id].get("topics", []))
+    topic = topics.most_common(1)[0][0]
+    return dataclasses.replace(reader, unliked=[(i, t) for i, t in reader.unliked
+                                                if topic in papers[i].get("topics", [])])
 
 
 def ndcg(order: list[str], relevant: dict[str, bool], k: int) -> float:
@@ -113,24 +127,30 @@ def ndcg(order: list[str], relevant: dict[str, bool], k: int) -> float:
 
 @dataclass(frozen=True)
 class Ranked:
-    """One way of ranking a reader's day: the whole day in order, and what it picks at picks: 100."""
+    """One way of ranking a reader's day: the whole day in order, and what it picks at picks: 100 (all of the day
+    for an order without a floor)."""
 
     order: list[str]
     picked: list[str]
 
+    @property
+    def shown(self) -> int:
+        """Picks shown at the default picks: 10."""
+        return min(10, len(self.picked))
+
 
 def date_ranked(reader: Reader) -> Ranked:
-    """Date order: what README shows without picks; it always shows the first 10."""
+    """Date order: what README shows without picks; no floor, so it shows the first 10 of any day."""
     order = [i for i, _ in reader.day]
-    return Ranked(order, order[:10])
+    return Ranked(order, order[:100])
 
 
 def max_similarity_ranked(reader: Reader) -> Ranked:
-    """Plain TF-IDF: each new paper's best cosine with a liked paper, no floor (it always shows 10)."""
+    """Plain TF-IDF: each new paper's best cosine with a liked paper, no floor (it shows 10 of any day)."""
     matrix = rank.tfidf([e.text for e in reader.liked] + [t for _, t in reader.day])
     best = (matrix[len(reader.liked):] @ matrix[:len(reader.liked)].T).toarray().max(axis=1)
     order = [reader.day[i][0] for i in sorted(range(len(reader.day)), key=lambda i: (-best[i], reader.day[i][0]))]
-    return Ranked(order, order[:10])
+    return Ranked(order, order[:100])
 
 
 def similarity_ranked(reader: Reader) -> Ranked:
@@ -154,14 +174,16 @@ RANKERS = {"date order": date_ranked, "TF-IDF max": max_similarity_ranked, "simi
 
 
 def held_out_liked(reader: Reader, share: float = 0.2) -> tuple[str, float]:
-    """The floor checked with liked papers the model did not see: fit without a fixed fifth of the liked papers
-    (chosen by id hash), then how many of those would be picked, and the share of unseen unliked papers that
-    would be ("picked n/m", share)."""
+    """The floor checked with papers the model never saw: fit without a fixed fifth of the liked papers and a fixed
+    fifth of the unliked ones (chosen by id hash), then how many of those liked papers would be picked and what share
+    of those unliked ones would be ("picked n/m", share)."""
     order = learn.stable_order([e.id or e.text for e in reader.liked])
     held = set(order[:max(1, round(len(order) * share))])
     kept = [e for n, e in enumerate(reader.liked) if n not in held]
-    _, calibrate = learn.split_unliked(reader.unliked)
-    model = learn.fit(learn.Teaching(kept, reader.unliked, reader.refused))
-    through = sum(s.score >= 0 for s in learn.score(model, [reader.liked[n].text for n in sorted(held)]))
-    above = sum(s.score >= 0 for s in learn.score(model, calibrate))
-    return f"{through}/{len(held)}", above / max(len(calibrate), 1)
+    unliked_order = learn.stable_order([i for i, _ in reader.unliked])
+    unseen = set(unliked_order[:max(1, round(len(unliked_order) * share))])
+    model = learn.fit(learn.Teaching(kept, [u for n, u in enumerate(reader.unliked) if n not in unseen],
+                                     reader.refused))
+    through = sum(s.score > 0 for s in learn.score(model, [reader.liked[n].text for n in sorted(held)]))
+    above = sum(s.score > 0 for s in learn.score(model, [reader.unliked[n][1] for n in sorted(unseen)]))
+    return f"{through}/{len(held)}", above / len(unseen)

@@ -51,8 +51,9 @@ PRINTS: dict[str, list[str]] = {
                 r"^control +learned +- +- +- +\d+ +0/0 ",
                 rf"^overall +date order +{NUMBER}  +{NUMBER}  +{NUMBER} control 10 picks, never picked \d+/\d+",
                 rf"^overall +learned +{NUMBER}  +{NUMBER}  +{NUMBER} control \d+ picks",
-                r"^held-out liked broad +picked \d+/\d+, unseen unliked above the floor ",
-                r"^ranking 20 new against 200 liked and 400 stored, one core: fitted ", MACHINE_SPEED],
+                r"^held out broad +liked picked \d+/\d+; unliked picked ",
+                r"^ranking 20 new against 200 liked and 400 stored, one core, a fresh process each \(imports counted\): "
+                r"fitted ", MACHINE_SPEED],
     "key-sentences": [r"^key sentence +\d+/\d+ +\d+/\d+$", r"^first sentence +\d+/\d+ +\d+/\d+$",
                       r"^choosing and cutting 1,000 key sentences, one core: median \d+ ms", MACHINE_SPEED],
     "venues": [r"^Venue of the arXiv comment ",
