@@ -14,6 +14,7 @@ page only when the workflow found GitHub Pages publishing the site (SITE_URL, se
 
 from __future__ import annotations
 
+import copy
 import functools
 import ipaddress
 import logging
@@ -59,6 +60,10 @@ LINE_CHARS = 400  # one failure line, at most
 
 class MailError(Exception):
     """Email could not be sent; str() is one line naming the secret or setting to fix."""
+
+
+class PartlySent(MailError):
+    """Some recipients got the email and some did not: still a warning, but the day counts as mailed."""
 
 
 @dataclass(frozen=True)
@@ -366,57 +371,85 @@ def _connect(smtp: Smtp, context: ssl.SSLContext, timeout: float) -> smtplib.SMT
     return client
 
 
+def addressed(message: EmailMessage, recipient: Address, sender: Address | None = None) -> EmailMessage:
+    """The message for one recipient: only its own address in To: (no reader sees the others), its own Message-ID."""
+    mine = copy.deepcopy(message)
+    del mine["To"]
+    mine["To"] = recipient
+    if mine["Message-ID"] is not None or sender is not None:
+        del mine["Message-ID"]
+        mine["Message-ID"] = make_msgid(domain=(sender.domain if sender else None) or None)
+    return mine
+
+
 def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
-         context: ssl.SSLContext | None = None) -> None:
-    """Deliver the message to every recipient; MailError (one line, naming what to fix) on any failure."""
+         context: ssl.SSLContext | None = None) -> list[str]:
+    """Deliver the message to each recipient on its own (only its address in To:), all in one SMTP session; the
+    addresses that took it. MailError (one line, naming what to fix) when none did; PartlySent when some did."""
     where = f"{smtp.server}:{smtp.port}"
+    accepted: list[str] = []
+    refused: dict[str, Any] = {}
     try:
         client = _connect(smtp, context or ssl.create_default_context(), timeout)
         try:
             if smtp.username:
                 client.login(smtp.username, smtp.password or "")
-            refused = client.send_message(message, from_addr=smtp.sender.addr_spec,
-                                          to_addrs=[r.addr_spec for r in smtp.recipients])
-            if refused:  # smtplib raises only when every recipient is refused
-                raise MailError(f"sent, but {where} refused the recipient {_one_line(', '.join(sorted(refused)), 120)} "
-                                f"({_answer(next(iter(refused.values())))}); fix MAIL_TO")
+            for recipient in smtp.recipients:
+                try:
+                    client.send_message(addressed(message, recipient, smtp.sender), from_addr=smtp.sender.addr_spec,
+                                        to_addrs=[recipient.addr_spec])
+                except smtplib.SMTPRecipientsRefused as exc:  # this one only: the session goes on to the next
+                    refused.update(exc.recipients)
+                else:
+                    accepted.append(recipient.addr_spec)
         finally:
             _quit(client)
-    except MailError:
-        raise
-    except smtplib.SMTPAuthenticationError as exc:
-        raise MailError(f"{where} refused the login of SMTP_USERNAME ({_answer(exc)}); check SMTP_USERNAME and "
-                        f"SMTP_PASSWORD (Gmail needs an app password, not your account password)") from None
-    except smtplib.SMTPNotSupportedError as exc:
-        raise MailError(f"{where} does not accept a login on this connection ({_one_line(str(exc), 120)}); set "
-                        f"SMTP_SECURITY to starttls or ssl, or remove SMTP_USERNAME if the server needs none") from None
-    except smtplib.SMTPSenderRefused as exc:
-        raise MailError(f"{where} refused the sender {smtp.sender.addr_spec} ({_answer(exc)}); set MAIL_FROM to "
-                        f"an address this account may send from") from None
-    except smtplib.SMTPRecipientsRefused as exc:
-        names = ", ".join(sorted(exc.recipients))
-        raise MailError(f"{where} refused the recipient {_one_line(names, 120)} "
-                        f"({_answer(next(iter(exc.recipients.values()), None))}); fix MAIL_TO") from None
-    except ssl.SSLCertVerificationError as exc:
+    except Exception as exc:  # noqa: BLE001 - each kind becomes its line in _problem; a bug re-raises there
+        line = _problem(exc, smtp, where, timeout)
+        if accepted:
+            raise PartlySent(f"sent to {_one_line(', '.join(accepted), 120)}, but then {line}") from None
+        raise MailError(line) from None
+    if refused:
+        names = _one_line(", ".join(sorted(refused)), 120)
+        line = f"{where} refused the recipient {names} ({_answer(next(iter(refused.values())))}); fix MAIL_TO"
+        raise (PartlySent(f"sent, but {line}") if accepted else MailError(line))
+    return accepted
+
+
+def _problem(exc: Exception, smtp: Smtp, where: str, timeout: float) -> str:
+    """The one line for a failed SMTP step, naming the secret to fix; anything else is a bug and re-raises."""
+    if isinstance(exc, MailError):
+        return str(exc)
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return (f"{where} refused the login of SMTP_USERNAME ({_answer(exc)}); check SMTP_USERNAME and "
+                f"SMTP_PASSWORD (Gmail needs an app password, not your account password)")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return (f"{where} does not accept a login on this connection ({_one_line(str(exc), 120)}); set "
+                f"SMTP_SECURITY to starttls or ssl, or remove SMTP_USERNAME if the server needs none")
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return (f"{where} refused the sender {smtp.sender.addr_spec} ({_answer(exc)}); set MAIL_FROM to "
+                f"an address this account may send from")
+    if isinstance(exc, ssl.SSLCertVerificationError):
         reason = _one_line(exc.verify_message or str(exc), 120)
-        raise MailError(f"{where}: the server's certificate is not trusted ({reason}); "
-                        f"check that SMTP_SERVER is your provider's host name") from None
-    except ssl.SSLError as exc:
-        raise MailError(f"{where}: TLS failed ({_one_line(exc.reason or str(exc), 80)}): SMTP_SECURITY={smtp.security} "
-                        f"does not match the port; use ssl with port 465 or starttls with port 587 "
-                        f"(SMTP_SECURITY, SMTP_PORT)") from None
-    except smtplib.SMTPServerDisconnected as exc:
+        return (f"{where}: the server's certificate is not trusted ({reason}); "
+                f"check that SMTP_SERVER is your provider's host name")
+    if isinstance(exc, ssl.SSLError):
+        return (f"{where}: TLS failed ({_one_line(exc.reason or str(exc), 80)}): SMTP_SECURITY={smtp.security} "
+                f"does not match the port; use ssl with port 465 or starttls with port 587 "
+                f"(SMTP_SECURITY, SMTP_PORT)")
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
         if "timed out" in str(exc):  # smtplib turns a read timeout into a disconnect
-            raise MailError(_silent(where, timeout)) from None
-        raise MailError(f"{where} closed the connection ({_one_line(str(exc), 120)}); check SMTP_SECURITY "
-                        f"(ssl for port 465, starttls for 587) and SMTP_PORT") from None
-    except smtplib.SMTPException as exc:
-        raise MailError(f"{where} refused the message ({_answer(exc)}); check the SMTP_* and MAIL_* secrets") from None
-    except TimeoutError:
-        raise MailError(_silent(where, timeout)) from None
-    except OSError as exc:
-        raise MailError(f"could not reach {where} ({_one_line(exc.strerror or str(exc), 120)}); check SMTP_SERVER "
-                        f"and SMTP_PORT") from None
+            return _silent(where, timeout)
+        return (f"{where} closed the connection ({_one_line(str(exc), 120)}); check SMTP_SECURITY "
+                f"(ssl for port 465, starttls for 587) and SMTP_PORT")
+    if isinstance(exc, smtplib.SMTPException):
+        return f"{where} refused the message ({_answer(exc)}); check the SMTP_* and MAIL_* secrets"
+    if isinstance(exc, TimeoutError):
+        return _silent(where, timeout)
+    if isinstance(exc, OSError):
+        return (f"could not reach {where} ({_one_line(exc.strerror or str(exc), 120)}); check SMTP_SERVER "
+                f"and SMTP_PORT")
+    raise exc
 
 
 def _silent(where: str, timeout: float) -> str:

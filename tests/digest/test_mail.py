@@ -389,14 +389,34 @@ def composed() -> Any:
     return mail.compose(day, papers, SITE, "Daily Papers")
 
 
-def test_plain_smtp_on_the_loopback_delivers_to_every_recipient() -> None:
+def test_plain_smtp_on_the_loopback_delivers_to_every_recipient_each_addressed_alone() -> None:
+    """Issue 37: each address in MAIL_TO gets its own message with only its address in To:, in one session."""
     with Server("none") as server:
-        smtp = mail.smtp_settings(server.env("none", to="a@example.org, B <b@example.org>"))
-        mail.send(composed(), smtp)
-    (got,) = server.inbox.received
-    assert got.recipients == ["a@example.org", "b@example.org"] and got.sender == "bot@example.org" and not got.tls
-    assert got.message["Subject"] == "Daily Papers, 2026-12-03: 3 new — Flow matching TTS"
-    assert "Flow matching TTS" in got.message.get_body(("html",)).get_content()
+        smtp = mail.smtp_settings(server.env("none", to="a@example.org, B <b@example.org>, c@example.org"))
+        assert mail.send(composed(), smtp) == ["a@example.org", "b@example.org", "c@example.org"]
+    got = server.inbox.received
+    assert [r.recipients for r in got] == [["a@example.org"], ["b@example.org"], ["c@example.org"]]
+    assert [str(r.message["To"]) for r in got] == ["a@example.org", "B <b@example.org>", "c@example.org"]
+    assert all(r.sender == "bot@example.org" and not r.tls for r in got)
+    assert len({r.message["Message-ID"] for r in got}) == 3
+    for received in got:
+        assert received.message["Subject"] == "Daily Papers, 2026-12-03: 3 new — Flow matching TTS"
+        assert "Flow matching TTS" in received.message.get_body(("html",)).get_content()
+        assert "example.org" not in received.data.split(b"\r\n\r\n", 1)[1].decode()  # no address in the body
+
+
+def test_several_recipients_share_one_smtp_session() -> None:
+    with Server("none") as server:
+        sessions: list[object] = []
+        original = server.inbox.handle_DATA
+
+        async def note(srv: Any, session: Any, envelope: Any) -> str:
+            sessions.append(session)
+            return await original(srv, session, envelope)
+
+        server.inbox.handle_DATA = note  # type: ignore[method-assign]
+        mail.send(composed(), mail.smtp_settings(server.env("none", to="a@example.org, b@example.org")))
+    assert len(sessions) == 2 and sessions[0] is sessions[1]
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # aiosmtpd counts only STARTTLS as TLS
@@ -449,13 +469,15 @@ def test_a_refused_recipient_names_mail_to() -> None:
             mail.send(composed(), mail.smtp_settings(server.env("none", to="gone@example.org")))
 
 
-def test_one_refused_recipient_of_two_is_named_and_the_other_gets_it() -> None:
+def test_one_refused_recipient_of_three_is_named_and_the_others_get_it() -> None:
     with Server("none") as server:
         server.inbox.refuse.add("gone@example.org")
-        with pytest.raises(mail.MailError, match=r"^sent, but 127.0.0.1:\d+ refused the recipient gone@example.org "
-                                                 r"\(550 5.1.1 no such user here\); fix MAIL_TO$"):
-            mail.send(composed(), mail.smtp_settings(server.env("none", to="me@example.org, gone@example.org")))
-    assert [r.recipients for r in server.inbox.received] == [["me@example.org"]]
+        with pytest.raises(mail.PartlySent, match=r"^sent, but 127.0.0.1:\d+ refused the recipient gone@example.org "
+                                                  r"\(550 5.1.1 no such user here\); fix MAIL_TO$"):
+            mail.send(composed(), mail.smtp_settings(server.env("none", to="me@example.org, gone@example.org, "
+                                                                           "you@example.org")))
+    assert [r.recipients for r in server.inbox.received] == [["me@example.org"], ["you@example.org"]]
+    assert [str(r.message["To"]) for r in server.inbox.received] == ["me@example.org", "you@example.org"]
 
 
 def test_an_unreachable_server_names_server_and_port() -> None:
