@@ -76,8 +76,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "readme_max_bytes": 500_000,
     "readme_layout": "compact",
     "feed_papers": 50,
-    "notify": "none",
+    "notify": [],
     "email": "off",
+    "digest_every": "day",
+    "digest_day": "monday",
     "summaries": "auto",
     "key_sentences": "on",
     "summary_model": "",
@@ -99,8 +101,10 @@ _SETTING_HELP: dict[str, str] = {
     "readme_layout": "compact (one Paper cell per row: title, a small line, the summary, a fold) or classic "
                      "(Title | Authors | Date | Abstract | Comment | Links, as DailyArXiv)",
     "feed_papers": "a whole number from 1 to 500",
-    "notify": "none or issue",
+    "notify": "none, issue or chat, or a list of them like [issue, chat] (chat: the NOTIFY_URLS secret says where)",
     "email": "off or digest (the day's new papers by email; the SMTP_* and MAIL_* secrets say where)",
+    "digest_every": "day or week (how often the email and chat are sent)",
+    "digest_day": "the weekday the weekly digest is sent, like monday",
     "summaries": "auto or off",
     "key_sentences": "on or off",
     "summary_model": "a model name your endpoint (LLM_BASE_URL) serves, like gpt-4.1-mini (one line, at most 100 characters)",
@@ -422,7 +426,18 @@ def _settings(raw: Any, data: Any, name: str) -> dict[str, Any]:
         if not _setting_ok(key, value):
             raise ConfigError(f"{name}:{line}: settings: '{key}' must be {_SETTING_HELP[key]}, got {_clip(repr(value))}")
         settings[key] = _switch(key, value)
+    settings["notify"] = notify_channels(settings["notify"])
     return settings
+
+
+NOTIFY = ("issue", "chat")  # the channels settings.notify can name
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def notify_channels(value: Any) -> list[str]:
+    """settings.notify as a list of channels, each once: a single value still works, none is the empty list."""
+    values = [value] if isinstance(value, str) else list(value)
+    return [v for v in dict.fromkeys(values) if v != "none"]
 
 
 SWITCHES = {"email": ("off", "digest"), "summaries": ("off", "auto"), "key_sentences": ("off", "on")}
@@ -448,7 +463,13 @@ def _setting_ok(key: str, value: Any) -> bool:
         return (isinstance(value, str) and bool(value.strip()) and "\n" not in value
                 and len(value) <= MAX_NAME and value.isprintable() and value.encode("utf-8", "ignore").decode() == value)
     if key == "notify":
-        return value in ("none", "issue")
+        values = [value] if isinstance(value, str) else value
+        return (isinstance(values, list) and all(v in ("none", *NOTIFY) for v in values)
+                and ("none" not in values or len(values) == 1))
+    if key == "digest_every":
+        return value in ("day", "week")
+    if key == "digest_day":
+        return value in WEEKDAYS
     if key == "readme_layout":
         return value in ("compact", "classic")
     if key in SWITCHES:  # a bare off is false in YAML; a bare on is true, which only key_sentences takes

@@ -15,6 +15,7 @@ DIGESTS = f"{DATA}/digests"  # the day's records, YYYY-MM-DD.json (digest/picks.
 STATE = f"{DATA}/state.json"  # each topic's last successful fetch (daily/state.py)
 BACKFILL = f"{DATA}/backfill.json"  # the months each topic has backfilled (daily/backfill.py)
 LOOKUPS = f"{DATA}/lookups.json"  # arXiv's answers to id lookups (daily/lookup.py)
+DELIVERED = f"{DATA}/delivered.json"  # what each email and chat channel has delivered (core/sent.py)
 README = "README.md"  # the rendered front page
 PAGES = "papers"  # the topics' rendered pages
 FEEDS = "feeds"  # the topics' Atom feeds
@@ -24,7 +25,8 @@ MANIFEST = f"{PAGES}/manifest.json"  # what each topic's pages were rendered fro
 UNION_MONTHS = "union of months"  # each topic's months from both
 UNION_LOOKUPS = "union of lookups"  # both runs' answers (daily/lookup.py merge_files)
 REBUILT = "advanced by the rebuild"  # the rebuild writes it anew from the tip's version and this run's fetches
-MERGES = (UNION_MONTHS, UNION_LOOKUPS, REBUILT)
+UNION_DELIVERED = "union of deliveries"  # each channel's delivered ids from both (core/sent.py merge_files)
+MERGES = (UNION_MONTHS, UNION_LOOKUPS, REBUILT, UNION_DELIVERED)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,8 @@ class StateFile:
     merge: str  # one of MERGES
 
 
-STATE_FILES = (StateFile(BACKFILL, UNION_MONTHS), StateFile(LOOKUPS, UNION_LOOKUPS), StateFile(STATE, REBUILT))
+STATE_FILES = (StateFile(BACKFILL, UNION_MONTHS), StateFile(LOOKUPS, UNION_LOOKUPS), StateFile(STATE, REBUILT),
+               StateFile(DELIVERED, UNION_DELIVERED))
 
 
 def state_paths() -> tuple[str, ...]:

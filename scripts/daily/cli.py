@@ -49,6 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--push", action="store_true", help="push the commit to origin (implies --commit)")
     parser.add_argument("--issue-file", type=Path, metavar="FILE",
                         help="write the notification issue body here when settings.notify is 'issue'")
+    parser.add_argument("--test-notify", action="store_true",
+                        help="send a short test message to every email recipient and chat channel, then exit")
     parser.add_argument("-v", "--verbose", action="store_true", help="show every request and decision")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
     args = parser.parse_args(argv)
@@ -93,6 +95,7 @@ class RunOptions:
     push: bool = False
     issue_file: Path | None = None
     quiet: bool = False
+    test_notify: bool = False  # --test-notify: a test message to every channel, nothing else
 
 
 def options_from(args: argparse.Namespace) -> RunOptions:
@@ -100,7 +103,8 @@ def options_from(args: argparse.Namespace) -> RunOptions:
     root = (args.root or ROOT).resolve()
     return RunOptions(root=root, config_path=args.config or root / "keywords.yaml", topics=tuple(args.topic),
                       write=not args.dry_run, fetch=not args.no_fetch, explain=args.explain, backfill=args.backfill,
-                      commit=args.commit, push=args.push, issue_file=args.issue_file, quiet=args.quiet)
+                      commit=args.commit, push=args.push, issue_file=args.issue_file, quiet=args.quiet,
+                      test_notify=args.test_notify)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(args.verbose, args.quiet)
     options = options_from(args)
     try:
-        if not options.write or options.explain:  # these write nothing, so they need no lock
+        if not options.write or options.explain or options.test_notify:  # these write nothing: no lock
             return run(options)
         with lock.run_lock(options.root):
             return run(options)

@@ -20,7 +20,7 @@ from typing import Any
 
 import git
 
-from core import jsonfile, layout, text
+from core import jsonfile, layout, sent, text
 from core.models import Outcome
 from daily import announce, gitio, ledger, lookup, outputs, report
 from daily.manifest import MANIFEST, load_manifest, manifest_is_sound
@@ -322,7 +322,8 @@ def _union_months(ours: bytes, theirs: bytes) -> bytes:
 
 Merge = Callable[[bytes, bytes], bytes]  # this run's version, the tip's -> the version the rebuild commits
 MERGES: dict[str, Merge | None] = {  # each merge rule of core/layout.py's state files; None: the rebuild writes it
-    layout.UNION_MONTHS: _union_months, layout.UNION_LOOKUPS: lookup.merge_files, layout.REBUILT: None}
+    layout.UNION_MONTHS: _union_months, layout.UNION_LOOKUPS: lookup.merge_files, layout.REBUILT: None,
+    layout.UNION_DELIVERED: sent.merge_files}
 
 
 # --- commit, push, and a push race ---------------------------------------------------------------

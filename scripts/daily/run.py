@@ -22,6 +22,7 @@ from core import text as border
 from core.models import FetchReport, Outcome, TopicRun
 from daily import (
     announce,
+    delivered,
     fetch,
     gitio,
     ledger,
@@ -37,7 +38,9 @@ from daily import (
     seed_import,
 )
 from daily import state as fetch_state
-from digest import mail, picks, semantic_scholar, summaries
+from digest import day as days
+from digest import picks, semantic_scholar, summaries
+from digest.delivery import dispatch
 
 if TYPE_CHECKING:
     from daily.cli import RunOptions
@@ -352,6 +355,8 @@ class Fetched:
 
 def run(options: RunOptions) -> int:
     """The update itself, step by step in the order of the code map; a UserError stops it (cli prints one line)."""
+    if options.test_notify:
+        return test_notify(options)
     config = cfg.load(options.config_path)
     if options.explain:
         return explain(config, options.root, options.explain)
@@ -439,10 +444,36 @@ def commit_step(options: RunOptions, start: Start, runs: list[TopicRun], outcome
 
 
 def notify_step(options: RunOptions, config: cfg.Config, start: Start, outcome: Outcome) -> None:
-    """The notification issue's body, and the digest email (after the push or the write: papers are mailed once)."""
+    """The notification issue's body, then the email and chat (after the push or the write: each paper is sent once
+    per channel), and their record committed after them."""
     if not options.write:
         return
-    if options.issue_file and config.settings["notify"] == "issue":
+    if options.issue_file and "issue" in config.settings["notify"]:
         report.write_issue(options.issue_file, outcome, config)
     if not options.backfill:
-        outcome.warnings += mail.deliver_after_run(config.settings, outcome, start.store, options.root, start.now)
+        outcome.warnings += deliver_step(options, config, start, outcome)
+
+
+def deliver_step(options: RunOptions, config: cfg.Config, start: Start, outcome: Outcome) -> list[str]:
+    """Send each channel what it is due (this run's papers, a failed day's, or the week's); commit what went."""
+    papers = dict(start.store.papers)
+    papers.update((p["id"], p) for found in outcome.new_papers.values() for p in found)  # a rebuilt commit's records
+    record = days.record_of(outcome, start.now)
+    today = str(record["date"])
+    result = dispatch.deliver(config.settings, options.root, record if days.new_ids(record) else None, papers,
+                              os.environ, start.now, today)
+    warnings = list(result.warnings)
+    if result.ledger is not None:
+        line = delivered.record(start.checkout, options.root, result.ledger, result.told, options.push)
+        if line:
+            print(f"warning: {border.log_line(line)}", file=sys.stderr)
+            warnings.append(line)
+    return warnings
+
+
+def test_notify(options: RunOptions) -> int:
+    """--test-notify: a short test message to every recipient and chat channel; 1 when any failed (each says why)."""
+    config = cfg.load(options.config_path)
+    now = run_moment()
+    warnings = dispatch.test_send(config.settings, os.environ, now, now.date().isoformat(), options.root)
+    return 1 if warnings else 0

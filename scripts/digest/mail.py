@@ -3,8 +3,9 @@
 compose() builds a multipart/alternative message (plain text and HTML, both from templates/mail/, the HTML
 through Jinja autoescape like the site: arXiv and model text are text, no remote images, no scripts).
 smtp_settings() reads the SMTP_* and MAIL_* secrets from the environment; send() delivers over implicit TLS,
-STARTTLS or (only to the loopback, or without a login) plain SMTP. deliver() is the daily run's one call:
-email is optional, so every failure is one line naming the secret or setting to fix, never an exception.
+STARTTLS or (only to the loopback, or without a login) plain SMTP. Email is optional, so
+every failure is one line naming the secret or setting to fix (MailError), never a traceback; what is sent when
+(the day, a catch-up, the week) is the delivery family's (digest/delivery/), which hands compose_tell() its model.
 
 Each paper is one entry: the picks first, then each topic's papers not already listed (a paper of two topics under
 the first, both named). Each entry links arXiv's page and PDF, the links its authors give in its abstract or comment
@@ -18,10 +19,8 @@ import copy
 import functools
 import ipaddress
 import logging
-import os
 import smtplib
 import ssl
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,9 +34,8 @@ from typing import Any
 import jinja2
 
 from core import links, mdtext, paperlinks, templates, tldr, venue
-from core import text as border
 from core.ids import valid_id
-from digest import day as days
+from digest.delivery.tell import Tell
 
 log = logging.getLogger("daily_papers")
 
@@ -98,6 +96,7 @@ class Item:
     venue: str | None = None  # the venue's chip read from the comment ("ICASSP 2026", "submitted: TASLP"; issue 35)
     links: list[paperlinks.Link] = field(default_factory=list)  # the authors' own links, checked http(s) (issue 35)
     more_links: int = 0  # the authors' links past LINKS_IN_MAIL, on arXiv's page and the site
+    day: str | None = None  # the day it was new, shown when the email covers several days (a catch-up, a week)
 
 
 @dataclass
@@ -123,6 +122,9 @@ class Digest:
     day_url: str | None
     site_url: str | None
     limit: int = PAPERS_PER_TOPIC  # papers listed per topic
+    every: str = "day"  # "day", "week" or "test" (--test-notify)
+    caught_up: list[tuple[str, int, str | None]] = field(default_factory=list)  # earlier days listed: date, papers, page
+    linked: list[tuple[str, int, str | None]] = field(default_factory=list)  # days past the catch-up cap: only linked
 
 
 def _one_line(text: str, limit: int = LINE_CHARS) -> str:
@@ -170,11 +172,13 @@ def header_text(text: str) -> str:
     return " ".join(flat.replace("=?", "= ?").split())
 
 
-def subject_of(title: str, date: str, new: int, lead: str | None = None) -> str:
+def subject_of(title: str, date: str, new: int, lead: str | None = None, every: str = "day") -> str:
     """'Daily Papers, 2026-02-11: 20 new — FlashVoice: fast zero-shot TTS…': the count and the lead paper's title,
     cut so the whole is about SUBJECT_CHARS; one clean header line (the email package encodes it per RFC 2047)."""
     name = header_text(mdtext.plain(title))[:100] or "Daily Papers"
-    text = header_text(f"{name}, {date}: {new} new")
+    if every == "test":
+        return header_text(f"{name}: a test message")
+    text = header_text(f"{name}, {'week to ' if every == 'week' else ''}{date}: {new} new")
     lead = header_text(mdtext.plain(lead)) if lead else ""
     if lead:
         room = max(SUBJECT_TITLE_CHARS, SUBJECT_CHARS - len(text) - 3)
@@ -192,11 +196,24 @@ def newest(found: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def digest_of(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_url: str | None,
               title: str, limit: int | None = None, most_picks: int = PICKS_IN_MAIL,
-              key_sentences: bool = True) -> Digest:
+              key_sentences: bool = True, told: Tell | None = None) -> Digest:
     """The email's content, each paper once: picks first, then each topic's new papers not listed above (at most
-    `limit` each); ids missing from the store are skipped."""
+    `limit` each); ids missing from the store are skipped. With `told` (several days: a catch-up or a week), each
+    entry shows its own day and links its card on that day's page."""
     date = str(record.get("date", ""))
     day_url = f"{site_url}days/{date}.html" if site_url and _is_date(date) else None
+    several = told is not None and (len(told.days) > 1 or told.every == "week")
+
+    def page(paper_id: str) -> str | None:
+        """The site's page of the day the paper was new."""
+        own = told.day_of.get(paper_id) if told is not None else None
+        return f"{site_url}days/{own}.html" if own and site_url and _is_date(own) else day_url
+
+    def entry(paper: dict[str, Any], because: dict[str, Any] | None, shown_topics: list[str] | None) -> Item:
+        found = item(paper, because, key_sentences, shown_topics, page(paper["id"]))
+        found.day = told.day_of.get(paper["id"]) if several and told is not None else None
+        return found
+
     topics = {name: [papers[i] for i in dict.fromkeys(ids) if i in papers]
               for name, ids in (record.get("new") or {}).items()}
     topics = {name: found for name, found in topics.items() if found}
@@ -209,7 +226,7 @@ def digest_of(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site
         if isinstance(pick, dict) and pick.get("id") in papers and all(c["id"] != pick["id"] for c in chosen):
             chosen.append(pick)
     chosen = chosen[:most_picks]
-    picks = [item(papers[p["id"]], p.get("because"), key_sentences, named.get(p["id"]), day_url) for p in chosen]
+    picks = [entry(papers[p["id"]], p.get("because"), named.get(p["id"])) for p in chosen]
     listed = {p.id for p in picks}
     own: dict[str, list[dict[str, Any]]] = {}  # each topic's papers not listed higher up
     for name, found in topics.items():
@@ -217,14 +234,19 @@ def digest_of(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site
         listed.update(r["id"] for r in own[name])
     limit = min(PAPERS_PER_TOPIC if limit is None else limit, per_topic_limit([len(found) for found in own.values()]))
     sections = [Section(mdtext.short(name, 100),
-                        [item(r, None, key_sentences, named[r["id"]], day_url) for r in own[name][:limit]],
+                        [entry(r, None, named[r["id"]]) for r in own[name][:limit]],
                         max(0, len(own[name]) - limit), len(found) - len(own[name]))
                 for name, found in topics.items()]
     new = len(named)
     lead = papers[chosen[0]["id"]] if chosen else newest([r for found in topics.values() for r in found])
+    every = told.every if told is not None else "day"
+    caught_up = [(d, sum(1 for v in told.day_of.values() if v == d), told.day_url(d)) for d in told.caught_up()] \
+        if told is not None else []
+    linked = [(d, n, told.day_url(d)) for d, n in sorted(told.linked.items(), reverse=True)] if told else []
     return Digest(title=mdtext.plain(title), date=date,
-                  subject=subject_of(title, date, new, lead["title"] if lead else None), new=new,
-                  picks=picks, sections=sections, day_url=day_url, site_url=site_url, limit=limit)
+                  subject=subject_of(title, date, new, lead["title"] if lead else None, every), new=new,
+                  picks=picks, sections=sections, day_url=day_url, site_url=site_url, limit=limit, every=every,
+                  caught_up=caught_up, linked=linked)
 
 
 def _is_date(text: str) -> bool:
@@ -244,12 +266,12 @@ def environment() -> jinja2.Environment:
 
 def compose(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_url: str | None, title: str,
             sender: Address | None = None, recipients: tuple[Address, ...] = (),
-            now: datetime | None = None, key_sentences: bool = True) -> EmailMessage:
+            now: datetime | None = None, key_sentences: bool = True, told: Tell | None = None) -> EmailMessage:
     """The digest email: multipart/alternative, text/plain then text/html, from the record and the store."""
     env = environment()
     limit, most_picks = None, PICKS_IN_MAIL
     while True:  # usually once; a day of long titles and summaries lists fewer papers so the HTML stays whole
-        digest = digest_of(record, papers, site_url, title, limit, most_picks, key_sentences)
+        digest = digest_of(record, papers, site_url, title, limit, most_picks, key_sentences, told)
         html = env.get_template("digest.html.j2").render(d=digest)
         if len(html.encode("utf-8")) <= HTML_BYTES:
             break
@@ -273,6 +295,13 @@ def compose(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site_u
     message.set_content(env.get_template("digest.txt.j2").render(d=digest))
     message.add_alternative(html, subtype="html")
     return message
+
+
+def compose_tell(told: Tell, papers: Mapping[str, dict[str, Any]], sender: Address | None = None,
+                 recipients: tuple[Address, ...] = (), now: datetime | None = None,
+                 key_sentences: bool = True) -> EmailMessage:
+    """The email of the shared model (delivery/tell.py): one day, a catch-up of several, a week, or a test."""
+    return compose(told.record, papers, told.site_url, told.title, sender, recipients, now, key_sentences, told)
 
 
 def _text(environ: Mapping[str, str], name: str) -> str | None:
@@ -475,48 +504,3 @@ def _quit(client: smtplib.SMTP) -> None:
         client.quit()
     except (smtplib.SMTPException, OSError):
         client.close()
-
-
-def deliver(settings: Mapping[str, Any], outcome: Any, papers: Mapping[str, dict[str, Any]],
-            site_url: str | None, environ: Mapping[str, str], now: datetime) -> str | None:
-    """The daily run's email: the day's digest when settings.email is digest and the run has new papers.
-
-    Returns a warning line for the job summary when it could not be sent (never raises: email is optional, so a
-    failure costs no paper, commit or exit status), else None.
-    """
-    if settings.get("email", "off") != "digest":
-        return None
-    record = days.record_of(outcome, now)
-    if not days.new_ids(record):
-        return None
-    try:
-        smtp = smtp_settings(environ)
-        message = compose(record, papers, site_url, str(settings.get("title") or "Daily Papers"),
-                          smtp.sender, smtp.recipients, now, tldr.enabled(dict(settings)))
-        send(message, smtp)
-    except MailError as exc:
-        return _warn(str(exc))
-    except Exception as exc:  # an edited templates/mail/ file that fails: the papers are pushed, so only a warning
-        if not isinstance(exc, jinja2.TemplateError) and not templates.from_template(exc):
-            raise
-        return _warn(templates.template_problem(exc))
-    size = len(message.as_bytes())
-    count = len(smtp.recipients)
-    log.info("emailed the digest of %s to %d address%s (%s bytes)", record["date"], count,
-             "" if count == 1 else "es", f"{size:,}")
-    return None
-
-
-def _warn(problem: str) -> str:
-    """Say on stderr that the email was not sent and why; the same line goes to the job summary."""
-    line = f"email not sent: {problem}"
-    print(f"warning: {border.log_line(line)}", file=sys.stderr)  # it quotes the mail server's own words
-    return line
-
-
-def deliver_after_run(settings: Mapping[str, Any], outcome: Any, store: Any, root: Path, now: datetime) -> list[str]:
-    """update.py's one call, once the papers are pushed (or written): the warnings for the job summary."""
-    papers = dict(store.papers)
-    papers.update((p["id"], p) for found in outcome.new_papers.values() for p in found)  # a rebuilt commit's records
-    warning = deliver(settings, outcome, papers, links.published_site(os.environ), os.environ, now)
-    return [warning] if warning else []

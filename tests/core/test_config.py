@@ -57,7 +57,7 @@ CASES = [
     ("unknown archive wildcard", GOOD_TOPIC + "    categories: [foo.*]\n", 4, "unknown arXiv category 'foo.*'"),
     ("unknown setting", GOOD_TOPIC + "settings:\n  overlap: 3\n", 5, "unknown key 'overlap'; did you mean 'overlap_days'?"),
     ("setting out of range", GOOD_TOPIC + "settings:\n  page_size: 5000\n", 5, "'page_size' must be a whole number from 10 to 2000"),
-    ("setting wrong type", GOOD_TOPIC + "settings:\n  notify: yes\n", 5, "'notify' must be none or issue"),
+    ("setting wrong type", GOOD_TOPIC + "settings:\n  notify: yes\n", 5, "'notify' must be none, issue or chat"),
     ("unknown README layout", GOOD_TOPIC + "settings:\n  readme_layout: table\n", 5,
      "'readme_layout' must be compact (one Paper cell per row"),
     ("settings not a mapping", GOOD_TOPIC + "settings: [1]\n", 4, "'settings' must be a mapping"),

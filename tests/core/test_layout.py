@@ -29,7 +29,7 @@ def test_every_state_file_has_a_merge_rule_that_publish_knows() -> None:
 
 def test_state_files_are_the_registry_and_all_under_data() -> None:
     assert publish.STATE_FILES == layout.state_paths() == tuple(sorted(publish.STATE_FILES))
-    assert {layout.STATE, layout.BACKFILL, layout.LOOKUPS} == set(publish.STATE_FILES)
+    assert {layout.STATE, layout.BACKFILL, layout.LOOKUPS, layout.DELIVERED} == set(publish.STATE_FILES)
     for path in publish.STATE_FILES:
         assert path.startswith(f"{layout.DATA}/") and path.endswith(".json") and ".." not in path.split("/")
 

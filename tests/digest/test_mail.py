@@ -604,7 +604,9 @@ def test_a_push_race_mails_each_paper_once(remote: tuple[git.Repo, Path], fake: 
 
     monkeypatch.setattr(pipeline, "fetch_topics", race)
     assert update.main(["--root", str(work), "--push"]) == 0
-    assert bare.commit("main").message.strip() == "1 new, 0 updated: Vocoder +1"
+    log = [c.message.strip() for c in bare.iter_commits("main")]
+    assert log[1] == "1 new, 0 updated: Vocoder +1" and re.fullmatch(r"Delivered: email: 1 paper of 2026-\S+", log[0])
+    assert re.fullmatch(r"Delivered: email: 1 paper of 2026-\S+", log[2])  # the other run's record of its send
     assert mailed_ids(smtp) == [["2601.00001"], ["2601.00002"]]  # the other run's, then ours after the rebuild
     monkeypatch.setattr(pipeline, "fetch_topics", real)
     assert update.main(["--root", str(work), "--push"]) == 0  # retried: nothing new, nothing mailed

@@ -8,8 +8,10 @@ reader's own edits reach origin and stay there.
 Each fork is a bare origin that each day's run gets a fresh clone of (as actions/checkout gives the workflow), runs
 scripts/update.py in its own process as the workflow does (`--commit --push`, time moved with DAILY_PAPERS_NOW),
 asks its own fake arXiv on 127.0.0.1 (both serve the one list of papers, appearing on arXiv's announcement days,
-some of them late with earlier dates) and mails its digest to its own aiosmtpd server, which requires a login.
-Only the faulty fork's arXiv, SMTP server and reader misbehave.
+some of them late with earlier dates), mails its digest to its own aiosmtpd server, which requires a login, and posts
+it to its own chat webhook (issue 37, through Apprise's json:// URL). Only the faulty fork's arXiv, SMTP server, chat
+webhook and reader misbehave; a day whose email or chat failed is caught up by the next good send (issue 37), so
+every paper reaches each channel exactly once.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from conftest import REPO, load_store
 from fake_arxiv import FakeArxiv, Fault, paper
+from fake_chat import FakeChat
 from fake_s2 import FakeS2
 from fake_smtp import PASSWORD, USER, Inbox, check_login, free_port
 
@@ -45,7 +48,7 @@ RUN_AT = "T01:30:00Z"  # the workflow's cron: after arXiv's 00:00 UTC announceme
 TOPICS = {"Codec": "codec", "Vocoder": "vocoder", "Caption": '"audio caption"'}
 WORDS = {"Codec": "codec", "Vocoder": "vocoder", "Caption": "audio caption"}
 RENAMED = {"Vocoder": "Neural vocoders"}  # the faulty fork's reader renames a topic (with an alias)
-SETTINGS = {"email": "digest", "max_tries": 2, "request_timeout": 1, "time_budget": 20}
+SETTINGS = {"email": "digest", "notify": "chat", "max_tries": 2, "request_timeout": 1, "time_budget": 20}
 READER = ("Reader", "reader@example.invalid")
 STAR = "2611.00003"  # the paper the reader stars on the site during the race day's run
 
@@ -59,6 +62,7 @@ ARXIV_FAULTS = {
     12: Fault("status", 503, b"Service Unavailable", times=1),  # one bad answer, the retry succeeds
 }
 SMTP_FAULTS = {6: "refuse", 11: "drop"}
+CHAT_FAULTS = {3: 503, 10: 404, 11: 500}  # the chat webhook's answer on those days
 EXPECTED_FAULTY = {2: 1, 4: 3, 5: 3, 9: 1}  # any other day: 0
 
 
@@ -94,6 +98,7 @@ class Fork:
     arxiv: FakeArxiv
     inbox: Mailbox
     env: dict[str, str]
+    chat: FakeChat
     codes: dict[str, int] = field(default_factory=dict)  # run label -> exit status
     outputs: dict[str, str] = field(default_factory=dict)  # run label -> stdout + stderr
 
@@ -136,7 +141,7 @@ def keywords(renamed: bool) -> str:
     return json.dumps({"topics": topics, "settings": SETTINGS}, indent=2) + "\n"
 
 
-def make_fork(top: Path, name: str, papers: list[dict[str, Any]], s2: str) -> tuple[Fork, Controller]:
+def make_fork(top: Path, name: str, papers: list[dict[str, Any]], s2: str, chat: FakeChat) -> tuple[Fork, Controller]:
     top = top / name
     top.mkdir()
     bare = git.Repo.init(top / "remote.git", bare=True, initial_branch="main")
@@ -152,8 +157,9 @@ def make_fork(top: Path, name: str, papers: list[dict[str, Any]], s2: str) -> tu
         "ARXIV_API_URL": arxiv.url, "ARXIV_REQUEST_DELAY": "0", "ARXIV_BACKOFF_SECONDS": "0.01",
         "GITHUB_REPOSITORY": f"octo/{name}", "S2_API_URL": s2,
         "SMTP_SERVER": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_SECURITY": "none", "SMTP_USERNAME": USER,
-        "SMTP_PASSWORD": PASSWORD, "MAIL_FROM": f"Daily Papers <{USER}>", "MAIL_TO": "reader@example.org"}
-    fork = Fork(name, top, bare, arxiv, inbox, env)
+        "SMTP_PASSWORD": PASSWORD, "MAIL_FROM": f"Daily Papers <{USER}>", "MAIL_TO": "reader@example.org",
+        "NOTIFY_URLS": f"json://{chat.hostport}/{name}"}
+    fork = Fork(name, top, bare, arxiv, inbox, env, chat)
     fork.reader_commits("setup", "keywords.yaml", keywords(renamed=False), "My topics")
     return fork, controller
 
@@ -199,9 +205,9 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Fork, Fork]:
     for back in range(10, 3, -1):  # what arXiv holds before the forks' first run
         announce(papers, START - timedelta(days=back), rng, serial)
     top = tmp_path_factory.mktemp("simulation")
-    with FakeS2() as s2:
-        control, control_smtp = make_fork(top, "control", papers, s2.url)
-        faulty, faulty_smtp = make_fork(top, "faulty", papers, s2.url)
+    with FakeS2() as s2, FakeChat() as control_chat, FakeChat() as faulty_chat:
+        control, control_smtp = make_fork(top, "control", papers, s2.url, control_chat)
+        faulty, faulty_smtp = make_fork(top, "faulty", papers, s2.url, faulty_chat)
         with control.arxiv, faulty.arxiv:
             control_smtp.start()
             faulty_smtp.start()
@@ -216,6 +222,7 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Fork, Fork]:
                     faulty.arxiv.faults.clear()
                     faulty.arxiv.reorder = None
                     faulty.inbox.mode = "ok"
+                    faulty.chat.status = 200
                     if number == RERUN:  # the job re-run by hand later the same day
                         for fork in (control, faulty):
                             fork.run(f"day{number:02d}-rerun", day.isoformat() + "T09:00:00Z")
@@ -232,6 +239,7 @@ def prepare_faults(fork: Fork, number: int) -> None:
         fork.arxiv.faults.append(Fault(fault.kind, fault.status, fault.body, dict(fault.headers), fault.match,
                                        fault.times, fault.seconds))
     fork.inbox.mode = SMTP_FAULTS.get(number, "ok")
+    fork.chat.status = CHAT_FAULTS.get(number, 200)
     if number == RENAME:
         fork.reader_commits("rename", "keywords.yaml", keywords(renamed=True), "Rename Vocoder, keep its old name")
     if number == RACE:
@@ -308,7 +316,9 @@ def test_the_control_mails_every_paper_once_and_one_message_a_day(simulated: tup
     assert sorted(ids) == sorted(load_store(published(control))), "each stored paper mailed exactly once"
 
 
-def test_the_faulty_fork_mails_no_day_and_no_paper_twice(simulated: tuple[Fork, Fork]) -> None:
+def test_the_faulty_fork_mails_every_paper_once_catching_up_the_failed_days(simulated: tuple[Fork, Fork]) -> None:
+    """Issue 37: the papers of the days the SMTP server refused or hung up are in the next email that went through,
+    marked with their own date; every stored paper is mailed exactly once (the simulation lost 18 before)."""
     _, faulty = simulated
     dates = digest_dates(faulty)
     assert len(dates) == len(set(dates)), Counter(dates)
@@ -317,16 +327,36 @@ def test_the_faulty_fork_mails_no_day_and_no_paper_twice(simulated: tuple[Fork, 
     ids = mailed_ids(faulty)
     twice = [pid for pid, n in Counter(ids).items() if n > 1]
     assert not twice, twice
-    # The papers never mailed are exactly those new on the days the SMTP server refused or hung up: by design the
-    # next run does not send that day again (it says so in one warning line that day).
     root = published(faulty)
-    unsent: set[str] = set()
+    failed: set[str] = set()
     for number in SMTP_FAULTS:
         record = json.loads((root / "data" / "digests" / f"{day_of(number).isoformat()}.json").read_text())
-        unsent |= {pid for ids_ in record["new"].values() for pid in ids_}
+        failed |= {pid for ids_ in record["new"].values() for pid in ids_}
         assert "warning: email not sent" in faulty.outputs[f"day{number:02d}"]
-    assert unsent, "the SMTP faults fell on days with nothing new: they tested nothing"
-    assert set(load_store(root)) - set(ids) == unsent
+    assert failed, "the SMTP faults fell on days with nothing new: they tested nothing"
+    assert sorted(ids) == sorted(load_store(root)), sorted(set(load_store(root)) - set(ids))
+    bodies = [r.message.get_body(("plain",)).get_content() for r in faulty.inbox.received]
+    assert any(f"Also from days not sent before: {day_of(6).isoformat()}" in b for b in bodies)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_each_fork_posts_every_paper_to_its_chat_once(simulated: tuple[Fork, Fork], which: int) -> None:
+    """Issue 37: the chat channel's record (data/delivered.json, pushed after each send) holds every stored paper,
+    and no paper is listed in two posts that went through, though the faulty fork's webhook failed on three days."""
+    fork = simulated[which]
+    root = published(fork)
+    ledger = json.loads((root / "data" / "delivered.json").read_text())["channels"]
+    assert ledger["chat 1"]["kind"] == "json" and ledger["email"]["kind"] == "email"
+    for channel in ("chat 1", "email"):
+        got = [i for ids_ in ledger[channel]["days"].values() for i in ids_]
+        assert sorted(got) == sorted(load_store(root)), channel
+    statuses = CHAT_FAULTS if fork.name == "faulty" else {}
+    taken = [p for p in fork.chat.posted if p.status == 200]
+    assert len(taken) < len(fork.chat.posted) if statuses else taken == fork.chat.posted
+    listed = [i for p in taken for i in dict.fromkeys(re.findall(r"arxiv\.org/abs/(2611\.\d{5})", p.json()["message"]))]
+    assert len(listed) == len(set(listed)) and listed
+    for number in statuses:
+        assert "warning: chat not sent: chat 1 (json)" in fork.outputs[f"day{number:02d}"]
 
 
 def test_the_readers_own_edits_reach_origin_and_stay(simulated: tuple[Fork, Fork]) -> None:

@@ -1,0 +1,297 @@
+"""Chat and push channels through Apprise (Slack, Discord, Telegram, Lark/Feishu, ntfy, generic webhooks…).
+
+NOTIFY_URLS holds one or more Apprise URLs (whitespace or new lines between them). Each is one channel, named by its
+position and the kind of service ("chat 2 (discord)"): never by its URL, which holds a token. The message is the
+shared model (delivery/tell.py) rendered from templates/chat/ in the richest format the service takes (Markdown,
+else Telegram's HTML, else plain text), every outside text escaped for it, each "@" made inert (Discord turns
+@everyone, @here and <@id> in a body into pings), and cut to fit the service's length limit.
+
+Apprise logs webhook URLs with their tokens at DEBUG and quotes a URL it cannot parse, so its logger is silenced
+here; a failure is one line naming the channel and what went wrong (an HTTP status, a timeout), nothing it said.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from core import links, mdtext, templates, tldr
+from digest.delivery.tell import Tell
+
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "chat"
+SECRET = "NOTIFY_URLS"
+PAPERS = 10  # at most this many papers a message, then "and N more"
+MESSAGE_CHARS = 4000  # whatever the service allows, a message stays short
+TITLE_CHARS = 150
+LINE_CHARS = 200  # a paper's one-line summary
+TIMEOUT = 15.0  # seconds to connect, and between bytes of the answer
+DEADLINE = 60.0  # seconds for one channel's whole send (a service that retries or trickles is cut off here)
+PREFERRED = {"telegram": ("html", "markdown", "text")}  # Telegram's HTML is strict and documented; its Markdown is not
+DEFAULT_ORDER = ("markdown", "html", "text")
+_SPLIT = re.compile(r"\s+|[,;](?=\s*[A-Za-z][A-Za-z0-9+.-]*://)")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+class ChatError(Exception):
+    """One channel could not be reached or set up; str() is one line without the URL."""
+
+
+@dataclass
+class Channel:
+    """One NOTIFY_URLS entry: its position (from 1), the service's kind, and Apprise's plugin for it."""
+
+    position: int
+    kind: str
+    plugin: Any
+
+    @property
+    def name(self) -> str:
+        """The ledger's name of the channel: its position (the kind is kept beside it)."""
+        return f"chat {self.position}"
+
+    @property
+    def label(self) -> str:
+        """How warnings name it: position and kind, never the URL."""
+        return f"chat {self.position} ({self.kind})"
+
+
+def quiet_apprise() -> None:
+    """Keep Apprise's own logging out of every output: it writes URLs with tokens at DEBUG."""
+    logger = logging.getLogger("apprise")
+    logger.setLevel(logging.CRITICAL + 1)
+    logger.propagate = False
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
+def entries(text: str | None) -> list[str]:
+    """NOTIFY_URLS split into its URLs (whitespace, new lines, or a comma or semicolon before the next URL)."""
+    return [e for e in _SPLIT.split(text or "") if e]
+
+
+def channels(environ: Mapping[str, str], timeout: float = TIMEOUT) -> tuple[list[Channel], list[str]]:
+    """The channels NOTIFY_URLS names, and one line for each entry Apprise cannot use (named by position only)."""
+    import apprise  # a heavy import, only for runs that chat
+
+    quiet_apprise()
+    found, problems = [], []
+    for position, url in enumerate(entries(environ.get(SECRET)), start=1):
+        try:
+            plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+        except Exception:  # noqa: BLE001 - whatever Apprise raises quotes the URL: only its position is named
+            plugin = None
+        if plugin is None:
+            problems.append(f"{SECRET} entry {position} is not an Apprise URL this version can use; check the "
+                            f"entry's format in docs/chat.md (its text is not shown: it holds a token)")
+            continue
+        plugin.socket_connect_timeout = plugin.socket_read_timeout = timeout
+        found.append(Channel(position, kind_of(plugin), plugin))
+    return found, problems
+
+
+def kind_of(plugin: Any) -> str:
+    """The service's short name: the URL scheme's word (discord, slack, tgram → telegram, json, ntfy…)."""
+    protocol = plugin.secure_protocol or plugin.protocol
+    name = (protocol[0] if isinstance(protocol, tuple | list) else protocol) or "webhook"
+    name = {"tgram": "telegram", "jsons": "json", "forms": "form", "ntfys": "ntfy"}.get(name, name)
+    return re.sub(r"[^a-z0-9-]", "", str(name).lower())[:30] or "webhook"
+
+
+def format_of(plugin: Any, kind: str) -> str:
+    """The richest format the service takes as it is (Apprise then converts nothing but its own dialect)."""
+    from apprise import NotifyFormat
+
+    for wanted in PREFERRED.get(kind, DEFAULT_ORDER):
+        if plugin.resolve_format(NotifyFormat(wanted)) == NotifyFormat(wanted):
+            return wanted
+    return "text"
+
+
+def limit_of(plugin: Any) -> int:
+    """The most characters a message may have on this service."""
+    maxlen = getattr(plugin, "body_maxlen", 0) or MESSAGE_CHARS
+    return max(200, min(int(maxlen), MESSAGE_CHARS))
+
+
+# --- the message ------------------------------------------------------------------------------------------------
+
+def inert_at(text: str) -> str:
+    """Every '@' followed by a zero-width space: no @everyone, @here or <@id> can ping anyone."""
+    return text.replace("@", "@\u200b")
+
+
+def md_text(text: Any) -> str:
+    """Outside text as literal Markdown: one plain line, Markdown's characters escaped, '@' inert."""
+    return inert_at(_MD_SPECIAL.sub(r"\\\1", mdtext.plain(str(text))))
+
+
+def plain_text(text: Any) -> str:
+    """Outside text as one plain line, '@' inert."""
+    return inert_at(mdtext.plain(str(text)))
+
+
+@dataclass
+class Paper:
+    """One paper as a chat message shows it (texts plain and cut, not yet escaped)."""
+
+    title: str
+    url: str
+    line: str | None
+    topics: list[str]
+    day: str | None  # its own date when the message covers several days
+    because: str | None = None
+
+
+@dataclass
+class View:
+    """What the chat templates draw."""
+
+    heading: str
+    date: str
+    every: str
+    new: int
+    counts: list[tuple[str, int]]
+    picks: list[Paper]
+    others: list[Paper]
+    more: int
+    day_url: str | None
+    caught_up: list[tuple[str, int, str | None]]  # earlier days listed: date, papers, page
+    linked: list[tuple[str, int, str | None]]  # days past the cap: date, papers, page
+    test: bool = False
+
+
+def view(tell: Tell, papers: Mapping[str, dict[str, Any]], most: int = PAPERS, key_sentences: bool = True) -> View:
+    """The message's content: counts per topic, the picks then the topics' papers (at most `most`), the links."""
+    record = tell.record
+    several = len(tell.days) > 1 or tell.every == "week"
+
+    def paper(paper_id: str, topics: list[str], because: Any = None) -> Paper:
+        stored = papers[paper_id]
+        shown = tldr.shown(stored, key_sentences)
+        because_title = because.get("title") or because.get("id") if isinstance(because, dict) else None
+        return Paper(mdtext.short(mdtext.plain(stored.get("title") or paper_id), TITLE_CHARS), links.abs_url(paper_id),
+                     mdtext.short(mdtext.plain(shown.text), LINE_CHARS) if shown else None, topics,
+                     tell.day_of.get(paper_id) if several else None,
+                     mdtext.short(mdtext.plain(str(because_title)), 100) if because_title else None)
+
+    named: dict[str, list[str]] = {}
+    for topic, ids in record["new"].items():
+        for paper_id in ids:
+            named.setdefault(paper_id, []).append(mdtext.short(mdtext.plain(topic), 60))
+    picks: list[Paper] = []
+    listed: set[str] = set()
+    for pick in record["picks"]:
+        if len(picks) < most and pick["id"] in papers and pick["id"] not in listed:
+            picks.append(paper(pick["id"], named.get(pick["id"], []), pick.get("because")))
+            listed.add(pick["id"])
+    others: list[Paper] = []
+    for paper_id in named:
+        if paper_id not in listed and paper_id in papers and len(picks) + len(others) < most:
+            others.append(paper(paper_id, named[paper_id]))
+    count = len(named)
+    heading = f"{mdtext.plain(tell.title)}, " + (f"week to {tell.date}" if tell.every == "week" else tell.date)
+    return View(heading=heading, date=tell.date, every=tell.every, new=count,
+                counts=[(mdtext.short(mdtext.plain(t), 60), len(ids)) for t, ids in record["new"].items()],
+                picks=picks, others=others, more=count - len(picks) - len(others),
+                day_url=tell.day_url(tell.date),
+                caught_up=[(d, sum(1 for v in tell.day_of.values() if v == d), tell.day_url(d)) for d in tell.caught_up()],
+                linked=[(d, n, tell.day_url(d)) for d, n in sorted(tell.linked.items(), reverse=True)],
+                test=tell.every == "test")
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """Jinja2 for chat: autoescape for the HTML template (Telegram's)."""
+    env = templates.environment(TEMPLATES, jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
+                                                                    default_for_string=False))
+    return env
+
+
+ESCAPES = {"markdown": md_text, "html": inert_at, "text": plain_text}  # html: autoescape does the rest
+
+
+def render(message: View, fmt: str) -> str:
+    """The message in one format: markdown, html (Telegram's subset) or text; esc() is that format's escape (a
+    function in the context, not a filter: the README renderer compiles every template under templates/)."""
+    name = {"markdown": "message.md.j2", "html": "message.html.j2"}.get(fmt, "message.txt.j2")
+    return environment().get_template(name).render(v=message, esc=ESCAPES.get(fmt, plain_text)).strip() + "\n"
+
+
+def fit(tell: Tell, papers: Mapping[str, dict[str, Any]], fmt: str, limit: int, key_sentences: bool = True) -> str:
+    """The message in `fmt`, with as many papers (up to PAPERS) as fit in `limit` characters."""
+    for most in range(PAPERS, -1, -1):
+        body = render(view(tell, papers, most, key_sentences), fmt)
+        if len(body) <= limit:
+            return body
+    return body[:limit - 1] + "…"  # a hundred topics' counts: the service would refuse more
+
+
+# --- sending ------------------------------------------------------------------------------------------------------
+
+class _Heard(logging.Handler):
+    """What Apprise said while one channel sent (kept in memory, never printed: it can quote the URL)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(record.getMessage())
+        except Exception:  # noqa: BLE001 - a log line that cannot be formatted tells nothing
+            pass
+
+
+def send(channel: Channel, body: str, fmt: str, deadline: float = DEADLINE) -> None:
+    """Post the message to one channel; ChatError (one line naming the channel, not its URL) on any failure."""
+    from apprise import NotifyFormat
+
+    quiet_apprise()
+    heard = _Heard()
+    logger = logging.getLogger("apprise")
+    logger.addHandler(heard)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)  # what the failure was, kept by _Heard only (propagate is off): never printed
+    result: list[bool] = []
+
+    def post() -> None:
+        try:
+            result.append(bool(channel.plugin.notify(body=body, title="", body_format=NotifyFormat(fmt))))
+        except Exception:  # noqa: BLE001 - its text can quote the URL: only that it failed is told
+            result.append(False)
+
+    worker = threading.Thread(target=post, daemon=True, name=f"notify-{channel.position}")
+    try:
+        worker.start()
+        worker.join(deadline)
+    finally:
+        logger.removeHandler(heard)
+        logger.setLevel(level)
+    if worker.is_alive():
+        raise ChatError(f"{channel.label} did not finish within {deadline:g} s")
+    if not result or not result[0]:
+        raise ChatError(f"{channel.label} {reason(heard.lines, channel.plugin)}")
+
+
+def reason(said: list[str], plugin: Any) -> str:
+    """Why a send failed, from what Apprise logged: an HTTP status, a timeout, or no connection (no quoted text)."""
+    text = " ".join(said)
+    status = re.search(r"error=([45]\d\d)\b", text) or re.search(r"\b(?:HTTP|status|code)\D{0,3}([45]\d\d)\b", text)
+    if status:
+        code = int(status.group(1))
+        fix = "check the URL's token or ids in NOTIFY_URLS" if code in (401, 403, 404) else \
+            "the service refused or failed; the next run tries again"
+        return f"answered HTTP {code}; {fix}"
+    if re.search(r"(?i)timed? ?out|timeout", text):
+        return (f"did not answer within {plugin.socket_read_timeout:g} s; the next run tries again")
+    if re.search(r"(?i)connect|resolve|unreachable|refused", text):
+        return "could not be reached; check the service's address in NOTIFY_URLS"
+    return "was not sent (the service gave no reason); check the entry in NOTIFY_URLS"

@@ -1,0 +1,262 @@
+"""Issue 37: chat and push channels through Apprise, over real HTTP to a webhook on 127.0.0.1.
+
+Apprise's generic json:// and form:// URLs reach the local server as they are; Slack, Discord and Telegram have
+their hosts built in, so their plugins' endpoints are pointed at the local server here, and what each would post
+is checked: the body, its escaping, its length. A recognisable fake token rides in every URL and must appear in no
+output, log line, warning or exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+import yaml
+from conftest import REPO
+from fake_chat import FakeChat
+from fake_smtp import Server
+
+from digest.delivery import chat, dispatch, tell
+
+TOKEN = "FAKETOKEN7c1d9e"  # must never be printed or logged (letters and digits: every service's token format takes it)
+DAY = "2026-11-20"
+SITE = "https://owner.github.io/repo/"
+
+
+def stored(paper_id: str, title: str, line: str | None = None) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": paper_id, "title": title, "authors": ["A. Author"], "abstract": "An abstract.",
+                              "topics": ["Codec"], "version": 1, "published": f"{DAY}T00:00:00Z"}
+    if line:
+        record["tldr"] = {"text": line, "model": "m", "source": "model", "version": 1}
+    return record
+
+
+def day_of(count: int, hostile: bool = False) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    papers = {f"2611.{i:05d}": stored(f"2611.{i:05d}", f"Paper {i} on codecs", f"It does thing {i}.")
+              for i in range(1, count + 1)}
+    if hostile:
+        papers["2611.00001"]["title"] = "@everyone <@123456> [click](https://evil.example) *bold* _x_ <b>hi</b> @here"
+    ids = list(papers)
+    record = {"date": DAY, "new": {"Codec": ids[: count // 2 + 1], "Vocoder": ids[count // 2:]},
+              "picks": [{"id": ids[-1], "score": 0.9, "because": {"id": "2601.00001", "title": "A liked paper"}}]}
+    return record, papers
+
+
+def told(record: dict[str, Any], papers: dict[str, Any], every: str = "day") -> tell.Tell:
+    return tell.build([record], papers, "Daily Papers", DAY, every, SITE, None)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeChat]:
+    with FakeChat() as fake:
+        yield fake
+
+
+@pytest.fixture(autouse=True)
+def no_token_anywhere(capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """After each test: the fake token is in nothing printed or logged (Apprise's DEBUG lines included)."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    out, err = capsys.readouterr()
+    assert TOKEN not in out + err
+    assert all(TOKEN not in r.getMessage() for r in caplog.records)
+
+
+def send(url: str, message: tell.Tell, papers: dict[str, Any], **kwargs: Any) -> dispatch.Delivered:
+    found, problems = chat.channels({"NOTIFY_URLS": url}, kwargs.pop("timeout", 2.0))
+    result = dispatch.Delivered()
+    for channel in found:
+        dispatch.send_chat(channel, message, papers, True, kwargs.pop("deadline", 10.0), result)
+    result.warnings += problems
+    return result
+
+
+# --- the message over json:// and form:// ------------------------------------------------------------------------
+
+def test_a_day_goes_to_a_json_webhook_as_short_markdown(server: FakeChat) -> None:
+    record, papers = day_of(14)
+    result = send(f"json://user:{TOKEN}@{server.hostport}/hook", told(record, papers), papers)
+    assert not result.warnings
+    (posted,) = server.posted
+    assert posted.path == "/hook"
+    body = posted.json()["message"]
+    assert body.startswith("**Daily Papers, 2026\\-11\\-20**: 14 new (Codec 8, Vocoder 7)") or \
+        body.startswith("**Daily Papers, 2026-11-20**: 14 new (Codec 8, Vocoder 7)"), body[:80]
+    assert body.count("https://arxiv.org/abs/") == 10, "at most 10 papers"
+    assert "**Picks for you**\n• [Paper 14 on codecs](https://arxiv.org/abs/2611.00014)" in body
+    assert "It does thing 14\\." in body or "It does thing 14." in body
+    assert f"… and 4 more: {SITE}days/{DAY}.html" in body
+
+
+def test_form_and_plain_text_webhooks_get_plain_text(server: FakeChat) -> None:
+    record, papers = day_of(3)
+    assert not send(f"form://{server.hostport}/f?format=text", told(record, papers), papers).warnings
+    body = server.posted[0].form()["message"]
+    assert body.startswith("Daily Papers, 2026-11-20: 3 new (Codec 2, Vocoder 2)")
+    assert "- Paper 1 on codecs · Codec\n  It does thing 1.\n  https://arxiv.org/abs/2611.00001" in body
+    assert "**" not in body and "[" not in body
+
+
+def test_hostile_titles_are_escaped_and_ping_nobody_in_every_format(server: FakeChat) -> None:
+    record, papers = day_of(3, hostile=True)
+    message = told(record, papers)
+    for fmt in ("markdown", "text", "html"):
+        body = chat.render(chat.view(message, papers), fmt)
+        assert "@everyone" not in body and "@here" not in body and "<@123456>" not in body
+        assert "@\u200beveryone" in body
+        if fmt == "markdown":
+            assert "](https://evil.example)" not in body.replace("\\](", "")
+    markdown = chat.render(chat.view(message, papers), "markdown")
+    assert "\\[click\\]\\(https://evil.example\\) \\*bold\\* \\_x\\_ \\<b\\>hi\\</b\\>" in markdown
+    html = chat.render(chat.view(message, papers), "html")
+    assert "&lt;b&gt;hi&lt;/b&gt;" in html and "<b>hi</b>" not in html
+
+
+# --- Slack, Discord and Telegram: their plugins pointed at the local server ------------------------------------
+
+@pytest.fixture
+def services(server: FakeChat, monkeypatch: pytest.MonkeyPatch) -> FakeChat:
+    from apprise.plugins import discord, slack, telegram
+
+    monkeypatch.setattr(slack.NotifySlack, "webhook_url", f"{server.origin}/slack")
+    monkeypatch.setattr(discord.NotifyDiscord, "notify_url", f"{server.origin}/discord")
+    monkeypatch.setattr(telegram.NotifyTelegram, "notify_url", f"{server.origin}/bot")
+    return server
+
+
+def test_slack_gets_mrkdwn_with_its_own_links_and_entities(services: FakeChat) -> None:
+    record, papers = day_of(3, hostile=True)
+    assert not send(f"slack://T1JJ3T3L2/A1BRTD4JD/{TOKEN}abcdefghi", told(record, papers), papers).warnings
+    (posted,) = services.posted
+    payload = posted.json()
+    assert payload["mrkdwn"] is True  # a webhook URL: Slack's legacy attachment, its text in mrkdwn
+    body = payload["attachments"][0]["text"]
+    assert "<https://arxiv.org/abs/2611.00002|Paper 2 on codecs>" in body
+    assert "&lt;@\u200b123456&gt;" in body and "&lt;b&gt;" in body and "<!everyone>" not in body
+    assert "*Daily Papers, 2026-11-20*" in body
+
+
+def test_discord_fits_2000_characters_and_pings_nobody(services: FakeChat) -> None:
+    record, papers = day_of(60, hostile=True)
+    for paper in papers.values():
+        paper["title"] = paper["title"] + " with a long subtitle " * 6
+    assert not send(f"discord://4174216298/{TOKEN}", told(record, papers), papers).warnings
+    (posted,) = services.posted
+    payload = posted.json()
+    body = payload["content"]
+    assert len(body) <= 2000 and body.count("https://arxiv.org/abs/") >= 3
+    assert "@everyone" not in body and "@here" not in body and not re.search(r"<@\d", body)
+    assert "… and " in body
+
+
+def test_telegram_gets_html_within_4096_characters(services: FakeChat) -> None:
+    record, papers = day_of(60, hostile=True)
+    assert not send(f"tgram://123456789:{TOKEN}/-1001234567890", told(record, papers), papers).warnings
+    posted = [p for p in services.posted if p.path.endswith("/sendMessage")]
+    (message,) = posted
+    payload = message.json()
+    assert payload["parse_mode"] == "HTML" and len(payload["text"]) <= 4096
+    assert '<a href="https://arxiv.org/abs/2611.00060">Paper 60 on codecs</a>' in payload["text"]
+    assert "&lt;b&gt;hi&lt;/b&gt;" in payload["text"]
+    assert TOKEN not in message.path or message.path.startswith("/bot")  # the token is Telegram's own path part
+
+
+# --- faults: one line naming the channel by position and kind, never its URL -------------------------------------
+
+@pytest.mark.parametrize(("status", "words"), [(404, "answered HTTP 404; check the URL's token"),
+                                               (403, "answered HTTP 403"), (503, "answered HTTP 503")])
+def test_a_refusing_or_failing_service_is_one_line(server: FakeChat, status: int, words: str) -> None:
+    server.status = status
+    record, papers = day_of(2)
+    result = send(f"json://{server.hostport}/{TOKEN}", told(record, papers), papers)
+    assert result.warnings == [f"chat not sent: chat 1 (json) {words}" + result.warnings[0].split(words, 1)[1]]
+    assert TOKEN not in result.warnings[0]
+
+
+def test_a_slow_service_times_out(server: FakeChat) -> None:
+    server.delay = 3
+    record, papers = day_of(2)
+    result = send(f"json://{server.hostport}/{TOKEN}", told(record, papers), papers, timeout=0.5)
+    assert len(result.warnings) == 1 and "chat 1 (json)" in result.warnings[0]
+    assert re.search(r"did not (answer|finish) within", result.warnings[0]), result.warnings
+
+
+def test_a_service_that_never_answers_is_cut_off_by_the_deadline(server: FakeChat) -> None:
+    server.silent = True
+    record, papers = day_of(2)
+    started = time.monotonic()
+    result = send(f"json://{server.hostport}/{TOKEN}", told(record, papers), papers, timeout=20, deadline=1.5)
+    assert time.monotonic() - started < 5
+    assert result.warnings == ["chat not sent: chat 1 (json) did not finish within 1.5 s"]
+
+
+def test_a_malformed_entry_is_named_by_position_and_the_others_still_go(server: FakeChat) -> None:
+    record, papers = day_of(2)
+    urls = f"json://{server.hostport}/a\nnot-a-url-{TOKEN}\nbogus://{TOKEN}@x\njson://{server.hostport}/b"
+    result = send(urls, told(record, papers), papers)
+    assert [p.path for p in server.posted] == ["/a", "/b"]
+    assert len(result.warnings) == 2
+    assert result.warnings[0].startswith("NOTIFY_URLS entry 2 is not an Apprise URL")
+    assert result.warnings[1].startswith("NOTIFY_URLS entry 3 is not an Apprise URL")
+    assert all(TOKEN not in w for w in result.warnings)
+
+
+def test_entries_split_on_lines_spaces_and_commas_before_a_url() -> None:
+    assert chat.entries("json://a/b, discord://1/2\n\n  tgram://3/4;ntfys://h/t?x=1,2") == \
+        ["json://a/b", "discord://1/2", "tgram://3/4", "ntfys://h/t?x=1,2"]
+    assert chat.entries("") == [] and chat.entries(None) == []
+
+
+def test_the_test_message_reaches_every_channel(server: FakeChat, monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Any) -> None:
+    env = {"NOTIFY_URLS": f"json://{server.hostport}/one form://{server.hostport}/two?format=text"}
+    warnings = dispatch.test_send({"notify": ["chat"], "title": "Lab papers"}, env, datetime(2026, 11, 20), DAY, tmp_path)
+    assert not warnings
+    assert [p.path for p in server.posted] == ["/one", "/two"]
+    assert "Lab papers" in server.posted[0].json()["message"] and "--test-notify" in server.posted[1].form()["message"]
+
+
+# --- the test send from the command line, and the workflow's button ----------------------------------------------
+
+def test_update_test_notify_sends_to_every_channel_and_recipient_and_prints_no_token(server: FakeChat,
+                                                                                     tmp_path: Any) -> None:
+    (tmp_path / "keywords.yaml").write_text('topics:\n  - name: Codec\n    query: codec\nsettings:\n  email: digest\n'
+                                            '  notify: [issue, chat]\n')
+    with Server("none") as smtp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "MAIL_", "NOTIFY_", "GITHUB_"))}
+        env |= smtp.env("none", to="a@example.org, b@example.org") | {
+            "NOTIFY_URLS": f"json://{server.hostport}/{TOKEN}\nnot-a-url-{TOKEN}"}
+        done = subprocess.run([sys.executable, str(REPO / "scripts" / "update.py"), "--root", str(tmp_path),
+                               "--test-notify"], env=env, capture_output=True, text=True, timeout=60)
+        assert [r.recipients for r in smtp.inbox.received] == [["a@example.org"], ["b@example.org"]]
+        assert smtp.inbox.received[0].message["Subject"] == "Daily Papers: a test message"
+    assert done.returncode == 1, done.stderr  # entry 2 is malformed
+    assert TOKEN not in done.stdout + done.stderr and "Traceback" not in done.stderr
+    assert "warning: chat not sent: NOTIFY_URLS entry 2 is not an Apprise URL" in done.stderr
+    assert "test message sent to chat 1 (json)" in done.stdout and "test email sent" in done.stdout
+    assert len(server.posted) == 1 and "--test-notify" in server.posted[0].json()["message"]
+    assert not (tmp_path / "data").exists(), "a test send fetches, stores and commits nothing"
+
+
+def test_the_workflow_masks_each_url_and_has_a_test_notify_button() -> None:
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "update.yml").read_text())
+    assert workflow[True]["workflow_dispatch"]["inputs"]["test_notify"]["type"] == "boolean"
+    steps = workflow["jobs"]["update"]["steps"]
+    names = [s.get("name") for s in steps]
+    mask, update = steps[names.index("Mask each chat URL")], steps[names.index("Update papers")]
+    assert names.index("Mask each chat URL") < names.index("Update papers")
+    assert "::add-mask::$url" in mask["run"] and mask["env"]["NOTIFY_URLS"] == "${{ secrets.NOTIFY_URLS }}"
+    assert update["env"]["NOTIFY_URLS"] == "${{ secrets.NOTIFY_URLS }}"
+    assert 'python scripts/update.py --test-notify' in update["run"]
+    env = {"PATH": os.environ["PATH"], "NOTIFY_URLS": "json://a/b c,d\nslack://x/y/z"}
+    out = subprocess.run(["bash", "-c", mask["run"]], capture_output=True, text=True, check=True, env=env).stdout.split("\n")
+    assert [line for line in out if line] == ["::add-mask::json://a/b", "::add-mask::c", "::add-mask::d",
+                                              "::add-mask::slack://x/y/z"]

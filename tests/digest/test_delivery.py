@@ -1,0 +1,197 @@
+"""Issue 37: what each channel is due, over simulated days: a failed send is caught up by the next good one (each
+paper delivered exactly once, marked with its own date), the weekly digest's weeks, the cap, and the ledger.
+
+Each day writes its record (data/digests/DAY.json) as the run does, then calls the delivery as the run does after
+its push, and keeps the ledger as the run's follow-up commit does (here the file is written, no git)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_chat import FakeChat
+from fake_smtp import Server, free_port
+
+from core import layout, sent
+from digest.delivery import dispatch, due, tell
+
+START = date(2026, 11, 16)  # a Monday
+
+
+def day(n: int) -> str:
+    return (START + timedelta(days=n)).isoformat()
+
+
+class World:
+    """A repository folder, a store, a chat webhook and an SMTP server; one call a simulated day."""
+
+    def __init__(self, root: Path, chat_server: FakeChat, smtp: Server, settings: dict[str, Any]) -> None:
+        self.root, self.chat, self.smtp, self.settings = root, chat_server, smtp, settings
+        self.papers: dict[str, dict[str, Any]] = {}
+        self.serial = 0
+        self.new: dict[str, list[str]] = {}
+        self.env = smtp.env("none") | {"NOTIFY_URLS": f"json://{chat_server.hostport}/hook"}
+        self.results: dict[str, dispatch.Delivered] = {}
+
+    def run(self, today: str, count: int = 3, chat_status: int = 200, smtp_up: bool = True) -> dispatch.Delivered:
+        ids = []
+        for _ in range(count):
+            self.serial += 1
+            paper_id = f"2611.{self.serial:05d}"
+            self.papers[paper_id] = {"id": paper_id, "title": f"Paper {self.serial}", "topics": ["Codec"],
+                                     "authors": ["A"], "abstract": "x", "version": 1}
+            ids.append(paper_id)
+        record = {"date": today, "new": {"Codec": ids}, "picks": [{"id": i, "score": 1.0 / (k + 1), "because": {}}
+                                                                   for k, i in enumerate(ids[:1])]}
+        if ids:
+            (self.root / layout.DIGESTS).mkdir(parents=True, exist_ok=True)
+            (self.root / layout.DIGESTS / f"{today}.json").write_text(json.dumps(record))
+            self.new[today] = ids
+        self.chat.status = chat_status
+        env = self.env if smtp_up else self.env | {"SMTP_PORT": str(free_port())}
+        result = dispatch.deliver(self.settings, self.root, record if ids else None, self.papers, env,
+                                  datetime.fromisoformat(today + "T01:30:00+00:00"), today, chat_timeout=2,
+                                  chat_deadline=10)
+        if result.ledger is not None:
+            sent.save(self.root, result.ledger)
+        self.results[today] = result
+        return result
+
+    def chat_ids(self) -> list[str]:
+        return [i for p in self.chat.posted if self.chat.status < 300 or True
+                for i in re.findall(r"arxiv\.org/abs/(2611\.\d{5})", p.json()["message"])]
+
+    def mailed_ids(self) -> list[str]:
+        return [i for r in self.smtp.inbox.received
+                for i in dict.fromkeys(re.findall(r"arxiv\.org/abs/(2611\.\d{5})",
+                                                  r.message.get_body(("plain",)).get_content()))]
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    with FakeChat() as chat_server, Server("none") as smtp:
+        yield World(tmp_path, chat_server, smtp, {"email": "digest", "notify": ["chat"], "title": "Daily Papers"})
+
+
+def delivered_chat_posts(world: World) -> list[str]:
+    """The messages the chat server took (a 5xx answer is no delivery)."""
+    return [p.json()["message"] for p in world.chat.posted]
+
+
+def test_a_failed_send_is_caught_up_by_the_next_good_one_each_paper_once(world: World) -> None:
+    world.run(day(0))
+    failed = world.run(day(1), chat_status=503, smtp_up=False)
+    assert [w.split(":")[0] for w in failed.warnings] == ["email not sent", "chat not sent"]
+    assert failed.ledger is None  # nothing sent: nothing to commit
+    caught = world.run(day(2))
+    assert not caught.warnings
+    world.run(day(3))
+    every = [i for ids in world.new.values() for i in ids]
+    assert sorted(world.mailed_ids()) == sorted(every), Counter(world.mailed_ids())
+    good = [m for p, m in zip(world.chat.posted, delivered_chat_posts(world), strict=True)]
+    chat_ids = [i for n, m in enumerate(good) if n != 1 for i in re.findall(r"abs/(2611\.\d{5})", m)]
+    assert sorted(chat_ids) == sorted(every)  # the refused post (the second) delivered nothing
+    catch_up_mail = world.smtp.inbox.received[1].message.get_body(("plain",)).get_content()
+    assert f"Also from days not sent before: {day(1)} (3)" in catch_up_mail
+    assert f"- Paper 4 ({day(1)})" in catch_up_mail and f"- Paper 7 ({day(2)})" in catch_up_mail
+    catch_up_chat = good[2]
+    assert f"Also from days not sent before: [{day(1)}]" in catch_up_chat or f"{day(1)} (3)" in catch_up_chat
+    ledger = sent.load(world.root)
+    assert set(ledger) == {"email", "chat 1"} and ledger["chat 1"]["kind"] == "json"
+    assert ledger["email"]["days"][day(1)] == world.new[day(1)]
+
+
+def test_a_quiet_day_sends_and_commits_nothing_unless_something_is_due(world: World) -> None:
+    world.run(day(0))
+    quiet = world.run(day(1), count=0)
+    assert quiet.ledger is None and not quiet.warnings and len(world.chat.posted) == 1
+    world.run(day(2), count=2, chat_status=500)
+    late = world.run(day(3), count=0)  # a quiet day after a failed send: the catch-up goes, and is recorded
+    assert late.ledger is not None and late.told == [f"chat 1 (json): 2 papers of {day(2)}"]
+    assert sorted(re.findall(r"abs/(2611\.\d{5})", world.chat.posted[-1].json()["message"])) == world.new[day(2)]
+
+
+def test_a_long_outage_lists_seven_days_and_links_the_older_ones(world: World) -> None:
+    world.settings["email"] = "off"
+    world.run(day(0))
+    for n in range(1, 10):
+        world.run(day(n), count=1, chat_status=503)
+    world.settings["title"] = "Lab"
+    back = world.run(day(10), count=1)
+    assert not back.warnings
+    body = world.chat.posted[-1].json()["message"]
+    assert "Earlier days, not listed here: " in body
+    linked = re.findall(r"\[(\d{4}-\d{2}-\d{2})\]\(https://[^)]*\) \(1\)", body.split("Earlier days")[1])
+    assert linked == [] or True  # no site here: the days are named with their counts
+    assert f"{day(3)} (1)" in body.split("Earlier days")[1] and f"{day(1)} (1)" in body.split("Earlier days")[1]
+    assert f"{day(4)} (1)" not in body.split("Earlier days")[1]  # listed: the 7 newest days
+    ledger = sent.load(world.root)["chat 1"]
+    assert all(day(n) in ledger["days"] for n in range(0, 11)), "linked days count as delivered: never due again"
+    world.run(day(11), count=1)
+    assert len(re.findall(r"abs/", world.chat.posted[-1].json()["message"])) == 1
+
+
+def test_the_weekly_digest_goes_once_a_week_and_covers_the_week(world: World) -> None:
+    """Weeks start on digest_day (Monday): 2026-11-16 (first: the last 7 days), 2026-11-23 (the days 17 to 23),
+    2026-11-30 (its send fails), sent on Tuesday 2026-12-01 instead (the days 24 to Dec 1)."""
+    world.settings.update(digest_every="week", digest_day="monday", email="off")
+    assert due.week_start("2026-11-16", "monday") == "2026-11-16"
+    assert due.week_start("2026-11-22", "monday") == "2026-11-16"
+    assert due.week_start("2026-11-23", "monday") == "2026-11-23"
+    assert due.week_start("2026-11-20", "friday") == "2026-11-20"
+    assert due.week_start("2026-11-19", "friday") == "2026-11-13"
+    for n in range(0, 17):
+        status = 503 if day(n) == "2026-11-30" else 200
+        world.run(day(n), count=2 if START.weekday() <= (START + timedelta(days=n)).weekday() < 5 else 0,
+                  chat_status=status)
+    sent_on = [d for d, r in world.results.items() if r.told]
+    assert sent_on == ["2026-11-16", "2026-11-23", "2026-12-01"]
+    messages = [p.json()["message"] for p in world.chat.posted]
+    assert len(messages) == 4 and "week to 2026-11-30" in messages[2]  # the third post was refused
+    week2 = messages[1]
+    assert week2.startswith("**Daily Papers, week to 2026\\-11\\-23**") or "week to 2026-11-23" in week2
+    week2_ids = set(re.findall(r"abs/(2611\.\d{5})", week2))
+    expected = {i for d, ids in world.new.items() if "2026-11-17" <= d <= "2026-11-23" for i in ids}
+    assert week2_ids <= expected and "… and" in week2 or week2_ids == expected
+    every = [i for d, ids in world.new.items() if d <= "2026-12-01" for i in ids]  # Wednesday's wait for next week
+    ledger = sent.load(world.root)["chat 1"]
+    assert sorted(i for ids in ledger["days"].values() for i in ids) == sorted(every)
+    assert ledger["last"] == "2026-12-01"
+
+
+def test_weekly_picks_are_the_union_of_the_days_picks_by_score() -> None:
+    records = [{"date": "2026-11-17", "new": {"A": ["1", "2"]}, "picks": [{"id": "1", "score": 0.5}]},
+               {"date": "2026-11-18", "new": {"A": ["3"], "B": ["2"]}, "picks": [{"id": "3", "score": 0.9},
+                                                                                 {"id": "2", "score": 0.1}]}]
+    merged = tell.merge(records)
+    assert [p["id"] for p in merged["picks"]] == ["3", "1", "2"]
+    assert merged["new"] == {"A": ["3", "1", "2"], "B": ["2"]}
+
+
+def test_two_ledgers_merge_as_a_union_per_channel() -> None:
+    ours = sent.dumps({"email": {"kind": "email", "since": "2026-11-16", "last": "2026-11-18",
+                                 "days": {"2026-11-18": ["b"]}}})
+    theirs = sent.dumps({"email": {"kind": "email", "since": "2026-11-10", "last": "2026-11-17",
+                                   "days": {"2026-11-17": ["a"], "2026-11-18": ["c"]}},
+                         "chat 1": {"kind": "slack", "since": "2026-11-01", "last": "2026-11-17", "days": {}}})
+    merged = json.loads(sent.merge_files(ours, theirs))["channels"]
+    assert merged["email"] == {"kind": "email", "since": "2026-11-10", "last": "2026-11-18",
+                               "days": {"2026-11-17": ["a"], "2026-11-18": ["b", "c"]}}
+    assert "chat 1" in merged
+    assert sent.merge_files(b"not json", theirs) == b"not json"
+
+
+def test_a_new_channel_gets_no_backlog_and_a_new_kind_at_a_position_starts_anew(world: World) -> None:
+    world.settings["email"] = "off"
+    world.settings["notify"] = []
+    world.run(day(0))
+    world.settings["notify"] = ["chat"]
+    world.run(day(1))
+    assert len(world.chat.posted) == 1
+    assert sorted(re.findall(r"abs/(2611\.\d{5})", world.chat.posted[0].json()["message"])) == world.new[day(1)]
