@@ -33,7 +33,7 @@ from typing import Any
 
 import jinja2
 
-from core import links, mdtext, paperlinks, templates, tldr, venue
+from core import links, mdtext, paperlinks, pickrecord, templates, tldr, venue
 from core.ids import valid_id
 from digest.delivery.tell import Tell
 
@@ -93,6 +93,7 @@ class Item:
     tldr_link: str | None = None  # where the label links (Semantic Scholar's page of the paper)
     because_title: str | None = None
     because_url: str | None = None
+    words: list[str] = field(default_factory=list)  # what the learning ranker matched (core.pickrecord)
     venue: str | None = None  # the venue's chip read from the comment ("ICASSP 2026", "submitted: TASLP"; issue 35)
     links: list[paperlinks.Link] = field(default_factory=list)  # the authors' own links, checked http(s) (issue 35)
     more_links: int = 0  # the authors' links past LINKS_IN_MAIL, on arXiv's page and the site
@@ -227,6 +228,8 @@ def digest_of(record: dict[str, Any], papers: Mapping[str, dict[str, Any]], site
             chosen.append(pick)
     chosen = chosen[:most_picks]
     picks = [entry(papers[p["id"]], p.get("because"), named.get(p["id"])) for p in chosen]
+    for shown, pick in zip(picks, chosen, strict=True):
+        shown.words = pickrecord.pick_words(pick)
     listed = {p.id for p in picks}
     own: dict[str, list[dict[str, Any]]] = {}  # each topic's papers not listed higher up
     for name, found in topics.items():

@@ -48,7 +48,8 @@ def day_of_three() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     day = {"date": "2026-12-03", "new": {"Codec": ["2612.00001", "2612.00002", "2612.09999"],
                                          "TTS": ["2612.00002", "2612.00003"]},
            "picks": [{"id": "2612.00003", "score": 0.42,
-                      "because": {"id": "2510.00981", "title": "A liked <em>paper</em>"}},
+                      "because": {"id": "2510.00981", "title": "A liked <em>paper</em>"},
+                      "words": ["flow matching", "tts", "<b>x</b>"]},
                      {"id": "2612.09998", "score": 0.3, "because": {"id": None, "title": "gone"}}]}
     return day, papers
 
@@ -73,7 +74,9 @@ def test_the_digest_is_multipart_with_picks_first_summaries_and_the_day_page() -
         assert "TL;DR (AI, gpt-4.1-mini)" in body and "old summary" not in body  # the v1 summary of a v2
         assert "https://arxiv.org/abs/2612.00001" in body and "https://arxiv.org/abs/2510.00981" in body
         assert f"{SITE}days/2026-12-03.html" in body and "2612.09999" not in body and "2612.09998" not in body
-    assert "Because you liked: A liked <em>paper</em> <https://arxiv.org/abs/2510.00981>" in text
+    assert ("Because you liked: A liked <em>paper</em> <https://arxiv.org/abs/2510.00981> (matched: flow matching, "
+            "tts)") in text
+    assert "· matched: flow matching, tts</span>" in html  # what is not a ranker's word is dropped
 
 
 def test_hostile_arxiv_and_model_text_is_inert_in_both_parts() -> None:
