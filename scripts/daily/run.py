@@ -87,7 +87,7 @@ def import_seed(root: Path, store: st.Store) -> int:
 def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
           store: st.Store | None = None, imported: int = 0, now: datetime | None = None,
           baseline: announce.Baseline | None = None, liked: list[Any] | None = None,
-          summarize: bool = False, time_left: Callable[[], float] | None = None) -> Outcome:
+          summarize: bool = False, time_left: Callable[[], float] | None = None, backfill: bool = False) -> Outcome:
     """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to.
 
     liked: the reader's library and liked papers (digest.picks), found without asking arXiv when not given.
@@ -97,6 +97,7 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
     summarize: ask the model, then Semantic Scholar, for the listed papers' missing summaries after the merge (not
     in a dry run); a push race's rebuild does not ask again: the summaries are in the records this run changed.
     time_left: seconds left of arXiv's time budget; Semantic Scholar gets at most 60 s of it.
+    backfill: a --backfill run: the day's record lists its papers as backfilled, never sent to a channel.
     """
     now = now or run_moment()
     with st.gc_paused():
@@ -107,7 +108,7 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
         if summarize:
             summarize_step(config, store, outcome, now, write, time_left)
         announce.assign(runs, announce.changes(baseline, store, outcome.renamed), [t.name for t in config.topics])
-        return render_step(root, config, store, outcome, now, liked, write)
+        return render_step(root, config, store, outcome, now, liked, write, backfill)
 
 
 def merge_step(config: cfg.Config, store: st.Store, runs: list[TopicRun], imported: int,
@@ -163,7 +164,7 @@ def next_state(root: Path, config: cfg.Config, store: st.Store, runs: list[Topic
 
 
 def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcome, now: datetime,
-                liked: list[Any] | None, write: bool) -> Outcome:
+                liked: list[Any] | None, write: bool, backfill: bool = False) -> Outcome:
     """Build the page model once, count what each topic lists, record the day's picks, then write (or, in a dry
     run, list) the store, the state, the day's record and every page."""
     state = next_state(root, config, store, outcome.runs)
@@ -177,7 +178,8 @@ def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcom
         liked = picks.complete(config, root, store, *picks.liked_local(config, root, store), look_up=None)
     refused = picks.refused_ids(config, root)
     outcome.day, day_files = picks.record_day(root, config, outcome.new_papers, store.papers, liked,
-                                              clock.run_day([r.arxiv_time for r in outcome.runs], now), write, refused)
+                                              clock.run_day([r.arxiv_time for r in outcome.runs], now), write, refused,
+                                              backfill)
     renderer.set_picks(picks.readme_view(config, model.views, store.papers, outcome.day or picks.latest_record(root),
                                          sum(entry.id not in refused for entry in liked), refused))
     renderer.set_day(outcome.day or picks.latest_record(root))  # the new markers: this run's day even in a dry run
@@ -281,7 +283,8 @@ def carried_over(outcome: Outcome) -> dict[str, Any]:
 
 
 def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, store: st.Store,
-               runs: list[TopicRun], asked: dict[str, Any] | None = None) -> tuple[Outcome, str | None]:
+               runs: list[TopicRun], asked: dict[str, Any] | None = None, backfill: bool = False
+               ) -> tuple[Outcome, str | None]:
     """The run's commit made again on origin's tip: the tip's store plus the records this run changed,
     rendered with the tip's keywords.yaml and templates; counts are what it adds over the tip, but what was asked
     (carried_over: the summaries' and Semantic Scholar's counts and lines), which is not asked again."""
@@ -311,7 +314,7 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
             for topic in record["topics"]:
                 st.merge(theirs, topic, [record])
         again = [dataclasses.replace(r, records=[], new=[], created=[], updated=[]) for r in runs]  # counts anew
-        outcome = apply(folder, config, again, write=True, store=theirs, baseline=on_tip)
+        outcome = apply(folder, config, again, write=True, store=theirs, baseline=on_tip, backfill=backfill)
         for name, value in (asked or {}).items():
             setattr(outcome, name, value)
         sha = gitio.build_commit(repo, folder, tip, publish.owned_paths(repo, folder, tip),
@@ -321,11 +324,12 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
 
 
 def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.Store,
-                       runs: list[TopicRun], outcome: Outcome, do_push: bool) -> tuple[Outcome, str | None]:
+                       runs: list[TopicRun], outcome: Outcome, do_push: bool, backfill: bool = False
+                       ) -> tuple[Outcome, str | None]:
     """Commit the files the run owns and push; a push race rebuilds the commit on origin's new tip (rebuild_on)."""
     asked = carried_over(outcome)
     return publish.commit_and_push(checkout, outcome, do_push, rebuild=lambda tip: rebuild_on(
-        checkout, tip, config_path, store, runs, asked))
+        checkout, tip, config_path, store, runs, asked, backfill))
 
 
 @dataclass
@@ -370,7 +374,8 @@ def run(options: RunOptions) -> int:
     liked = complete_library(options, start, fetched)
     outcome = apply(options.root, config, fetched.runs, write=options.write, store=start.store,
                     imported=start.imported, now=start.now, baseline=start.baseline, liked=liked,
-                    summarize=options.fetch, time_left=fetched.fetcher.time_left if fetched.fetcher else None)
+                    summarize=options.fetch, time_left=fetched.fetcher.time_left if fetched.fetcher else None,
+                    backfill=options.backfill is not None)
     outcome.refreshed += fetched.filled
     outcome = commit_step(options, start, fetched.runs, outcome)
     notify_step(options, config, start, outcome)
@@ -436,7 +441,8 @@ def commit_step(options: RunOptions, start: Start, runs: list[TopicRun], outcome
     checkout = start.checkout
     if checkout is None:
         return outcome
-    outcome, sha = publish_with_retry(checkout, options.config_path, start.store, runs, outcome, options.push)
+    outcome, sha = publish_with_retry(checkout, options.config_path, start.store, runs, outcome, options.push,
+                                      options.backfill is not None)
     ledger.forget_committed(checkout.repo, sha)
     outcome.changed_files = gitio.commit_files(checkout.repo, sha) if sha else []
     print(f"committed {sha[:12]}" if sha else "nothing to commit")

@@ -27,6 +27,7 @@ from digest import learn, library, model_cache, rank
 log = logging.getLogger("daily_papers.picks")
 
 DIGESTS = Path(layout.DIGESTS)
+BACKFILLED = "backfilled"  # the day's record's ids a --backfill run stored: shown as the day's, never sent (delivery)
 MIN_LIKED = 5  # liked papers the ranker learns from; with fewer it ranks by similarity (cold start)
 MIN_UNLIKED = 20  # stored papers not liked: what the learning ranker calibrates its floor on
 TITLE_CHARS = 300  # a library title shown after "because you liked" (the user's file: any length)
@@ -167,12 +168,13 @@ def newest_first(ids: Iterable[str], papers: dict[str, dict[str, Any]]) -> list[
 
 def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers: dict[str, dict[str, Any]],
                  liked: list[rank.Liked], limit: int, previous: dict[str, Any] | None = None,
-                 refused: frozenset[str] = frozenset(), root: Path | None = None, keep: bool = True
-                 ) -> dict[str, Any]:
+                 refused: frozenset[str] = frozenset(), root: Path | None = None, keep: bool = True,
+                 backfill: bool = False) -> dict[str, Any]:
     """The day's record: each topic's new ids (merged with the day's earlier record), picks over all of them.
 
     refused: the ids marked not for me, never picked and learnt from as negatives; root: where the fitted ranker is
-    cached (.cache/picks), None to fit without it; keep: whether a new fit is saved there (not in a dry run)."""
+    cached (.cache/picks), None to fit without it; keep: whether a new fit is saved there (not in a dry run);
+    backfill: a --backfill run, whose papers are also listed under "backfilled" so no channel is ever sent them."""
     new: dict[str, list[str]] = {}
     for topic, ids in ((previous or {}).get("new") or {}).items():
         if isinstance(ids, list):
@@ -188,9 +190,18 @@ def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers:
                   if i in papers and i not in already and i not in refused
                   and title_key(papers[i].get("title")) not in titles]
     chosen, ranker = choose(candidates, liked, teaching(papers, liked, refused, day_ids), limit, root, keep)
+    backfilled = backfilled_ids(previous) | ({r["id"] for records in new_papers.values() for r in records}
+                                             if backfill else set())
     return {"date": date, "new": new, "ranker": ranker,
             "picks": [{"id": p.id, "score": p.score, "because": {"id": p.because.id, "title": p.because.title},
-                       **({"words": list(p.words)} if p.words else {})} for p in chosen]}
+                       **({"words": list(p.words)} if p.words else {})} for p in chosen],
+            **({BACKFILLED: sorted(backfilled)} if backfilled else {})}
+
+
+def backfilled_ids(record: dict[str, Any] | None) -> set[str]:
+    """The ids a day's earlier --backfill run stored (kept when a later run adds to the day)."""
+    found = (record or {}).get(BACKFILLED)
+    return {i for i in found if isinstance(i, str)} if isinstance(found, list) else set()
 
 
 def title_key(title: Any) -> str:
@@ -240,13 +251,14 @@ def dumps(record: dict[str, Any]) -> bytes:
 
 def record_day(root: Path, config: Config, new_papers: dict[str, list[dict[str, Any]]],
                papers: dict[str, dict[str, Any]], liked: list[rank.Liked], date: str,
-               write: bool, refused: frozenset[str] = frozenset()) -> tuple[dict[str, Any] | None, list[str]]:
+               write: bool, refused: frozenset[str] = frozenset(), backfill: bool = False
+               ) -> tuple[dict[str, Any] | None, list[str]]:
     """The day's record for a run that stored new papers (None otherwise), and the files it (would) change."""
     if not any(new_papers.values()):
         return None, []
     limit = config.interests.picks if wanted(config) else 0
     record = build_record(date, new_papers, papers, liked, limit, load_record(root, date), refused, root,
-                          keep=write)
+                          keep=write, backfill=backfill)
     path, data = path_of(date), dumps(record)
     if write:
         changed = jsonfile.atomic_write(root / path, data)

@@ -195,3 +195,14 @@ def test_a_new_channel_gets_no_backlog_and_a_new_kind_at_a_position_starts_anew(
     world.run(day(1))
     assert len(world.chat.posted) == 1
     assert sorted(re.findall(r"abs/(2611\.\d{5})", world.chat.posted[0].json()["message"])) == world.new[day(1)]
+
+
+def test_a_days_backfilled_papers_are_never_due(tmp_path: Path) -> None:
+    folder = tmp_path / layout.DIGESTS
+    folder.mkdir(parents=True)
+    (folder / "2026-11-17.json").write_text(json.dumps(
+        {"date": "2026-11-17", "new": {"A": ["old1", "new1"], "B": ["old2"]}, "backfilled": ["old1", "old2"],
+         "picks": [{"id": "old1", "score": 1.0}, {"id": "new1", "score": 0.5}]}))
+    entry = {"kind": "json", "since": "2026-11-16", "last": "2026-11-16", "days": {}}
+    assert due.due(tmp_path, entry, "day", "2026-11-18", None) == [
+        {"date": "2026-11-17", "new": {"A": ["new1"]}, "picks": [{"id": "new1", "score": 0.5}]}]

@@ -2,7 +2,8 @@
 
 One model for every medium: the email (digest/mail.py) and the chat message (delivery/chat.py) both render it.
 It is built from the days' records (data/digests/YYYY-MM-DD.json, read for their ids and picks only: {"date",
-"new": {topic: [ids]}, "picks": [{"id", "score", "because"}]}) and the store; ids the store lacks are left out.
+"new": {topic: [ids]}, "picks": [{"id", "score", "because"}], "backfilled": [ids]}) and the store; ids the store
+lacks, and those a --backfill run stored ("backfilled"), are left out.
 
 Picks over several days (a catch-up, or the weekly digest) are the union of the days' picks ordered by their
 score (each day's ranker scored them against the same interests), best first, each paper once.
@@ -19,6 +20,7 @@ from typing import Any
 
 from core import layout
 
+BACKFILLED = "backfilled"  # the day's record's list of the ids a --backfill run stored (digest/picks.py): never sent
 LISTED_DAYS = {"day": 7, "week": 14}  # days whose papers a catch-up lists; older due days are linked, not listed
 
 
@@ -76,8 +78,17 @@ def read_records(root: Path, first: str, last: str) -> list[dict[str, Any]]:
         except (OSError, UnicodeDecodeError, ValueError):
             continue
         if isinstance(record, dict) and isinstance(record.get("new"), dict):
-            found.append({"date": path.stem, "new": record["new"], "picks": record.get("picks") or []})
+            whole = {"date": path.stem, "new": record["new"], "picks": record.get("picks") or []}
+            found.append(not_backfilled(whole, record.get(BACKFILLED)))
     return found
+
+
+def not_backfilled(record: dict[str, Any], backfilled: Any) -> dict[str, Any]:
+    """The record without the papers a --backfill run stored that day: a backfill sends nothing, now or later."""
+    if not isinstance(backfilled, list) or not backfilled:
+        return record
+    skip = set(backfilled)
+    return only(record, [i for i in ids_of(record) if i not in skip])
 
 
 def ids_of(record: Mapping[str, Any]) -> list[str]:
