@@ -7,16 +7,22 @@ day with nothing due makes no commit. Its shape, stable sorted JSON:
 
     {"channels": {"email": {"kind": "email", "since": "2026-11-16", "last": "2026-11-20",
                             "days": {"2026-11-20": ["2611.00001", ...]}},
-                  "chat 1": {"kind": "discord", ...}}}
+                  "chat-3f9a2c0d1e4b": {"kind": "discord", ...}}}
 
-A channel is "email" or "chat N" (its position in NOTIFY_URLS, and the kind of service there: never the URL, which
-holds a token). "since" is the first day it delivered (older days are never due to it), "last" the run's day of its
-last send (the weekly digest's clock), "days" the ids it delivered per day, kept for LOOKBACK_DAYS.
+A channel is "email" or "chat-KEY": KEY is 12 hex characters derived from its NOTIFY_URLS entry (chat.key_of), so a
+channel keeps its history when others are removed or reordered, and two channels of one service stay apart; never
+the URL, which holds a token. "since" is the first day it delivered (older days are never due to it), "last" the
+run's day of its last send (the weekly digest's clock), "days" the ids it delivered per day, kept for LOOKBACK_DAYS.
+
+The first version named a chat channel by its position ("chat 1"); such entries are dropped on reading, as they
+cannot be matched to a URL safely: the channel starts anew (its next send has this run's papers; a weekly one's
+first digest, on digest_day, the last seven days), so an upgrade loses at most one pending catch-up.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +33,7 @@ PATH = Path(layout.DELIVERED)
 LOOKBACK_DAYS = 35  # a day older than this is never due again (five weeks: a weekly digest missed four times)
 
 Ledger = dict[str, dict[str, Any]]  # channel -> {"kind", "since", "last", "days": {date: [ids]}}
+_BY_POSITION = re.compile(r"chat \d+")  # the first version's names: dropped (see above)
 
 
 def load(root: Path) -> Ledger:
@@ -39,7 +46,12 @@ def load(root: Path) -> Ledger:
     channels = data.get("channels") if isinstance(data, dict) else None
     if not isinstance(channels, dict):
         return {}
-    return {name: entry for name, entry in channels.items() if isinstance(name, str) and _entry_ok(entry)}
+    return {name: entry for name, entry in channels.items() if _name_ok(name) and _entry_ok(entry)}
+
+
+def _name_ok(name: Any) -> bool:
+    """Whether a channel's name is one this code keeps (not a first-version name by position)."""
+    return isinstance(name, str) and not _BY_POSITION.fullmatch(name)
 
 
 def _entry_ok(entry: Any) -> bool:
@@ -50,7 +62,7 @@ def _entry_ok(entry: Any) -> bool:
 
 
 def entry_of(ledger: Ledger, channel: str, kind: str) -> dict[str, Any] | None:
-    """The channel's record, or None when it has none or another kind of service now holds its position."""
+    """The channel's record, or None when it has none or it was made for another kind of service."""
     entry = ledger.get(channel)
     return entry if entry is not None and entry["kind"] == kind else None
 
@@ -102,9 +114,9 @@ def merge_files(ours: bytes, theirs: bytes) -> bytes:
         return ours
     if not isinstance(mine, dict) or not isinstance(other, dict):
         return ours
-    merged: Ledger = {k: v for k, v in other.items() if _entry_ok(v)}
+    merged: Ledger = {k: v for k, v in other.items() if _name_ok(k) and _entry_ok(v)}
     for name, entry in mine.items():
-        if not _entry_ok(entry):
+        if not _name_ok(name) or not _entry_ok(entry):
             continue
         have = merged.get(name)
         if have is None or have["kind"] != entry["kind"]:

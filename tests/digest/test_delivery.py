@@ -19,7 +19,7 @@ from fake_chat import FakeChat
 from fake_smtp import Server, free_port
 
 from core import layout, sent
-from digest.delivery import dispatch, due, tell
+from digest.delivery import chat, dispatch, due, tell
 
 START = date(2026, 11, 16)  # a Monday
 
@@ -36,10 +36,15 @@ class World:
         self.papers: dict[str, dict[str, Any]] = {}
         self.serial = 0
         self.new: dict[str, list[str]] = {}
-        self.env = smtp.env("none") | {"NOTIFY_URLS": f"json://{chat_server.hostport}/hook"}
+        self.url = f"json://{chat_server.hostport}/hook"
+        self.env = smtp.env("none") | {"NOTIFY_URLS": self.url}
+        self.key = f"chat-{chat.key_of(self.url)}"  # the chat channel's name in the ledger
         self.results: dict[str, dispatch.Delivered] = {}
 
-    def run(self, today: str, count: int = 3, chat_status: int = 200, smtp_up: bool = True) -> dispatch.Delivered:
+    def run(self, today: str, count: int = 3, chat_status: int = 200, smtp_up: bool = True, urls: str | None = None,
+            also: dict[str, list[str]] | None = None) -> dispatch.Delivered:
+        """One day: `count` new papers in Codec (and `also`: topic -> ids already stored, new to that topic), the
+        record written, the sends to NOTIFY_URLS (`urls`, else the world's webhook), the ledger kept."""
         ids = []
         for _ in range(count):
             self.serial += 1
@@ -47,15 +52,17 @@ class World:
             self.papers[paper_id] = {"id": paper_id, "title": f"Paper {self.serial}", "topics": ["Codec"],
                                      "authors": ["A"], "abstract": "x", "version": 1}
             ids.append(paper_id)
-        record = {"date": today, "new": {"Codec": ids}, "picks": [{"id": i, "score": 1.0 / (k + 1), "because": {}}
-                                                                   for k, i in enumerate(ids[:1])]}
-        if ids:
+        record = {"date": today, "new": {"Codec": ids, **(also or {})},
+                  "picks": [{"id": i, "score": 1.0 / (k + 1), "because": {}} for k, i in enumerate(ids[:1])]}
+        record["new"] = {t: found for t, found in record["new"].items() if found}
+        if record["new"]:
             (self.root / layout.DIGESTS).mkdir(parents=True, exist_ok=True)
             (self.root / layout.DIGESTS / f"{today}.json").write_text(json.dumps(record))
             self.new[today] = ids
         self.chat.status = chat_status
         env = self.env if smtp_up else self.env | {"SMTP_PORT": str(free_port())}
-        result = dispatch.deliver(self.settings, self.root, record if ids else None, self.papers, env,
+        env = env if urls is None else env | {"NOTIFY_URLS": urls}
+        result = dispatch.deliver(self.settings, self.root, record if record["new"] else None, self.papers, env,
                                   datetime.fromisoformat(today + "T01:30:00+00:00"), today, chat_timeout=2,
                                   chat_deadline=10)
         if result.ledger is not None:
@@ -64,8 +71,8 @@ class World:
         return result
 
     def chat_ids(self) -> list[str]:
-        return [i for p in self.chat.posted if self.chat.status < 300 or True
-                for i in re.findall(r"arxiv\.org/abs/(2611\.\d{5})", p.json()["message"])]
+        """The ids of every post the webhook took (a refused post delivered nothing)."""
+        return posted_ids(self.chat)
 
     def mailed_ids(self) -> list[str]:
         return [i for r in self.smtp.inbox.received
@@ -79,9 +86,10 @@ def world(tmp_path: Path) -> Iterator[World]:
         yield World(tmp_path, chat_server, smtp, {"email": "digest", "notify": ["chat"], "title": "Daily Papers"})
 
 
-def delivered_chat_posts(world: World) -> list[str]:
-    """The messages the chat server took (a 5xx answer is no delivery)."""
-    return [p.json()["message"] for p in world.chat.posted]
+def posted_ids(server: FakeChat) -> list[str]:
+    """The paper ids of every post the server took (a 4xx or 5xx answer is no delivery), a paper twice listed twice."""
+    return [i for p in server.posted if p.status < 300
+            for i in re.findall(r"arxiv\.org/abs/(2611\.\d{5})", p.json()["message"])]
 
 
 def test_a_failed_send_is_caught_up_by_the_next_good_one_each_paper_once(world: World) -> None:
@@ -94,16 +102,17 @@ def test_a_failed_send_is_caught_up_by_the_next_good_one_each_paper_once(world: 
     world.run(day(3))
     every = [i for ids in world.new.values() for i in ids]
     assert sorted(world.mailed_ids()) == sorted(every), Counter(world.mailed_ids())
-    good = [m for p, m in zip(world.chat.posted, delivered_chat_posts(world), strict=True)]
-    chat_ids = [i for n, m in enumerate(good) if n != 1 for i in re.findall(r"abs/(2611\.\d{5})", m)]
-    assert sorted(chat_ids) == sorted(every)  # the refused post (the second) delivered nothing
+    assert [p.status for p in world.chat.posted] == [200, 503, 200, 200]
+    assert sorted(world.chat_ids()) == sorted(every)  # the refused post (the second) delivered nothing
+    good = [p.json()["message"] for p in world.chat.posted]
     catch_up_mail = world.smtp.inbox.received[1].message.get_body(("plain",)).get_content()
     assert f"Also from days not sent before: {day(1)} (3)" in catch_up_mail
     assert f"- Paper 4 ({day(1)})" in catch_up_mail and f"- Paper 7 ({day(2)})" in catch_up_mail
     catch_up_chat = good[2]
     assert f"Also from days not sent before: [{day(1)}]" in catch_up_chat or f"{day(1)} (3)" in catch_up_chat
     ledger = sent.load(world.root)
-    assert set(ledger) == {"email", "chat 1"} and ledger["chat 1"]["kind"] == "json"
+    assert set(ledger) == {"email", world.key} and ledger[world.key]["kind"] == "json"
+    assert re.fullmatch(r"chat-[0-9a-f]{12}", world.key)
     assert ledger["email"]["days"][day(1)] == world.new[day(1)]
 
 
@@ -128,10 +137,10 @@ def test_a_long_outage_lists_seven_days_and_links_the_older_ones(world: World) -
     body = world.chat.posted[-1].json()["message"]
     assert "Earlier days, not listed here: " in body
     linked = re.findall(r"\[(\d{4}-\d{2}-\d{2})\]\(https://[^)]*\) \(1\)", body.split("Earlier days")[1])
-    assert linked == [] or True  # no site here: the days are named with their counts
+    assert linked == []  # no site here: the days are named with their counts, unlinked
     assert f"{day(3)} (1)" in body.split("Earlier days")[1] and f"{day(1)} (1)" in body.split("Earlier days")[1]
     assert f"{day(4)} (1)" not in body.split("Earlier days")[1]  # listed: the 7 newest days
-    ledger = sent.load(world.root)["chat 1"]
+    ledger = sent.load(world.root)[world.key]
     assert all(day(n) in ledger["days"] for n in range(0, 11)), "linked days count as delivered: never due again"
     world.run(day(11), count=1)
     assert len(re.findall(r"abs/", world.chat.posted[-1].json()["message"])) == 1
@@ -160,7 +169,7 @@ def test_the_weekly_digest_goes_once_a_week_and_covers_the_week(world: World) ->
     expected = {i for d, ids in world.new.items() if "2026-11-17" <= d <= "2026-11-23" for i in ids}
     assert week2_ids <= expected and "… and" in week2 or week2_ids == expected
     every = [i for d, ids in world.new.items() if d <= "2026-12-01" for i in ids]  # Wednesday's wait for next week
-    ledger = sent.load(world.root)["chat 1"]
+    ledger = sent.load(world.root)[world.key]
     assert sorted(i for ids in ledger["days"].values() for i in ids) == sorted(every)
     assert ledger["last"] == "2026-12-01"
 
@@ -179,11 +188,13 @@ def test_two_ledgers_merge_as_a_union_per_channel() -> None:
                                  "days": {"2026-11-18": ["b"]}}})
     theirs = sent.dumps({"email": {"kind": "email", "since": "2026-11-10", "last": "2026-11-17",
                                    "days": {"2026-11-17": ["a"], "2026-11-18": ["c"]}},
+                         "chat-0123456789ab": {"kind": "slack", "since": "2026-11-01", "last": "2026-11-17",
+                                               "days": {}},
                          "chat 1": {"kind": "slack", "since": "2026-11-01", "last": "2026-11-17", "days": {}}})
     merged = json.loads(sent.merge_files(ours, theirs))["channels"]
     assert merged["email"] == {"kind": "email", "since": "2026-11-10", "last": "2026-11-18",
                                "days": {"2026-11-17": ["a"], "2026-11-18": ["b", "c"]}}
-    assert "chat 1" in merged
+    assert set(merged) == {"email", "chat-0123456789ab"}  # a first-version name by position is dropped
     assert sent.merge_files(b"not json", theirs) == b"not json"
 
 
@@ -195,6 +206,50 @@ def test_a_new_channel_gets_no_backlog_and_a_new_kind_at_a_position_starts_anew(
     world.run(day(1))
     assert len(world.chat.posted) == 1
     assert sorted(re.findall(r"abs/(2611\.\d{5})", world.chat.posted[0].json()["message"])) == world.new[day(1)]
+
+
+def test_a_channel_keeps_its_history_when_another_is_removed_or_the_entries_reordered(world: World) -> None:
+    """Two webhooks of one kind: the first breaks (404) for two days while the second delivers, then the reader
+    removes the first, later adds it back in front and swaps them: the second never gets a paper twice, and the
+    first gets its missed days once it is back."""
+    world.settings["email"] = "off"
+    with FakeChat() as other:
+        first, second = f"json://{other.hostport}/first", world.url
+        world.run(day(0), count=2, urls=f"{first} {second}")  # two papers a day: a chat message lists ten
+        other.status = 404
+        failed = world.run(day(1), count=2, urls=f"{first} {second}")
+        world.run(day(2), count=2, urls=f"{first} {second}")
+        assert [w.split(":")[0] for w in failed.warnings] == ["chat not sent"] and "chat 1 (json)" in failed.warnings[0]
+        world.run(day(3), count=2, urls=second)  # the broken one removed: the second is entry 1 now
+        other.status = 200
+        world.run(day(4), count=2, urls=f"{first} {second}")  # back, in front
+        world.run(day(5), count=2, urls=f"{second} {first}")  # swapped
+        every = [i for ids in world.new.values() for i in ids]
+        assert sorted(world.chat_ids()) == sorted(every), Counter(world.chat_ids())
+        assert sorted(posted_ids(other)) == sorted(every), Counter(posted_ids(other))  # day 1 to 3 caught up on day 4
+        keys = {f"chat-{chat.key_of(u)}" for u in (first, second)}
+        ledger = sent.load(world.root)
+        assert set(ledger) == keys and len(keys) == 2
+        for result in world.results.values():  # the key is the ledger's alone: warnings and commit say the position
+            assert not any(k in line for k in keys for line in result.warnings + result.told)
+
+
+def test_a_first_version_ledger_by_position_is_dropped_each_channel_starting_anew(world: World) -> None:
+    world.settings["email"] = "off"
+    legacy = {"chat 1": {"kind": "json", "since": day(0), "last": day(0), "days": {day(0): ["2611.00001"]}}}
+    (world.root / sent.PATH).parent.mkdir(parents=True, exist_ok=True)
+    (world.root / sent.PATH).write_bytes(sent.dumps(legacy))
+    assert sent.load(world.root) == {}
+    world.run(day(1))
+    assert world.chat_ids() == world.new[day(1)]  # this run's papers only: nothing older, nothing twice
+    assert set(sent.load(world.root)) == {world.key}
+    assert "chat 1" not in json.loads((world.root / sent.PATH).read_text())["channels"]
+
+
+def test_the_same_url_twice_is_one_channel_sent_once(world: World) -> None:
+    world.settings["email"] = "off"
+    world.run(day(0), urls=f"{world.url}\n{world.url}")
+    assert world.chat_ids() == world.new[day(0)]
 
 
 def test_a_days_backfilled_papers_are_never_due(tmp_path: Path) -> None:

@@ -346,8 +346,10 @@ def test_each_fork_posts_every_paper_to_its_chat_once(simulated: tuple[Fork, For
     fork = simulated[which]
     root = published(fork)
     ledger = json.loads((root / "data" / "delivered.json").read_text())["channels"]
-    assert ledger["chat 1"]["kind"] == "json" and ledger["email"]["kind"] == "email"
-    for channel in ("chat 1", "email"):
+    chat = next(name for name in ledger if name.startswith("chat-"))  # named by its URL's key, not its position
+    assert set(ledger) == {chat, "email"} and ledger[chat]["kind"] == "json" and ledger["email"]["kind"] == "email"
+    assert not any(chat.removeprefix("chat-") in out for out in fork.outputs.values())  # the key is the ledger's alone
+    for channel in (chat, "email"):
         got = [i for ids_ in ledger[channel]["days"].values() for i in ids_]
         assert sorted(got) == sorted(load_store(root)), channel
     statuses = CHAT_FAULTS if fork.name == "faulty" else {}

@@ -13,6 +13,7 @@ here; a failure is one line naming the channel and what went wrong (an HTTP stat
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import re
 import threading
@@ -46,16 +47,17 @@ class ChatError(Exception):
 
 @dataclass
 class Channel:
-    """One NOTIFY_URLS entry: its position (from 1), the service's kind, and Apprise's plugin for it."""
+    """One NOTIFY_URLS entry: its position (from 1), the service's kind, Apprise's plugin, and its URL's key."""
 
     position: int
     kind: str
     plugin: Any
+    key: str = ""  # key_of(its URL): which channel it is, wherever it stands in NOTIFY_URLS
 
     @property
     def name(self) -> str:
-        """The ledger's name of the channel: its position (the kind is kept beside it)."""
-        return f"chat {self.position}"
+        """The ledger's name of the channel: its URL's key, so removing or reordering entries keeps each history."""
+        return f"chat-{self.key}"
 
     @property
     def label(self) -> str:
@@ -93,8 +95,16 @@ def channels(environ: Mapping[str, str], timeout: float = TIMEOUT) -> tuple[list
                             f"entry's format in docs/chat.md (its text is not shown: it holds a token)")
             continue
         plugin.socket_connect_timeout = plugin.socket_read_timeout = timeout
-        found.append(Channel(position, kind_of(plugin), plugin))
+        found.append(Channel(position, kind_of(plugin), plugin, key_of(url)))
     return found, problems
+
+
+def key_of(url: str) -> str:
+    """A channel's name in the public ledger: 12 hex characters derived from its URL as written. A webhook's token
+    is long and random, so the key gives nothing away; a slow derivation (PBKDF2, 100,000 rounds) makes guessing a
+    short one (an ntfy topic's name) costly too. It is written to data/delivered.json only, beside the kind, never
+    beside the position or in any output."""
+    return hashlib.pbkdf2_hmac("sha256", url.encode(), b"daily-papers chat channel", 100_000)[:6].hex()
 
 
 def kind_of(plugin: Any) -> str:

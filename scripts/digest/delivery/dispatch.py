@@ -1,7 +1,7 @@
 """The daily run's one call after the push: each channel (the email, each NOTIFY_URLS entry) gets what it is due.
 
 Each channel fails on its own: one warning line naming it (the email by the secret to fix, a chat channel by its
-position and kind, never its URL), and the others still go. What each one delivered is noted in the ledger
+position and kind, never its URL or the key the ledger knows it by), and the others still go. What each one delivered is noted in the ledger
 (core/sent.py), which the caller commits and pushes when it changed.
 """
 
@@ -93,7 +93,11 @@ def deliver(settings: Mapping[str, Any], root: Path, run_record: dict[str, Any] 
         else:
             found, problems = chat.channels(environ, chat_timeout)
             result.warnings += [warn(f"chat not sent: {p}") for p in problems]
+            done: set[str] = set()
             for channel in found:
+                if channel.name in done:  # the same URL listed twice is one channel: sent once
+                    continue
+                done.add(channel.name)
                 message = told(channel.name, channel.kind)
                 if message is None:
                     continue
