@@ -252,6 +252,29 @@ def test_the_same_url_twice_is_one_channel_sent_once(world: World) -> None:
     assert world.chat_ids() == world.new[day(0)]
 
 
+def test_a_weekly_channel_switched_on_on_a_thursday_starts_on_the_next_digest_day(world: World) -> None:
+    """Weeks start on Monday: 2026-11-16 to 22, 2026-11-23 to 29. Switched on Thursday 2026-11-19 (no record yet):
+    nothing that Thursday or Friday; the first digest on Monday 2026-11-23 covers the last seven days, 17 to 23 (not
+    the 16th, a Monday of the week before); the next on Monday 2026-11-30."""
+    world.settings.update(digest_every="week", digest_day="monday", email="off")
+    assert due.week_start("2026-11-19", "monday") == "2026-11-16"
+    assert due.week_start("2026-11-23", "monday") == "2026-11-23"
+    assert due.first_week("2026-11-23") == "2026-11-17"
+    world.settings["notify"] = []  # chat is off: the days' records are written, nothing is sent
+    world.run(day(0))
+    world.settings["notify"] = ["chat"]
+    for n in range(3, 15):
+        world.run(day(n), count=1)
+    sent_on = [d for d, r in world.results.items() if r.told]
+    assert sent_on == ["2026-11-23", "2026-11-30"]
+    first, second = ([re.findall(r"abs/(2611\.\d{5})", p.json()["message"]) for p in world.chat.posted])
+    assert sorted(first) == sorted(i for d, ids in world.new.items() if "2026-11-17" <= d <= "2026-11-23"
+                                   for i in ids)
+    assert sorted(second) == sorted(i for d, ids in world.new.items() if "2026-11-24" <= d <= "2026-11-30"
+                                    for i in ids)
+    assert not set(world.new[day(0)]) & set(first)
+
+
 def test_a_days_backfilled_papers_are_never_due(tmp_path: Path) -> None:
     folder = tmp_path / layout.DIGESTS
     folder.mkdir(parents=True)

@@ -3,7 +3,8 @@
 A channel that delivered before is due every paper of the days' records since its first send (at most
 sent.LOOKBACK_DAYS back) that it has not delivered: a day whose send failed is caught up by the next good one. A
 channel with no record yet is due this run's papers only (a new channel gets no backlog), or with digest_every: week
-the last seven days'. Papers a --backfill run stored are never due (tell.read_records leaves them out).
+the last seven days' on the next digest_day (a reader who switches it on on a Thursday gets the first digest on
+Monday, not that Thursday). Papers a --backfill run stored are never due (tell.read_records leaves them out).
 
 The week: `digest_day` starts it. The weekly digest goes out on the first run on or after the week's start that
 finds it not yet sent since then (a Monday without a run, or whose send failed, sends on Tuesday), and covers every
@@ -30,10 +31,13 @@ def week_start(today: str, digest_day: str) -> str:
 
 
 def sends_today(entry: dict[str, Any] | None, every: str, digest_day: str, today: str) -> bool:
-    """Whether this run sends to the channel: every run (daily), or the first run of the week not yet sent."""
+    """Whether this run sends to the channel: every run (daily), or the first run of the week not yet sent (a channel
+    with no record yet: on digest_day itself, since nothing says when in the week it was switched on)."""
     if every != "week":
         return True
-    return entry is None or entry["last"] < week_start(today, digest_day)
+    if entry is None:
+        return week_start(today, digest_day) == today
+    return bool(entry["last"] < week_start(today, digest_day))
 
 
 def due(root: Path, entry: dict[str, Any] | None, every: str, today: str,
@@ -42,7 +46,7 @@ def due(root: Path, entry: dict[str, Any] | None, every: str, today: str,
     if entry is None and every != "week":
         return [run_record] if run_record and tell.ids_of(run_record) else []
     oldest = sent.window_start(today)
-    first = max(entry["since"], oldest) if entry else (date.fromisoformat(today) - timedelta(days=7)).isoformat()
+    first = max(entry["since"], oldest) if entry else first_week(today)
     done = sent.delivered(entry)
     found = []
     for record in tell.read_records(root, first, today):
@@ -50,3 +54,8 @@ def due(root: Path, entry: dict[str, Any] | None, every: str, today: str,
         if left:
             found.append(tell.only(record, left))
     return found
+
+
+def first_week(today: str) -> str:
+    """The first day a new weekly channel's first digest covers: the last seven days, today's included."""
+    return (date.fromisoformat(today) - timedelta(days=6)).isoformat()
