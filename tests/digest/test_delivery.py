@@ -275,6 +275,30 @@ def test_a_weekly_channel_switched_on_on_a_thursday_starts_on_the_next_digest_da
     assert not set(world.new[day(0)]) & set(first)
 
 
+def test_a_paper_new_on_two_caught_up_days_is_sent_once(world: World) -> None:
+    """A paper new in Codec on a day whose send failed, and new in Vocoder (a second topic matched it) the next day:
+    the catch-up lists it once and notes it under both days, so neither day's copy is sent again."""
+    world.settings["email"] = "off"
+    world.run(day(0))
+    world.run(day(1), chat_status=503)
+    twice = world.new[day(1)][0]
+    world.run(day(2), also={"Vocoder": [twice]})
+    world.run(day(3))
+    assert Counter(world.chat_ids())[twice] == 1, Counter(world.chat_ids())
+    assert sorted(set(world.chat_ids())) == sorted(world.chat_ids())
+    days = sent.load(world.root)[world.key]["days"]
+    assert twice in days[day(1)] and twice in days[day(2)]
+
+
+def test_tell_notes_each_paper_under_every_due_day_it_was_new() -> None:
+    records = [{"date": "2026-11-17", "new": {"A": ["1", "2"]}, "picks": []},
+               {"date": "2026-11-18", "new": {"B": ["2", "3"]}, "picks": []}]
+    papers = {i: {"id": i, "title": i} for i in "123"}
+    message = tell.build(records, papers, "T", "2026-11-18", "day")
+    assert message.day_of == {"1": "2026-11-17", "2": "2026-11-18", "3": "2026-11-18"}  # shown once, newest day
+    assert message.ids() == {"2026-11-17": ["1", "2"], "2026-11-18": ["2", "3"]}
+
+
 def test_a_days_backfilled_papers_are_never_due(tmp_path: Path) -> None:
     folder = tmp_path / layout.DIGESTS
     folder.mkdir(parents=True)

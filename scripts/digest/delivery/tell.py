@@ -32,18 +32,17 @@ class Tell:
     date: str  # the run's day: the message is dated by it
     every: str  # "day", "week", or "test" (--test-notify)
     record: dict[str, Any]  # {"date", "new": {topic: [ids]}, "picks": [...]}: the listed days merged, due ids only
-    day_of: dict[str, str] = field(default_factory=dict)  # paper id -> the day it was new
+    day_of: dict[str, str] = field(default_factory=dict)  # paper id -> the day it was new (its newest, shown)
+    delivers: dict[str, list[str]] = field(default_factory=dict)  # due day -> its ids this message delivers
     days: list[str] = field(default_factory=list)  # the listed days, newest first
     linked: dict[str, int] = field(default_factory=dict)  # days past the cap -> their papers, linked to the site
     site_url: str | None = None  # the published site, with a trailing /
     readme_url: str | None = None  # the repository's README, when there is no site
 
     def ids(self) -> dict[str, list[str]]:
-        """What this message delivers, day by day (listed, or linked past the cap)."""
-        found: dict[str, list[str]] = {}
-        for paper_id, day in self.day_of.items():
-            found.setdefault(day, []).append(paper_id)
-        return found
+        """What this message delivers, day by day (listed, or linked past the cap): a paper new on two due days
+        counts as delivered on both, so neither day's copy is due again."""
+        return {day: list(ids) for day, ids in self.delivers.items()}
 
     def count(self) -> int:
         """Papers listed (or counted under their topic) in the message."""
@@ -142,6 +141,7 @@ def build(due: list[dict[str, Any]], papers: Mapping[str, Any], title: str, toda
     record = merge(listed) if listed else {"date": today, "new": {}, "picks": []}
     record["date"] = today
     day_of = {i: str(r["date"]) for r in reversed(kept) for i in ids_of(r)}
-    return Tell(title=title, date=today, every=every, record=record, day_of=day_of,
+    delivers = {str(r["date"]): ids_of(r) for r in kept}
+    return Tell(title=title, date=today, every=every, record=record, day_of=day_of, delivers=delivers,
                 days=[str(r["date"]) for r in listed], linked={str(r["date"]): len(ids_of(r)) for r in beyond},
                 site_url=site_url, readme_url=readme_url)
