@@ -420,7 +420,8 @@ def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
     addresses that took it. MailError (one line, naming what to fix) when none did; PartlySent when some did."""
     where = f"{smtp.server}:{smtp.port}"
     accepted: list[str] = []
-    refused: dict[str, Any] = {}
+    refused: dict[str, Any] = {}  # at RCPT: the address is wrong (fix MAIL_TO)
+    rejected: dict[str, Any] = {}  # at DATA, for this recipient: its server's answer says why (a filter, a full box)
     try:
         client = _connect(smtp, context or ssl.create_default_context(), timeout)
         try:
@@ -432,6 +433,12 @@ def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
                                         to_addrs=[recipient.addr_spec])
                 except smtplib.SMTPRecipientsRefused as exc:  # this one only: the session goes on to the next
                     refused.update(exc.recipients)
+                except smtplib.SMTPSenderRefused:  # MAIL FROM: no recipient can get it
+                    raise
+                except smtplib.SMTPResponseException as exc:  # refused at DATA: smtplib already sent RSET (or the
+                    if exc.smtp_code == 421:  # server closed the session: the next recipient fails on its own line)
+                        raise
+                    rejected[recipient.addr_spec] = exc
                 else:
                     accepted.append(recipient.addr_spec)
         finally:
@@ -441,9 +448,16 @@ def send(message: EmailMessage, smtp: Smtp, timeout: float = TIMEOUT,
         if accepted:
             raise PartlySent(f"sent to {_one_line(', '.join(accepted), 120)}, but then {line}") from None
         raise MailError(line) from None
+    lines = []
     if refused:
         names = _one_line(", ".join(sorted(refused)), 120)
-        line = f"{where} refused the recipient {names} ({_answer(next(iter(refused.values())))}); fix MAIL_TO"
+        lines.append(f"{where} refused the recipient {names} ({_answer(next(iter(refused.values())))}); fix MAIL_TO")
+    if rejected:
+        names = _one_line(", ".join(sorted(rejected)), 120)
+        lines.append(f"{where} refused the message to {names} ({_answer(next(iter(rejected.values())))}); its "
+                     f"answer says why (often that recipient's spam filter or a full mailbox), or drop it from MAIL_TO")
+    if lines:
+        line = "; and ".join(lines)
         raise (PartlySent(f"sent, but {line}") if accepted else MailError(line))
     return accepted
 

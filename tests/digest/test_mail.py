@@ -483,6 +483,28 @@ def test_one_refused_recipient_of_three_is_named_and_the_others_get_it() -> None
     assert [str(r.message["To"]) for r in server.inbox.received] == ["me@example.org", "you@example.org"]
 
 
+def test_a_message_refused_at_data_for_one_recipient_does_not_stop_the_others() -> None:
+    with Server("none") as server:
+        server.inbox.refuse_data.add("b@example.org")
+        with pytest.raises(mail.PartlySent) as caught:
+            mail.send(composed(), mail.smtp_settings(server.env("none", to="a@example.org, b@example.org, "
+                                                                           "c@example.org")))
+    assert [r.recipients for r in server.inbox.received] == [["a@example.org"], ["c@example.org"]]
+    assert re.fullmatch(r"sent, but 127\.0\.0\.1:\d+ refused the message to b@example\.org \(550 5\.7\.1 message "
+                        r"rejected as spam\); its answer says why .*, or drop it from MAIL_TO", str(caught.value))
+    assert "check the SMTP" not in str(caught.value)
+
+
+def test_a_refused_recipient_and_a_refused_message_are_both_named() -> None:
+    with Server("none") as server:
+        server.inbox.refuse.add("gone@example.org")
+        server.inbox.refuse_data.add("b@example.org")
+        with pytest.raises(mail.MailError, match=r"^127.0.0.1:\d+ refused the recipient gone@example.org \(550 .*\); "
+                                                  r"fix MAIL_TO; and .* refused the message to b@example.org \(550 "):
+            mail.send(composed(), mail.smtp_settings(server.env("none", to="gone@example.org, b@example.org")))
+    assert not server.inbox.received
+
+
 def test_an_unreachable_server_names_server_and_port() -> None:
     env = {"SMTP_SERVER": "127.0.0.1", "SMTP_PORT": str(free_port()), "SMTP_SECURITY": "none",
            "MAIL_FROM": "bot@example.org"}

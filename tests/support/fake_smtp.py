@@ -57,10 +57,12 @@ class Received:
 
 @dataclass
 class Inbox:
-    """The server's handler: keeps every message; refuses the recipients named in `refuse`."""
+    """The server's handler: keeps every message; refuses the recipients named in `refuse` (at RCPT) and the
+    message to those in `refuse_data` (at DATA, as a recipient's spam filter does)."""
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    refuse_data: set[str] = field(default_factory=set)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
         if address in self.refuse:
@@ -69,6 +71,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refuse_data & set(envelope.rcpt_tos):
+            return "550 5.7.1 message rejected as spam"
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content,
                                       session.ssl is not None or _on_tls(server), login))
