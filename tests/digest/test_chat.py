@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -61,11 +62,12 @@ def server() -> Iterator[FakeChat]:
 
 
 @pytest.fixture(autouse=True)
-def no_token_anywhere(capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """After each test: the fake token is in nothing printed or logged (Apprise's DEBUG lines included)."""
+def no_token_anywhere(capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """After each test: the fake token is in nothing printed (by Python or below it) or logged (Apprise's and
+    urllib3's DEBUG lines included)."""
     caplog.set_level(logging.DEBUG)
     yield
-    out, err = capsys.readouterr()
+    out, err = capfd.readouterr()
     assert TOKEN not in out + err
     assert all(TOKEN not in r.getMessage() for r in caplog.records)
 
@@ -207,6 +209,48 @@ def test_a_malformed_entry_is_named_by_position_and_the_others_still_go(server: 
     assert result.warnings[0].startswith("NOTIFY_URLS entry 2 is not an Apprise URL")
     assert result.warnings[1].startswith("NOTIFY_URLS entry 3 is not an Apprise URL")
     assert all(TOKEN not in w for w in result.warnings)
+
+
+def test_a_malformed_answer_logs_nothing_that_quotes_the_url(server: FakeChat, capfd: pytest.CaptureFixture[str],
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    server.malformed = True  # urllib3 warns "Failed to parse headers (url=…/TOKEN)" with a traceback
+    record, papers = day_of(2)
+    result = send(f"json://{server.hostport}/hooks/{TOKEN}", told(record, papers), papers)
+    assert not result.warnings and len(server.posted) == 1
+    out, err = capfd.readouterr()
+    assert TOKEN not in out + err and "Failed to parse headers" not in err
+    assert not [r for r in caplog.records if r.name.startswith(("urllib3", "requests"))]
+    logging.getLogger("urllib3.connectionpool").warning("the fetch's own urllib3 lines still reach the log")
+    assert "the fetch's own urllib3 lines" in caplog.text, "only the send's threads are silenced"
+
+
+def test_warnings_and_library_logs_from_a_send_are_kept_in(capfd: pytest.CaptureFixture[str],
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    class Leaky:  # a plugin whose libraries warn and log with the URL
+        socket_read_timeout = 1.0
+
+        def notify(self, **kwargs: Any) -> bool:
+            warnings.warn(f"Unverified request to https://host/{TOKEN}", UserWarning, stacklevel=1)
+            for name in ("urllib3.connectionpool", "urllib3.connection", "requests", "apprise"):
+                logging.getLogger(name).warning("url=https://host/%s", TOKEN)
+            return True
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        chat.send(chat.Channel(1, "json", Leaky()), "body", "text", deadline=5)
+    out, err = capfd.readouterr()
+    assert TOKEN not in out + err and TOKEN not in caplog.text
+
+
+def test_update_test_notify_prints_no_token_when_the_answer_is_malformed(server: FakeChat, tmp_path: Any) -> None:
+    server.malformed = True
+    (tmp_path / "keywords.yaml").write_text("topics:\n  - name: Codec\n    query: codec\nsettings:\n  notify: [chat]\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "MAIL_", "NOTIFY_", "GITHUB_"))}
+    env["NOTIFY_URLS"] = f"json://{server.hostport}/hooks/{TOKEN}"
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "update.py"), "--root", str(tmp_path),
+                           "--test-notify"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "test message sent to chat 1 (json)\n", done.stdout + done.stderr
+    assert TOKEN not in done.stdout + done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
 def test_entries_split_on_lines_spaces_and_commas_before_a_url() -> None:

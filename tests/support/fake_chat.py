@@ -1,5 +1,6 @@
 """A chat webhook on 127.0.0.1 for the chat tests (issue 37): keeps each request's path, headers and body, and
-answers as told: 200, a status, a slow answer, or none at all (the connection is held open)."""
+answers as told: 200, a status, a slow answer, none at all (the connection is held open), or an answer whose
+headers are malformed (urllib3 then logs a warning quoting the request's URL)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,13 @@ class Posted:
 
 @dataclass
 class FakeChat(StandIn):
-    """The server: `status` to answer, `delay` seconds before answering, `silent` to never answer."""
+    """The server: `status` to answer, `delay` seconds before answering, `silent` to never answer, `malformed` to
+    answer 200 with a header line that has no name."""
 
     status: int = 200
     delay: float = 0.0
     silent: bool = False
+    malformed: bool = False
     posted: list[Posted] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -53,6 +56,10 @@ class FakeChat(StandIn):
                     return
                 if chat.delay:
                     time.sleep(chat.delay)
+                if chat.malformed:
+                    self.close_connection = True
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n: no name\r\nX-After: y\r\n\r\nok")
+                    return
                 if self.path.startswith("/slack"):  # Slack's webhook answers the word ok
                     self.send_response(chat.status)
                     self.send_header("Content-Length", "2")

@@ -7,17 +7,22 @@ else Telegram's HTML, else plain text), every outside text escaped for it, each 
 @everyone, @here and <@id> in a body into pings), and cut to fit the service's length limit.
 
 Apprise logs webhook URLs with their tokens at DEBUG and quotes a URL it cannot parse, so its logger is silenced
-here; a failure is one line naming the channel and what went wrong (an HTTP status, a timeout), nothing it said.
+here; urllib3 and requests quote the request's URL too (urllib3 warns "Failed to parse headers (url=…)" with a
+traceback when a server's headers are malformed), so what they log or warn from a send's own thread is dropped,
+and their lines from the rest of the run (the arXiv fetch) still reach the log. A failure is one line naming the
+channel and what went wrong (an HTTP status, a timeout), nothing it said.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import logging
 import re
 import threading
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +44,8 @@ PREFERRED = {"telegram": ("html", "markdown", "text")}  # Telegram's HTML is str
 DEFAULT_ORDER = ("markdown", "html", "text")
 _SPLIT = re.compile(r"\s+|[,;](?=\s*[A-Za-z][A-Za-z0-9+.-]*://)")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+WORKER = "notify-"  # each send's thread is named so: what it logs through LIBRARIES or warns is dropped
+LIBRARIES = ("urllib3", "requests")  # HTTP libraries under Apprise whose log lines quote the request's URL
 
 
 class ChatError(Exception):
@@ -65,13 +72,69 @@ class Channel:
         return f"chat {self.position} ({self.kind})"
 
 
-def quiet_apprise() -> None:
-    """Keep Apprise's own logging out of every output: it writes URLs with tokens at DEBUG."""
-    logger = logging.getLogger("apprise")
-    logger.setLevel(logging.CRITICAL + 1)
-    logger.propagate = False
-    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
-        logger.addHandler(logging.NullHandler())
+class _Kept(logging.Filter):
+    """On Apprise's logger: drops every record before any handler sees it (Apprise writes URLs with their tokens at
+    DEBUG, and quotes a URL it cannot parse); a send's thread's lines are kept in memory, for reason() only."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heard: dict[str, list[str]] = {}  # a listening thread's name -> what Apprise said in it
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        lines = self.heard.get(str(record.threadName))
+        if lines is not None:
+            try:
+                lines.append(record.getMessage())
+            except Exception:  # noqa: BLE001 - a log line that cannot be formatted tells nothing
+                pass
+        return False
+
+
+class _NotFromASend(logging.Filter):
+    """On the HTTP libraries' loggers: drops a record logged from a send's thread (it can quote the URL); every other
+    thread's lines (the arXiv fetch's) pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.threadName).startswith(WORKER)
+
+
+_KEPT, _NOT_FROM_A_SEND = _Kept(), _NotFromASend()
+_SHOWWARNING_WRAPPERS: list[Callable[..., None]] = []
+_SENDS = itertools.count(1)
+
+
+def contain() -> None:
+    """Keep what Apprise logs, and what a send's thread logs or warns, out of every output.
+
+    A logger's filter runs before any of its handlers (a test's capture handlers included) but does not see its
+    children's records, so each HTTP library logger gets one; warnings.showwarning is wrapped to say nothing in a
+    send's thread. Idempotent; the run's own lines from these libraries still show."""
+    import requests  # noqa: F401 - imports urllib3's modules, whose loggers must exist to be filtered
+
+    apprise_logger = logging.getLogger("apprise")
+    apprise_logger.setLevel(logging.DEBUG)  # every line reaches _KEPT (which drops it): the failure's reason
+    apprise_logger.propagate = False
+    if _KEPT not in apprise_logger.filters:
+        apprise_logger.addFilter(_KEPT)
+    prefixes = tuple(f"{name}." for name in LIBRARIES)
+    for name in [*LIBRARIES, *list(logging.root.manager.loggerDict)]:
+        if name in LIBRARIES or name.startswith(prefixes):
+            logger = logging.getLogger(name)
+            if _NOT_FROM_A_SEND not in logger.filters:
+                logger.addFilter(_NOT_FROM_A_SEND)
+    if warnings.showwarning not in _SHOWWARNING_WRAPPERS:  # pytest and logging.captureWarnings replace it too
+        _SHOWWARNING_WRAPPERS.append(_outside_sends(warnings.showwarning))
+        warnings.showwarning = _SHOWWARNING_WRAPPERS[-1]
+
+
+def _outside_sends(show: Callable[..., None]) -> Callable[..., None]:
+    """warnings.showwarning that says nothing for a warning raised in a send's thread (it can quote the URL)."""
+
+    def showwarning(*args: Any, **kwargs: Any) -> None:
+        if not threading.current_thread().name.startswith(WORKER):
+            show(*args, **kwargs)
+
+    return showwarning
 
 
 def entries(text: str | None) -> list[str]:
@@ -83,7 +146,7 @@ def channels(environ: Mapping[str, str], timeout: float = TIMEOUT) -> tuple[list
     """The channels NOTIFY_URLS names, and one line for each entry Apprise cannot use (named by position only)."""
     import apprise  # a heavy import, only for runs that chat
 
-    quiet_apprise()
+    contain()
     found, problems = [], []
     for position, url in enumerate(entries(environ.get(SECRET)), start=1):
         try:
@@ -246,30 +309,11 @@ def fit(tell: Tell, papers: Mapping[str, dict[str, Any]], fmt: str, limit: int, 
 
 # --- sending ------------------------------------------------------------------------------------------------------
 
-class _Heard(logging.Handler):
-    """What Apprise said while one channel sent (kept in memory, never printed: it can quote the URL)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.lines.append(record.getMessage())
-        except Exception:  # noqa: BLE001 - a log line that cannot be formatted tells nothing
-            pass
-
-
 def send(channel: Channel, body: str, fmt: str, deadline: float = DEADLINE) -> None:
     """Post the message to one channel; ChatError (one line naming the channel, not its URL) on any failure."""
     from apprise import NotifyFormat
 
-    quiet_apprise()
-    heard = _Heard()
-    logger = logging.getLogger("apprise")
-    logger.addHandler(heard)
-    level = logger.level
-    logger.setLevel(logging.DEBUG)  # what the failure was, kept by _Heard only (propagate is off): never printed
+    contain()
     result: list[bool] = []
 
     def post() -> None:
@@ -278,17 +322,18 @@ def send(channel: Channel, body: str, fmt: str, deadline: float = DEADLINE) -> N
         except Exception:  # noqa: BLE001 - its text can quote the URL: only that it failed is told
             result.append(False)
 
-    worker = threading.Thread(target=post, daemon=True, name=f"notify-{channel.position}")
+    name = f"{WORKER}{channel.position}-{next(_SENDS)}"
+    heard = _KEPT.heard[name] = []  # what Apprise says in this thread, for reason(): never printed
+    worker = threading.Thread(target=post, daemon=True, name=name)
     try:
         worker.start()
         worker.join(deadline)
     finally:
-        logger.removeHandler(heard)
-        logger.setLevel(level)
+        _KEPT.heard.pop(name, None)
     if worker.is_alive():
         raise ChatError(f"{channel.label} did not finish within {deadline:g} s")
     if not result or not result[0]:
-        raise ChatError(f"{channel.label} {reason(heard.lines, channel.plugin)}")
+        raise ChatError(f"{channel.label} {reason(heard, channel.plugin)}")
 
 
 def reason(said: list[str], plugin: Any) -> str:
