@@ -263,3 +263,36 @@ def test_the_update_step_keeps_the_scripts_status_and_explains_3_and_4(status: i
                             env={"PATH": f"{bin_dir}:/usr/bin:/bin", "RUNNER_TEMP": str(tmp_path), "DRY_RUN": "false"})
     assert result.returncode == status
     assert (annotation in result.stdout) if annotation else "::" not in result.stdout, result.stdout
+
+
+def masked(urls: str) -> list[str]:
+    """What the update job's mask step tells GitHub to mask for this NOTIFY_URLS (run by bash -e, as Actions does)."""
+    step = next(s for s in load("update.yml")["jobs"]["update"]["steps"] if s.get("name") == "Mask each chat URL")
+    assert step["env"]["NOTIFY_URLS"] == "${{ secrets.NOTIFY_URLS }}"
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True, timeout=30,
+                            env={"PATH": "/usr/bin:/bin", "NOTIFY_URLS": urls})
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert all(line.startswith("::add-mask::") for line in result.stdout.splitlines()), result.stdout
+    return [line.removeprefix("::add-mask::") for line in result.stdout.splitlines()]
+
+
+def test_the_mask_step_masks_each_url_and_each_token_like_part_of_it() -> None:
+    urls = ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js\n"
+            "tgram://123456789:AABBccDDeeFF00/-1001234567890  slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ,"
+            "json://someuser:s3cretpassw0rd@127.0.0.1:8080/hook?token=qwertyuiop&format=text;"
+            "ntfys://ntfy.sh/my-lab-papers-xyz\n\n")
+    masks = masked(urls)
+    for url in urls.replace(",", "\n").replace(";", "\n").split():
+        assert url in masks
+    # what a library prints is another form of the URL: each token in it is masked on its own
+    for token in ("4174216298", "JHMHI8qBe7bk2ZwO5U711o3dV_js", "123456789", "AABBccDDeeFF00", "-1001234567890",
+                  "T1JJ3T3L2", "A1BRTD4JD", "TIiajkdnlazkcOXrIdevi7FQ", "someuser", "s3cretpassw0rd", "qwertyuiop",
+                  "my-lab-papers-xyz"):
+        assert token in masks, token
+    # short parts (a scheme, a port, a query's name, a word under 8 characters) would mask common text everywhere
+    assert not [m for m in masks if len(m) < 8], masks
+    assert "token=qwertyuiop" not in masks and "format" not in masks and "text" not in masks
+
+
+def test_the_mask_step_prints_nothing_without_the_secret() -> None:
+    assert masked("") == [] and masked("  \n ") == []
