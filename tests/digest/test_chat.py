@@ -268,6 +268,26 @@ def test_the_test_message_reaches_every_channel(server: FakeChat, monkeypatch: p
     assert "Lab papers" in server.posted[0].json()["message"] and "--test-notify" in server.posted[1].form()["message"]
 
 
+@pytest.mark.parametrize("urls", [None, "", " \n "])
+def test_the_test_send_says_so_when_notify_names_chat_but_no_url_is_set(urls: str | None, tmp_path: Any) -> None:
+    env = {} if urls is None else {"NOTIFY_URLS": urls}
+    warnings = dispatch.test_send({"notify": ["issue", "chat"]}, env, datetime(2026, 11, 20), DAY, tmp_path)
+    assert warnings[0] == dispatch.no_urls() and "secret NOTIFY_URLS is not set" in warnings[0]
+    assert warnings[1].startswith("nothing was sent: settings.email is not digest and no SMTP_SERVER is set, and the "
+                                  "secret NOTIFY_URLS is not set; set settings.email: digest")
+    assert len(warnings) == 2
+
+
+def test_the_test_send_with_nothing_set_up_or_usable_says_nothing_was_sent(tmp_path: Any) -> None:
+    (line,) = dispatch.test_send({"notify": ["issue"]}, {}, datetime(2026, 11, 20), DAY, tmp_path)
+    assert line.startswith("nothing was sent: settings.email is not digest and no SMTP_SERVER is set, and "
+                           "settings.notify does not name chat; set")
+    warnings = dispatch.test_send({"notify": ["chat"]}, {"NOTIFY_URLS": f"not-a-url-{TOKEN}"}, datetime(2026, 11, 20),
+                                  DAY, tmp_path)
+    assert warnings[0].startswith("chat not sent: NOTIFY_URLS entry 1 is not") and len(warnings) == 2
+    assert "no entry of NOTIFY_URLS could be used" in warnings[1]
+
+
 # --- the test send from the command line, and the workflow's button ----------------------------------------------
 
 def test_update_test_notify_sends_to_every_channel_and_recipient_and_prints_no_token(server: FakeChat,
@@ -288,6 +308,16 @@ def test_update_test_notify_sends_to_every_channel_and_recipient_and_prints_no_t
     assert "test message sent to chat 1 (json)" in done.stdout and "test email sent" in done.stdout
     assert len(server.posted) == 1 and "--test-notify" in server.posted[0].json()["message"]
     assert not (tmp_path / "data").exists(), "a test send fetches, stores and commits nothing"
+
+
+def test_update_test_notify_without_notify_urls_fails_in_two_lines(tmp_path: Any) -> None:
+    (tmp_path / "keywords.yaml").write_text("topics:\n  - name: Codec\n    query: codec\nsettings:\n  notify: chat\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "MAIL_", "NOTIFY_", "GITHUB_"))}
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "update.py"), "--root", str(tmp_path),
+                           "--test-notify"], env=env | {"NOTIFY_URLS": ""}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines() == [f"warning: {dispatch.no_urls()}", done.stderr.splitlines()[1]]
+    assert done.stderr.splitlines()[1].startswith("warning: nothing was sent: ")
 
 
 def test_the_workflow_masks_each_url_and_has_a_test_notify_button() -> None:

@@ -51,6 +51,12 @@ def warn(line: str) -> str:
     return line
 
 
+def no_urls() -> str:
+    """The line for settings.notify naming chat while NOTIFY_URLS is unset or blank."""
+    return (f"chat not sent: settings.notify names chat but the secret {chat.SECRET} is not set; add one or more "
+            f"Apprise URLs (docs/chat.md), or drop chat")
+
+
 def readme_url(root: Path) -> str | None:
     """The repository's README on GitHub, linked when there is no site."""
     repository = links.this_repository(root)
@@ -88,8 +94,7 @@ def deliver(settings: Mapping[str, Any], root: Path, run_record: dict[str, Any] 
                 result.told.append(f"email: {papers_of(message)}")
     if chatting:
         if not chat.entries(environ.get(chat.SECRET)):
-            result.warnings.append(warn(f"chat not sent: settings.notify names chat but the secret {chat.SECRET} is "
-                                        f"not set; add one or more Apprise URLs (docs/chat.md), or drop chat"))
+            result.warnings.append(warn(no_urls()))
         else:
             found, problems = chat.channels(environ, chat_timeout)
             result.warnings += [warn(f"chat not sent: {p}") for p in problems]
@@ -162,7 +167,8 @@ def send_chat(channel: chat.Channel, message: tell.Tell, papers: Mapping[str, di
 
 def test_send(settings: Mapping[str, Any], environ: Mapping[str, str], now: datetime, today: str,
               root: Path, chat_timeout: float = chat.TIMEOUT, chat_deadline: float = chat.DEADLINE) -> list[str]:
-    """--test-notify: a short test message to every recipient and channel set up; the warnings (none: all went)."""
+    """--test-notify: a short test message to every recipient and channel set up; the warnings (none: all went).
+    Nothing tried at all (no email set up, no usable chat URL) is a warning too: the setup is what is tested."""
     result = Delivered()
     message = tell.Tell(title=str(settings.get("title") or "Daily Papers"), date=today, every="test",
                         record={"date": today, "new": {}, "picks": []}, site_url=links.published_site(environ),
@@ -172,14 +178,21 @@ def test_send(settings: Mapping[str, Any], environ: Mapping[str, str], now: date
         tried += 1
         if send_mail(message, {}, environ, now, True, result):
             print("test email sent")
-    if wants_chat(settings) or chat.entries(environ.get(chat.SECRET)):
-        tried += 1
+    urls = chat.entries(environ.get(chat.SECRET))
+    if wants_chat(settings) and not urls:
+        result.warnings.append(warn(no_urls()))
+    if urls:
         found, problems = chat.channels(environ, chat_timeout)
         result.warnings += [warn(f"chat not sent: {p}") for p in problems]
         for channel in found:
+            tried += 1
             if send_chat(channel, message, {}, True, chat_deadline, result):
                 print(f"test message sent to {channel.label}")
     if not tried:
-        result.warnings.append(warn("nothing to test: set settings.email: digest with the SMTP_* secrets, or "
-                                    "settings.notify: chat with the NOTIFY_URLS secret (docs/email.md, docs/chat.md)"))
+        why = (f"no entry of {chat.SECRET} could be used (each is named above)" if urls else
+               "settings.email is not digest and no SMTP_SERVER is set, and "
+               + (f"the secret {chat.SECRET} is not set" if wants_chat(settings) else "settings.notify does not name chat"))
+        result.warnings.append(warn(f"nothing was sent: {why}; set settings.email: digest with the SMTP_* secrets "
+                                    f"(docs/email.md), or settings.notify: chat with the {chat.SECRET} secret "
+                                    f"(docs/chat.md)"))
     return result.warnings
