@@ -122,6 +122,60 @@ def test_hostile_titles_are_escaped_and_ping_nobody_in_every_format(server: Fake
     assert "&lt;b&gt;hi&lt;/b&gt;" in html and "<b>hi</b>" not in html
 
 
+def catch_up_of(days: int) -> tuple[tell.Tell, dict[str, Any]]:
+    """A message for DAY that also carries `days` earlier days of one paper each (the newest 7 listed, the rest
+    linked) and 11 papers today, so it lists some, says "and N more" and links the older days."""
+    papers = {f"2611.{i:05d}": stored(f"2611.{i:05d}", f"Title {i}", f"Line {i}.") for i in range(1, 12 + days)}
+    ids = list(papers)
+    records = [{"date": DAY, "new": {"A": ids[:11]}, "picks": [{"id": ids[1], "score": 1.0}]}]
+    records += [{"date": f"2026-11-{19 - n:02d}", "new": {"B": [ids[11 + n]]}, "picks": []} for n in range(days)]
+    return tell.build(records, papers, "Daily Papers", DAY, "day", SITE, None), papers
+
+
+@pytest.mark.parametrize(("fmt", "picks", "bullet"), [("markdown", "**Picks for you**", "• ["),
+                                                     ("html", "<b>Picks for you</b>", "• <a href"),
+                                                     ("text", "Picks for you", "- Title")])
+def test_each_summary_is_on_its_own_line_and_a_blank_line_goes_before_each_section(fmt: str, picks: str,
+                                                                                   bullet: str) -> None:
+    message, papers = catch_up_of(9)
+    lines = chat.render(chat.view(message, papers), fmt).split("\n")
+    heading = [i for i, line in enumerate(lines) if line in (picks, picks.replace("Picks for you", "New"))]
+    assert len(heading) == 2
+    starts = ("Also from days", "… and", "... and", "Earlier days")
+    sections = heading + [i for i, line in enumerate(lines) if line.startswith(starts)]
+    assert len(sections) == 5, lines
+    assert all(lines[i - 1] == "" and lines[i - 2] != "" for i in sections), lines  # one blank line before each
+    assert lines[0].endswith(": 17 new (A 11, B 6)") and lines[1] == ""  # 7 days listed, 3 linked
+    titles = [i for i, line in enumerate(lines) if line.startswith(bullet)]
+    assert len(titles) == chat.PAPERS
+    for i in titles:
+        assert "Line" not in lines[i], lines[i]  # the title line ends before the summary
+        summary = lines[i + 1]
+        assert re.fullmatch(r"  (<i>)?Line \d+\.(</i>)?", summary), summary
+        if fmt == "text":
+            assert re.fullmatch(r"  https://arxiv\.org/abs/2611\.\d{5}", lines[i + 2])
+    assert lines[-1] == "" and lines[-2].startswith("Earlier days, not listed here: ")
+
+
+def test_the_markdown_message_is_line_by_line_what_the_reader_sees() -> None:
+    message, papers = catch_up_of(1)
+    body = chat.render(chat.view(message, papers, most=2), "markdown")
+    assert body == (
+        "**Daily Papers, 2026-11-20**: 12 new (A 11, B 1)\n"
+        "\n"
+        f"Also from days not sent before: [2026-11-19]({SITE}days/2026-11-19.html) (1)\n"
+        "\n"
+        "**Picks for you**\n"
+        "• [Title 2](https://arxiv.org/abs/2611.00002) (2026-11-20) · A\n"
+        "  Line 2.\n"
+        "\n"
+        "**New**\n"
+        "• [Title 1](https://arxiv.org/abs/2611.00001) (2026-11-20) · A\n"
+        "  Line 1.\n"
+        "\n"
+        f"… and 10 more: {SITE}days/{DAY}.html\n"), body
+
+
 # --- Slack, Discord and Telegram: their plugins pointed at the local server ------------------------------------
 
 @pytest.fixture
