@@ -190,14 +190,24 @@ def services(server: FakeChat, monkeypatch: pytest.MonkeyPatch) -> FakeChat:
 
 def test_slack_gets_mrkdwn_with_its_own_links_and_entities(services: FakeChat) -> None:
     record, papers = day_of(3, hostile=True)
+    papers["2611.00002"]["title"] = "`code` ~strike~ a|b 1+1 {x} \\alpha & <!channel> (1) #2 [3]!"
+    papers["2611.00002"]["tldr"]["text"] = "It uses *stars* and snake_case_names."
     assert not send(f"slack://T1JJ3T3L2/A1BRTD4JD/{TOKEN}abcdefghi", told(record, papers), papers).warnings
     (posted,) = services.posted
     payload = posted.json()
     assert payload["mrkdwn"] is True  # a webhook URL: Slack's legacy attachment, its text in mrkdwn
     body = payload["attachments"][0]["text"]
-    assert "<https://arxiv.org/abs/2611.00002|Paper 2 on codecs>" in body
-    assert "&lt;@\u200b123456&gt;" in body and "&lt;b&gt;" in body and "<!everyone>" not in body
-    assert "*Daily Papers, 2026-11-20*" in body
+    assert body.startswith("*Daily Papers, 2026-11-20*: 3 new (Codec 2, Vocoder 2)\n\n")
+    assert "<https://arxiv.org/abs/2611.00003|Paper 3 on codecs>" in body
+    # Slack's documented escape for its control characters, & < >; no ping, no live tag
+    assert "&lt;@\u200b123456&gt;" in body and "&lt;b&gt;hi&lt;/b&gt;" in body and "<!everyone>" not in body
+    assert "@\u200beveryone" in body and "@\u200bhere" in body and "<!channel>" not in body
+    assert "[click](https://evil.example)" in body and "|click>" not in body  # text, not a Slack link
+    # mrkdwn has no backslash escapes: none is added, and the paper's own markup formats nothing
+    title = "ˋcodeˋ \u200b~\u200bstrike\u200b~\u200b a|b 1+1 {x} \\\u200balpha &amp; &lt;!channel&gt; (1) #2 [3]!"
+    assert f"<https://arxiv.org/abs/2611.00002|{title}>" in body, body
+    assert "\n  It uses ∗stars∗ and snake\u200b_\u200bcase\u200b_\u200bnames.\n" in body
+    assert not re.search(r"\\[*_~`|+{}()\[\]!#<>&@-]", body), body
 
 
 def test_discord_fits_2000_characters_and_pings_nobody(services: FakeChat) -> None:

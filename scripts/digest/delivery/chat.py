@@ -44,6 +44,8 @@ PREFERRED = {"telegram": ("html", "markdown", "text")}  # Telegram's HTML is str
 DEFAULT_ORDER = ("markdown", "html", "text")
 _SPLIT = re.compile(r"\s+|[,;](?=\s*[A-Za-z][A-Za-z0-9+.-]*://)")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+_SLACK_SPECIAL = re.compile(r"[\\<>\[\]()!#*`_~]")
+_SLACK_AS = {"*": "\u2217", "`": "\u02cb", "_": "\u200b_\u200b", "~": "\u200b~\u200b", "\\": "\\\u200b"}
 WORKER = "notify-"  # each send's thread is named so: what it logs through LIBRARIES or warns is dropped
 LIBRARIES = ("urllib3", "requests")  # HTTP libraries under Apprise whose log lines quote the request's URL
 
@@ -179,12 +181,13 @@ def kind_of(plugin: Any) -> str:
 
 
 def format_of(plugin: Any, kind: str) -> str:
-    """The richest format the service takes as it is (Apprise then converts nothing but its own dialect)."""
+    """The richest format the service takes as it is (Apprise then converts nothing but its own dialect); Slack's
+    Markdown is "slack": the Markdown template with Slack's own escape (slack_text)."""
     from apprise import NotifyFormat
 
     for wanted in PREFERRED.get(kind, DEFAULT_ORDER):
         if plugin.resolve_format(NotifyFormat(wanted)) == NotifyFormat(wanted):
-            return wanted
+            return "slack" if kind == "slack" and wanted == "markdown" else wanted
     return "text"
 
 
@@ -204,6 +207,15 @@ def inert_at(text: str) -> str:
 def md_text(text: Any) -> str:
     """Outside text as literal Markdown: one plain line, Markdown's characters escaped, '@' inert."""
     return inert_at(_MD_SPECIAL.sub(r"\\\1", mdtext.plain(str(text))))
+
+
+def slack_text(text: Any) -> str:
+    """Outside text for Slack, through Apprise's Markdown-to-mrkdwn step: mrkdwn has no backslash escapes (Apprise
+    drops the backslash only before ( ) [ ] ! # and turns an escaped < > into &lt; &gt;, Slack's documented escape;
+    it turns a bare & into &amp; itself), so '*' and '`', which Apprise would pair into markup, become look-alikes
+    (∗ ˋ), '_' and '~' get a zero-width space on each side (inside a word Slack formats nothing), a backslash is
+    followed by one (it escapes nothing then), and '@' is made inert."""
+    return inert_at(_SLACK_SPECIAL.sub(lambda m: _SLACK_AS.get(m[0], "\\" + m[0]), mdtext.plain(str(text))))
 
 
 def plain_text(text: Any) -> str:
@@ -288,13 +300,15 @@ def environment() -> jinja2.Environment:
     return env
 
 
-ESCAPES = {"markdown": md_text, "html": inert_at, "text": plain_text}  # html: autoescape does the rest
+ESCAPES = {"markdown": md_text, "slack": slack_text, "html": inert_at, "text": plain_text}  # html: autoescape too
+NOTIFY_FORMATS = {"slack": "markdown"}  # what Apprise is told a format is (Slack's plugin makes it mrkdwn)
 
 
 def render(message: View, fmt: str) -> str:
-    """The message in one format: markdown, html (Telegram's subset) or text; esc() is that format's escape (a
-    function in the context, not a filter: the README renderer compiles every template under templates/)."""
-    name = {"markdown": "message.md.j2", "html": "message.html.j2"}.get(fmt, "message.txt.j2")
+    """The message in one format: markdown, slack (Markdown with Slack's escape), html (Telegram's subset) or text;
+    esc() is that format's escape (a function in the context, not a filter: the README renderer compiles every
+    template under templates/)."""
+    name = {"markdown": "message.md.j2", "slack": "message.md.j2", "html": "message.html.j2"}.get(fmt, "message.txt.j2")
     return environment().get_template(name).render(v=message, esc=ESCAPES.get(fmt, plain_text)).strip() + "\n"
 
 
@@ -318,7 +332,8 @@ def send(channel: Channel, body: str, fmt: str, deadline: float = DEADLINE) -> N
 
     def post() -> None:
         try:
-            result.append(bool(channel.plugin.notify(body=body, title="", body_format=NotifyFormat(fmt))))
+            result.append(bool(channel.plugin.notify(body=body, title="",
+                                                     body_format=NotifyFormat(NOTIFY_FORMATS.get(fmt, fmt)))))
         except Exception:  # noqa: BLE001 - its text can quote the URL: only that it failed is told
             result.append(False)
 
