@@ -176,6 +176,49 @@ def test_the_markdown_message_is_line_by_line_what_the_reader_sees() -> None:
         f"… and 10 more: {SITE}days/{DAY}.html\n"), body
 
 
+def many_topics(count: int = 60) -> tuple[tell.Tell, dict[str, Any]]:
+    """A day of `count` topics with long names full of characters each format escapes, one paper each."""
+    papers = {f"2611.{n:05d}": stored(f"2611.{n:05d}", f"T{n}") for n in range(1, count + 1)}
+    record = {"date": DAY, "new": {f"Topic number {n} about <b>speech & audio</b> *stuff* [x]": [f"2611.{n:05d}"]
+                                   for n in range(1, count + 1)}, "picks": []}
+    return tell.build([record], papers, "Daily Papers", DAY, "day", SITE, None), papers
+
+
+def markup_is_whole(body: str, fmt: str) -> None:
+    """No cut entity, escape or tag: what the cut in fit() used to leave."""
+    if fmt == "html":
+        assert not re.search(r"&(?!(?:lt|gt|amp|quot|#\d+);)", body), body[-200:]
+    if fmt == "slack":  # before Apprise's step, which makes \< &lt; and drops the backslash before ()[]!#
+        assert not re.search(r"\\(?![<>\[\]()!#\u200b])", body), body[-200:]
+    if fmt == "html":
+        for tag in ("b", "i", "a"):
+            assert body.count(f"<{tag}>") + body.count(f"<{tag} ") == body.count(f"</{tag}>"), tag
+    if fmt == "markdown":
+        assert not re.search(r"\\(?![\\`*_{}\[\]()<>#+!|~])", body), body[-200:]
+        assert body.count("**") % 2 == 0
+    assert not body.rstrip("\n").endswith(("…", "\\", "&", "<"))
+
+
+@pytest.mark.parametrize(("fmt", "limit"), [("markdown", 2000), ("slack", 2000), ("html", 4000), ("text", 2000),
+                                             ("markdown", 200)])
+def test_a_day_of_many_long_topic_names_names_fewer_and_keeps_the_link(fmt: str, limit: int) -> None:
+    message, papers = many_topics()
+    body = chat.fit(message, papers, fmt, limit)
+    assert len(body) <= limit
+    assert f"{SITE}days/{DAY}.html" in body and re.search(r"(…|\.\.\.) and 60 more", body), body
+    assert re.search(r"(, \d+ more topics|\(60 topics)\)\n", body), body
+    markup_is_whole(body, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "text"])
+def test_weeks_of_earlier_days_are_counted_when_they_would_not_fit(fmt: str) -> None:
+    message, papers = catch_up_of(40)
+    body = chat.fit(message, papers, fmt, 300)
+    assert len(body) <= 300, body
+    assert f"{SITE}days/{DAY}.html" in body and re.search(r"\d+ (more )?days\n", body), body
+    markup_is_whole(body, fmt)
+
+
 # --- Slack, Discord and Telegram: their plugins pointed at the local server ------------------------------------
 
 @pytest.fixture

@@ -22,8 +22,8 @@ import logging
 import re
 import threading
 import warnings
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -251,6 +251,9 @@ class View:
     caught_up: list[tuple[str, int, str | None]]  # earlier days listed: date, papers, page
     linked: list[tuple[str, int, str | None]]  # days past the cap: date, papers, page
     test: bool = False
+    counts_more: int = 0  # topics counted but not named (a message that would not fit otherwise)
+    caught_more: int = 0  # earlier days counted but not named
+    linked_more: int = 0
 
 
 def view(tell: Tell, papers: Mapping[str, dict[str, Any]], most: int = PAPERS, key_sentences: bool = True) -> View:
@@ -313,12 +316,36 @@ def render(message: View, fmt: str) -> str:
 
 
 def fit(tell: Tell, papers: Mapping[str, dict[str, Any]], fmt: str, limit: int, key_sentences: bool = True) -> str:
-    """The message in `fmt`, with as many papers (up to PAPERS) as fit in `limit` characters."""
+    """The message in `fmt`, with as many papers (up to PAPERS) as fit in `limit` characters; when not even the
+    counts fit (dozens of long topic names, weeks of earlier days), fewer topics and days are named (the rest
+    counted) and then the heading is cut. Each try is rendered whole, so no cut splits an entity or an escape, and
+    the day's link stays."""
     for most in range(PAPERS, -1, -1):
         body = render(view(tell, papers, most, key_sentences), fmt)
         if len(body) <= limit:
             return body
-    return body[:limit - 1] + "…"  # a hundred topics' counts: the service would refuse more
+    for smaller in shrunk(view(tell, papers, 0, key_sentences)):
+        body = render(smaller, fmt)
+        if len(body) <= limit:
+            return body
+    return body  # the least message: a short heading, the counts and the link (limit_of allows at least 200)
+
+
+def shrunk(message: View) -> Iterator[View]:
+    """Ever shorter forms of a message without papers: fewer topics named, then fewer earlier days, then a shorter
+    heading."""
+    counts, caught, linked = message.counts, message.caught_up, message.linked
+    for keep in range(len(counts) - 1, -1, -1):
+        yield replace(message, counts=counts[:keep], counts_more=len(counts) - keep)
+    message = replace(message, counts=[], counts_more=len(counts))
+    for keep in range(len(linked) - 1, -1, -1):
+        yield replace(message, linked=linked[:keep], linked_more=len(linked) - keep)
+    message = replace(message, linked=[], linked_more=len(linked))
+    for keep in range(len(caught) - 1, -1, -1):
+        yield replace(message, caught_up=caught[:keep], caught_more=len(caught) - keep)
+    message = replace(message, caught_up=[], caught_more=len(caught))
+    for chars in (80, 40, 20):
+        yield replace(message, heading=mdtext.short(message.heading, chars))
 
 
 # --- sending ------------------------------------------------------------------------------------------------------
