@@ -275,7 +275,22 @@ def test_telegram_gets_html_within_4096_characters(services: FakeChat) -> None:
     assert payload["parse_mode"] == "HTML" and len(payload["text"]) <= 4096
     assert '<a href="https://arxiv.org/abs/2611.00060">Paper 60 on codecs</a>' in payload["text"]
     assert "&lt;b&gt;hi&lt;/b&gt;" in payload["text"]
-    assert TOKEN not in message.path or message.path.startswith("/bot")  # the token is Telegram's own path part
+    assert message.path == f"/bot123456789:{TOKEN}/sendMessage"  # Telegram's API: the token is its own path part
+    assert payload["chat_id"] == -1001234567890 and TOKEN not in payload["text"]
+
+
+@pytest.mark.parametrize(("url", "fmt"), [("ntfys://ntfy.sh/my-lab-papers", "text"), ("ntfy://ntfy.sh/topic", "text"),
+                                          ("discord://4174216298/abc", "markdown"),
+                                          ("slack://T1JJ3T3L2/A1BRTD4JD/abcdefghi", "slack"),
+                                          ("tgram://123456789:abc/-1001234567890", "html"),
+                                          ("lark://abcdefabcdefabcdefabcdefabcdefab", "text")])
+def test_each_kind_gets_the_format_docs_chat_md_names(url: str, fmt: str) -> None:
+    (channel,), problems = chat.channels({"NOTIFY_URLS": url})
+    assert not problems and chat.format_of(channel.plugin, channel.kind) == fmt
+    doc = (REPO / "docs" / "chat.md").read_text()
+    named = {"text": "The message is plain text", "markdown": "no paper text can ping anyone",
+             "slack": "Slack's own Markdown (mrkdwn)", "html": "Telegram's HTML"}
+    assert named[fmt].lower() in doc.lower()
 
 
 # --- faults: one line naming the channel by position and kind, never its URL -------------------------------------
