@@ -467,7 +467,7 @@ def deliver_step(options: RunOptions, config: cfg.Config, start: Start, outcome:
     record = days.record_of(outcome, start.now)
     today = str(record["date"])
     result = dispatch.deliver(config.settings, options.root, record if days.new_ids(record) else None, papers,
-                              os.environ, start.now, today)
+                              os.environ, start.now, today, refused=picks.refused_ids(config, options.root))
     warnings = list(result.warnings)
     if result.ledger is not None:
         line = delivered.record(start.checkout, options.root, result.ledger, result.told, options.push)

@@ -308,3 +308,19 @@ def test_a_days_backfilled_papers_are_never_due(tmp_path: Path) -> None:
     entry = {"kind": "json", "since": "2026-11-16", "last": "2026-11-16", "days": {}}
     assert due.due(tmp_path, entry, "day", "2026-11-18", None) == [
         {"date": "2026-11-17", "new": {"A": ["new1"]}, "picks": [{"id": "new1", "score": 0.5}]}]
+
+
+def test_a_pick_marked_not_for_me_before_its_catch_up_is_no_pick_but_still_listed(world: World) -> None:
+    world.run(day(0))
+    world.run(day(1), chat_status=503, smtp_up=False)
+    refused = frozenset(world.new[day(1)][:1])  # day 1's pick, marked not for me before the catch-up
+    world.chat.status = 200
+    env = world.env
+    result = dispatch.deliver(world.settings, world.root, None, world.papers, env,
+                              datetime.fromisoformat(day(2) + "T01:30:00+00:00"), day(2), chat_timeout=2,
+                              chat_deadline=10, refused=refused)
+    assert not result.warnings
+    mail = world.smtp.inbox.received[-1].message.get_body(("plain",)).get_content()
+    posted = world.chat.posted[-1].json()["message"]
+    for body in (mail, posted):
+        assert "Picks for you" not in body and next(iter(refused)) in body  # listed under its topic, not picked

@@ -65,8 +65,10 @@ def readme_url(root: Path) -> str | None:
 
 def deliver(settings: Mapping[str, Any], root: Path, run_record: dict[str, Any] | None,
             papers: Mapping[str, dict[str, Any]], environ: Mapping[str, str], now: datetime, today: str,
-            chat_timeout: float = chat.TIMEOUT, chat_deadline: float = chat.DEADLINE) -> Delivered:
-    """Send each channel what it is due today; note what went (never raises for a channel's failure)."""
+            chat_timeout: float = chat.TIMEOUT, chat_deadline: float = chat.DEADLINE,
+            refused: frozenset[str] = frozenset()) -> Delivered:
+    """Send each channel what it is due today; note what went (never raises for a channel's failure). refused: the
+    papers marked not for me, never shown as picks (an earlier day's pick marked since stays in its topic)."""
     result = Delivered()
     email, chatting = settings.get("email", "off") == "digest", wants_chat(settings)
     if not email and not chatting:
@@ -82,7 +84,8 @@ def deliver(settings: Mapping[str, Any], root: Path, run_record: dict[str, Any] 
         entry = sent.entry_of(ledger, channel, kind)
         if not due.sends_today(entry, every, digest_day, today):
             return None
-        records = due.due(root, entry, every, today, run_record)
+        records = [{**r, "picks": [p for p in r.get("picks") or [] if not (isinstance(p, dict) and p.get("id") in refused)]}
+                   for r in due.due(root, entry, every, today, run_record)]
         message = tell.build(records, papers, title, today, every, site, readme)
         return message if message.day_of else None
 
