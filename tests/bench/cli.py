@@ -80,6 +80,10 @@ def run_s2(args: argparse.Namespace) -> int:
     return digest.s2_figures()  # a second or so as it is: --tiny changes nothing
 
 
+def run_chat(args: argparse.Namespace) -> int:
+    return digest.chat_sizes()  # well under a second: --tiny changes nothing
+
+
 def run_ranking(args: argparse.Namespace) -> int:
     if args.tiny:
         return digest.ranking_figures(1, liked_count=200, new_count=20, store_count=400)
@@ -160,6 +164,8 @@ MEASURES: dict[str, tuple[str, Callable[[argparse.Namespace], int], tuple[str, .
     "summaries": ("a model's TL;DRs for 200 new papers and the shipped ones (fake model); swapped ones kept",
                   run_summaries, ()),
     "s2": ("Semantic Scholar's batch requests on a fork's first day and a normal day (local stand-in)", run_s2, ()),
+    "chat": ("the chat message per service (Discord, Slack, Telegram, plain text): characters and papers listed "
+             "for a day of 20 and of 80 papers", run_chat, ()),
     "ranking": ("the picks' P@5, P@10, nDCG@10, control-day picks and never-picked relevant papers on the labelled "
                 "readers vs date order and TF-IDF; ranking 200 new against 5,000 liked and 40,000 stored",
                 run_ranking, ("repeat",)),

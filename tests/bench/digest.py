@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import shutil
 import tempfile
 import time
@@ -172,6 +173,30 @@ def mail_day(papers: list[dict], topics: int, picks: int) -> tuple[dict, dict]:
     liked = papers[-1]
     chosen = [{"id": p["id"], "score": 0.4, "because": {"id": liked["id"], "title": liked["title"]}} for p in papers[:picks]]
     return {"date": "2026-12-03", "new": new, "picks": chosen}, store
+
+
+def chat_sizes() -> int:
+    """Issue 37: the chat message per service format and length limit (Discord's 2,000 characters in Markdown,
+    Slack's mrkdwn, Telegram's HTML, plain text for Lark and ntfy), for a day of 20 and of 80 of the shipped store's
+    newest papers with 3 picks: characters, papers listed (at most 10, then "and N more") and time to fit."""
+    from core import store as st
+    from digest.delivery import chat, tell
+
+    newest = sorted(st.load(REPO).papers.values(), key=lambda r: r["updated"], reverse=True)
+    services = (("Discord", "markdown", 2000), ("Slack", "slack", 4000), ("Telegram", "html", 4096),
+                ("Lark, ntfy", "text", 4000))
+    print(f"{'day':<22} {'service':<11} {'format':<9} {'limit':>6} {'chars':>6} {'listed':>6} {'ms':>5}")
+    for count in (20, 80):
+        day, store = mail_day(newest[:count], 0, 3)
+        told = tell.build([day], store, "Daily Papers", day["date"], "day", "https://owner.github.io/repo/")
+        for service, fmt, limit in services:
+            started = time.perf_counter()
+            body = chat.fit(told, store, fmt, limit)
+            ms = (time.perf_counter() - started) * 1000
+            listed = len(set(re.findall(r"\d{4}\.\d{4,5}", body)))
+            print(f"{f'{count} papers, 3 picks':<22} {service:<11} {fmt:<9} {limit:>6,} {len(body):>6,} {listed:>6} "
+                  f"{ms:>5.0f}")
+    return 0
 
 
 TRIAGE_TOPICS = ("Speech Synthesis", "TTS", "Codec")
