@@ -154,7 +154,7 @@ def test_only_the_deploy_job_can_publish_the_site() -> None:
     assert deploy["needs"] == "site" and "needs.site.outputs.publish == 'true'" in deploy["if"]
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
     assert site["permissions"] == {"contents": "read", "pages": "read"} and site["needs"] == "update"
-    assert "!cancelled()" in site["if"]
+    assert "!cancelled()" in site["if"] and "!inputs.test_notify" in site["if"]  # a test send publishes nothing
 
 
 def test_the_site_job_builds_the_documented_command_and_hints_when_pages_is_off() -> None:
@@ -292,6 +292,16 @@ def test_the_mask_step_masks_each_url_and_each_token_like_part_of_it() -> None:
     # short parts (a scheme, a port, a query's name, a word under 8 characters) would mask common text everywhere
     assert not [m for m in masks if len(m) < 8], masks
     assert "token=qwertyuiop" not in masks and "format" not in masks and "text" not in masks
+
+
+def test_the_mask_step_splits_as_the_script_does_and_masks_any_password_and_escapes_percent() -> None:
+    mailto = "mailto://user:shortpw@gmail.com?to=a@x.com,b@y.com"  # a comma inside a URL does not split it
+    masks = masked(f"{mailto};json://h/p?x=%25secret%25abc\rdiscord://111/TOKENTOKENTOKEN\r")
+    assert mailto in masks and "shortpw" in masks  # a password under 8 characters is still masked
+    assert "json://h/p?x=%2525secret%2525abc" in masks  # GitHub reads %25 as %: the mask is of the text as written
+    assert "discord://111/TOKENTOKENTOKEN" in masks and "TOKENTOKENTOKEN" in masks  # CR splits, as in the script
+    assert masked('json://h/a\'b"c$(id)`id`12345678 -n form://h/*') == [
+        "json://h/a'b\"c$(id)`id`12345678", "a'b\"c$(id)`id`12345678", "-n", "form://h/*"]  # no shell runs the text
 
 
 def test_the_mask_step_prints_nothing_without_the_secret() -> None:

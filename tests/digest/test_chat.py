@@ -449,10 +449,25 @@ def test_the_workflow_masks_each_url_and_has_a_test_notify_button() -> None:
     names = [s.get("name") for s in steps]
     mask, update = steps[names.index("Mask each chat URL")], steps[names.index("Update papers")]
     assert names.index("Mask each chat URL") < names.index("Update papers")
-    assert "::add-mask::$url" in mask["run"] and mask["env"]["NOTIFY_URLS"] == "${{ secrets.NOTIFY_URLS }}"
+    assert 'mask "$url"' in mask["run"] and mask["env"]["NOTIFY_URLS"] == "${{ secrets.NOTIFY_URLS }}"
     assert update["env"]["NOTIFY_URLS"] == "${{ secrets.NOTIFY_URLS }}"
     assert 'python scripts/update.py --test-notify' in update["run"]
     env = {"PATH": os.environ["PATH"], "NOTIFY_URLS": "json://a/b c,d\nslack://x/y/z"}
     out = subprocess.run(["bash", "-c", mask["run"]], capture_output=True, text=True, check=True, env=env).stdout.split("\n")
-    assert [line for line in out if line] == ["::add-mask::json://a/b", "::add-mask::c", "::add-mask::d",
-                                              "::add-mask::slack://x/y/z"]
+    assert [line for line in out if line] == ["::add-mask::json://a/b", "::add-mask::c,d",
+                                              "::add-mask::slack://x/y/z"]  # split where the script splits:
+    assert chat.entries(env["NOTIFY_URLS"]) == ["json://a/b", "c,d", "slack://x/y/z"]  # the same entries
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "slack", "html", "text"])
+def test_a_weekly_message_says_earlier_this_week_not_a_failed_send(fmt: str) -> None:
+    message, papers = catch_up_of(2)
+    weekly = tell.Tell(**{**message.__dict__, "every": "week"})
+    assert "Earlier this week: " in chat.render(chat.view(weekly, papers), fmt)
+    assert "Also from days not sent before: " in chat.render(chat.view(message, papers), fmt)
+
+
+def test_a_secure_schemes_channel_is_named_by_its_service_not_its_scheme() -> None:
+    found, problems = chat.channels({"NOTIFY_URLS": "matrixs://u:p@h/#room gotifys://h/token12345 "
+                                                    "rockets://u:p@h/#c jsons://h/p ntfys://ntfy.sh/x"})
+    assert problems == [] and [c.kind for c in found] == ["matrix", "gotify", "rocket", "json", "ntfy"]
