@@ -492,6 +492,9 @@ def _problem(exc: Exception, smtp: Smtp, where: str, timeout: float) -> str:
         return f"{where} refused the message ({_answer(exc)}); check the SMTP_* and MAIL_* secrets"
     if isinstance(exc, TimeoutError):
         return _silent(where, timeout)
+    if isinstance(exc, UnicodeEncodeError):  # smtplib logs in with ASCII only; the text is never quoted (a secret)
+        return (f"{where}: SMTP_USERNAME or SMTP_PASSWORD has a character outside ASCII, which SMTP login cannot "
+                f"send; use an app password of plain letters and digits")
     if isinstance(exc, OSError):
         return (f"could not reach {where} ({_one_line(exc.strerror or str(exc), 120)}); check SMTP_SERVER "
                 f"and SMTP_PORT")

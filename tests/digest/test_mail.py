@@ -440,6 +440,15 @@ def test_a_refused_login_names_username_and_password(trusted: tuple[Path, Path])
     assert not server.inbox.received
 
 
+def test_a_password_outside_ascii_is_one_line_that_does_not_quote_it(trusted: tuple[Path, Path]) -> None:
+    with Server("starttls", trusted, login=True) as server:
+        env = server.env("starttls", login=True) | {"SMTP_PASSWORD": "pässwörd-SECRET"}
+        with pytest.raises(mail.MailError, match=r"SMTP_USERNAME or SMTP_PASSWORD has a character outside ASCII") \
+                as raised:
+            mail.send(composed(), mail.smtp_settings(env))
+    assert "SECRET" not in str(raised.value) and "ä" not in str(raised.value) and not server.inbox.received
+
+
 def test_ssl_to_a_plain_port_is_a_tls_mismatch(trusted: tuple[Path, Path]) -> None:
     with Server("none") as server:
         with pytest.raises(mail.MailError, match=r"TLS failed .*SMTP_SECURITY=ssl does not match the port"):
@@ -735,3 +744,17 @@ def test_only_the_links_paperlinks_returns_reach_either_part(abstract: str, comm
     assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
     shown = [line.rsplit(": ", 1)[1] for line in text.splitlines() if re.match(r"  \S.* \([a-z0-9.-]+\): http", line)]
     assert sorted(shown) == sorted(given)
+
+
+@pytest.mark.parametrize(("every", "phrase"), [("week", "Earlier this week: "),
+                                               ("day", "Also from days not sent before: ")])
+def test_the_email_says_earlier_this_week_in_a_weekly_digest_and_not_sent_before_in_a_catch_up(
+        every: str, phrase: str) -> None:
+    from digest.delivery import tell
+
+    day, papers = day_of_three()
+    earlier = {"date": "2026-12-01", "new": {"TTS": ["2612.00003"]}, "picks": []}
+    today = {**day, "new": {"Codec": ["2612.00001"]}, "picks": []}
+    told = tell.build([today, earlier], papers, "Daily Papers", "2026-12-03", every, SITE)
+    for body in parts(mail.compose_tell(told, papers)):
+        assert phrase in body

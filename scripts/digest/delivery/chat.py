@@ -174,7 +174,7 @@ def key_of(url: str) -> str:
 
 def kind_of(plugin: Any) -> str:
     """The service's short name: the URL scheme's word (discord, slack, tgram → telegram, json, ntfy…)."""
-    protocol = plugin.secure_protocol or plugin.protocol
+    protocol = plugin.protocol or plugin.secure_protocol  # the plain scheme's word: "matrix", not "matrixs"
     name = (protocol[0] if isinstance(protocol, tuple | list) else protocol) or "webhook"
     name = {"tgram": "telegram", "jsons": "json", "forms": "form", "ntfys": "ntfy"}.get(name, name)
     return re.sub(r"[^a-z0-9-]", "", str(name).lower())[:30] or "webhook"
