@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from core import jsonfile, layout
 from core import store as st
+from core.clock import parse_time
 from core.config import Config
 from core.models import TopicRun
-from daily import fetch, ledger
+from daily import fetch, ledger, plan
+from daily import state as fetch_state
 
 log = logging.getLogger("daily_papers.backfill")
 STATE = Path(layout.BACKFILL)
@@ -86,3 +89,34 @@ def run(config: Config, store: st.Store, names: list[str], fetcher: fetch.Fetche
         topic_run.requests = fetcher.requests - before
         runs.append(topic_run)
     return runs
+
+
+def daily_windows(config: Config, store: st.Store, root: Path, now: datetime) -> dict[str, str | None]:
+    """Where each topic's next daily fetch would start (daily.plan.window_start), taken before the backfill stores
+    anything: None for a topic the daily fetch would start anew (no window yet)."""
+    state = fetch_state.load(root)
+    overlap = int(config.settings["overlap_days"])
+    return {t.name: plan.window_start(t, state, store.topic_papers(t.name), overlap, now) for t in config.topics}
+
+
+def older_than_windows(store: st.Store, runs: list[TopicRun], windows: Mapping[str, str | None]) -> frozenset[str]:
+    """The papers the backfill stored that the daily fetch would never have brought: marked "backfilled" in the day's
+    record (digest/picks.py), so no channel is sent them.
+
+    Why the daily window and not simply "everything a --backfill stores": a backfill run before the morning's cron
+    (or one filling the gap a capped run left, as report.py suggests) also stores papers the next daily run would
+    have fetched, stored and sent; those stay news and are sent. A paper is older than the windows when its date
+    ("updated", what the windows compare) is before the window start of every configured topic that lists it; a
+    topic with no window yet (new, or its query changed) has only history here."""
+    found: set[str] = set()
+    for paper_id in {i for run in runs for i in run.new}:
+        paper = store.papers.get(paper_id) or {}
+        stamp = paper.get("updated")
+        starts = [windows[t] for t in paper.get("topics", []) if t in windows]
+        if not isinstance(stamp, str) or not stamp:
+            found.add(paper_id)
+            continue
+        moment = parse_time(stamp)
+        if all(start is None or moment < parse_time(start) for start in starts):
+            found.add(paper_id)
+    return frozenset(found)

@@ -87,7 +87,8 @@ def import_seed(root: Path, store: st.Store) -> int:
 def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
           store: st.Store | None = None, imported: int = 0, now: datetime | None = None,
           baseline: announce.Baseline | None = None, liked: list[Any] | None = None,
-          summarize: bool = False, time_left: Callable[[], float] | None = None, backfill: bool = False) -> Outcome:
+          summarize: bool = False, time_left: Callable[[], float] | None = None,
+          backfill: frozenset[str] = frozenset()) -> Outcome:
     """Merge fetched papers into the store (loaded from disk if not given), render, write unless told not to.
 
     liked: the reader's library and liked papers (digest.picks), found without asking arXiv when not given.
@@ -97,7 +98,8 @@ def apply(root: Path, config: cfg.Config, runs: list[TopicRun], write: bool,
     summarize: ask the model, then Semantic Scholar, for the listed papers' missing summaries after the merge (not
     in a dry run); a push race's rebuild does not ask again: the summaries are in the records this run changed.
     time_left: seconds left of arXiv's time budget; Semantic Scholar gets at most 60 s of it.
-    backfill: a --backfill run: the day's record lists its papers as backfilled, never sent to a channel.
+    backfill: the papers a --backfill run stored that the daily fetch would not have (backfill.older_than_windows):
+    the day's record lists them as backfilled, never sent to a channel.
     """
     now = now or run_moment()
     with st.gc_paused():
@@ -164,7 +166,7 @@ def next_state(root: Path, config: cfg.Config, store: st.Store, runs: list[Topic
 
 
 def render_step(root: Path, config: cfg.Config, store: st.Store, outcome: Outcome, now: datetime,
-                liked: list[Any] | None, write: bool, backfill: bool = False) -> Outcome:
+                liked: list[Any] | None, write: bool, backfill: frozenset[str] = frozenset()) -> Outcome:
     """Build the page model once, count what each topic lists, record the day's picks, then write (or, in a dry
     run, list) the store, the state, the day's record and every page."""
     state = next_state(root, config, store, outcome.runs)
@@ -283,7 +285,7 @@ def carried_over(outcome: Outcome) -> dict[str, Any]:
 
 
 def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, store: st.Store,
-               runs: list[TopicRun], asked: dict[str, Any] | None = None, backfill: bool = False
+               runs: list[TopicRun], asked: dict[str, Any] | None = None, backfill: frozenset[str] = frozenset()
                ) -> tuple[Outcome, str | None]:
     """The run's commit made again on origin's tip: the tip's store plus the records this run changed,
     rendered with the tip's keywords.yaml and templates; counts are what it adds over the tip, but what was asked
@@ -324,7 +326,7 @@ def rebuild_on(checkout: publish.Checkout, tip: str | None, config_path: Path, s
 
 
 def publish_with_retry(checkout: publish.Checkout, config_path: Path, store: st.Store,
-                       runs: list[TopicRun], outcome: Outcome, do_push: bool, backfill: bool = False
+                       runs: list[TopicRun], outcome: Outcome, do_push: bool, backfill: frozenset[str] = frozenset()
                        ) -> tuple[Outcome, str | None]:
     """Commit the files the run owns and push; a push race rebuilds the commit on origin's new tip (rebuild_on)."""
     asked = carried_over(outcome)
@@ -355,6 +357,7 @@ class Fetched:
     report: FetchReport | None = None
     filled: int = 0
     fetcher: fetch.Fetcher | None = None
+    backfilled: frozenset[str] = frozenset()  # a --backfill's papers older than the daily windows: never sent
 
 
 def run(options: RunOptions) -> int:
@@ -375,9 +378,9 @@ def run(options: RunOptions) -> int:
     outcome = apply(options.root, config, fetched.runs, write=options.write, store=start.store,
                     imported=start.imported, now=start.now, baseline=start.baseline, liked=liked,
                     summarize=options.fetch, time_left=fetched.fetcher.time_left if fetched.fetcher else None,
-                    backfill=options.backfill is not None)
+                    backfill=fetched.backfilled)
     outcome.refreshed += fetched.filled
-    outcome = commit_step(options, start, fetched.runs, outcome)
+    outcome = commit_step(options, start, fetched.runs, outcome, fetched.backfilled)
     notify_step(options, config, start, outcome)
     report.print_summary(outcome.runs, outcome, fetched.report, quiet=options.quiet)
     report.write_job_summary(outcome.runs, outcome, config, fetched.report)
@@ -414,11 +417,12 @@ def fetch_step(options: RunOptions, start: Start) -> Fetched:
     fetcher = fetcher_from(start.config.settings, start.now)
     if options.backfill:
         from daily import backfill
+        windows = backfill.daily_windows(start.config, start.store, options.root, start.now)
         runs = backfill.run(start.config, start.store, start.names, fetcher, options.backfill, options.root,
                             save=options.write)
         fetch_report = FetchReport(fetcher.requests, fetcher.clock() - fetcher.started, list(fetcher.throttles),
                                    now=start.now)
-        return Fetched(runs, fetch_report, 0, fetcher)
+        return Fetched(runs, fetch_report, 0, fetcher, backfill.older_than_windows(start.store, runs, windows))
     runs, fetch_report = fetch_topics(start.config, start.store, start.names, fetcher, options.root, start.now)
     if runs and all(r.error for r in runs):
         return Fetched(runs, fetch_report, 0, fetcher)
@@ -433,7 +437,8 @@ def complete_library(options: RunOptions, start: Start, fetched: Fetched) -> lis
     return picks.complete(start.config, options.root, start.store, start.liked, start.unfound, look_up)
 
 
-def commit_step(options: RunOptions, start: Start, runs: list[TopicRun], outcome: Outcome) -> Outcome:
+def commit_step(options: RunOptions, start: Start, runs: list[TopicRun], outcome: Outcome,
+                backfilled: frozenset[str] = frozenset()) -> Outcome:
     """Print what a dry run would change, or commit (and push) what the run wrote; the outcome that was committed."""
     if not options.write:
         report.print_dry_run(outcome)
@@ -442,7 +447,7 @@ def commit_step(options: RunOptions, start: Start, runs: list[TopicRun], outcome
     if checkout is None:
         return outcome
     outcome, sha = publish_with_retry(checkout, options.config_path, start.store, runs, outcome, options.push,
-                                      options.backfill is not None)
+                                      backfilled)
     ledger.forget_committed(checkout.repo, sha)
     outcome.changed_files = gitio.commit_files(checkout.repo, sha) if sha else []
     print(f"committed {sha[:12]}" if sha else "nothing to commit")

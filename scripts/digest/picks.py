@@ -169,12 +169,13 @@ def newest_first(ids: Iterable[str], papers: dict[str, dict[str, Any]]) -> list[
 def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers: dict[str, dict[str, Any]],
                  liked: list[rank.Liked], limit: int, previous: dict[str, Any] | None = None,
                  refused: frozenset[str] = frozenset(), root: Path | None = None, keep: bool = True,
-                 backfill: bool = False) -> dict[str, Any]:
+                 backfill: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The day's record: each topic's new ids (merged with the day's earlier record), picks over all of them.
 
     refused: the ids marked not for me, never picked and learnt from as negatives; root: where the fitted ranker is
     cached (.cache/picks), None to fit without it; keep: whether a new fit is saved there (not in a dry run);
-    backfill: a --backfill run, whose papers are also listed under "backfilled" so no channel is ever sent them."""
+    backfill: the papers a --backfill run stored that the daily fetch would not have brought
+    (daily/backfill.older_than_windows): also listed under "backfilled", so no channel is ever sent them."""
     new: dict[str, list[str]] = {}
     for topic, ids in ((previous or {}).get("new") or {}).items():
         if isinstance(ids, list):
@@ -190,8 +191,8 @@ def build_record(date: str, new_papers: dict[str, list[dict[str, Any]]], papers:
                   if i in papers and i not in already and i not in refused
                   and title_key(papers[i].get("title")) not in titles]
     chosen, ranker = choose(candidates, liked, teaching(papers, liked, refused, day_ids), limit, root, keep)
-    backfilled = backfilled_ids(previous) | ({r["id"] for records in new_papers.values() for r in records}
-                                             if backfill else set())
+    backfilled = backfilled_ids(previous) | {r["id"] for records in new_papers.values() for r in records
+                                             if r["id"] in backfill}
     return {"date": date, "new": new, "ranker": ranker,
             "picks": [{"id": p.id, "score": p.score, "because": {"id": p.because.id, "title": p.because.title},
                        **({"words": list(p.words)} if p.words else {})} for p in chosen],
@@ -251,7 +252,7 @@ def dumps(record: dict[str, Any]) -> bytes:
 
 def record_day(root: Path, config: Config, new_papers: dict[str, list[dict[str, Any]]],
                papers: dict[str, dict[str, Any]], liked: list[rank.Liked], date: str,
-               write: bool, refused: frozenset[str] = frozenset(), backfill: bool = False
+               write: bool, refused: frozenset[str] = frozenset(), backfill: frozenset[str] = frozenset()
                ) -> tuple[dict[str, Any] | None, list[str]]:
     """The day's record for a run that stored new papers (None otherwise), and the files it (would) change."""
     if not any(new_papers.values()):

@@ -50,3 +50,27 @@ def test_backfilled_papers_are_never_sent_and_a_same_day_paper_still_is(tmp_path
         fake.papers.append(paper("2602.00003", "Another codec", updated="2026-02-10T12:00:00Z"))
         assert update.main(["--root", str(tmp_path), "-q"]) == 0
         assert sent_ids(chat) == ["2602.00001", "2602.00002", "2602.00003"]
+
+
+def test_a_backfill_of_the_recent_gap_still_sends_its_papers(tmp_path: Path, fake: FakeArxiv,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backfill run before the morning's cron stores papers the daily fetch would have brought (inside its window):
+    they are news, sent once by the next daily run; only papers older than the window are marked backfilled."""
+    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"notify": ["chat"]})
+    with FakeChat() as chat:
+        monkeypatch.setenv("NOTIFY_URLS", f"json://{chat.hostport}/hook")
+        monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-10T01:30:00Z")
+        fake.papers = [paper("2602.00001", "A codec", updated="2026-02-09T12:00:00Z")]
+        assert update.main(["--root", str(tmp_path), "-q"]) == 0
+
+        fresh = [f"2602.{i:05d}" for i in range(2, 6)]
+        fake.papers += [paper(i, f"A fresh codec {i}", updated="2026-02-10T12:00:00Z") for i in fresh]
+        fake.papers.append(paper("2512.00001", "An old codec", updated="2025-12-10T00:00:00Z"))
+        monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-11T00:30:00Z")
+        assert update.main(["--root", str(tmp_path), "-q", "--backfill", "2025-12-01"]) == 0
+        assert json.loads((tmp_path / "data" / "digests" / "2026-02-11.json").read_text())["backfilled"] == \
+            ["2512.00001"]
+        for moment in ("2026-02-11T01:30:00Z", "2026-02-12T01:30:00Z"):
+            monkeypatch.setenv("DAILY_PAPERS_NOW", moment)
+            assert update.main(["--root", str(tmp_path), "-q"]) == 0
+        assert sorted(sent_ids(chat)) == ["2602.00001", *fresh]

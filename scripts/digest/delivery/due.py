@@ -4,7 +4,8 @@ A channel that delivered before is due every paper of the days' records since it
 sent.LOOKBACK_DAYS back) that it has not delivered: a day whose send failed is caught up by the next good one. A
 channel with no record yet is due this run's papers only (a new channel gets no backlog), or with digest_every: week
 the last seven days' on the next digest_day (a reader who switches it on on a Thursday gets the first digest on
-Monday, not that Thursday). Papers a --backfill run stored are never due (tell.read_records leaves them out).
+Monday, not that Thursday). Papers a --backfill run stored from before the daily fetch's windows are never due
+(tell.read_records leaves them out); those inside them are news like a daily run's.
 
 The week: `digest_day` starts it. The weekly digest goes out on the first run on or after the week's start that
 finds it not yet sent since then (a Monday without a run, or whose send failed, sends on Tuesday), and covers every

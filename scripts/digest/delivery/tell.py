@@ -3,7 +3,7 @@
 One model for every medium: the email (digest/mail.py) and the chat message (delivery/chat.py) both render it.
 It is built from the days' records (data/digests/YYYY-MM-DD.json, read for their ids and picks only: {"date",
 "new": {topic: [ids]}, "picks": [{"id", "score", "because"}], "backfilled": [ids]}) and the store; ids the store
-lacks, and those a --backfill run stored ("backfilled"), are left out.
+lacks, and those a --backfill run stored from before the daily fetch's windows ("backfilled"), are left out.
 
 Picks over several days (a catch-up, or the weekly digest) are the union of the days' picks ordered by their
 score (each day's ranker scored them against the same interests), best first, each paper once.
