@@ -3,7 +3,8 @@
 The sends come after the day's push (a paper is announced only once it is on GitHub), so their record cannot ride
 in the day's commit; it follows it, under the same push-race rules: a compare-and-swap push, and on a race the
 commit made again on origin's new tip with both versions of the record merged (their union), four tries. A run
-that sent nothing makes no commit. Without --commit the file is only written (the next commit takes it).
+that tried no send makes no commit; one whose sends all failed commits the channels it recorded at their first try
+(so their papers are due next run). Without --commit the file is only written (the next commit takes it).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def record(checkout: publish.Checkout | None, root: Path, delivered: sent.Ledger
     ledger.note_written(root, [PATH])
     if checkout is None:
         return None
-    message = inert("Delivered: " + "; ".join(told)) + "\n"
+    message = inert("Delivered: " + ("; ".join(told) or "nothing yet (each send failed; due next run)")) + "\n"
     try:
         return _commit(checkout, root, message, push)
     except gitio.PublishError as exc:

@@ -324,3 +324,135 @@ def test_a_pick_marked_not_for_me_before_its_catch_up_is_no_pick_but_still_liste
     posted = world.chat.posted[-1].json()["message"]
     for body in (mail, posted):
         assert "Picks for you" not in body and next(iter(refused)) in body  # listed under its topic, not picked
+
+
+def test_a_first_send_that_fails_is_caught_up_by_the_next(world: World) -> None:
+    """The channels are recorded at their first try (since that day, nothing delivered, no weekly clock), and that
+    record is committed though nothing went: the next good send brings the first day's papers too, once."""
+    first = world.run(day(0), chat_status=503, smtp_up=False)
+    assert [w.split(":")[0] for w in first.warnings] == ["email not sent", "chat not sent"]
+    assert first.ledger is not None and not first.told
+    assert first.ledger["email"] == {"kind": "email", "since": day(0), "days": {}}
+    assert first.ledger[world.key] == {"kind": "json", "since": day(0), "days": {}}
+    world.run(day(1))
+    world.run(day(2))
+    every = [i for ids in world.new.values() for i in ids]
+    assert sorted(world.chat_ids()) == sorted(every), Counter(world.chat_ids())
+    assert sorted(world.mailed_ids()) == sorted(every), Counter(world.mailed_ids())
+    assert sent.load(world.root)["email"]["last"] == day(2)
+
+
+def test_a_new_weekly_channel_whose_first_digest_fails_sends_its_week_the_next_day(world: World) -> None:
+    world.settings.update(digest_every="week", digest_day="monday", email="off")
+    for n in range(1, 7):  # Tuesday to Sunday: a new weekly channel waits for Monday
+        world.run(day(n), count=1)
+    assert not world.chat.posted
+    failed = world.run(day(7), count=1, chat_status=503)
+    assert failed.ledger is not None and "last" not in failed.ledger[world.key]
+    world.run(day(8), count=1)
+    expected = [i for d, ids in world.new.items() if day(1) <= d <= day(8) for i in ids]  # the last 7 days of Monday's
+    assert sorted(world.chat_ids()) == sorted(expected)
+    world.run(day(9), count=1)
+    assert len([p for p in world.chat.posted if p.status < 300]) == 1, "the week's digest is sent; next on Monday"
+
+
+BAD_LEDGERS = {
+    "an id that is a list": ({"days": {"2026-11-16": [["x"]]}}, "is not a list of paper ids"),
+    "an id that is a number": ({"days": {"2026-11-16": ["2611.00001", 5]}}, "is not a list of paper ids"),
+    "since in words": ({"since": "yesterday"}, 'since "yesterday" is not a date'),
+    "since unpadded": ({"since": "2026-11-9"}, 'since "2026-11-9" is not a date'),
+    "last in the future": ({"last": "2099-01-01"}, "last 2099-01-01 is after the run's day"),
+    "a day in words": ({"days": {"monday": []}}, 'a key of "days" "monday" is not a date'),
+    "days a list": ({"days": []}, '"days" is not an object'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_LEDGERS))
+def test_a_badly_edited_ledger_entry_is_dropped_with_one_line_and_the_channel_starts_anew(
+        world: World, case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    world.settings["email"] = "off"
+    world.run(day(0))
+    edit, said = BAD_LEDGERS[case]
+    ledger = json.loads((world.root / sent.PATH).read_text())
+    ledger["channels"][world.key].update(edit)
+    (world.root / sent.PATH).write_text(json.dumps(ledger))
+    capsys.readouterr()
+    result = world.run(day(1))
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(lines) == 1 and lines[0].startswith("warning: data/delivered.json: channel ") and said in lines[0]
+    assert lines[0].endswith("(the channel starts anew)") and "fix: " in lines[0]
+    assert world.chat_ids() == world.new[day(0)] + world.new[day(1)]  # anew: this run's papers, nothing twice
+    assert result.ledger is not None and sent.entry_problem(result.ledger[world.key], day(1)) is None
+
+
+@pytest.mark.parametrize("text", ["{", '{"channels": []}', "[]", '\xff'])
+def test_an_unreadable_ledger_is_said_once_and_every_channel_starts_anew(
+        world: World, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    world.run(day(0))
+    (world.root / sent.PATH).write_bytes(text.encode("latin-1"))
+    capsys.readouterr()
+    world.run(day(1))
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(lines) == 1 and lines[0].startswith("warning: data/delivered.json: ") and "every channel" in lines[0]
+    assert sorted(world.chat_ids()) == sorted(world.new[day(0)] + world.new[day(1)])
+    assert set(sent.load(world.root)) == {"email", world.key}
+
+
+def test_merging_ledgers_leaves_out_badly_edited_entries_without_crashing() -> None:
+    good = {"kind": "email", "since": "2026-11-16", "last": "2026-11-18", "days": {"2026-11-18": ["b"]}}
+    for bad in ({**good, "days": {"2026-11-18": [["x"]]}}, {**good, "since": "yesterday"}, {**good, "last": 3},
+                {**good, "days": []}, "email"):
+        ours = sent.dumps({"email": good, "chat-0123456789ab": good})
+        theirs = jsonfile_dumps({"channels": {"email": bad, "chat-0123456789ab": bad}})
+        for merged in (sent.merge_files(ours, theirs), sent.merge_files(theirs, ours)):
+            assert json.loads(merged)["channels"] == {"email": good, "chat-0123456789ab": good}
+    never = {**good}
+    del never["last"]  # recorded at a first try that failed: no "last" yet
+    merged = json.loads(sent.merge_files(sent.dumps({"email": never}), sent.dumps({"email": good})))["channels"]
+    assert merged["email"]["last"] == "2026-11-18"
+
+
+def jsonfile_dumps(data: Any) -> bytes:
+    return json.dumps(data).encode()
+
+
+def test_an_unexpected_error_in_one_channel_is_one_line_and_the_others_still_go(
+        world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug in one channel's send (not a mail or chat error) is a warning naming the channel by kind and position
+    and the error's class, never its text (it may quote a URL's token) nor a traceback; the others go and are noted."""
+    from digest import mail
+
+    world.run(day(0))
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"token-XYZ in {world.url}")
+
+    monkeypatch.setattr(mail, "compose_tell", broken)
+    result = world.run(day(1))
+    err = capsys.readouterr().err
+    assert result.warnings == ["email not sent: an unexpected RuntimeError (a bug; please report it)"]
+    assert result.told == [f"chat 1 (json): 3 papers of {day(1)}"] and result.ledger is not None
+    monkeypatch.undo()
+    monkeypatch.setattr(chat, "send", broken)
+    result = world.run(day(2))
+    err += capsys.readouterr().err
+    assert result.warnings == ["chat not sent: chat 1 (json): an unexpected RuntimeError (a bug; please report it)"]
+    assert result.told and result.told[0].startswith("email: 6 papers")  # day 1's, caught up, and day 2's
+    assert "token-XYZ" not in err and "Traceback" not in err and world.url not in err
+    monkeypatch.undo()
+    world.run(day(3))
+    every = [i for ids in world.new.values() for i in ids]
+    assert sorted(world.chat_ids()) == sorted(every) and sorted(world.mailed_ids()) == sorted(every)
+
+
+def test_prune_forgets_old_days_and_channels_no_longer_set_up() -> None:
+    ledger: sent.Ledger = {
+        "email": {"kind": "email", "since": "2026-09-01", "last": "2026-11-20", "days": {"2026-09-02": ["a"]}},
+        "chat-000000000001": {"kind": "json", "since": "2026-09-01", "last": "2026-09-02", "days": {"2026-09-02": ["a"]}},
+        "chat-000000000002": {"kind": "json", "since": "2026-09-01", "days": {}},  # failing since: tried today
+        "chat-000000000003": {"kind": "json", "since": "2026-11-01", "last": "2026-11-01", "days": {}},
+    }
+    sent.prune(ledger, "2026-11-20", keep={"chat-000000000002"}.__contains__)
+    assert ledger == {"email": {"kind": "email", "since": "2026-09-01", "last": "2026-11-20", "days": {}},
+                      "chat-000000000002": {"kind": "json", "since": "2026-09-01", "days": {}},
+                      "chat-000000000003": {"kind": "json", "since": "2026-11-01", "last": "2026-11-01", "days": {}}}

@@ -7,9 +7,10 @@ position and kind, never its URL or the key the ledger knows it by), and the oth
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ log = logging.getLogger("daily_papers")
 
 @dataclass
 class Delivered:
-    """What the sends did: the warnings for the job summary, and the ledger when something was sent."""
+    """What the sends did: the warnings for the job summary, and the ledger when a send was tried and it changed."""
 
     warnings: list[str] = field(default_factory=list)
     ledger: sent.Ledger | None = None  # changed: commit it
@@ -73,12 +74,14 @@ def deliver(settings: Mapping[str, Any], root: Path, run_record: dict[str, Any] 
     email, chatting = settings.get("email", "off") == "digest", wants_chat(settings)
     if not email and not chatting:
         return result
-    ledger = sent.load(root)
+    ledger, problems = sent.read(root, today)
+    result.warnings += [warn(p) for p in problems]
     before = sent.dumps(ledger)
     every, digest_day = str(settings.get("digest_every", "day")), str(settings.get("digest_day", "monday"))
     title = str(settings.get("title") or "Daily Papers")
     site, readme = links.published_site(environ), readme_url(root)
     key_sentences = tldr.enabled(dict(settings))
+    tried: set[str] = set()
 
     def told(channel: str, kind: str) -> tell.Tell | None:
         entry = sent.entry_of(ledger, channel, kind)
@@ -89,12 +92,25 @@ def deliver(settings: Mapping[str, Any], root: Path, run_record: dict[str, Any] 
         message = tell.build(records, papers, title, today, every, site, readme)
         return message if message.day_of else None
 
+    def one(name: str, kind: str, label: str, send: Callable[[tell.Tell], bool]) -> None:
+        """One channel: what it is due, recorded at the try (a first send that fails is caught up too), noted when
+        it went; an unexpected error is this channel's warning only (its class, never its text: it may quote a
+        URL)."""
+        try:
+            message = told(name, kind)
+            if message is None:
+                return
+            tried.add(name)
+            sent.begin(ledger, name, kind, message.ids(), today)
+            if send(message):
+                sent.note(ledger, name, kind, message.ids(), today)
+                result.told.append(f"{label}: {papers_of(message)}")
+        except Exception as exc:  # a last resort: the other channels still go and the ledger is still committed
+            what = "email not sent" if kind == "email" else f"chat not sent: {label}"
+            result.warnings.append(warn(f"{what}: an unexpected {type(exc).__name__} (a bug; please report it)"))
+
     if email:
-        message = told("email", "email")
-        if message is not None:
-            if send_mail(message, papers, environ, now, key_sentences, result):
-                sent.note(ledger, "email", "email", message.ids(), today)
-                result.told.append(f"email: {papers_of(message)}")
+        one("email", "email", "email", lambda m: send_mail(m, papers, environ, now, key_sentences, result))
     if chatting:
         if not chat.entries(environ.get(chat.SECRET)):
             result.warnings.append(warn(no_urls()))
@@ -106,14 +122,11 @@ def deliver(settings: Mapping[str, Any], root: Path, run_record: dict[str, Any] 
                 if channel.name in done:  # the same URL listed twice is one channel: sent once
                     continue
                 done.add(channel.name)
-                message = told(channel.name, channel.kind)
-                if message is None:
-                    continue
-                if send_chat(channel, message, papers, key_sentences, chat_deadline, result):
-                    sent.note(ledger, channel.name, channel.kind, message.ids(), today)
-                    result.told.append(f"{channel.label}: {papers_of(message)}")
-    sent.prune(ledger, today)
-    if sent.dumps(ledger) != before and result.told:
+                one(channel.name, channel.kind, channel.label,
+                    functools.partial(send_chat, channel, papers=papers, key_sentences=key_sentences,
+                                      deadline=chat_deadline, result=result))
+    sent.prune(ledger, today, keep=tried.__contains__)
+    if sent.dumps(ledger) != before and tried:  # a quiet day, nothing tried, commits nothing
         result.ledger = ledger
     return result
 

@@ -33,12 +33,14 @@ def week_start(today: str, digest_day: str) -> str:
 
 def sends_today(entry: dict[str, Any] | None, every: str, digest_day: str, today: str) -> bool:
     """Whether this run sends to the channel: every run (daily), or the first run of the week not yet sent (a channel
-    with no record yet: on digest_day itself, since nothing says when in the week it was switched on)."""
+    with no record yet: on digest_day itself, since nothing says when in the week it was switched on; one recorded
+    at a first try that failed: on every run until one goes)."""
     if every != "week":
         return True
     if entry is None:
         return week_start(today, digest_day) == today
-    return bool(entry["last"] < week_start(today, digest_day))
+    last = entry.get("last")
+    return last is None or bool(last < week_start(today, digest_day))
 
 
 def due(root: Path, entry: dict[str, Any] | None, every: str, today: str,
