@@ -61,8 +61,8 @@ ARXIV_FAULTS = {
     9: Fault("hang", seconds=2.5, times=99),  # answers that never come within request_timeout
     12: Fault("status", 503, b"Service Unavailable", times=1),  # one bad answer, the retry succeeds
 }
-SMTP_FAULTS = {6: "refuse", 11: "drop"}
-CHAT_FAULTS = {3: 503, 10: 404, 11: 500}  # the chat webhook's answer on those days
+SMTP_FAULTS = {1: "refuse", 6: "refuse", 11: "drop"}  # day 1: a channel's first send fails (caught up too)
+CHAT_FAULTS = {1: 503, 3: 503, 10: 404, 11: 500}  # the chat webhook's answer on those days
 EXPECTED_FAULTY = {2: 1, 4: 3, 5: 3, 9: 1}  # any other day: 0
 
 
@@ -334,9 +334,13 @@ def test_the_faulty_fork_mails_every_paper_once_catching_up_the_failed_days(simu
         failed |= {pid for ids_ in record["new"].values() for pid in ids_}
         assert "warning: email not sent" in faulty.outputs[f"day{number:02d}"]
     assert failed, "the SMTP faults fell on days with nothing new: they tested nothing"
-    assert sorted(ids) == sorted(load_store(root)), sorted(set(load_store(root)) - set(ids))
     bodies = [r.message.get_body(("plain",)).get_content() for r in faulty.inbox.received]
+    # a catch-up of day 1 (46 papers) lists 25 a topic, as any email does; the rest are counted ("... and 1 more")
+    beyond = sum(int(n) for body in bodies for n in re.findall(r"^\.\.\. and (\d+) more", body, re.MULTILINE))
+    assert set(ids) <= set(load_store(root)) and len(ids) + beyond == len(load_store(root)), \
+        sorted(set(load_store(root)) - set(ids))
     assert any(f"Also from days not sent before: {day_of(6).isoformat()}" in b for b in bodies)
+    assert any(f"Also from days not sent before: {day_of(1).isoformat()}" in b for b in bodies)
 
 
 @pytest.mark.parametrize("which", [0, 1])
