@@ -323,40 +323,46 @@
   }
 
   function renderNotView(marks) {
-    var ids = Object.keys(marks).sort(function (a, b) {
-      return (marks[b].marked || "").localeCompare(marks[a].marked || "") || a.localeCompare(b);
-    });
+    var ids = newestFirst(marks, "marked");
     document.querySelectorAll("[data-not-for-me-count]").forEach(function (el) {
       el.textContent = ids.length === 1 ? "1 paper not for me" : ids.length + " papers not for me";
     });
     document.querySelectorAll("[data-not-for-me-list]").forEach(function (list) {
-      list.replaceChildren();
-      ids.forEach(function (id) {
-        var mark = marks[id];
-        var item = document.createElement("li");
-        item.setAttribute("data-paper-id", id);
-        var link = document.createElement("a");
-        link.href = /^https?:\/\//.test(mark.url || "") ? mark.url : "https://arxiv.org/abs/" + id;
-        link.textContent = mark.title || id;
-        var code = document.createElement("span");
-        code.className = "arxiv-id";
-        code.textContent = " arXiv:" + id + " ";
-        var undo = document.createElement("button");
-        undo.type = "button";
-        undo.className = "unmark";
-        undo.setAttribute("data-paper-id", id);
-        undo.textContent = "Undo";
-        undo.setAttribute("aria-label", "Undo not for me: " + (mark.title || id));
-        item.append(link, code, undo);
-        list.append(item);
-      });
+      list.replaceChildren.apply(list, ids.map(function (id) {
+        return listItem(id, marks[id], "unmark", "Undo", "Undo not for me: ");
+      }));
     });
   }
 
-  function sortedIds(stars) {
-    return Object.keys(stars).sort(function (a, b) {
-      return (stars[b].starred || "").localeCompare(stars[a].starred || "") || a.localeCompare(b);
+  /* Ids newest first by the date kept under `key` ("starred", "marked"), then by id. */
+  function newestFirst(marks, key) {
+    return Object.keys(marks).sort(function (a, b) {
+      return (marks[b][key] || "").localeCompare(marks[a][key] || "") || a.localeCompare(b);
     });
+  }
+
+  /* One paper of the Starred page's lists: its title linked, its arXiv id, and a button taking it off the list. */
+  function listItem(id, mark, buttonClass, buttonText, ariaPrefix) {
+    var item = document.createElement("li");
+    item.setAttribute("data-paper-id", id);
+    var link = document.createElement("a");
+    link.href = /^https?:\/\//.test(mark.url || "") ? mark.url : "https://arxiv.org/abs/" + id;
+    link.textContent = mark.title || id;
+    var code = document.createElement("span");
+    code.className = "arxiv-id";
+    code.textContent = " arXiv:" + id + " ";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = buttonClass;
+    button.setAttribute("data-paper-id", id);
+    button.textContent = buttonText;
+    button.setAttribute("aria-label", ariaPrefix + (mark.title || id));
+    item.append(link, code, button);
+    return item;
+  }
+
+  function sortedIds(stars) {
+    return newestFirst(stars, "starred");
   }
 
   function renderView(stars) {
@@ -368,26 +374,9 @@
       el.textContent = ids.length === 1 ? "1 starred paper" : ids.length + " starred papers";
     });
     document.querySelectorAll("[data-starred-list]").forEach(function (list) {
-      list.replaceChildren();
-      ids.forEach(function (id) {
-        var star = stars[id];
-        var item = document.createElement("li");
-        item.setAttribute("data-paper-id", id);
-        var link = document.createElement("a");
-        link.href = /^https?:\/\//.test(star.url || "") ? star.url : "https://arxiv.org/abs/" + id;
-        link.textContent = star.title || id;
-        var code = document.createElement("span");
-        code.className = "arxiv-id";
-        code.textContent = " arXiv:" + id + " ";
-        var remove = document.createElement("button");
-        remove.type = "button";
-        remove.className = "unstar";
-        remove.setAttribute("data-paper-id", id);
-        remove.textContent = "Remove";
-        remove.setAttribute("aria-label", "Remove star: " + (star.title || id));
-        item.append(link, code, remove);
-        list.append(item);
-      });
+      list.replaceChildren.apply(list, ids.map(function (id) {
+        return listItem(id, stars[id], "unstar", "Remove", "Remove star: ");
+      }));
     });
   }
 
