@@ -7,8 +7,6 @@ Screenshots at 1280 and 390 px go to /work/shots/days/ when that folder can be m
 
 from __future__ import annotations
 
-import contextlib
-import io
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +14,8 @@ from pathlib import Path
 import pytest
 from browsers import chromium, collect_errors
 from site_repo import HOSTILE, make_repo
-from site_server import serving
+from site_server import built_for_octo
 from test_days import DIGESTS, MIDDLE, NEWEST, OLDEST, PICK, write_digests
-
-from website import build
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 LIMIT = 6000  # bytes per editor URL (templates/site/assets/save.js)
@@ -33,13 +29,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     top = tmp_path_factory.mktemp("days-served")
     root = make_repo(top / "repo")
     write_digests(root, DIGESTS)
-    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stderr(io.StringIO()):
-        patch.setenv("GITHUB_REPOSITORY", "octo/papers")
-        patch.setenv("GITHUB_REF_NAME", "main")
-        patch.setenv("GITHUB_REF_TYPE", "branch")
-        assert build.main([str(top / "site"), "--root", str(root), "--base-url", "https://octo.github.io/REPO/",
-                           "-q"]) == 0
-    with serving(top) as base:
+    with built_for_octo(root, top) as base:
         yield base
 
 

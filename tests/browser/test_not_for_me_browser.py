@@ -5,8 +5,6 @@ file name and ids."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any
@@ -14,10 +12,8 @@ from typing import Any
 import pytest
 from browsers import chromium, watched_page
 from site_repo import make_repo
-from site_server import serving
+from site_server import built_for_octo
 from test_days import DIGESTS, NEWEST, PICK, write_digests
-
-from website import build
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/dev.txt")
 expect = playwright_api.expect
@@ -30,13 +26,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     top = tmp_path_factory.mktemp("not-for-me-served")
     root = make_repo(top / "repo")
     write_digests(root, DIGESTS)
-    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stderr(io.StringIO()):
-        patch.setenv("GITHUB_REPOSITORY", "octo/papers")
-        patch.setenv("GITHUB_REF_NAME", "main")
-        patch.setenv("GITHUB_REF_TYPE", "branch")
-        assert build.main([str(top / "site"), "--root", str(root), "--base-url", "https://octo.github.io/REPO/",
-                           "-q"]) == 0
-    with serving(top) as base:
+    with built_for_octo(root, top) as base:
         yield base
 
 

@@ -80,3 +80,20 @@ def serving(top: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def built_for_octo(root: Path, top: Path) -> Iterator[str]:
+    """root's site built into top/site as the workflow builds it for octo/papers on branch main (GITHUB_REPOSITORY
+    set, so the Save buttons have somewhere to save), published at https://octo.github.io/REPO/ and served from top;
+    yields the base URL, http://127.0.0.1:PORT/REPO/."""
+    import io
+
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stderr(io.StringIO()):
+        patch.setenv("GITHUB_REPOSITORY", "octo/papers")
+        patch.setenv("GITHUB_REF_NAME", "main")
+        patch.setenv("GITHUB_REF_TYPE", "branch")
+        assert build.main([str(top / "site"), "--root", str(root), "--base-url", "https://octo.github.io/REPO/",
+                           "-q"]) == 0
+    with serving(top) as base:
+        yield base
