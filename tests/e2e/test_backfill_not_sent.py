@@ -5,8 +5,10 @@ a chat webhook on 127.0.0.1 (Apprise's json:// URL)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,14 +24,22 @@ def sent_ids(chat: FakeChat) -> list[str]:
     return [i for p in chat.posted if p.status < 300 for i in re.findall(r"abs/(\d{4}\.\d{5})", p.json()["message"])]
 
 
-def test_backfilled_papers_are_never_sent_and_a_same_day_paper_still_is(tmp_path: Path, fake: FakeArxiv,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+@contextlib.contextmanager
+def first_day(tmp_path: Path, fake: FakeArxiv, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeChat]:
+    """A reader of one topic posting to a chat webhook, after a first daily run on 2026-02-10 that stored and sent
+    2602.00001; yields the webhook."""
     write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"notify": ["chat"]})
     with FakeChat() as chat:
         monkeypatch.setenv("NOTIFY_URLS", f"json://{chat.hostport}/hook")
         monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-10T01:30:00Z")
         fake.papers = [paper("2602.00001", "A codec", updated="2026-02-09T12:00:00Z")]
         assert update.main(["--root", str(tmp_path), "-q"]) == 0
+        yield chat
+
+
+def test_backfilled_papers_are_never_sent_and_a_same_day_paper_still_is(tmp_path: Path, fake: FakeArxiv,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    with first_day(tmp_path, fake, monkeypatch) as chat:
         assert sent_ids(chat) == ["2602.00001"]
 
         older = [f"2601.{i:05d}" for i in range(1, 31)]
@@ -56,12 +66,7 @@ def test_a_backfill_of_the_recent_gap_still_sends_its_papers(tmp_path: Path, fak
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A backfill run before the morning's cron stores papers the daily fetch would have brought (inside its window):
     they are news, sent once by the next daily run; only papers older than the window are marked backfilled."""
-    write_keywords(tmp_path, [{"name": "Codec", "query": "codec"}], {"notify": ["chat"]})
-    with FakeChat() as chat:
-        monkeypatch.setenv("NOTIFY_URLS", f"json://{chat.hostport}/hook")
-        monkeypatch.setenv("DAILY_PAPERS_NOW", "2026-02-10T01:30:00Z")
-        fake.papers = [paper("2602.00001", "A codec", updated="2026-02-09T12:00:00Z")]
-        assert update.main(["--root", str(tmp_path), "-q"]) == 0
+    with first_day(tmp_path, fake, monkeypatch) as chat:
 
         fresh = [f"2602.{i:05d}" for i in range(2, 6)]
         fake.papers += [paper(i, f"A fresh codec {i}", updated="2026-02-10T12:00:00Z") for i in fresh]
